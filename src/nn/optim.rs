@@ -1,0 +1,258 @@
+//! Optimizers exactly as `torch.optim`'s single-tensor implementations (`foreach=False`,
+//! `maximize=False`, `amsgrad=False`, `centered=False`).
+//!
+//! Each weight matrix and each bias vector is one parameter tensor with its own state. The step
+//! counter `t` starts at 1.
+//! - SGD: `g = grad + wd p`; with momentum, `buf = g` at t = 1 (no dampening on the first step),
+//!   then `buf = momentum buf + (1 - dampening) g`; nesterov uses `g + momentum buf`, else `buf`;
+//!   `p -= lr g`.
+//! - Adam: `g = grad + wd p` (coupled L2); `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`;
+//!   `denom = sqrt(v) / sqrt(1 - b2^t) + eps` (eps after the bias correction);
+//!   `p -= lr / (1 - b1^t) * m / denom`.
+//! - AdamW: first `p *= 1 - lr wd` (decoupled), then Adam with `g = grad`.
+//! - RMSprop: `g = grad + wd p`, `sq = alpha sq + (1 - alpha) g^2`, `avg = sqrt(sq) + eps`
+//!   (eps outside the sqrt); with momentum `buf = momentum buf + g / avg`, `p -= lr buf`; else
+//!   `p -= lr g / avg`.
+
+use super::{Gradients, Network};
+use serde::{Deserialize, Serialize};
+
+/// Which optimizer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptimizerKind {
+    Sgd,
+    Adam,
+    Adamw,
+    Rmsprop,
+}
+
+impl OptimizerKind {
+    pub const ALL: [OptimizerKind; 4] = [
+        OptimizerKind::Sgd,
+        OptimizerKind::Adam,
+        OptimizerKind::Adamw,
+        OptimizerKind::Rmsprop,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::Adamw => "adamw",
+            OptimizerKind::Rmsprop => "rmsprop",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<OptimizerKind> {
+        OptimizerKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// An optimizer's settings; [`OptimizerConfig::defaults`] gives torch.optim's defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OptimizerConfig {
+    pub kind: OptimizerKind,
+    pub lr: f64,
+    pub momentum: f64,
+    pub dampening: f64,
+    pub nesterov: bool,
+    pub beta1: f64,
+    pub beta2: f64,
+    pub eps: f64,
+    pub weight_decay: f64,
+    pub alpha: f64,
+}
+
+impl OptimizerConfig {
+    /// torch.optim's defaults for `kind`.
+    pub fn defaults(kind: OptimizerKind) -> OptimizerConfig {
+        let base = OptimizerConfig {
+            kind,
+            lr: 1e-3,
+            momentum: 0.0,
+            dampening: 0.0,
+            nesterov: false,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            alpha: 0.99,
+        };
+        match kind {
+            OptimizerKind::Sgd => base,
+            OptimizerKind::Adam => base,
+            OptimizerKind::Adamw => OptimizerConfig {
+                weight_decay: 1e-2,
+                ..base
+            },
+            OptimizerKind::Rmsprop => OptimizerConfig { lr: 1e-2, ..base },
+        }
+    }
+
+    /// Plain SGD with a learning rate.
+    pub fn sgd(lr: f64) -> OptimizerConfig {
+        OptimizerConfig {
+            lr,
+            ..OptimizerConfig::defaults(OptimizerKind::Sgd)
+        }
+    }
+
+    /// The update rule in symbols, for display.
+    pub fn formula(&self) -> &'static str {
+        match self.kind {
+            OptimizerKind::Sgd if self.momentum == 0.0 && self.weight_decay == 0.0 => "W <- W - lr * dL/dW",
+            OptimizerKind::Sgd => "g = dL/dW + wd W; buf = momentum buf + (1 - dampening) g; W <- W - lr buf",
+            OptimizerKind::Adam => "m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; W <- W - lr m^ / (sqrt(v^) + eps)",
+            OptimizerKind::Adamw => "W <- W (1 - lr wd); then Adam with g = dL/dW",
+            OptimizerKind::Rmsprop => "sq = alpha sq + (1-alpha) g^2; W <- W - lr g / (sqrt(sq) + eps)",
+        }
+    }
+
+    /// Checks the settings; every problem is listed.
+    pub fn validate(&self) -> Vec<String> {
+        let mut e = Vec::new();
+        let mut finite = |name: &str, v: f64| {
+            if !v.is_finite() {
+                e.push(format!("optimizer {name} must be a finite number, got {v}"));
+            }
+        };
+        for (n, v) in [
+            ("lr", self.lr),
+            ("momentum", self.momentum),
+            ("dampening", self.dampening),
+            ("beta1", self.beta1),
+            ("beta2", self.beta2),
+            ("eps", self.eps),
+            ("weight_decay", self.weight_decay),
+            ("alpha", self.alpha),
+        ] {
+            finite(n, v);
+        }
+        if self.lr < 0.0 {
+            e.push(format!("optimizer lr must not be negative, got {}", self.lr));
+        }
+        if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
+            e.push("nesterov momentum needs momentum > 0 and dampening 0 (as torch.optim)".into());
+        }
+        e
+    }
+}
+
+/// Per-tensor state (momentum buffer, first and second moments).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct TensorState {
+    buf: Vec<f64>,
+    m: Vec<f64>,
+    v: Vec<f64>,
+}
+
+/// An optimizer with its state; [`Optimizer::step`] applies one update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Optimizer {
+    pub config: OptimizerConfig,
+    /// Steps taken so far.
+    pub t: u64,
+    state: Vec<TensorState>,
+}
+
+impl Optimizer {
+    pub fn new(config: OptimizerConfig) -> Optimizer {
+        Optimizer {
+            config,
+            t: 0,
+            state: Vec::new(),
+        }
+    }
+
+    /// Forgets the state (momentum, moments, step count).
+    pub fn reset(&mut self) {
+        self.t = 0;
+        self.state.clear();
+    }
+
+    /// Applies one update to every parameter of `net` from `grads`.
+    pub fn step(&mut self, net: &mut Network, grads: &Gradients) {
+        self.t += 1;
+        let tensors = 2 * net.len();
+        if self.state.len() != tensors {
+            self.state = vec![TensorState::default(); tensors];
+        }
+        let c = self.config;
+        let t = self.t;
+        for (i, ((w, b), g)) in net.params_mut().zip(&grads.layers).enumerate() {
+            let (sw, sb) = self.state[2 * i..2 * i + 2].split_at_mut(1);
+            update(&c, t, w.as_mut_slice(), g.weights.as_slice(), &mut sw[0]);
+            update(&c, t, b.as_mut_slice(), g.bias.as_slice(), &mut sb[0]);
+        }
+    }
+}
+
+fn ensure(v: &mut Vec<f64>, n: usize) {
+    if v.len() != n {
+        v.clear();
+        v.resize(n, 0.0);
+    }
+}
+
+fn update(c: &OptimizerConfig, t: u64, p: &mut [f64], grad: &[f64], s: &mut TensorState) {
+    let n = p.len();
+    let wd = c.weight_decay;
+    match c.kind {
+        OptimizerKind::Sgd => {
+            if c.momentum != 0.0 {
+                ensure(&mut s.buf, n);
+            }
+            for i in 0..n {
+                let mut g = grad[i] + wd * p[i];
+                if c.momentum != 0.0 {
+                    let b = if t == 1 {
+                        g
+                    } else {
+                        c.momentum * s.buf[i] + (1.0 - c.dampening) * g
+                    };
+                    s.buf[i] = b;
+                    g = if c.nesterov { g + c.momentum * b } else { b };
+                }
+                p[i] -= c.lr * g;
+            }
+        }
+        OptimizerKind::Adam | OptimizerKind::Adamw => {
+            ensure(&mut s.m, n);
+            ensure(&mut s.v, n);
+            let decoupled = c.kind == OptimizerKind::Adamw;
+            let bc1 = 1.0 - c.beta1.powi(t as i32);
+            let bc2_sqrt = (1.0 - c.beta2.powi(t as i32)).sqrt();
+            let step_size = c.lr / bc1;
+            for i in 0..n {
+                let g = if decoupled {
+                    p[i] *= 1.0 - c.lr * wd;
+                    grad[i]
+                } else {
+                    grad[i] + wd * p[i]
+                };
+                s.m[i] = c.beta1 * s.m[i] + (1.0 - c.beta1) * g;
+                s.v[i] = c.beta2 * s.v[i] + (1.0 - c.beta2) * g * g;
+                let denom = s.v[i].sqrt() / bc2_sqrt + c.eps;
+                p[i] -= step_size * s.m[i] / denom;
+            }
+        }
+        OptimizerKind::Rmsprop => {
+            ensure(&mut s.v, n);
+            if c.momentum > 0.0 {
+                ensure(&mut s.buf, n);
+            }
+            for i in 0..n {
+                let g = grad[i] + wd * p[i];
+                s.v[i] = c.alpha * s.v[i] + (1.0 - c.alpha) * g * g;
+                let avg = s.v[i].sqrt() + c.eps;
+                if c.momentum > 0.0 {
+                    s.buf[i] = c.momentum * s.buf[i] + g / avg;
+                    p[i] -= c.lr * s.buf[i];
+                } else {
+                    p[i] -= c.lr * g / avg;
+                }
+            }
+        }
+    }
+}

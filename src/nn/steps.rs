@@ -1,0 +1,682 @@
+//! The ordered chain-rule steps of one forward and backward pass, as the stepper and the worked
+//! solutions show them: for each layer `z` then `a`; the loss; then from the output back
+//! `dL/da`, `delta = dL/da * f'(z)` (for softmax + cross-entropy `a - y`), `dL/dW`, `dL/db`,
+//! `dL/da_prev`; finally each layer's update and the loss after it.
+//!
+//! Every step carries its formula in symbols and one [`Line`] per element with the numbers put
+//! in, kept as numbers ([`Tok::N`]) so any [`NumberFormat`] can write them. Per-sample
+//! quantities are shown for one chosen sample; `dL/dW` and `dL/db` sum over the batch.
+//! All numbers come from the trace and gradients passed in: nothing is recomputed here except
+//! the loss after the update, which the caller supplies.
+
+use super::numfmt::NumberFormat;
+use super::{Activation, ForwardTrace, Gradients, Loss, LossKind, Matrix, Network, OptimizerConfig, OptimizerKind};
+
+/// A named quantity of the network, for highlighting what a step reads and writes.
+/// Layer indices are 0-based (`Z(2)` is `z3`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quantity {
+    X,
+    Y,
+    W(usize),
+    B(usize),
+    Z(usize),
+    A(usize),
+    Loss,
+    Da(usize),
+    Delta(usize),
+    GradW(usize),
+    GradB(usize),
+    GradX,
+}
+
+/// What kind of step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    Z,
+    A,
+    Loss,
+    Da,
+    Delta,
+    GradW,
+    GradB,
+    DaPrev,
+    Update,
+    LossAfter,
+}
+
+/// A piece of a line: text or a number.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    T(String),
+    N(f64),
+}
+
+fn t(s: impl Into<String>) -> Tok {
+    Tok::T(s.into())
+}
+
+/// One element's computation: `target = stage1 = stage2 = ... = result`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// `z3[2]`, `dL/dW3[1,2]`.
+    pub target: String,
+    /// The target's symbolic right-hand side, then the same with numbers, possibly in stages.
+    pub stages: Vec<Vec<Tok>>,
+    pub result: f64,
+    /// The element written: (row, column) in the quantity's shown matrix.
+    pub cell: (usize, usize),
+}
+
+impl Line {
+    /// `z3[1] = 2·1 + (-1)·3 + 0·0 + 1 = 0`.
+    pub fn render(&self, fmt: NumberFormat) -> String {
+        let mut s = self.target.clone();
+        for st in &self.stages {
+            s.push_str(" = ");
+            for tok in st {
+                match tok {
+                    Tok::T(x) => s.push_str(x),
+                    Tok::N(v) => s.push_str(&fmt.fmt_operand(*v)),
+                }
+            }
+        }
+        s.push_str(" = ");
+        s.push_str(&fmt.fmt(self.result));
+        s
+    }
+}
+
+/// One step of the chain rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainStep {
+    pub kind: StepKind,
+    /// 0-based layer, if the step belongs to one.
+    pub layer: Option<usize>,
+    /// "Layer 3: pre-activation z3".
+    pub title: String,
+    /// The formula in symbols: "z3 = W3 a2 + b3".
+    pub formula: String,
+    pub reads: Vec<Quantity>,
+    pub writes: Quantity,
+    /// One line per element (at most [`MAX_LINES`]).
+    pub lines: Vec<Line>,
+    /// Lines left out because the quantity is large.
+    pub omitted: usize,
+    /// The computed value: a column for per-sample quantities, the whole matrix for gradients
+    /// and updates, `1 x 1` for a loss.
+    pub result: Matrix,
+}
+
+/// At most this many lines per step.
+pub const MAX_LINES: usize = 256;
+
+/// The update information for the last steps: the optimizer, the network after one step and
+/// the loss after it.
+pub struct UpdateInfo<'a> {
+    pub optimizer: &'a OptimizerConfig,
+    pub after: &'a Network,
+    pub loss_after: f64,
+}
+
+/// `a2`, `x` for layer 0's input.
+fn a_name(l: usize) -> String {
+    if l == 0 { "x".into() } else { format!("a{l}") }
+}
+
+struct Builder {
+    lines: Vec<Line>,
+    omitted: usize,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        Builder {
+            lines: Vec::new(),
+            omitted: 0,
+        }
+    }
+    fn push(&mut self, line: Line) {
+        if self.lines.len() < MAX_LINES {
+            self.lines.push(line);
+        } else {
+            self.omitted += 1;
+        }
+    }
+}
+
+/// Builds every step for sample `sample` (0-based column of the batch).
+pub fn chain_steps(
+    net: &Network,
+    fwd: &ForwardTrace,
+    grads: &Gradients,
+    loss: &Loss,
+    y: &Matrix,
+    sample: usize,
+    update: Option<UpdateInfo<'_>>,
+) -> Vec<ChainStep> {
+    let n = net.len();
+    let s = sample.min(fwd.batch().saturating_sub(1));
+    let mut steps = Vec::new();
+    for l in 0..n {
+        steps.push(z_step(net, fwd, l, s));
+        steps.push(a_step(net, fwd, l, s));
+    }
+    steps.push(loss_step(fwd, grads, loss, y, n));
+    for l in (0..n).rev() {
+        if l == n - 1 {
+            steps.push(output_da_step(fwd, grads, loss, y, l, s));
+        }
+        steps.push(delta_step(net, fwd, grads, loss, y, l, s));
+        steps.push(grad_w_step(net, fwd, grads, l));
+        steps.push(grad_b_step(net, grads, l));
+        steps.push(da_prev_step(net, grads, l, s));
+    }
+    if let Some(u) = update {
+        for l in 0..n {
+            steps.push(update_step(net, grads, &u, l));
+        }
+        steps.push(ChainStep {
+            kind: StepKind::LossAfter,
+            layer: None,
+            title: "Loss after the update".into(),
+            formula: "forward pass again with the updated weights".into(),
+            reads: (0..n).flat_map(|l| [Quantity::W(l), Quantity::B(l)]).collect(),
+            writes: Quantity::Loss,
+            lines: vec![Line {
+                target: "L".into(),
+                stages: vec![vec![t("before "), Tok::N(grads.loss), t(", after")]],
+                result: u.loss_after,
+                cell: (0, 0),
+            }],
+            omitted: 0,
+            result: Matrix::from_element(1, 1, u.loss_after),
+        });
+    }
+    steps
+}
+
+fn z_step(net: &Network, fwd: &ForwardTrace, l: usize, s: usize) -> ChainStep {
+    let layer = &net.layers()[l];
+    let input = fwd.input_of(l);
+    let z = &fwd.layers[l].z;
+    let (k, prev) = (l + 1, a_name(l));
+    let mut b = Builder::new();
+    for j in 0..layer.units() {
+        let mut st = Vec::new();
+        for i in 0..layer.inputs() {
+            if i > 0 {
+                st.push(t(" + "));
+            }
+            st.push(Tok::N(layer.weights[(j, i)]));
+            st.push(t("·"));
+            st.push(Tok::N(input[(i, s)]));
+        }
+        st.push(t(" + "));
+        st.push(Tok::N(layer.bias[j]));
+        b.push(Line {
+            target: format!("z{k}[{}]", j + 1),
+            stages: vec![st],
+            result: z[(j, s)],
+            cell: (j, 0),
+        });
+    }
+    ChainStep {
+        kind: StepKind::Z,
+        layer: Some(l),
+        title: format!("Layer {k}: pre-activation z{k}"),
+        formula: format!("z{k} = W{k} {prev} + b{k}   (z{k}[j] = sum_i W{k}[j,i] {prev}[i] + b{k}[j])"),
+        reads: vec![
+            Quantity::W(l),
+            if l == 0 { Quantity::X } else { Quantity::A(l - 1) },
+            Quantity::B(l),
+        ],
+        writes: Quantity::Z(l),
+        lines: b.lines,
+        omitted: b.omitted,
+        result: z.columns(s, 1).into_owned(),
+    }
+}
+
+fn a_step(net: &Network, fwd: &ForwardTrace, l: usize, s: usize) -> ChainStep {
+    let act = net.layers()[l].activation;
+    let (z, a) = (&fwd.layers[l].z, &fwd.layers[l].a);
+    let k = l + 1;
+    let mut b = Builder::new();
+    for j in 0..z.nrows() {
+        let stages = if act == Activation::Softmax {
+            let mut st = vec![t("e^"), Tok::N(z[(j, s)]), t(" / (")];
+            for i in 0..z.nrows() {
+                if i > 0 {
+                    st.push(t(" + "));
+                }
+                st.push(t("e^"));
+                st.push(Tok::N(z[(i, s)]));
+            }
+            st.push(t(")"));
+            vec![st]
+        } else {
+            vec![vec![t(format!("{}(", act.name())), Tok::N(z[(j, s)]), t(")")]]
+        };
+        b.push(Line {
+            target: format!("a{k}[{}]", j + 1),
+            stages,
+            result: a[(j, s)],
+            cell: (j, 0),
+        });
+    }
+    ChainStep {
+        kind: StepKind::A,
+        layer: Some(l),
+        title: format!("Layer {k}: activation a{k} = {}(z{k})", act.name()),
+        formula: format!("a{k} = {}(z{k}),  {}", act.name(), act.formula().0),
+        reads: vec![Quantity::Z(l)],
+        writes: Quantity::A(l),
+        lines: b.lines,
+        omitted: b.omitted,
+        result: a.columns(s, 1).into_owned(),
+    }
+}
+
+fn loss_step(fwd: &ForwardTrace, grads: &Gradients, loss: &Loss, y: &Matrix, n: usize) -> ChainStep {
+    let out = &fwd.layers[n - 1];
+    let (kk, bb) = out.a.shape();
+    let div = loss.divisor(kk, bb);
+    let mut st = Vec::new();
+    if div != 1.0 {
+        st.push(t("(1/"));
+        st.push(Tok::N(div));
+        st.push(t(")·["));
+    } else if loss.kind == LossKind::SseHalf {
+        st.push(t("½·["));
+    } else {
+        st.push(t("["));
+    }
+    if loss.kind == LossKind::SseHalf && div != 1.0 {
+        st.push(t("½·("));
+    }
+    let mut first = true;
+    let mut shown = 0;
+    for j in 0..bb {
+        for i in 0..kk {
+            let (a, yv) = (out.a[(i, j)], y[(i, j)]);
+            if loss.kind == LossKind::CrossEntropy && yv == 0.0 {
+                continue;
+            }
+            if shown >= 32 {
+                st.push(t(" + ..."));
+                break;
+            }
+            if !first {
+                st.push(t(" + "));
+            }
+            first = false;
+            shown += 1;
+            match loss.kind {
+                LossKind::Mse | LossKind::SseHalf => {
+                    st.extend([t("("), Tok::N(a), t(" - "), Tok::N(yv), t(")²")]);
+                }
+                LossKind::Mae => st.extend([t("|"), Tok::N(a), t(" - "), Tok::N(yv), t("|")]),
+                LossKind::Huber { .. } => st.extend([t("huber("), Tok::N(a), t(" - "), Tok::N(yv), t(")")]),
+                LossKind::Bce => st.extend([
+                    t("-("),
+                    Tok::N(yv),
+                    t("·ln "),
+                    Tok::N(a),
+                    t(" + "),
+                    Tok::N(1.0 - yv),
+                    t("·ln "),
+                    Tok::N(1.0 - a),
+                    t(")"),
+                ]),
+                LossKind::CrossEntropy => {
+                    st.extend([t("-"), Tok::N(yv), t("·ln softmax(z)="), Tok::N(out.a[(i, j)])]);
+                }
+            }
+        }
+    }
+    if loss.kind == LossKind::SseHalf && div != 1.0 {
+        st.push(t(")"));
+    }
+    st.push(t("]"));
+    ChainStep {
+        kind: StepKind::Loss,
+        layer: None,
+        title: format!("Loss ({}, reduction {})", loss.kind.name(), loss.reduction.name()),
+        formula: loss.formula(),
+        reads: vec![Quantity::A(n - 1), Quantity::Y],
+        writes: Quantity::Loss,
+        lines: vec![Line {
+            target: "L".into(),
+            stages: vec![st],
+            result: grads.loss,
+            cell: (0, 0),
+        }],
+        omitted: 0,
+        result: Matrix::from_element(1, 1, grads.loss),
+    }
+}
+
+fn output_da_step(fwd: &ForwardTrace, grads: &Gradients, loss: &Loss, y: &Matrix, l: usize, s: usize) -> ChainStep {
+    let a = &fwd.layers[l].a;
+    let da = &grads.layers[l].da;
+    let k = l + 1;
+    let div = loss.divisor(a.nrows(), a.ncols());
+    let mut b = Builder::new();
+    for j in 0..a.nrows() {
+        let (av, yv) = (a[(j, s)], y[(j, s)]);
+        let mut st = match loss.kind {
+            LossKind::Mse => vec![t("2·("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
+            LossKind::SseHalf => vec![t("("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
+            LossKind::Mae => vec![t("sign("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
+            LossKind::Huber { .. } => vec![t("huber'("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
+            LossKind::Bce => vec![
+                t("("),
+                Tok::N(av),
+                t(" - "),
+                Tok::N(yv),
+                t(") / ("),
+                Tok::N(av),
+                t("·"),
+                Tok::N(1.0 - av),
+                t(")"),
+            ],
+            LossKind::CrossEntropy => vec![t("-"), Tok::N(yv), t(" / "), Tok::N(av)],
+        };
+        if div != 1.0 {
+            st.push(t(" / "));
+            st.push(Tok::N(div));
+        }
+        b.push(Line {
+            target: format!("dL/da{k}[{}]", j + 1),
+            stages: vec![st],
+            result: da[(j, s)],
+            cell: (j, 0),
+        });
+    }
+    ChainStep {
+        kind: StepKind::Da,
+        layer: Some(l),
+        title: format!("Output layer {k}: dL/da{k} from the loss"),
+        formula: loss.grad_formula(),
+        reads: vec![Quantity::A(l), Quantity::Y],
+        writes: Quantity::Da(l),
+        lines: b.lines,
+        omitted: b.omitted,
+        result: da.columns(s, 1).into_owned(),
+    }
+}
+
+fn delta_step(
+    net: &Network,
+    fwd: &ForwardTrace,
+    grads: &Gradients,
+    loss: &Loss,
+    y: &Matrix,
+    l: usize,
+    s: usize,
+) -> ChainStep {
+    let act = net.layers()[l].activation;
+    let (z, a) = (&fwd.layers[l].z, &fwd.layers[l].a);
+    let g = &grads.layers[l];
+    let k = l + 1;
+    let fused = l + 1 == net.len() && act == Activation::Softmax && loss.kind == LossKind::CrossEntropy;
+    let div = loss.divisor(a.nrows(), a.ncols());
+    let mut b = Builder::new();
+    for j in 0..z.nrows() {
+        let stages = if fused {
+            let mut st = vec![t("("), Tok::N(a[(j, s)]), t(" - "), Tok::N(y[(j, s)]), t(")")];
+            if div != 1.0 {
+                st.extend([t(" / "), Tok::N(div)]);
+            }
+            vec![st]
+        } else if act == Activation::Softmax {
+            vec![vec![t("softmax Jacobian · dL/da")]]
+        } else {
+            let fp = act.derivative(z[(j, s)], a[(j, s)]);
+            vec![
+                vec![
+                    Tok::N(g.da[(j, s)]),
+                    t(format!(" · {}'(", act.name())),
+                    Tok::N(z[(j, s)]),
+                    t(")"),
+                ],
+                vec![Tok::N(g.da[(j, s)]), t(" · "), Tok::N(fp)],
+            ]
+        };
+        b.push(Line {
+            target: format!("δ{k}[{}]", j + 1),
+            stages,
+            result: g.delta[(j, s)],
+            cell: (j, 0),
+        });
+    }
+    let formula = if fused {
+        format!(
+            "δ{k} = (a{k} - y){}   (softmax with cross-entropy)",
+            if div != 1.0 { " / B" } else { "" }
+        )
+    } else {
+        format!("δ{k} = dL/da{k} ⊙ f'(z{k}),  {}", act.formula().1)
+    };
+    ChainStep {
+        kind: StepKind::Delta,
+        layer: Some(l),
+        title: format!("Layer {k}: delta δ{k} = dL/dz{k}"),
+        formula,
+        reads: if fused {
+            vec![Quantity::A(l), Quantity::Y]
+        } else {
+            vec![Quantity::Da(l), Quantity::Z(l)]
+        },
+        writes: Quantity::Delta(l),
+        lines: b.lines,
+        omitted: b.omitted,
+        result: g.delta.columns(s, 1).into_owned(),
+    }
+}
+
+fn grad_w_step(net: &Network, fwd: &ForwardTrace, grads: &Gradients, l: usize) -> ChainStep {
+    let layer = &net.layers()[l];
+    let input = fwd.input_of(l);
+    let g = &grads.layers[l];
+    let (k, prev) = (l + 1, a_name(l));
+    let batch = fwd.batch();
+    let mut b = Builder::new();
+    for j in 0..layer.units() {
+        for i in 0..layer.inputs() {
+            let mut st = Vec::new();
+            for n in 0..batch.min(8) {
+                if n > 0 {
+                    st.push(t(" + "));
+                }
+                st.push(Tok::N(g.delta[(j, n)]));
+                st.push(t("·"));
+                st.push(Tok::N(input[(i, n)]));
+            }
+            if batch > 8 {
+                st.push(t(" + ..."));
+            }
+            b.push(Line {
+                target: format!("dL/dW{k}[{},{}]", j + 1, i + 1),
+                stages: vec![st],
+                result: g.weights[(j, i)],
+                cell: (j, i),
+            });
+        }
+    }
+    let sum = if batch > 1 {
+        "summed over the batch"
+    } else {
+        "one sample"
+    };
+    ChainStep {
+        kind: StepKind::GradW,
+        layer: Some(l),
+        title: format!("Layer {k}: weight gradient dL/dW{k}"),
+        formula: format!("dL/dW{k} = δ{k} {prev}^T   (dL/dW{k}[j,i] = δ{k}[j] {prev}[i], {sum})"),
+        reads: vec![
+            Quantity::Delta(l),
+            if l == 0 { Quantity::X } else { Quantity::A(l - 1) },
+        ],
+        writes: Quantity::GradW(l),
+        lines: b.lines,
+        omitted: b.omitted,
+        result: g.weights.clone(),
+    }
+}
+
+fn grad_b_step(net: &Network, grads: &Gradients, l: usize) -> ChainStep {
+    let g = &grads.layers[l];
+    let k = l + 1;
+    let batch = g.delta.ncols();
+    let mut b = Builder::new();
+    for j in 0..net.layers()[l].units() {
+        let mut st = Vec::new();
+        for n in 0..batch.min(8) {
+            if n > 0 {
+                st.push(t(" + "));
+            }
+            st.push(Tok::N(g.delta[(j, n)]));
+        }
+        if batch > 8 {
+            st.push(t(" + ..."));
+        }
+        b.push(Line {
+            target: format!("dL/db{k}[{}]", j + 1),
+            stages: vec![st],
+            result: g.bias[j],
+            cell: (j, 0),
+        });
+    }
+    ChainStep {
+        kind: StepKind::GradB,
+        layer: Some(l),
+        title: format!("Layer {k}: bias gradient dL/db{k}"),
+        formula: format!(
+            "dL/db{k} = δ{k}{}",
+            if batch > 1 { "   (summed over the batch)" } else { "" }
+        ),
+        reads: vec![Quantity::Delta(l)],
+        writes: Quantity::GradB(l),
+        lines: b.lines,
+        omitted: b.omitted,
+        result: Matrix::from_column_slice(g.bias.len(), 1, g.bias.as_slice()),
+    }
+}
+
+fn da_prev_step(net: &Network, grads: &Gradients, l: usize, s: usize) -> ChainStep {
+    let layer = &net.layers()[l];
+    let g = &grads.layers[l];
+    let k = l + 1;
+    let (target_name, result, writes) = if l == 0 {
+        ("dL/dx".to_string(), &grads.input, Quantity::GradX)
+    } else {
+        (format!("dL/da{l}"), &grads.layers[l - 1].da, Quantity::Da(l - 1))
+    };
+    let mut b = Builder::new();
+    for i in 0..layer.inputs() {
+        let mut st = Vec::new();
+        for j in 0..layer.units() {
+            if j > 0 {
+                st.push(t(" + "));
+            }
+            st.push(Tok::N(layer.weights[(j, i)]));
+            st.push(t("·"));
+            st.push(Tok::N(g.delta[(j, s)]));
+        }
+        let value = if result.nrows() > i { result[(i, s)] } else { f64::NAN };
+        b.push(Line {
+            target: format!("{target_name}[{}]", i + 1),
+            stages: vec![st],
+            result: value,
+            cell: (i, 0),
+        });
+    }
+    let res = if result.ncols() > s {
+        result.columns(s, 1).into_owned()
+    } else {
+        Matrix::zeros(layer.inputs(), 1)
+    };
+    ChainStep {
+        kind: StepKind::DaPrev,
+        layer: Some(l),
+        title: if l == 0 {
+            "Layer 1: gradient of the input dL/dx".into()
+        } else {
+            format!("Layer {k}: pass back {target_name}")
+        },
+        formula: format!("{target_name} = W{k}^T δ{k}   ({target_name}[i] = sum_j W{k}[j,i] δ{k}[j])"),
+        reads: vec![Quantity::W(l), Quantity::Delta(l)],
+        writes,
+        lines: b.lines,
+        omitted: b.omitted,
+        result: res,
+    }
+}
+
+fn update_step(net: &Network, grads: &Gradients, u: &UpdateInfo<'_>, l: usize) -> ChainStep {
+    let before = &net.layers()[l];
+    let after = &u.after.layers()[l];
+    let g = &grads.layers[l];
+    let k = l + 1;
+    let c = u.optimizer;
+    let plain = c.kind == OptimizerKind::Sgd && c.momentum == 0.0 && c.weight_decay == 0.0;
+    let mut b = Builder::new();
+    let mut line = |target: String, old: f64, grad: f64, new: f64, cell| {
+        let stages = if plain {
+            vec![vec![Tok::N(old), t(" - "), Tok::N(c.lr), t("·"), Tok::N(grad)]]
+        } else {
+            vec![vec![
+                Tok::N(old),
+                t(format!(" updated by {} with dL/d = ", c.kind.name())),
+                Tok::N(grad),
+            ]]
+        };
+        b.push(Line {
+            target,
+            stages,
+            result: new,
+            cell,
+        });
+    };
+    for j in 0..before.units() {
+        for i in 0..before.inputs() {
+            line(
+                format!("W{k}[{},{}]", j + 1, i + 1),
+                before.weights[(j, i)],
+                g.weights[(j, i)],
+                after.weights[(j, i)],
+                (j, i),
+            );
+        }
+    }
+    for j in 0..before.units() {
+        line(
+            format!("b{k}[{}]", j + 1),
+            before.bias[j],
+            g.bias[j],
+            after.bias[j],
+            (j, before.inputs()),
+        );
+    }
+    let formula = if plain {
+        format!(
+            "W{k} <- W{k} - lr dL/dW{k},  b{k} <- b{k} - lr dL/db{k}   (lr = {})",
+            c.lr
+        )
+    } else {
+        format!("{}   ({}, lr = {})", c.formula(), c.kind.name(), c.lr)
+    };
+    ChainStep {
+        kind: StepKind::Update,
+        layer: Some(l),
+        title: format!("Layer {k}: update W{k} and b{k}"),
+        formula,
+        reads: vec![Quantity::W(l), Quantity::B(l), Quantity::GradW(l), Quantity::GradB(l)],
+        writes: Quantity::W(l),
+        lines: b.lines,
+        omitted: b.omitted,
+        result: after.weights.clone(),
+    }
+}
