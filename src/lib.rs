@@ -4,6 +4,18 @@
 //! The crate is layered; each layer depends only on the ones below it:
 //! - [`nn`]: the maths (network, traces, losses, optimizers, training, the network file format).
 //!   No GUI crate, no file IO.
+//! - [`lesson`]: lessons as plain data (text and network cells) and their file format.
+//! - [`files`]: reading and writing files (size limits, atomic saves); used by `cli` and `app`.
+//! - [`app`]: the window's state, commands, undo history, file dialogs and eframe glue.
+//! - [`ui`]: drawing only; reads the state and emits commands.
+//! - [`cli`]: the `mlp-notebook` subcommands over `nn` and `lesson`.
+//!
+//! Dependency direction: `ui -> app -> lesson -> nn`, `cli -> lesson -> nn`. Nothing in `nn` or
+//! `lesson` names a GUI crate.
+
 pub mod app;
 pub mod cli;
+pub mod files;
 pub mod nn;
+pub mod lesson;
+pub mod ui;

@@ -1,11 +1,127 @@
 //! Application state, commands, undo history, file access and the eframe glue.
+//!
+//! Data flow each frame: [`crate::ui::app_ui`] reads [`AppState`] and returns [`Command`]s;
+//! [`AppState::apply`] applies them one by one (recording undo, recomputing the traces of the
+//! network cell that changed). Nothing here needs a thread.
 
+pub mod cell;
+pub mod command;
+pub mod files;
+pub mod state;
+
+pub use cell::NetCell;
+pub use command::{CloseAnswer, Command, Convention, Edit, NodeValue, Selection, StepNav};
+pub use state::{AppState, CellState, Message, Pending, Settings, ViewSettings};
+
+use crate::lesson::Lesson;
+use egui_commonmark::CommonMarkCache;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The key under which settings are stored between runs.
+const SETTINGS_KEY: &str = "mlp-notebook-settings";
+
+/// The window: the state, the markdown cache and what was last sent to the window.
+pub struct NotebookApp {
+    pub state: AppState,
+    md: CommonMarkCache,
+    shown_title: String,
+    shown_dark: Option<bool>,
+    shown_zoom: f32,
+}
+
+impl NotebookApp {
+    pub fn new(state: AppState) -> NotebookApp {
+        NotebookApp { state, md: CommonMarkCache::default(), shown_title: String::new(), shown_dark: None, shown_zoom: 1.0 }
+    }
+
+    /// One frame: read input, draw, apply the commands, then tell the window what changed.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.state.now = ctx.input(|i| i.time);
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        for p in dropped {
+            self.state.apply(Command::OpenPath(p));
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.state.request_close() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        let commands = crate::ui::app_ui(ui, &self.state, &mut self.md);
+        for c in commands {
+            self.state.apply(c);
+        }
+        self.sync_window(&ctx);
+    }
+
+    fn sync_window(&mut self, ctx: &egui::Context) {
+        let v = &self.state.settings.view;
+        if self.shown_dark != Some(v.dark) {
+            ctx.set_theme(if v.dark { egui::Theme::Dark } else { egui::Theme::Light });
+            self.shown_dark = Some(v.dark);
+        }
+        if (self.shown_zoom - v.zoom).abs() > 1e-3 {
+            ctx.set_zoom_factor(v.zoom);
+            self.shown_zoom = v.zoom;
+        }
+        let file = self.state.file.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string());
+        let title = format!(
+            "{}{}{} - MLP Notebook",
+            if self.state.dirty { "* " } else { "" },
+            self.state.title,
+            file.map(|f| format!(" ({f})")).unwrap_or_default()
+        );
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
+        if self.state.close_now {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+impl eframe::App for NotebookApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        NotebookApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.state.settings);
+    }
+}
+
 /// Opens the window (on `file` if given, else on the built-in lesson).
 pub fn run_window(file: Option<PathBuf>) -> ExitCode {
-    let _ = file;
-    eprintln!("the window is being built; use a subcommand (see --help)");
-    ExitCode::SUCCESS
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("MLP Notebook")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        persist_window: true,
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "MLP Notebook",
+        options,
+        Box::new(move |cc| {
+            let mut state = AppState::new(Lesson::builtin(), Box::new(files::NativeDialogs));
+            if let Some(storage) = cc.storage
+                && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
+            {
+                state.settings = s;
+            }
+            if let Some(f) = &file {
+                state.open_path(f);
+            }
+            Ok(Box::new(NotebookApp::new(state)))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not open the window: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -1,12 +1,45 @@
 //! The command line: subcommands over the engine.
+//!
+//! - [`trace`]: `trace FILE [--json]`, one forward and backward pass on the file's x and y.
+//! - [`train`]: `train FILE --steps N`, full-batch optimizer steps; with `--data CSV --epochs E`
+//!   it hands over to [`train_data`], mini-batch training on a CSV data set.
+//! - [`summary`], [`gradcheck`], [`init`]: a Keras-like summary, a finite-difference check, and
+//!   a freshly initialised network file.
+//! - [`args`]: value parsers shared by the flags; [`json`]: the JSON the subcommands print.
+//!
+//! Shapes on the command line follow the files: samples are rows (`B x units`), weights are
+//! `units x in`. The engine stores samples as columns; the transposition happens here.
+//!
+//! Exit codes: 0 success; 1 a value became NaN or infinite (or the output could not be
+//! written); 2 bad input (unreadable or invalid file, bad flag values), with every problem
+//! printed to stderr as `error: FILE: line L, column C: ...`.
 
+pub mod args;
+pub mod gradcheck;
+pub mod init;
+pub mod json;
+pub mod summary;
+pub mod trace;
+pub mod train;
+pub mod train_data;
+
+use crate::files;
+use crate::nn::doc::{DocError, NetworkDoc};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The exit codes, for `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 a loss, gradient or weight became NaN or infinite \
+(training stops and says where), or the output could not be written; 2 bad input (unreadable or invalid file, \
+bad flag values), with every problem listed on stderr.";
+
 /// MLP Notebook: learn multilayer perceptrons by touching every number.
+///
+/// Without a subcommand it opens the window (on FILE if given).
 #[derive(Parser, Debug)]
-#[command(name = "mlp-notebook", version, about)]
+#[command(name = "mlp-notebook", version, about, args_conflicts_with_subcommands = true, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -16,12 +49,111 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Forward and backward pass on the file's x and y.
-    Trace { file: PathBuf },
+    /// Forward and backward pass on the file's x and y: every z, a, delta and gradient.
+    Trace(trace::TraceArgs),
+    /// Train: full-batch optimizer steps (--steps), or mini-batches on a CSV (--data).
+    Train(Box<train::TrainArgs>),
+    /// A table of the layers and their parameter counts, like Keras' model.summary().
+    Summary(summary::SummaryArgs),
+    /// Compare every backprop gradient with central finite differences.
+    Gradcheck(gradcheck::GradcheckArgs),
+    /// Print a freshly initialised network file (TOML by default) to stdout.
+    Init(init::InitArgs),
 }
 
-/// Runs a subcommand; exit code 2 on bad input.
+/// Why a subcommand failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CliError {
+    /// Bad input: every problem found (exit code 2).
+    BadInput(Vec<String>),
+    /// A computation produced NaN or infinity, or output failed (exit code 1).
+    Failed(Vec<String>),
+}
+
+impl CliError {
+    pub fn bad(problem: impl Into<String>) -> CliError {
+        CliError::BadInput(vec![problem.into()])
+    }
+
+    pub fn failed(problem: impl Into<String>) -> CliError {
+        CliError::Failed(vec![problem.into()])
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::BadInput(_) => 2,
+            CliError::Failed(_) => 1,
+        }
+    }
+
+    pub fn problems(&self) -> &[String] {
+        match self {
+            CliError::BadInput(p) | CliError::Failed(p) => p,
+        }
+    }
+}
+
+impl From<DocError> for CliError {
+    fn from(e: DocError) -> Self {
+        CliError::BadInput(e.problems)
+    }
+}
+
+/// Runs a subcommand and turns its result into an exit code, printing every problem.
 pub fn run(cmd: Command) -> ExitCode {
-    let _ = cmd;
-    ExitCode::SUCCESS
+    let result = match cmd {
+        Command::Trace(a) => trace::run(&a),
+        Command::Train(a) => train::run(&a),
+        Command::Summary(a) => summary::run(&a),
+        Command::Gradcheck(a) => gradcheck::run(&a),
+        Command::Init(a) => init::run(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut err = io::stderr().lock();
+            for p in e.problems() {
+                let _ = writeln!(err, "error: {p}");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Loads a network file, or standard input for `-`.
+pub fn load(path: &Path) -> Result<NetworkDoc, CliError> {
+    if path.as_os_str() == "-" {
+        let text = files::read_limited(io::stdin().lock(), "-").map_err(|e| CliError::bad(e.to_string()))?;
+        return Ok(files::parse_network("-", &text)?);
+    }
+    Ok(files::load_network(path)?)
+}
+
+/// Checks before any work that `--out` names a file type we can write.
+pub fn check_out_path(out: Option<&Path>) -> Result<(), CliError> {
+    match out {
+        Some(p) if files::syntax_for_path(p).is_none() => Err(CliError::bad(format!(
+            "--out {}: unknown file type; give a name ending in .json or .toml",
+            p.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a network file for `--out`.
+pub fn save(path: &Path, doc: &NetworkDoc) -> Result<(), CliError> {
+    files::save_network(path, doc).map_err(|e| match e {
+        files::FileError::UnknownExtension { .. } => CliError::bad(e.to_string()),
+        _ => CliError::failed(e.to_string()),
+    })
+}
+
+/// Prints `text` to stdout. A closed pipe (`| head`) ends the output quietly.
+pub fn emit(text: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failed(format!("cannot write to stdout: {e}"))),
+    }
 }

@@ -375,21 +375,26 @@ impl NetworkFile {
                     l.units
                 ));
             }
-            for (r, row) in l.weights.iter().enumerate() {
-                if row.len() != prev {
-                    let what = if i == 0 {
-                        format!("the network has {prev} inputs")
-                    } else {
-                        format!("layer {i} has {prev} units")
-                    };
-                    e.push(format!(
-                        "layer {n}: weights row {} has {} columns but {what}",
-                        r + 1,
-                        row.len()
-                    ));
+            let what = if i == 0 {
+                format!("the network has {prev} inputs")
+            } else {
+                format!("layer {i} has {prev} units")
+            };
+            let width = l.weights.first().map_or(prev, Vec::len);
+            if width != prev && l.weights.iter().all(|r| r.len() == width) {
+                // Every row has the same wrong width: one message for the whole matrix.
+                e.push(format!("layer {n}: weights have {width} columns but {what}"));
+            } else {
+                for (r, row) in l.weights.iter().enumerate() {
+                    if row.len() != prev {
+                        e.push(format!(
+                            "layer {n}: weights row {} has {} columns but {what}",
+                            r + 1,
+                            row.len()
+                        ));
+                    }
                 }
             }
-            // Summarise "every row has the wrong width" as the one-line message.
             check_finite(&format!("layer {n}: weights"), &l.weights, &mut e);
             let bias = l.bias.clone().unwrap_or_else(|| vec![0.0; l.units]);
             if bias.len() != l.units {

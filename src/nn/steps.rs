@@ -69,7 +69,8 @@ pub struct Line {
 }
 
 impl Line {
-    /// `z3[1] = 2·1 + (-1)·3 + 0·0 + 1 = 0`.
+    /// `z3[1] = 2·1 + (-1)·3 + 0·0 + 1 = 0`. A negative number is put in parentheses except
+    /// right after an opening one: `relu(-1)`, `(-3 - 5)²`, not `relu((-1))`.
     pub fn render(&self, fmt: NumberFormat) -> String {
         let mut s = self.target.clone();
         for st in &self.stages {
@@ -77,6 +78,7 @@ impl Line {
             for tok in st {
                 match tok {
                     Tok::T(x) => s.push_str(x),
+                    Tok::N(v) if s.ends_with('(') => s.push_str(&fmt.fmt(*v)),
                     Tok::N(v) => s.push_str(&fmt.fmt_operand(*v)),
                 }
             }
@@ -457,7 +459,7 @@ fn delta_step(
             if div != 1.0 { " / B" } else { "" }
         )
     } else {
-        format!("δ{k} = dL/da{k} ⊙ f'(z{k}),  {}", act.formula().1)
+        format!("δ{k} = dL/da{k} * f'(z{k}),  {}", act.formula().1)
     };
     ChainStep {
         kind: StepKind::Delta,

@@ -1,0 +1,89 @@
+//! The app's one files module: every read, write and file dialog goes through here, so tests
+//! never open a dialog and a web build has one place to change.
+
+use crate::lesson::{FileKind, Lesson, parse_any};
+use crate::nn::doc::{NetworkDoc, Syntax};
+use crate::nn::{Activation, Loss, LossKind, Matrix, OptimizerConfig};
+use std::path::{Path, PathBuf};
+
+/// File dialogs. The window uses [`NativeDialogs`]; tests use [`NoDialogs`] or a stub.
+pub trait Dialogs {
+    fn pick_open(&self) -> Option<PathBuf>;
+    fn pick_save(&self, suggested_name: &str) -> Option<PathBuf>;
+}
+
+/// No dialogs: every request is cancelled.
+pub struct NoDialogs;
+
+impl Dialogs for NoDialogs {
+    fn pick_open(&self) -> Option<PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// The platform's dialogs (through rfd).
+pub struct NativeDialogs;
+
+impl Dialogs for NativeDialogs {
+    fn pick_open(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Open a lesson or network")
+            .add_filter("Lessons and networks", &["toml", "json"])
+            .pick_file()
+    }
+    fn pick_save(&self, suggested_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Save as")
+            .set_file_name(suggested_name)
+            .add_filter("TOML", &["toml"])
+            .add_filter("JSON", &["json"])
+            .save_file()
+    }
+}
+
+/// Reads a lesson or network file; the error lists every problem with its line and column.
+pub fn read_document(path: &Path) -> Result<(Lesson, FileKind), String> {
+    let text = crate::files::read_text(path).map_err(|e| e.to_string())?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    parse_any(&text, Syntax::guess(&name, &text)).map_err(|e| e.to_string())
+}
+
+/// Writes the lesson (or its one network, for a network file) atomically.
+pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<(), String> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let syntax = if name.to_ascii_lowercase().ends_with(".json") { Syntax::Json } else { Syntax::Toml };
+    let single = match (&kind, lesson.cells.as_slice()) {
+        (FileKind::Network, [crate::lesson::Cell::Network(d)]) => Some(d),
+        _ => None,
+    };
+    let text = match single {
+        Some(doc) => doc.write(syntax),
+        None => lesson.write(syntax),
+    };
+    crate::files::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// The network File > New network starts from: 2 inputs, 3 ReLU units, 1 identity output,
+/// small integer weights, one sample.
+pub fn new_network_doc() -> Result<NetworkDoc, String> {
+    let net = crate::nn::init::init_network(
+        &[2, 3, 1],
+        Activation::Relu,
+        Activation::Identity,
+        crate::nn::init::Init::SmallIntegers { k: 2 },
+        1,
+    )
+    .map_err(|e| e.join("; "))?;
+    Ok(NetworkDoc {
+        name: Some("New network".into()),
+        net,
+        loss: Loss::new(LossKind::SseHalf),
+        x: Matrix::from_column_slice(2, 1, &[1.0, 2.0]),
+        y: Matrix::from_column_slice(1, 1, &[1.0]),
+        optimizer: OptimizerConfig::sgd(0.01),
+        case_steps: None,
+    })
+}

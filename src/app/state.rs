@@ -1,0 +1,428 @@
+//! The application state and the one function that changes it, [`AppState::apply`].
+
+use super::cell::{CellSnapshot, NetCell};
+use super::command::{CloseAnswer, Command, Convention, Edit, NodeValue, StepNav};
+use super::files;
+use crate::lesson::{Cell, FileKind, Lesson};
+use crate::nn::numfmt::NumberFormat;
+use std::path::{Path, PathBuf};
+
+/// At most this many undo steps are kept.
+pub const UNDO_LIMIT: usize = 200;
+/// Edits of the same value closer together than this (seconds) are one undo step.
+pub const COALESCE_SECONDS: f64 = 1.0;
+/// Recent files remembered.
+pub const RECENT_LIMIT: usize = 8;
+
+/// A lesson cell as the window holds it.
+#[derive(Clone, Debug)]
+pub enum CellState {
+    Text(String),
+    Network(Box<NetCell>),
+}
+
+/// View settings, remembered between runs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ViewSettings {
+    pub node_value: NodeValue,
+    pub number_format: NumberFormat,
+    pub convention: Convention,
+    pub dark: bool,
+    pub zoom: f32,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        ViewSettings {
+            node_value: NodeValue::A,
+            number_format: NumberFormat::Exact,
+            convention: Convention::Torch,
+            dark: false,
+            zoom: 1.0,
+        }
+    }
+}
+
+/// What is remembered between runs (besides the window size, which eframe keeps).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    pub view: ViewSettings,
+    pub recent: Vec<PathBuf>,
+}
+
+/// One undo step: a cell's state before an edit.
+#[derive(Clone, Debug)]
+struct UndoEntry {
+    cell: usize,
+    snapshot: CellSnapshot,
+    key: Option<String>,
+    time: f64,
+}
+
+/// A message shown in the window until dismissed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// What to do once the unsaved-changes question is answered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    Close,
+    Open(Option<PathBuf>),
+    New,
+    Builtin,
+}
+
+/// Everything the window shows.
+pub struct AppState {
+    pub title: String,
+    pub cells: Vec<CellState>,
+    pub file: Option<PathBuf>,
+    pub file_kind: FileKind,
+    pub dirty: bool,
+    pub settings: Settings,
+    pub message: Option<Message>,
+    /// Waiting for the answer to "save changes?".
+    pub pending: Option<Pending>,
+    /// Set when the window may close now (the glue sends the close command).
+    pub close_now: bool,
+    pub show_shortcuts: bool,
+    pub show_about: bool,
+    /// The current time in seconds (from egui's input), for coalescing undo steps.
+    pub now: f64,
+    undo: Vec<UndoEntry>,
+    redo: Vec<UndoEntry>,
+    dialogs: Box<dyn files::Dialogs>,
+}
+
+impl AppState {
+    /// A state on `lesson`, with file dialogs from `dialogs`.
+    pub fn new(lesson: Lesson, dialogs: Box<dyn files::Dialogs>) -> AppState {
+        let mut s = AppState {
+            title: String::new(),
+            cells: Vec::new(),
+            file: None,
+            file_kind: FileKind::Lesson,
+            dirty: false,
+            settings: Settings::default(),
+            message: None,
+            pending: None,
+            close_now: false,
+            show_shortcuts: false,
+            show_about: false,
+            now: 0.0,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            dialogs,
+        };
+        s.load_lesson(lesson, None, FileKind::Lesson);
+        s
+    }
+
+    /// The built-in lesson with no dialogs (tests, benchmarks).
+    pub fn builtin_headless() -> AppState {
+        AppState::new(Lesson::builtin(), Box::new(files::NoDialogs))
+    }
+
+    fn load_lesson(&mut self, lesson: Lesson, file: Option<PathBuf>, kind: FileKind) {
+        self.title = lesson.title;
+        self.cells = lesson
+            .cells
+            .into_iter()
+            .map(|c| match c {
+                Cell::Text(t) => CellState::Text(t),
+                Cell::Network(d) => CellState::Network(Box::new(NetCell::new(*d))),
+            })
+            .collect();
+        self.file = file;
+        self.file_kind = kind;
+        self.dirty = false;
+        self.undo.clear();
+        self.redo.clear();
+    }
+
+    /// The lesson as it is now (for saving).
+    pub fn lesson(&self) -> Lesson {
+        Lesson {
+            title: self.title.clone(),
+            cells: self
+                .cells
+                .iter()
+                .map(|c| match c {
+                    CellState::Text(t) => Cell::Text(t.clone()),
+                    CellState::Network(n) => Cell::Network(Box::new(n.doc.clone())),
+                })
+                .collect(),
+        }
+    }
+
+    /// The network cell at `cell`, if it is one.
+    pub fn net(&self, cell: usize) -> Option<&NetCell> {
+        match self.cells.get(cell) {
+            Some(CellState::Network(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn net_mut(&mut self, cell: usize) -> Option<&mut NetCell> {
+        match self.cells.get_mut(cell) {
+            Some(CellState::Network(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The index of the first network cell.
+    pub fn first_net(&self) -> Option<usize> {
+        self.cells.iter().position(|c| matches!(c, CellState::Network(_)))
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), is_error: true });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), is_error: false });
+    }
+
+    /// Applies a command: the one place state changes.
+    pub fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::Edit { cell, edit } => self.edit(cell, edit),
+            Command::SelectLayer { cell, layer } => {
+                if let Some(n) = self.net_mut(cell) {
+                    n.selected_layer = layer.min(n.doc.net.len() - 1);
+                }
+            }
+            Command::Select { cell, selection } => {
+                if let Some(n) = self.net_mut(cell) {
+                    n.selection = selection;
+                    if let Some(l) = selection.and_then(|s| selected_layer_of(s, n.doc.net.len())) {
+                        n.selected_layer = l;
+                    }
+                }
+            }
+            Command::SetSample { cell, sample } => {
+                if let Some(n) = self.net_mut(cell) {
+                    n.sample = sample.min(n.doc.batch() - 1);
+                    n.recompute();
+                }
+            }
+            Command::Step { cell, nav } => {
+                if let Some(n) = self.net_mut(cell) {
+                    let last = n.steps.len().saturating_sub(1);
+                    n.step = match (nav, n.step) {
+                        (StepNav::Reset, _) => None,
+                        (StepNav::First, _) | (StepNav::Next, None) => Some(0),
+                        (StepNav::Last, _) | (StepNav::Prev, None) => Some(last),
+                        (StepNav::Next, Some(s)) => Some((s + 1).min(last)),
+                        (StepNav::Prev, Some(s)) => Some(s.saturating_sub(1)),
+                        (StepNav::Goto(i), _) => Some(i.min(last)),
+                    };
+                    if let Some(l) = n.current_step().and_then(|s| s.layer) {
+                        n.selected_layer = l;
+                    }
+                }
+            }
+            Command::RevealAll { cell, on } => {
+                if let Some(n) = self.net_mut(cell) {
+                    n.reveal_all = on;
+                }
+            }
+            Command::SetNodeValue(v) => self.settings.view.node_value = v,
+            Command::SetNumberFormat(f) => self.settings.view.number_format = f,
+            Command::SetConvention(c) => self.settings.view.convention = c,
+            Command::SetDark(d) => self.settings.view.dark = d,
+            Command::SetZoom(z) => self.settings.view.zoom = z.clamp(0.5, 3.0),
+            Command::Undo => self.undo_redo(true),
+            Command::Redo => self.undo_redo(false),
+            Command::NewNetwork => self.ask_then(Pending::New),
+            Command::OpenBuiltin => self.ask_then(Pending::Builtin),
+            Command::Open => self.ask_then(Pending::Open(None)),
+            Command::OpenPath(p) => self.ask_then(Pending::Open(Some(p))),
+            Command::Save => {
+                self.save();
+            }
+            Command::SaveAs => {
+                self.save_as();
+            }
+            Command::SaveTo(p) => {
+                self.save_to(&p);
+            }
+            Command::ShowShortcuts(on) => self.show_shortcuts = on,
+            Command::ShowAbout(on) => self.show_about = on,
+            Command::DismissMessage => self.message = None,
+            Command::CloseAnswer(a) => self.answer(a),
+        }
+    }
+
+    fn edit(&mut self, cell: usize, edit: Edit) {
+        let now = self.now;
+        let Some(n) = self.net_mut(cell) else { return };
+        let snapshot = n.snapshot();
+        match n.apply(&edit) {
+            Ok(()) => {
+                let key = edit.coalesce_key();
+                let merge = match self.undo.last() {
+                    Some(last) => {
+                        last.cell == cell && key.is_some() && last.key == key && now - last.time < COALESCE_SECONDS
+                    }
+                    None => false,
+                };
+                if merge {
+                    if let Some(last) = self.undo.last_mut() {
+                        last.time = now;
+                    }
+                } else {
+                    self.undo.push(UndoEntry { cell, snapshot, key, time: now });
+                    if self.undo.len() > UNDO_LIMIT {
+                        self.undo.remove(0);
+                    }
+                }
+                self.redo.clear();
+                self.dirty = true;
+                if matches!(self.message, Some(Message { is_error: true, .. })) {
+                    self.message = None;
+                }
+            }
+            Err(e) => self.error(format!("Not applied: {e}")),
+        }
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let Some(entry) = from.pop() else { return };
+        let cell = entry.cell;
+        let Some(CellState::Network(n)) = self.cells.get_mut(cell) else { return };
+        let current = n.snapshot();
+        n.restore(entry.snapshot);
+        to.push(UndoEntry { cell, snapshot: current, key: None, time: f64::NEG_INFINITY });
+        self.dirty = true;
+    }
+
+    fn ask_then(&mut self, action: Pending) {
+        if self.dirty {
+            self.pending = Some(action);
+        } else {
+            self.run_pending(action);
+        }
+    }
+
+    /// The window asks to close; returns whether it may close now.
+    pub fn request_close(&mut self) -> bool {
+        if self.dirty && !self.close_now {
+            self.pending = Some(Pending::Close);
+            false
+        } else {
+            true
+        }
+    }
+
+    fn answer(&mut self, a: CloseAnswer) {
+        let Some(action) = self.pending.take() else { return };
+        match a {
+            CloseAnswer::Cancel => {}
+            CloseAnswer::Discard => self.run_pending(action),
+            CloseAnswer::Save => {
+                if self.save() {
+                    self.run_pending(action);
+                }
+            }
+        }
+    }
+
+    fn run_pending(&mut self, action: Pending) {
+        match action {
+            Pending::Close => self.close_now = true,
+            Pending::New => match files::new_network_doc() {
+                Ok(doc) => {
+                    self.load_lesson(Lesson::from_network(doc), None, FileKind::Network);
+                    self.info("New network: 2 inputs, one hidden layer of 3 ReLU units, 1 output.");
+                }
+                Err(e) => self.error(format!("Could not make a new network: {e}")),
+            },
+            Pending::Builtin => self.load_lesson(Lesson::builtin(), None, FileKind::Lesson),
+            Pending::Open(path) => {
+                let path = match path {
+                    Some(p) => p,
+                    None => match self.dialogs.pick_open() {
+                        Some(p) => p,
+                        None => return,
+                    },
+                };
+                self.open_path(&path);
+            }
+        }
+    }
+
+    /// Opens a lesson or network file; on failure the current work stays and the error shows.
+    pub fn open_path(&mut self, path: &Path) {
+        match files::read_document(path) {
+            Ok((lesson, kind)) => {
+                self.load_lesson(lesson, Some(path.to_path_buf()), kind);
+                self.remember(path);
+                self.info(format!("Opened {}", path.display()));
+            }
+            Err(e) => self.error(format!("Could not open {}:\n{e}", path.display())),
+        }
+    }
+
+    fn remember(&mut self, path: &Path) {
+        let recent = &mut self.settings.recent;
+        recent.retain(|p| p != path);
+        recent.insert(0, path.to_path_buf());
+        recent.truncate(RECENT_LIMIT);
+    }
+
+    /// Saves to the current file (or asks for one). Returns whether it was saved.
+    pub fn save(&mut self) -> bool {
+        match self.file.clone() {
+            Some(p) => self.save_to(&p),
+            None => self.save_as(),
+        }
+    }
+
+    fn save_as(&mut self) -> bool {
+        let suggested = match self.file_kind {
+            FileKind::Network => "network.toml",
+            FileKind::Lesson => "lesson.toml",
+        };
+        match self.dialogs.pick_save(suggested) {
+            Some(p) => self.save_to(&p),
+            None => false,
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) -> bool {
+        match files::write_document(path, &self.lesson(), self.file_kind) {
+            Ok(()) => {
+                self.file = Some(path.to_path_buf());
+                self.dirty = false;
+                self.remember(path);
+                self.info(format!("Saved {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.error(format!("Could not save {}: {e}", path.display()));
+                false
+            }
+        }
+    }
+}
+
+/// The layer a selection belongs to (for the matrix view).
+fn selected_layer_of(s: super::command::Selection, layers: usize) -> Option<usize> {
+    match s {
+        super::command::Selection::Node { column, .. } => Some(column.saturating_sub(1).min(layers - 1)),
+        super::command::Selection::Edge { layer, .. } => Some(layer),
+    }
+}

@@ -1,0 +1,244 @@
+//! `mlp-notebook train FILE --data CSV --epochs E ...`: mini-batch training on a CSV data set
+//! with [`Trainer`].
+//!
+//! The CSV has a header row; the last column holds class labels, one-hot encoded (numeric
+//! labels sorted numerically, others in order of appearance). The network's inputs must match
+//! the feature count and its outputs the class count; a single sigmoid-style output with two
+//! classes gets 0/1 targets (the second class is 1). The file's own x and y are not used.
+//! A loss, gradient or weight that becomes NaN or infinite stops training with exit code 1.
+
+use super::json::Json;
+use super::train::{TrainArgs, optimizer_text};
+use super::{CliError, args, emit, save};
+use crate::files;
+use crate::nn::data::{Dataset, Target, parse_csv};
+use crate::nn::doc::NetworkDoc;
+use crate::nn::numfmt::NumberFormat;
+use crate::nn::schedule::Schedule;
+use crate::nn::train::{EarlyStopping, EpochRecord, StopReason, TrainConfig, Trainer};
+use crate::nn::{Matrix, OptimizerConfig};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug, Default, Clone)]
+#[command(next_help_heading = "Mini-batch training on a CSV data set")]
+pub struct DataFlags {
+    /// A CSV with a header row; the last column holds the class labels.
+    #[arg(long, value_name = "CSV", requires = "epochs")]
+    pub data: Option<PathBuf>,
+    /// Passes over the training set.
+    #[arg(long, value_name = "E", requires = "data", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub epochs: Option<u64>,
+    /// Samples per step (default: the whole training set).
+    #[arg(long, value_name = "B", requires = "data", value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_size: Option<u64>,
+    /// Seed for shuffling, the validation split and dropout.
+    #[arg(long, value_name = "S", requires = "data", default_value_t = 0)]
+    pub seed: u64,
+    /// Hold out this fraction of the (seeded, shuffled) rows for validation.
+    #[arg(long, value_name = "F", requires = "data", value_parser = args::fraction, allow_negative_numbers = true)]
+    pub validation_split: Option<f64>,
+    /// Standardise each feature with the training rows' mean and standard deviation.
+    #[arg(long, requires = "data")]
+    pub standardize: bool,
+    /// Inverted dropout on the hidden layers' activations, during training only.
+    #[arg(long, value_name = "P", requires = "data", value_parser = args::fraction, allow_negative_numbers = true)]
+    pub dropout: Option<f64>,
+    /// L2 penalty l2 * sum W^2 added to the loss (weights only).
+    #[arg(long, value_name = "L", requires = "data", value_parser = args::non_negative, allow_negative_numbers = true)]
+    pub l2: Option<f64>,
+    /// Stop after this many epochs without improvement of the validation loss (or of the
+    /// training loss without a validation set).
+    #[arg(long, value_name = "PATIENCE", requires = "data", value_parser = clap::value_parser!(u64).range(1..))]
+    pub early_stopping: Option<u64>,
+    /// The least decrease that counts as an improvement.
+    #[arg(long, value_name = "D", requires = "early_stopping", value_parser = args::non_negative, allow_negative_numbers = true)]
+    pub min_delta: Option<f64>,
+    /// When stopping early (or at the end), go back to the best epoch's weights.
+    #[arg(long, requires = "early_stopping")]
+    pub restore_best: bool,
+    /// Learning-rate schedule per epoch: constant, step:SIZE:GAMMA, exponential:GAMMA,
+    /// cosine:TMAX[:ETA_MIN].
+    #[arg(long, value_name = "SCHEDULE", requires = "data", value_parser = args::schedule)]
+    pub schedule: Option<Schedule>,
+    /// Clip the gradients' global L2 norm to at most C.
+    #[arg(long, value_name = "C", requires = "data", value_parser = args::positive, allow_negative_numbers = true)]
+    pub clip_norm: Option<f64>,
+}
+
+impl DataFlags {
+    fn config(&self, epochs: usize) -> TrainConfig {
+        TrainConfig {
+            epochs,
+            batch_size: self.batch_size.map(to_usize),
+            shuffle: true,
+            seed: self.seed,
+            l2: self.l2.unwrap_or(0.0),
+            dropout: self.dropout.unwrap_or(0.0),
+            early_stopping: self.early_stopping.map(|p| EarlyStopping {
+                patience: to_usize(p),
+                min_delta: self.min_delta.unwrap_or(0.0),
+                restore_best: self.restore_best,
+            }),
+            schedule: self.schedule.unwrap_or_default(),
+            clip_norm: self.clip_norm,
+        }
+    }
+}
+
+fn to_usize(v: u64) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
+
+pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), CliError> {
+    let flags = &a.data;
+    let Some(csv) = flags.data.as_deref() else {
+        return Err(CliError::bad("give --data CSV"));
+    };
+    let Some(epochs) = flags.epochs else {
+        return Err(CliError::bad("give --epochs E with --data"));
+    };
+    let data = load_data(csv, doc)?;
+    let (mut train, val) = match flags.validation_split {
+        Some(f) if f > 0.0 => {
+            let (t, v) = data.split(f, Some(flags.seed));
+            (t, (!v.is_empty()).then_some(v))
+        }
+        _ => (data, None),
+    };
+    if train.is_empty() {
+        return Err(CliError::bad(format!(
+            "{}: no rows are left for training after the validation split",
+            csv.display()
+        )));
+    }
+    let mut val = val;
+    let mut notes = Vec::new();
+    if flags.standardize {
+        let stats = train.feature_stats();
+        train.standardise_with(&stats);
+        if let Some(v) = &mut val {
+            v.standardise_with(&stats);
+        }
+        for (name, (m, s)) in train.feature_names.iter().zip(&stats) {
+            notes.push(format!("standardised {name}: mean {m}, std {s}"));
+        }
+    }
+    let header = format!(
+        "{} training and {} validation rows, {} ({}), loss {}",
+        train.len(),
+        val.as_ref().map_or(0, Dataset::len),
+        optimizer_text(&opt),
+        flags
+            .batch_size
+            .map_or("full batch".to_string(), |b| format!("batch size {b}")),
+        doc.loss.kind.name()
+    );
+    let mut trainer = Trainer::new(doc.net.clone(), doc.loss, opt, train, val, flags.config(to_usize(epochs)));
+    if !a.json {
+        let mut head = header;
+        head.push('\n');
+        for n in &notes {
+            head.push_str(n);
+            head.push('\n');
+        }
+        emit(&head)?;
+    }
+    let mut printed = 0;
+    while !trainer.is_done() {
+        trainer.run_steps(64);
+        if !a.json {
+            while printed < trainer.history.len() {
+                emit(&epoch_line(&trainer.history[printed], epochs))?;
+                printed += 1;
+            }
+        }
+    }
+    let stop = trainer.stopped.clone().unwrap_or(StopReason::Finished);
+    if a.json {
+        emit(&epochs_json(&trainer.history, &stop).to_text())?;
+    } else {
+        emit(&format!("stop: {stop}\n"))?;
+    }
+    if matches!(stop, StopReason::NonFinite { .. }) {
+        return Err(CliError::failed(stop.to_string()));
+    }
+    if let Some(out) = &a.out {
+        let trained = NetworkDoc {
+            net: trainer.net,
+            optimizer: opt,
+            case_steps: None,
+            ..doc.clone()
+        };
+        save(out, &trained)?;
+        if !a.json {
+            emit(&format!("wrote the trained network to {}\n", out.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads the CSV and checks it against the network: inputs vs features, outputs vs classes.
+fn load_data(csv: &Path, doc: &NetworkDoc) -> Result<Dataset, CliError> {
+    let name = csv.display().to_string();
+    let text = files::read_text(csv).map_err(|e| CliError::bad(e.to_string()))?;
+    let mut data = parse_csv(&text, Target::Classes)
+        .map_err(|e| CliError::BadInput(e.lines().map(|l| format!("{name}: {l}")).collect()))?;
+    let mut problems = Vec::new();
+    let (features, classes) = (data.x.nrows(), data.class_names.len());
+    if features != doc.net.inputs() {
+        problems.push(format!(
+            "{name}: {features} feature columns, but the network has {} inputs",
+            doc.net.inputs()
+        ));
+    }
+    let outputs = doc.net.outputs();
+    if outputs == 1 && classes == 2 {
+        // One output (sigmoid + bce, say): the second class is the target 1.
+        let row: Vec<f64> = data.y.row(1).iter().copied().collect();
+        data.y = Matrix::from_row_slice(1, row.len(), &row);
+    } else if outputs != classes {
+        problems.push(format!(
+            "{name}: the last column has {classes} classes ({}), but the network's output layer has {outputs} units; \
+             it needs one unit per class (or one unit for two classes)",
+            data.class_names.join(", ")
+        ));
+    }
+    if problems.is_empty() {
+        Ok(data)
+    } else {
+        Err(CliError::BadInput(problems))
+    }
+}
+
+fn epoch_line(r: &EpochRecord, epochs: u64) -> String {
+    let f = |v: f64| NumberFormat::Significant(6).fmt(v);
+    let opt = |label: &str, v: Option<f64>| v.map_or(String::new(), |v| format!("  {label} {}", f(v)));
+    format!(
+        "epoch {:>w$}/{epochs}  loss {}{}{}{}  lr {}\n",
+        r.epoch,
+        f(r.loss),
+        opt("accuracy", r.accuracy),
+        opt("val_loss", r.val_loss),
+        opt("val_accuracy", r.val_accuracy),
+        f(r.lr),
+        w = epochs.to_string().len()
+    )
+}
+
+fn epochs_json(history: &[EpochRecord], stop: &StopReason) -> Json {
+    let epochs = history
+        .iter()
+        .map(|r| {
+            Json::Obj(vec![
+                ("epoch", Json::Int(r.epoch as u64)),
+                ("loss", Json::Num(r.loss)),
+                ("accuracy", Json::opt(r.accuracy)),
+                ("val_loss", Json::opt(r.val_loss)),
+                ("val_accuracy", Json::opt(r.val_accuracy)),
+                ("lr", Json::Num(r.lr)),
+            ])
+        })
+        .collect();
+    Json::Obj(vec![("epochs", Json::Arr(epochs)), ("stop", Json::Str(stop.to_string()))])
+}

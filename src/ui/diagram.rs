@@ -1,0 +1,288 @@
+//! The network diagram: layers as columns of nodes, input on the left.
+//!
+//! Coordinates: `layout` positions are in the diagram's own rectangle; `screen_from_layout`
+//! maps them into the allocated screen rectangle. Column 0 is the input `x`, column `l` the
+//! output of layer `l` (1-based), so the edges between columns `l-1` and `l` are `W_l`.
+
+use super::theme;
+use super::visibility::{Mark, mark, visible};
+use crate::app::{Command, NetCell, NodeValue, Selection, ViewSettings};
+use crate::nn::steps::{Quantity, StepKind};
+use crate::nn::{Activation, Matrix};
+use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
+
+/// Columns with more units than this show the first ones and a "+N more" note.
+const MAX_NODES: usize = 16;
+
+struct Layout {
+    rect: Rect,
+    widths: Vec<usize>,
+    radius: f32,
+}
+
+impl Layout {
+    fn new(rect: Rect, widths: &[usize]) -> Layout {
+        let cols = widths.len().max(2);
+        let max_units = widths.iter().map(|&w| w.min(MAX_NODES)).max().unwrap_or(1).max(1);
+        let col_gap = (rect.width() - 100.0) / (cols - 1) as f32;
+        let row_gap = (rect.height() - 60.0) / max_units as f32;
+        let radius = (row_gap * 0.40).min(col_gap * 0.22).clamp(9.0, 24.0);
+        Layout { rect, widths: widths.to_vec(), radius }
+    }
+
+    /// The screen position of node `unit` in `column`.
+    fn screen_from_layout(&self, column: usize, unit: usize) -> Pos2 {
+        let cols = self.widths.len().max(2);
+        let x = self.rect.left() + 50.0 + (self.rect.width() - 100.0) * column as f32 / (cols - 1) as f32;
+        let shown = self.widths[column].min(MAX_NODES);
+        let top = self.rect.top() + 40.0;
+        let h = self.rect.height() - 60.0;
+        let gap = h / shown.max(1) as f32;
+        let y = top + gap * (unit as f32 + 0.5);
+        pos2(x, y)
+    }
+}
+
+/// The value shown on node `unit` of `column` for the chosen quantity, and that quantity.
+fn node_value(cell: &NetCell, column: usize, unit: usize, which: NodeValue) -> (f64, Quantity) {
+    let s = cell.sample;
+    if column == 0 {
+        return match which {
+            NodeValue::Delta => (at(&cell.grads.input, unit, s), Quantity::GradX),
+            _ => (at(&cell.doc.x, unit, s), Quantity::X),
+        };
+    }
+    let l = column - 1;
+    match which {
+        NodeValue::Z => (at(&cell.fwd.layers[l].z, unit, s), Quantity::Z(l)),
+        NodeValue::A => (at(&cell.fwd.layers[l].a, unit, s), Quantity::A(l)),
+        NodeValue::Delta => (at(&cell.grads.layers[l].delta, unit, s), Quantity::Delta(l)),
+    }
+}
+
+fn at(m: &Matrix, r: usize, c: usize) -> f64 {
+    if r < m.nrows() && c < m.ncols() { m[(r, c)] } else { f64::NAN }
+}
+
+/// The name people use for a node value: `a3[2]`, `x[1]`.
+fn node_name(column: usize, unit: usize, which: NodeValue) -> String {
+    match (column, which) {
+        (0, NodeValue::Delta) => format!("dL/dx[{}]", unit + 1),
+        (0, _) => format!("x[{}]", unit + 1),
+        (c, NodeValue::Z) => format!("z{c}[{}]", unit + 1),
+        (c, NodeValue::A) => format!("a{c}[{}]", unit + 1),
+        (c, NodeValue::Delta) => format!("δ{c}[{}]", unit + 1),
+    }
+}
+
+/// Draws the diagram of network cell `ci`.
+pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
+    let dark = ui.visuals().dark_mode;
+    let fmt = view.number_format;
+    let widths = cell.doc.net.widths();
+    let size = vec2(ui.available_width().max(300.0), theme::DIAGRAM_HEIGHT);
+    let (bg, painter) = ui.allocate_painter(size, Sense::click());
+    let lay = Layout::new(bg.rect, &widths);
+    let text_color = ui.visuals().text_color();
+    let weak = ui.visuals().weak_text_color();
+    let max_w = cell
+        .doc
+        .net
+        .layers()
+        .iter()
+        .flat_map(|l| l.weights.iter())
+        .fold(0.0f64, |m, w| m.max(w.abs()))
+        .max(1e-12);
+
+    // Column headings.
+    for (c, &w) in widths.iter().enumerate() {
+        let p = lay.screen_from_layout(c, 0);
+        let head = if c == 0 {
+            format!("x ({w})")
+        } else {
+            format!("layer {c}: {}", cell.doc.net.layers()[c - 1].activation.name())
+        };
+        let selected = c > 0 && cell.selected_layer == c - 1;
+        let color = if selected { text_color } else { weak };
+        painter.text(pos2(p.x, bg.rect.top() + 12.0), Align2::CENTER_CENTER, head, FontId::proportional(12.0), color);
+        if w > MAX_NODES {
+            let q = lay.screen_from_layout(c, MAX_NODES - 1);
+            painter.text(
+                pos2(q.x, q.y + lay.radius + 10.0),
+                Align2::CENTER_CENTER,
+                format!("+{} more", w - MAX_NODES),
+                FontId::proportional(11.0),
+                weak,
+            );
+        }
+    }
+
+    // Edges, and which one the pointer is over.
+    let pointer = bg.hover_pos();
+    let mut hovered_edge: Option<(usize, usize, usize, f32)> = None;
+    let step_edges = |l: usize| -> Mark {
+        let m = mark(cell, Quantity::GradW(l));
+        if m != Mark::Plain { m } else { mark(cell, Quantity::W(l)) }
+    };
+    for (l, layer) in cell.doc.net.layers().iter().enumerate() {
+        let em = step_edges(l);
+        for j in 0..layer.units().min(MAX_NODES) {
+            for i in 0..layer.inputs().min(MAX_NODES) {
+                let w = layer.weights[(j, i)];
+                let (a, b) = (lay.screen_from_layout(l, i), lay.screen_from_layout(l + 1, j));
+                let (a, b) = (a + (b - a).normalized() * lay.radius, b - (b - a).normalized() * lay.radius);
+                let selected = cell.selection == Some(Selection::Edge { layer: l, from: i, to: j });
+                if em != Mark::Plain || selected {
+                    let halo = if selected {
+                        theme::selection(dark)
+                    } else if em == Mark::Written {
+                        theme::write_highlight(dark)
+                    } else {
+                        theme::read_highlight(dark)
+                    };
+                    painter.line_segment([a, b], Stroke::new(edge_width(w, max_w) + 4.0, halo));
+                }
+                let color = if w > 0.0 {
+                    theme::positive(dark)
+                } else if w < 0.0 {
+                    theme::negative(dark)
+                } else {
+                    weak.gamma_multiply(0.5)
+                };
+                let stroke = Stroke::new(edge_width(w, max_w), color);
+                if w < 0.0 {
+                    painter.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 3.0));
+                } else {
+                    painter.line_segment([a, b], stroke);
+                }
+                if let Some(p) = pointer {
+                    let d = dist_to_segment(p, a, b);
+                    if d < 5.0 && hovered_edge.is_none_or(|h| d < h.3) {
+                        hovered_edge = Some((l, i, j, d));
+                    }
+                }
+            }
+        }
+    }
+
+    // Nodes.
+    let mut node_hovered = false;
+    for (c, &w) in widths.iter().enumerate() {
+        for u in 0..w.min(MAX_NODES) {
+            let p = lay.screen_from_layout(c, u);
+            let (v, q) = node_value(cell, c, u, view.node_value);
+            let shown = visible(cell, q);
+            let act = if c == 0 { None } else { Some(cell.doc.net.layers()[c - 1].activation) };
+            let a_val = if c == 0 { 1.0 } else { at(&cell.fwd.layers[c - 1].a, u, cell.sample) };
+            let inactive = act == Some(Activation::Relu) && a_val == 0.0 && visible(cell, Quantity::A(c - 1));
+            let m = column_mark(cell, c);
+            let fill = if inactive { theme::inactive_fill(dark) } else { theme::node_fill(dark) };
+            let ring = match m {
+                Mark::Written => Stroke::new(4.0, theme::write_highlight(dark)),
+                Mark::Read => Stroke::new(4.0, theme::read_highlight(dark)),
+                Mark::Plain => Stroke::new(1.5, weak),
+            };
+            painter.circle(p, lay.radius, fill, ring);
+            if cell.selection == Some(Selection::Node { column: c, unit: u }) {
+                painter.circle_stroke(p, lay.radius + 3.0, Stroke::new(2.0, theme::selection(dark)));
+            }
+            let label = if shown { fmt.fmt(v) } else { "?".into() };
+            let tc = if inactive { theme::inactive_text(dark) } else { text_color };
+            let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
+            painter.text(p, Align2::CENTER_CENTER, &label, font, tc);
+            let name = node_name(c, u, view.node_value);
+            let rect = Rect::from_center_size(p, Vec2::splat(lay.radius * 2.0));
+            let id = ui.scope_id().with(("node", ci, c, u));
+            let r = ui.interact(rect, id, Sense::click());
+            let acc = format!("node {name} = {label}");
+            r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &acc));
+            if r.hovered() {
+                node_hovered = true;
+            }
+            if r.clicked() {
+                out.push(Command::Select { cell: ci, selection: Some(Selection::Node { column: c, unit: u }) });
+            }
+            r.on_hover_ui(|ui| node_tooltip_ui(ui, cell, c, u, view));
+        }
+    }
+
+    if !node_hovered && let Some((l, i, j, _)) = hovered_edge {
+        let w = cell.doc.net.layers()[l].weights[(j, i)];
+        let a = at(cell.fwd.input_of(l), i, cell.sample);
+        let src = if l == 0 { format!("x[{}]", i + 1) } else { format!("a{l}[{}]", i + 1) };
+        let text = format!(
+            "W{}[{},{}] = {}  (from {src} to unit {} of layer {})\ncontribution w·{src} = {}·{} = {}",
+            l + 1,
+            j + 1,
+            i + 1,
+            fmt.fmt(w),
+            j + 1,
+            l + 1,
+            fmt.fmt_operand(w),
+            fmt.fmt_operand(a),
+            fmt.fmt(w * a)
+        );
+        let bg2 = bg.clone().on_hover_text_at_pointer(text);
+        if bg2.clicked() {
+            out.push(Command::Select { cell: ci, selection: Some(Selection::Edge { layer: l, from: i, to: j }) });
+        }
+    } else if bg.clicked() && !node_hovered {
+        out.push(Command::Select { cell: ci, selection: None });
+    }
+}
+
+/// How the current step touches the values of a column.
+fn column_mark(cell: &NetCell, c: usize) -> Mark {
+    let qs: Vec<Quantity> = if c == 0 {
+        vec![Quantity::X, Quantity::GradX]
+    } else {
+        let l = c - 1;
+        vec![Quantity::Z(l), Quantity::A(l), Quantity::Da(l), Quantity::Delta(l)]
+    };
+    let marks: Vec<Mark> = qs.into_iter().map(|q| mark(cell, q)).collect();
+    if marks.contains(&Mark::Written) {
+        Mark::Written
+    } else if marks.contains(&Mark::Read) {
+        Mark::Read
+    } else {
+        Mark::Plain
+    }
+}
+
+fn edge_width(w: f64, max_w: f64) -> f32 {
+    if w == 0.0 { 0.7 } else { 0.8 + 3.2 * (w.abs() / max_w) as f32 }
+}
+
+fn dist_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
+    (a + ab * t - p).length()
+}
+
+/// The computation of a node with the numbers put in.
+fn node_tooltip_ui(ui: &mut Ui, cell: &NetCell, c: usize, u: usize, view: &ViewSettings) {
+    let fmt = view.number_format;
+    if c == 0 {
+        ui.label(format!("x[{}] = {}  (input {} of sample {})", u + 1, fmt.fmt(at(&cell.doc.x, u, cell.sample)), u + 1, cell.sample + 1));
+        if visible(cell, Quantity::GradX) {
+            ui.label(format!("dL/dx[{}] = {}", u + 1, fmt.fmt(at(&cell.grads.input, u, cell.sample))));
+        }
+        return;
+    }
+    let l = c - 1;
+    for kind in [StepKind::Z, StepKind::A, StepKind::Delta] {
+        let q = match kind {
+            StepKind::Z => Quantity::Z(l),
+            StepKind::A => Quantity::A(l),
+            _ => Quantity::Delta(l),
+        };
+        if !visible(cell, q) {
+            continue;
+        }
+        if let Some(step) = cell.steps.iter().find(|s| s.kind == kind && s.layer == Some(l))
+            && let Some(line) = step.lines.get(u)
+        {
+            ui.label(egui::RichText::new(line.render(fmt)).monospace());
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Drawing only: functions named `*_ui` read the state and push [`Command`]s; they change
+//! nothing themselves. [`app_ui`] draws the whole window.
+
+pub mod diagram;
+pub mod matrix;
+pub mod stepper;
+pub mod theme;
+pub mod visibility;
+
+use crate::app::{AppState, CellState, CloseAnswer, Command, Convention, Edit, NetCell, NodeValue, Pending, StepNav};
+use crate::nn::numfmt::NumberFormat;
+use crate::nn::{LossKind, Reduction};
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+
+/// The number formats the View menu offers.
+pub const FORMATS: [NumberFormat; 5] = [
+    NumberFormat::Exact,
+    NumberFormat::Fixed(2),
+    NumberFormat::Fixed(4),
+    NumberFormat::Significant(3),
+    NumberFormat::Significant(6),
+];
+
+/// The keyboard shortcuts, for the menu and the help window.
+pub const SHORTCUTS: [(&str, &str); 11] = [
+    ("Ctrl+N", "New network"),
+    ("Ctrl+O", "Open..."),
+    ("Ctrl+S", "Save"),
+    ("Ctrl+Shift+S", "Save as..."),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
+    ("Right / Left arrow", "Next / previous backprop step"),
+    ("Home / End", "First / last step"),
+    ("Escape", "Leave the stepper (show everything live)"),
+    ("Ctrl+Plus / Ctrl+Minus / Ctrl+0", "Zoom in / out / reset"),
+    ("F1", "This list"),
+];
+
+/// Draws the window and returns what the user asked for.
+pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Command> {
+    let mut out = Vec::new();
+    shortcuts(ui, state, &mut out);
+    egui::Panel::top("menu").show(ui, |ui| menu_ui(ui, state, &mut out));
+    if let Some(m) = &state.message {
+        egui::Panel::top("message").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let color = if m.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                if ui.button("Dismiss").clicked() {
+                    out.push(Command::DismissMessage);
+                }
+                ui.label(RichText::new(&m.text).color(color));
+            });
+        });
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("page").auto_shrink([false, false]).show(ui, |ui| {
+            ui.add_space(4.0);
+            for (ci, cell) in state.cells.iter().enumerate() {
+                match cell {
+                    CellState::Text(t) => {
+                        CommonMarkViewer::new().show(ui, md, t);
+                    }
+                    CellState::Network(n) => {
+                        egui::Frame::group(ui.style()).show(ui, |ui| netcell_ui(ui, ci, n, state, &mut out));
+                    }
+                }
+                ui.add_space(8.0);
+            }
+        });
+    });
+    dialogs_ui(ui, state, &mut out);
+    out
+}
+
+fn shortcuts(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let ctrl = Modifiers::COMMAND;
+    let sc = |m, k| KeyboardShortcut::new(m, k);
+    let typing = ui.ctx().egui_wants_keyboard_input();
+    ui.input_mut(|i| {
+        if i.consume_shortcut(&sc(ctrl | Modifiers::SHIFT, Key::S)) {
+            out.push(Command::SaveAs);
+        }
+        if i.consume_shortcut(&sc(ctrl, Key::S)) {
+            out.push(Command::Save);
+        }
+        if i.consume_shortcut(&sc(ctrl, Key::O)) {
+            out.push(Command::Open);
+        }
+        if i.consume_shortcut(&sc(ctrl, Key::N)) {
+            out.push(Command::NewNetwork);
+        }
+        if i.consume_shortcut(&sc(ctrl | Modifiers::SHIFT, Key::Z)) || i.consume_shortcut(&sc(ctrl, Key::Y)) {
+            out.push(Command::Redo);
+        }
+        if !typing && i.consume_shortcut(&sc(ctrl, Key::Z)) {
+            out.push(Command::Undo);
+        }
+        if i.consume_shortcut(&sc(ctrl, Key::Plus)) || i.consume_shortcut(&sc(ctrl, Key::Equals)) {
+            out.push(Command::SetZoom(state.settings.view.zoom + 0.1));
+        }
+        if i.consume_shortcut(&sc(ctrl, Key::Minus)) {
+            out.push(Command::SetZoom(state.settings.view.zoom - 0.1));
+        }
+        if i.consume_shortcut(&sc(ctrl, Key::Num0)) {
+            out.push(Command::SetZoom(1.0));
+        }
+        if i.consume_key(Modifiers::NONE, Key::F1) {
+            out.push(Command::ShowShortcuts(true));
+        }
+        if typing {
+            return;
+        }
+        if let Some(cell) = state.first_net() {
+            for (key, nav) in [
+                (Key::ArrowRight, StepNav::Next),
+                (Key::ArrowLeft, StepNav::Prev),
+                (Key::Home, StepNav::First),
+                (Key::End, StepNav::Last),
+                (Key::Escape, StepNav::Reset),
+            ] {
+                if i.consume_key(Modifiers::NONE, key) {
+                    out.push(Command::Step { cell, nav });
+                }
+            }
+        }
+    });
+}
+
+fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if ui.button("New network").clicked() {
+                out.push(Command::NewNetwork);
+            }
+            if ui.button("Open...").clicked() {
+                out.push(Command::Open);
+            }
+            if ui.button("Open built-in lesson").clicked() {
+                out.push(Command::OpenBuiltin);
+            }
+            ui.menu_button("Recent files", |ui| {
+                if state.settings.recent.is_empty() {
+                    ui.weak("(none yet)");
+                }
+                for p in &state.settings.recent {
+                    if ui.button(p.display().to_string()).clicked() {
+                        out.push(Command::OpenPath(p.clone()));
+                    }
+                }
+            });
+            ui.separator();
+            if ui.button("Save").clicked() {
+                out.push(Command::Save);
+            }
+            if ui.button("Save as...").clicked() {
+                out.push(Command::SaveAs);
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            if ui.add_enabled(state.can_undo(), egui::Button::new("Undo")).clicked() {
+                out.push(Command::Undo);
+            }
+            if ui.add_enabled(state.can_redo(), egui::Button::new("Redo")).clicked() {
+                out.push(Command::Redo);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            let v = &state.settings.view;
+            ui.label("Value shown on nodes");
+            for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
+                if ui.radio(v.node_value == nv, format!("Show {}", nv.label())).clicked() {
+                    out.push(Command::SetNodeValue(nv));
+                }
+            }
+            ui.separator();
+            ui.label("Number format");
+            for f in FORMATS {
+                if ui.radio(v.number_format == f, f.label()).clicked() {
+                    out.push(Command::SetNumberFormat(f));
+                }
+            }
+            ui.separator();
+            ui.label("Convention");
+            if ui.radio(v.convention == Convention::Torch, "PyTorch: z = W a + b (W is units x in)").clicked() {
+                out.push(Command::SetConvention(Convention::Torch));
+            }
+            if ui.radio(v.convention == Convention::Keras, "Keras/NumPy: Z = A W + b (W is in x units)").clicked() {
+                out.push(Command::SetConvention(Convention::Keras));
+            }
+            ui.separator();
+            let mut dark = v.dark;
+            if ui.checkbox(&mut dark, "Dark theme").changed() {
+                out.push(Command::SetDark(dark));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Zoom out").clicked() {
+                    out.push(Command::SetZoom(v.zoom - 0.1));
+                }
+                if ui.button("Reset zoom").clicked() {
+                    out.push(Command::SetZoom(1.0));
+                }
+                if ui.button("Zoom in").clicked() {
+                    out.push(Command::SetZoom(v.zoom + 0.1));
+                }
+            });
+        });
+        ui.menu_button("Help", |ui| {
+            if ui.button("Keyboard shortcuts").clicked() {
+                out.push(Command::ShowShortcuts(true));
+            }
+            if ui.button("About MLP Notebook").clicked() {
+                out.push(Command::ShowAbout(true));
+            }
+        });
+        ui.separator();
+        let name = state.file.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string());
+        let dirty = if state.dirty { " (unsaved changes)" } else { "" };
+        ui.weak(format!("{}{}{dirty}", state.title, name.map(|n| format!(" — {n}")).unwrap_or_default()));
+    });
+}
+
+/// A live network cell: toolbar, diagram, matrix view and data beside the stepper.
+fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
+    let view = &state.settings.view;
+    toolbar_ui(ui, ci, cell, state, out);
+    diagram::diagram_ui(ui, ci, cell, view, out);
+    ui.separator();
+    let stepper_w = theme::STEPPER_WIDTH.min(ui.available_width() * 0.45);
+    let left_w = (ui.available_width() - stepper_w - 16.0).max(200.0);
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(left_w);
+            matrix::matrix_ui(ui, ci, cell, view, out);
+            ui.separator();
+            matrix::data_ui(ui, ci, cell, view, out);
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            ui.set_width(stepper_w);
+            stepper::stepper_ui(ui, ci, cell, view, out);
+        });
+    });
+}
+
+fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
+    let view = &state.settings.view;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(cell.doc.name.clone().unwrap_or_else(|| "Network".into())).strong());
+        ui.separator();
+        ui.label("Show on nodes:");
+        for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
+            if ui.selectable_label(view.node_value == nv, nv.label()).on_hover_text(format!("Show {} on every node", nv.label())).clicked() {
+                out.push(Command::SetNodeValue(nv));
+            }
+        }
+        ui.separator();
+        let ll = ui.label("Loss:");
+        egui::ComboBox::from_id_salt(("loss", ci))
+            .selected_text(cell.doc.loss.kind.name())
+            .show_ui(ui, |ui| {
+                for name in LossKind::NAMES {
+                    if let Some(k) = LossKind::from_name(name)
+                        && ui.selectable_label(cell.doc.loss.kind.name() == name, name).clicked()
+                        && cell.doc.loss.kind.name() != name
+                    {
+                        out.push(Command::Edit { cell: ci, edit: Edit::Loss(k) });
+                    }
+                }
+            })
+            .response
+            .labelled_by(ll.id);
+        let rl = ui.label("Reduction:");
+        egui::ComboBox::from_id_salt(("reduction", ci))
+            .selected_text(cell.doc.loss.reduction.name())
+            .show_ui(ui, |ui| {
+                for r in [Reduction::Mean, Reduction::Sum] {
+                    if ui.selectable_label(cell.doc.loss.reduction == r, r.name()).clicked() && cell.doc.loss.reduction != r {
+                        out.push(Command::Edit { cell: ci, edit: Edit::Reduction(r) });
+                    }
+                }
+            })
+            .response
+            .labelled_by(rl.id);
+        ui.separator();
+        let loss_shown = visibility::visible(cell, crate::nn::steps::Quantity::Loss);
+        let loss = if loss_shown { view.number_format.fmt(cell.grads.loss) } else { "?".into() };
+        ui.label(RichText::new(format!("L = {loss}")).monospace().strong()).on_hover_text(cell.doc.loss.formula());
+        ui.weak(format!("sample {} of {}", cell.sample + 1, cell.doc.batch()));
+    });
+}
+
+fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let ctx = ui.ctx().clone();
+    if let Some(p) = &state.pending {
+        let what = match p {
+            Pending::Close => "before closing",
+            Pending::Open(_) => "before opening another file",
+            Pending::New | Pending::Builtin => "before starting over",
+        };
+        egui::Modal::new(egui::Id::unique("unsaved changes")).show(&ctx, |ui| {
+            ui.heading("Unsaved changes");
+            ui.label(format!("Save your changes {what}?"));
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    out.push(Command::CloseAnswer(CloseAnswer::Save));
+                }
+                if ui.button("Discard changes").clicked() {
+                    out.push(Command::CloseAnswer(CloseAnswer::Discard));
+                }
+                if ui.button("Cancel").clicked() {
+                    out.push(Command::CloseAnswer(CloseAnswer::Cancel));
+                }
+            });
+        });
+    }
+    if state.show_shortcuts {
+        let mut open = true;
+        egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(&ctx, |ui| {
+            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                for (k, what) in SHORTCUTS {
+                    ui.label(RichText::new(k).monospace());
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
+        if !open {
+            out.push(Command::ShowShortcuts(false));
+        }
+    }
+    if state.show_about {
+        let mut open = true;
+        egui::Window::new("About MLP Notebook").open(&mut open).collapsible(false).show(&ctx, |ui| {
+            ui.label(format!("MLP Notebook {}", env!("CARGO_PKG_VERSION")));
+            ui.label("Learn multilayer perceptrons by touching every number.");
+            ui.label("Every number is computed in f64 by the app's own engine, which agrees with PyTorch to 1e-9.");
+        });
+        if !open {
+            out.push(Command::ShowAbout(false));
+        }
+    }
+}

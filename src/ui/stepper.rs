@@ -1,0 +1,122 @@
+//! The backprop stepper: controls, the current step's formula in symbols and with the numbers
+//! put in, the list of steps, "Apply update" with the learning rate, and the loss plot.
+
+use crate::app::{Command, Edit, NetCell, StepNav, ViewSettings};
+use crate::nn::OptimizerKind;
+use egui::{RichText, Ui};
+
+/// Draws the stepper of network cell `ci`.
+pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
+    let fmt = view.number_format;
+    let total = cell.steps.len();
+    ui.label(RichText::new("Backprop stepper").heading());
+    ui.horizontal_wrapped(|ui| {
+        let nav = |ui: &mut Ui, text: &str, hint: &str, nav: StepNav, out: &mut Vec<Command>| {
+            if ui.button(text).on_hover_text(hint).clicked() {
+                out.push(Command::Step { cell: ci, nav });
+            }
+        };
+        nav(ui, "First step", "Go to the first step (Home)", StepNav::First, out);
+        nav(ui, "Previous step", "Go back one step (Left arrow)", StepNav::Prev, out);
+        nav(ui, "Next step", "Go forward one step (Right arrow)", StepNav::Next, out);
+        nav(ui, "Last step", "Go to the last step (End)", StepNav::Last, out);
+        if ui.add_enabled(cell.step.is_some(), egui::Button::new("Reset stepper")).on_hover_text("Leave the stepper: every value is shown live again (Escape)").clicked() {
+            out.push(Command::Step { cell: ci, nav: StepNav::Reset });
+        }
+        let mut reveal = cell.reveal_all;
+        if ui.checkbox(&mut reveal, "Reveal all").on_hover_text("Show every value, even of steps not reached yet").changed() {
+            out.push(Command::RevealAll { cell: ci, on: reveal });
+        }
+    });
+    match cell.current_step() {
+        None => {
+            ui.label(format!(
+                "{total} steps: the forward pass, the loss, backpropagation from the output back, then the update. Press \"First step\" (or Home) to start; values of steps not reached yet are blank so you can work them out by hand first."
+            ));
+        }
+        Some(step) => {
+            let i = cell.step.unwrap_or(0);
+            ui.label(RichText::new(format!("Step {} of {total}: {}", i + 1, step.title)).strong());
+            ui.label(RichText::new(&step.formula).monospace().italics());
+            egui::ScrollArea::vertical().id_salt(("step lines", ci)).max_height(170.0).auto_shrink([false, true]).show(ui, |ui| {
+                for line in &step.lines {
+                    ui.label(RichText::new(line.render(fmt)).monospace());
+                }
+                if step.omitted > 0 {
+                    ui.weak(format!("... and {} more elements", step.omitted));
+                }
+            });
+        }
+    }
+    ui.separator();
+    update_ui(ui, ci, cell, view, out);
+    ui.separator();
+    ui.collapsing("All steps", |ui| {
+        egui::ScrollArea::vertical().id_salt(("step list", ci)).max_height(200.0).show(ui, |ui| {
+            for (i, s) in cell.steps.iter().enumerate() {
+                let reached = cell.reveal_all || cell.step.is_some_and(|c| i <= c) || cell.step.is_none();
+                let summary = if reached && s.result.len() <= 4 {
+                    let vals: Vec<String> = s.result.iter().map(|v| fmt.fmt(*v)).collect();
+                    format!("{}. {}  = [{}]", i + 1, s.title, vals.join(", "))
+                } else {
+                    format!("{}. {}", i + 1, s.title)
+                };
+                if ui.selectable_label(cell.step == Some(i), summary).clicked() {
+                    out.push(Command::Step { cell: ci, nav: StepNav::Goto(i) });
+                }
+            }
+        });
+    });
+}
+
+/// "Apply update", the learning rate and optimizer beside it, and the loss after each update.
+fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
+    let fmt = view.number_format;
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Apply update").on_hover_text("Take one optimizer step on this network (undo with Ctrl+Z)").clicked() {
+            out.push(Command::Edit { cell: ci, edit: Edit::ApplyUpdate });
+        }
+        let label = ui.label("Learning rate");
+        let mut lr = cell.doc.optimizer.lr;
+        let r = ui
+            .add(egui::DragValue::new(&mut lr).speed(0.0005).range(0.0..=10.0).max_decimals(6))
+            .labelled_by(label.id)
+            .on_hover_text("lr in W <- W - lr dL/dW");
+        if r.changed() && lr != cell.doc.optimizer.lr {
+            out.push(Command::Edit { cell: ci, edit: Edit::LearningRate(lr) });
+        }
+        let ol = ui.label("Optimizer");
+        egui::ComboBox::from_id_salt(("optimizer", ci))
+            .selected_text(cell.doc.optimizer.kind.name())
+            .show_ui(ui, |ui| {
+                for k in OptimizerKind::ALL {
+                    if ui.selectable_label(k == cell.doc.optimizer.kind, k.name()).clicked() && k != cell.doc.optimizer.kind {
+                        out.push(Command::Edit { cell: ci, edit: Edit::Optimizer(k) });
+                    }
+                }
+            })
+            .response
+            .labelled_by(ol.id);
+    });
+    let h = &cell.loss_history;
+    let last = h.last().copied().unwrap_or(f64::NAN);
+    ui.label(format!(
+        "Loss now: {}   updates applied: {}   loss after the next update would be: {}",
+        fmt.fmt(cell.grads.loss),
+        h.len().saturating_sub(1),
+        cell.steps.last().map_or("-".into(), |s| fmt.fmt(s.result[(0, 0)]))
+    ));
+    let _ = last;
+    let points: Vec<[f64; 2]> = h.iter().enumerate().map(|(i, v)| [i as f64, *v]).collect();
+    egui_plot::Plot::new(("loss plot", ci))
+        .height(130.0)
+        .x_axis_label("updates applied")
+        .y_axis_label("loss")
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .show(ui, |p| {
+            p.line(egui_plot::Line::new("loss", egui_plot::PlotPoints::from(points.clone())));
+            p.points(egui_plot::Points::new("loss after update", egui_plot::PlotPoints::from(points)).radius(3.0));
+        });
+}

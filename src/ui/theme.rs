@@ -1,0 +1,52 @@
+//! Colours, sizes and fonts in one place. The sign pair is Okabe-Ito blue and vermillion, safe
+//! for colour-blind readers; sign is never shown by colour alone (negative edges are dashed,
+//! every number carries its sign).
+
+use egui::Color32;
+
+/// Positive weights and values.
+pub fn positive(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(86, 180, 233) } else { Color32::from_rgb(0, 114, 178) }
+}
+
+/// Negative weights and values.
+pub fn negative(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(240, 140, 60) } else { Color32::from_rgb(213, 94, 0) }
+}
+
+/// A value written by the current stepper step.
+pub fn write_highlight(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(120, 100, 20) } else { Color32::from_rgb(255, 226, 120) }
+}
+
+/// A value read by the current stepper step.
+pub fn read_highlight(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(30, 70, 90) } else { Color32::from_rgb(200, 232, 250) }
+}
+
+/// A selected node or edge.
+pub fn selection(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(230, 230, 230) } else { Color32::from_rgb(20, 20, 20) }
+}
+
+/// Inactive (zero after ReLU) node fill.
+pub fn inactive_fill(dark: bool) -> Color32 {
+    if dark { Color32::from_gray(60) } else { Color32::from_gray(215) }
+}
+
+/// Active node fill.
+pub fn node_fill(dark: bool) -> Color32 {
+    if dark { Color32::from_gray(35) } else { Color32::WHITE }
+}
+
+/// Text on an inactive node.
+pub fn inactive_text(dark: bool) -> Color32 {
+    if dark { Color32::from_gray(130) } else { Color32::from_gray(120) }
+}
+
+/// Height of the network diagram.
+pub const DIAGRAM_HEIGHT: f32 = 330.0;
+/// Width of one number cell in the matrix view.
+pub const CELL_WIDTH: f32 = 52.0;
+/// Width of the stepper column.
+pub const STEPPER_WIDTH: f32 = 470.0;
