@@ -18,8 +18,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mlp_notebook::nn::data::{Dataset, Target, parse_csv, spiral};
 use mlp_notebook::nn::init::{Init, Stream, init_network};
 use mlp_notebook::nn::linalg::{Op, gemm};
-use mlp_notebook::nn::train::{StepBuffers, TrainConfig, Trainer, train_step};
 use mlp_notebook::nn::trace::{ForwardTrace, forward_into};
+use mlp_notebook::nn::train::{StepBuffers, TrainConfig, Trainer, train_step};
 use mlp_notebook::nn::{Activation, Loss, LossKind, Matrix, Network, Optimizer, OptimizerConfig, OptimizerKind};
 use std::hint::black_box;
 use std::time::Duration;
@@ -89,7 +89,13 @@ fn w1(c: &mut Criterion) {
 
 fn w2(c: &mut Criterion) {
     let (train, _) = digits(0);
-    let network = net(&[64, 64, 32, 10], Activation::Relu, Activation::Softmax, Init::HeUniform, 0);
+    let network = net(
+        &[64, 64, 32, 10],
+        Activation::Relu,
+        Activation::Softmax,
+        Init::HeUniform,
+        0,
+    );
     let config = TrainConfig {
         epochs: usize::MAX,
         batch_size: Some(32),
@@ -104,7 +110,13 @@ fn w2(c: &mut Criterion) {
 
 fn w3(c: &mut Criterion) {
     let data = spiral(1000, 0.02, 0);
-    let mut network = net(&[2, 16, 16, 16, 1], Activation::Tanh, Activation::Sigmoid, Init::XavierUniform, 0);
+    let mut network = net(
+        &[2, 16, 16, 16, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Init::XavierUniform,
+        0,
+    );
     let mut opt = Optimizer::new(OptimizerConfig::sgd(0.1));
     let loss = Loss::new(LossKind::Bce);
     let mut bufs = StepBuffers::default();
@@ -120,7 +132,13 @@ fn grid(res: usize) -> Matrix {
 }
 
 fn w4(c: &mut Criterion) {
-    let network = net(&[2, 8, 8, 1], Activation::Tanh, Activation::Sigmoid, Init::XavierUniform, 0);
+    let network = net(
+        &[2, 8, 8, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Init::XavierUniform,
+        0,
+    );
     let g = grid(200);
     let mut trace = ForwardTrace::default();
     c.bench_function("w4_grid", |b| {
@@ -132,7 +150,13 @@ fn w4(c: &mut Criterion) {
 }
 
 fn w5(c: &mut Criterion) {
-    let mut network = net(&[784, 128, 64, 10], Activation::Relu, Activation::Softmax, Init::HeUniform, 0);
+    let mut network = net(
+        &[784, 128, 64, 10],
+        Activation::Relu,
+        Activation::Softmax,
+        Init::HeUniform,
+        0,
+    );
     let mut s = Stream::new(5);
     let xs: Vec<Matrix> = (0..16).map(|_| uniform(784, 128, 0.0, 1.0, &mut s)).collect();
     let ys: Vec<Matrix> = (0..16).map(|_| one_hot(10, 128, &mut s)).collect();

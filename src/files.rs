@@ -212,7 +212,10 @@ mod tests {
         fs::write(&p, b"inputs = 1\n\xff\xfe").unwrap();
         let e = read_text(&p).unwrap_err().to_string();
         // "inputs = 1\n" is 11 bytes, so the first bad byte is at offset 11.
-        assert!(e.contains("bad.toml") && e.contains("not UTF-8") && e.contains("offset 11"), "{e}");
+        assert!(
+            e.contains("bad.toml") && e.contains("not UTF-8") && e.contains("offset 11"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -235,7 +238,10 @@ mod tests {
         write_atomic(&p, b"first version, longer").unwrap();
         write_atomic(&p, b"second").unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "second");
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.txt")]);
     }
 
@@ -272,7 +278,9 @@ mod tests {
     fn unknown_extension_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("net.yaml");
-        let e = save_network(&p, &small_doc(Loss::new(LossKind::Mse))).unwrap_err().to_string();
+        let e = save_network(&p, &small_doc(Loss::new(LossKind::Mse)))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("net.yaml") && e.contains(".json or .toml"), "{e}");
         assert!(!p.exists());
     }

@@ -16,6 +16,6 @@
 pub mod app;
 pub mod cli;
 pub mod files;
-pub mod nn;
 pub mod lesson;
+pub mod nn;
 pub mod ui;

@@ -130,16 +130,32 @@ fn by_hand_grad_weights() -> Vec<Matrix> {
         rows(
             4,
             4,
-            &[0., 432., 432., 216., 0., 0., 0., 0., 0., 0., 0., 0., 0., -552., -552., -276.],
+            &[
+                0., 432., 432., 216., 0., 0., 0., 0., 0., 0., 0., 0., 0., -552., -552., -276.,
+            ],
         ),
         rows(
             4,
             4,
-            &[0., 0., 0., 0., -2484., 0., 0., -552., 0., 0., 0., 0., 1944., 0., 0., 432.],
+            &[
+                0., 0., 0., 0., -2484., 0., 0., -552., 0., 0., 0., 0., 1944., 0., 0., 432.,
+            ],
         ),
-        rows(4, 4, &[0., 0., 0., 0., 0., 120., 0., 540., 0., 156., 0., 702., 0., 0., 0., 0.]),
-        rows(4, 4, &[0., 0., 0., 0., 0., 0., 0., 0., 0., -45., -126., 0., 0., 390., 1092., 0.]),
-        rows(4, 4, &[0., 0., 390., 741., 0., 0., 0., 0., 0., 0., 0., 0., 0., 0., 300., 570.]),
+        rows(
+            4,
+            4,
+            &[0., 0., 0., 0., 0., 120., 0., 540., 0., 156., 0., 702., 0., 0., 0., 0.],
+        ),
+        rows(
+            4,
+            4,
+            &[0., 0., 0., 0., 0., 0., 0., 0., 0., -45., -126., 0., 0., 390., 1092., 0.],
+        ),
+        rows(
+            4,
+            4,
+            &[0., 0., 390., 741., 0., 0., 0., 0., 0., 0., 0., 0., 0., 0., 300., 570.],
+        ),
         rows(2, 4, &[84., 0., 0., 30., 1008., 0., 0., 360.]),
     ]
 }
@@ -176,7 +192,10 @@ fn seven_layer_network_matches_the_hand_computation_exactly() {
     assert_eq!(g.loss, 652.5);
     assert_by_hand_backward(&g, 1.0);
     // The first layer and the last two, spelled out once more without the tables.
-    assert_eq!(g.layers[6].weights, rows(2, 4, &[84., 0., 0., 30., 1008., 0., 0., 360.]));
+    assert_eq!(
+        g.layers[6].weights,
+        rows(2, 4, &[84., 0., 0., 30., 1008., 0., 0., 360.])
+    );
     assert_eq!(g.layers[5].weights[(0, 3)], 741.0);
     assert_eq!(g.layers[5].weights[(3, 2)], 300.0);
     assert_eq!(g.layers[0].weights.column(1).as_slice(), &[0.0, -156.0, -432.0, -216.0]);
@@ -255,7 +274,11 @@ fn every_activation_derivative_matches_finite_differences() {
 /// for a layer of 14 units and 2 samples.
 #[test]
 fn layer_forward_and_backward_agree_with_value_and_derivative() {
-    let zs: Vec<f64> = POINTS.iter().chain(POINTS.iter().map(|p| p * -0.5).collect::<Vec<_>>().iter()).copied().collect();
+    let zs: Vec<f64> = POINTS
+        .iter()
+        .chain(POINTS.iter().map(|p| p * -0.5).collect::<Vec<_>>().iter())
+        .copied()
+        .collect();
     let z = Matrix::from_column_slice(POINTS.len(), 2, &zs);
     let da = Matrix::from_fn(POINTS.len(), 2, |i, j| 0.5 + i as f64 - 3.0 * j as f64);
     for act in ELEMENTWISE {
@@ -265,7 +288,11 @@ fn layer_forward_and_backward_agree_with_value_and_derivative() {
         act.backward(&z, &a, &da, &mut delta);
         for i in 0..z.len() {
             let (zv, av) = (z[i], act.value(z[i]));
-            assert!((a[i] - av).abs() <= 1e-14 * av.abs().max(1.0), "{act:?}({zv}): {} vs {av}", a[i]);
+            assert!(
+                (a[i] - av).abs() <= 1e-14 * av.abs().max(1.0),
+                "{act:?}({zv}): {} vs {av}",
+                a[i]
+            );
             let want = da[i] * act.derivative(zv, av);
             assert!(
                 (delta[i] - want).abs() <= 1e-13 * want.abs().max(1.0),
@@ -289,7 +316,10 @@ fn kink_conventions_are_pytorchs() {
     assert_eq!(Activation::Elu.derivative(0.0, 0.0), 1.0);
     // gelu'(0) = Phi(0) + 0 phi(0) = 1/2; softplus'(0) = sigmoid(0) = 1/2; sigmoid'(0) = 1/4.
     assert_eq!(Activation::Gelu.derivative(0.0, 0.0), 0.5);
-    assert_eq!(Activation::Softplus.derivative(0.0, Activation::Softplus.value(0.0)), 0.5);
+    assert_eq!(
+        Activation::Softplus.derivative(0.0, Activation::Softplus.value(0.0)),
+        0.5
+    );
     assert_eq!(Activation::Sigmoid.derivative(0.0, 0.5), 0.25);
     let z = Matrix::zeros(1, 1);
     let a = Matrix::zeros(1, 1);
@@ -346,7 +376,11 @@ fn activations_and_losses_are_stable_for_large_inputs() {
     // bce on saturated sigmoid outputs: a = 0 with y = 1 costs -ln(0) clamped at 100 (PyTorch
     // clamps log at -100); a = 1 with y = 1 costs 0. Mean over 2 elements: (100 + 0) / 2 = 50.
     // delta = dL/da · a(1 - a) = 0 where the sigmoid is saturated: finite.
-    let net = Network::new(1, vec![layer(Activation::Sigmoid, rows(2, 1, &[-1e4, 1e4]), &[0.0, 0.0])]).unwrap();
+    let net = Network::new(
+        1,
+        vec![layer(Activation::Sigmoid, rows(2, 1, &[-1e4, 1e4]), &[0.0, 0.0])],
+    )
+    .unwrap();
     let x = Matrix::from_element(1, 1, 1.0);
     let y = Matrix::from_column_slice(2, 1, &[1.0, 1.0]);
     let g = backward(&net, &forward(&net, &x), &y, &Loss::new(LossKind::Bce));
@@ -500,7 +534,11 @@ fn every_loss_derivative_matches_finite_differences() {
                 let mut zm = z.clone();
                 zm[i] -= h;
                 let fd = (value(&zp) - value(&zm)) / (2.0 * h);
-                assert!((fd - delta[i]).abs() < 1e-8, "{l:?} with {act:?} [{i}]: {fd} vs {}", delta[i]);
+                assert!(
+                    (fd - delta[i]).abs() < 1e-8,
+                    "{l:?} with {act:?} [{i}]: {fd} vs {}",
+                    delta[i]
+                );
             }
         }
     }
@@ -783,11 +821,20 @@ fn rendered_lines_read_as_on_paper() {
     let line = |kind, layer, i: usize| find(kind, layer).lines[i].render(fmt);
     assert_eq!(line(StepKind::Z, Some(0), 0), "z1[1] = 2·0 + 1·(-1) + (-2)·0 + 0 = -1");
     assert_eq!(line(StepKind::A, Some(0), 0), "a1[1] = relu(-1) = 0");
-    assert_eq!(line(StepKind::Z, Some(6), 0), "z7[1] = 1·28 + 1·0 + 1·0 + (-2)·10 + 0 = 8");
+    assert_eq!(
+        line(StepKind::Z, Some(6), 0),
+        "z7[1] = 1·28 + 1·0 + 1·0 + (-2)·10 + 0 = 8"
+    );
     assert_eq!(line(StepKind::Loss, None, 0), "L = ½·[(8 - 5)² + (38 - 2)²] = 652.5");
     assert_eq!(line(StepKind::Da, Some(6), 1), "dL/da7[2] = (38 - 2) = 36");
-    assert_eq!(line(StepKind::Delta, Some(6), 0), "δ7[1] = 3 · identity'(8) = 3 · 1 = 3");
-    assert_eq!(line(StepKind::Delta, Some(5), 1), "δ6[2] = (-69) · relu'(-1) = (-69) · 0 = 0");
+    assert_eq!(
+        line(StepKind::Delta, Some(6), 0),
+        "δ7[1] = 3 · identity'(8) = 3 · 1 = 3"
+    );
+    assert_eq!(
+        line(StepKind::Delta, Some(5), 1),
+        "δ6[2] = (-69) · relu'(-1) = (-69) · 0 = 0"
+    );
     assert_eq!(line(StepKind::GradW, Some(6), 3), "dL/dW7[1,4] = 3·10 = 30");
     assert_eq!(
         line(StepKind::DaPrev, Some(0), 0),

@@ -3,9 +3,9 @@
 use super::command::{Edit, Selection};
 use crate::nn::doc::{NetworkDoc, check_targets};
 use crate::nn::steps::{ChainStep, Quantity, UpdateInfo, chain_steps};
-use std::collections::HashMap;
 use crate::nn::trace::{ForwardTrace, Gradients, backward_into, forward_into, loss_of};
 use crate::nn::{Activation, LossKind, Matrix, Optimizer, OptimizerConfig};
+use std::collections::HashMap;
 
 /// Units a newly inserted layer gets.
 pub const NEW_LAYER_UNITS: usize = 4;
@@ -65,7 +65,11 @@ impl NetCell {
     }
 
     pub fn snapshot(&self) -> CellSnapshot {
-        CellSnapshot { doc: self.doc.clone(), optimizer: self.optimizer.clone(), loss_history: self.loss_history.clone() }
+        CellSnapshot {
+            doc: self.doc.clone(),
+            optimizer: self.optimizer.clone(),
+            loss_history: self.loss_history.clone(),
+        }
     }
 
     pub fn restore(&mut self, s: CellSnapshot) {
@@ -97,7 +101,15 @@ impl NetCell {
     /// Forward and backward passes and the chain-rule steps, from the document.
     pub fn recompute(&mut self) {
         forward_into(&self.doc.net, &self.doc.x, &mut self.fwd);
-        backward_into(&self.doc.net, &self.fwd, &self.doc.y, &self.doc.loss, &mut self.grads, true, None);
+        backward_into(
+            &self.doc.net,
+            &self.fwd,
+            &self.doc.y,
+            &self.doc.loss,
+            &mut self.grads,
+            true,
+            None,
+        );
         let (after, loss_after) = self.preview_update();
         self.steps = chain_steps(
             &self.doc.net,
@@ -106,7 +118,11 @@ impl NetCell {
             &self.doc.loss,
             &self.doc.y,
             self.sample,
-            Some(UpdateInfo { optimizer: &self.optimizer.config, after: &after, loss_after }),
+            Some(UpdateInfo {
+                optimizer: &self.optimizer.config,
+                after: &after,
+                loss_after,
+            }),
         );
         self.written_at.clear();
         for (i, st) in self.steps.iter().enumerate() {
@@ -159,7 +175,13 @@ impl NetCell {
 
     fn apply_inner(&mut self, edit: &Edit) -> Result<(), String> {
         let n = self.doc.net.len();
-        let finite = |v: f64| if v.is_finite() { Ok(v) } else { Err(format!("{v} is not a finite number")) };
+        let finite = |v: f64| {
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(format!("{v} is not a finite number"))
+            }
+        };
         match *edit {
             Edit::Weight { layer, row, col, value } => {
                 let l = self.doc.net.layers().get(layer).ok_or("no such layer")?;
@@ -211,10 +233,16 @@ impl NetCell {
                         req.name()
                     ));
                 }
-                self.doc.net.set_activation(layer, activation).map_err(|e| e.to_string())?;
+                self.doc
+                    .net
+                    .set_activation(layer, activation)
+                    .map_err(|e| e.to_string())?;
             }
             Edit::Loss(kind) => {
-                self.doc.loss = crate::nn::Loss { kind, reduction: self.doc.loss.reduction };
+                self.doc.loss = crate::nn::Loss {
+                    kind,
+                    reduction: self.doc.loss.reduction,
+                };
                 let last = n - 1;
                 let out_act = self.doc.net.layers()[last].activation;
                 let want = match kind.required_output() {
@@ -231,8 +259,15 @@ impl NetCell {
             Edit::Reduction(r) => self.doc.loss.reduction = r,
             Edit::InsertLayer { index } => {
                 let index = index.min(n);
-                let act = if index == n { self.doc.net.layers()[n - 1].activation } else { Activation::Relu };
-                self.doc.net.insert_layer(index, NEW_LAYER_UNITS, act).map_err(|e| e.to_string())?;
+                let act = if index == n {
+                    self.doc.net.layers()[n - 1].activation
+                } else {
+                    Activation::Relu
+                };
+                self.doc
+                    .net
+                    .insert_layer(index, NEW_LAYER_UNITS, act)
+                    .map_err(|e| e.to_string())?;
                 if index == n {
                     // The old output layer becomes hidden; the new last layer needs the targets'
                     // width.
@@ -246,7 +281,10 @@ impl NetCell {
                         self.doc.net.remove_unit(last, u).map_err(|e| e.to_string())?;
                     }
                     if self.doc.net.layers()[last - 1].activation == Activation::Softmax {
-                        self.doc.net.set_activation(last - 1, Activation::Relu).map_err(|e| e.to_string())?;
+                        self.doc
+                            .net
+                            .set_activation(last - 1, Activation::Relu)
+                            .map_err(|e| e.to_string())?;
                     }
                 }
                 self.selected_layer = index;
@@ -286,7 +324,10 @@ impl NetCell {
                 let b = self.doc.batch();
                 self.doc.x = self.doc.x.clone().insert_column(b, 0.0);
                 self.doc.y = self.doc.y.clone().insert_column(b, 0.0);
-                let (xc, yc) = (self.doc.x.column(from).into_owned(), self.doc.y.column(from).into_owned());
+                let (xc, yc) = (
+                    self.doc.x.column(from).into_owned(),
+                    self.doc.y.column(from).into_owned(),
+                );
                 self.doc.x.set_column(b, &xc);
                 self.doc.y.set_column(b, &yc);
                 self.sample = b;
@@ -308,7 +349,10 @@ impl NetCell {
             }
             Edit::Optimizer(kind) => {
                 let lr = self.doc.optimizer.lr;
-                self.doc.optimizer = OptimizerConfig { lr, ..OptimizerConfig::defaults(kind) };
+                self.doc.optimizer = OptimizerConfig {
+                    lr,
+                    ..OptimizerConfig::defaults(kind)
+                };
                 self.optimizer = Optimizer::new(self.doc.optimizer);
             }
             Edit::ApplyUpdate => {
@@ -317,7 +361,9 @@ impl NetCell {
                 self.grads = grads;
                 let l = loss_of(&self.doc.net, &self.doc.x, &self.doc.y, &self.doc.loss);
                 if !l.is_finite() || !params_finite(&self.doc.net) {
-                    return Err("the update made a value NaN or infinite; it was undone (try a smaller learning rate)".into());
+                    return Err(
+                        "the update made a value NaN or infinite; it was undone (try a smaller learning rate)".into(),
+                    );
                 }
                 self.loss_history.push(l);
             }
@@ -339,5 +385,7 @@ impl NetCell {
 }
 
 fn params_finite(net: &crate::nn::Network) -> bool {
-    net.layers().iter().all(|l| l.weights.iter().chain(l.bias.iter()).all(|v| v.is_finite()))
+    net.layers()
+        .iter()
+        .all(|l| l.weights.iter().chain(l.bias.iter()).all(|v| v.is_finite()))
 }

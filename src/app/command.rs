@@ -9,25 +9,63 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     /// `W{layer+1}[row, col]` (0-based indices, `units x in` layout).
-    Weight { layer: usize, row: usize, col: usize, value: f64 },
-    Bias { layer: usize, unit: usize, value: f64 },
-    Input { sample: usize, index: usize, value: f64 },
-    Target { sample: usize, index: usize, value: f64 },
+    Weight {
+        layer: usize,
+        row: usize,
+        col: usize,
+        value: f64,
+    },
+    Bias {
+        layer: usize,
+        unit: usize,
+        value: f64,
+    },
+    Input {
+        sample: usize,
+        index: usize,
+        value: f64,
+    },
+    Target {
+        sample: usize,
+        index: usize,
+        value: f64,
+    },
     /// Cross-entropy targets: make sample's target the one-hot row of `class`.
-    TargetClass { sample: usize, class: usize },
-    Activation { layer: usize, activation: Activation },
+    TargetClass {
+        sample: usize,
+        class: usize,
+    },
+    Activation {
+        layer: usize,
+        activation: Activation,
+    },
     Loss(LossKind),
     Reduction(Reduction),
     /// Inserts a layer of 4 units at `index` (0 = before the first layer), ReLU.
-    InsertLayer { index: usize },
-    RemoveLayer { index: usize },
-    AddUnit { layer: usize },
-    RemoveUnit { layer: usize, unit: usize },
+    InsertLayer {
+        index: usize,
+    },
+    RemoveLayer {
+        index: usize,
+    },
+    AddUnit {
+        layer: usize,
+    },
+    RemoveUnit {
+        layer: usize,
+        unit: usize,
+    },
     AddInput,
-    RemoveInput { index: usize },
+    RemoveInput {
+        index: usize,
+    },
     /// Appends a copy of sample `from`.
-    AddSample { from: usize },
-    RemoveSample { sample: usize },
+    AddSample {
+        from: usize,
+    },
+    RemoveSample {
+        sample: usize,
+    },
     LearningRate(f64),
     Optimizer(OptimizerKind),
     /// One optimizer step on the cell's network (the stepper's "Apply update").
@@ -102,12 +140,30 @@ pub enum Selection {
 /// Everything the window can ask for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    Edit { cell: usize, edit: Edit },
-    SelectLayer { cell: usize, layer: usize },
-    Select { cell: usize, selection: Option<Selection> },
-    SetSample { cell: usize, sample: usize },
-    Step { cell: usize, nav: StepNav },
-    RevealAll { cell: usize, on: bool },
+    Edit {
+        cell: usize,
+        edit: Edit,
+    },
+    SelectLayer {
+        cell: usize,
+        layer: usize,
+    },
+    Select {
+        cell: usize,
+        selection: Option<Selection>,
+    },
+    SetSample {
+        cell: usize,
+        sample: usize,
+    },
+    Step {
+        cell: usize,
+        nav: StepNav,
+    },
+    RevealAll {
+        cell: usize,
+        on: bool,
+    },
     SetNodeValue(NodeValue),
     SetNumberFormat(NumberFormat),
     SetConvention(Convention),

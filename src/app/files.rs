@@ -47,14 +47,24 @@ impl Dialogs for NativeDialogs {
 /// Reads a lesson or network file; the error lists every problem with its line and column.
 pub fn read_document(path: &Path) -> Result<(Lesson, FileKind), String> {
     let text = crate::files::read_text(path).map_err(|e| e.to_string())?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     parse_any(&text, Syntax::guess(&name, &text)).map_err(|e| e.to_string())
 }
 
 /// Writes the lesson (or its one network, for a network file) atomically.
 pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<(), String> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let syntax = if name.to_ascii_lowercase().ends_with(".json") { Syntax::Json } else { Syntax::Toml };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let syntax = if name.to_ascii_lowercase().ends_with(".json") {
+        Syntax::Json
+    } else {
+        Syntax::Toml
+    };
     let single = match (&kind, lesson.cells.as_slice()) {
         (FileKind::Network, [crate::lesson::Cell::Network(d)]) => Some(d),
         _ => None,

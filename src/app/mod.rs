@@ -28,18 +28,33 @@ pub struct NotebookApp {
     shown_title: String,
     shown_dark: Option<bool>,
     shown_zoom: f32,
+    close_sent: bool,
 }
 
 impl NotebookApp {
     pub fn new(state: AppState) -> NotebookApp {
-        NotebookApp { state, md: CommonMarkCache::default(), shown_title: String::new(), shown_dark: None, shown_zoom: 1.0 }
+        NotebookApp {
+            state,
+            md: CommonMarkCache::default(),
+            shown_title: String::new(),
+            shown_dark: None,
+            shown_zoom: 1.0,
+            close_sent: false,
+        }
     }
 
     /// One frame: read input, draw, apply the commands, then tell the window what changed.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.state.now = ctx.input(|i| i.time);
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
         for p in dropped {
             self.state.apply(Command::OpenPath(p));
         }
@@ -63,7 +78,12 @@ impl NotebookApp {
             ctx.set_zoom_factor(v.zoom);
             self.shown_zoom = v.zoom;
         }
-        let file = self.state.file.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string());
+        let file = self
+            .state
+            .file
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_string());
         let title = format!(
             "{}{}{} - MLP Notebook",
             if self.state.dirty { "* " } else { "" },
@@ -74,8 +94,9 @@ impl NotebookApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.shown_title = title;
         }
-        if self.state.close_now {
+        if self.state.close_now && !self.close_sent {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            self.close_sent = true;
         }
     }
 }

@@ -187,11 +187,17 @@ impl AppState {
     }
 
     fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), is_error: true });
+        self.message = Some(Message {
+            text: text.into(),
+            is_error: true,
+        });
     }
 
     fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), is_error: false });
+        self.message = Some(Message {
+            text: text.into(),
+            is_error: false,
+        });
     }
 
     /// Applies a command: the one place state changes.
@@ -283,7 +289,12 @@ impl AppState {
                         last.time = now;
                     }
                 } else {
-                    self.undo.push(UndoEntry { cell, snapshot, key, time: now });
+                    self.undo.push(UndoEntry {
+                        cell,
+                        snapshot,
+                        key,
+                        time: now,
+                    });
                     if self.undo.len() > UNDO_LIMIT {
                         self.undo.remove(0);
                     }
@@ -299,13 +310,24 @@ impl AppState {
     }
 
     fn undo_redo(&mut self, undo: bool) {
-        let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let (from, to) = if undo {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
         let Some(entry) = from.pop() else { return };
         let cell = entry.cell;
-        let Some(CellState::Network(n)) = self.cells.get_mut(cell) else { return };
+        let Some(CellState::Network(n)) = self.cells.get_mut(cell) else {
+            return;
+        };
         let current = n.snapshot();
         n.restore(entry.snapshot);
-        to.push(UndoEntry { cell, snapshot: current, key: None, time: f64::NEG_INFINITY });
+        to.push(UndoEntry {
+            cell,
+            snapshot: current,
+            key: None,
+            time: f64::NEG_INFINITY,
+        });
         self.dirty = true;
     }
 

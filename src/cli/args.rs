@@ -117,7 +117,11 @@ mod tests {
         let e = activation("rleu").unwrap_err();
         assert!(e.contains("'rleu'") && e.contains("relu, leaky_relu"), "{e}");
         assert!(loss_kind("l2").unwrap_err().contains("mse, mae, huber"));
-        assert!(optimizer_kind("adagrad").unwrap_err().contains("sgd, adam, adamw, rmsprop"));
+        assert!(
+            optimizer_kind("adagrad")
+                .unwrap_err()
+                .contains("sgd, adam, adamw, rmsprop")
+        );
         assert!(init_name("random").unwrap_err().contains("small-integers"));
     }
 

@@ -29,12 +29,12 @@ pub fn run(a: &GradcheckArgs) -> Result<(), CliError> {
     }
     let name_w = check.params.iter().map(|p| p.name.len()).max().unwrap_or(0).max(9);
     let mut s = format!(
-        "{:<name_w$}  {:>24}  {:>24}  {:>10}\n",
+        "{:<name_w$}  {:>21}  {:>21}  {:>10}\n",
         "parameter", "backprop", "finite difference", "rel. error"
     );
     for p in &check.params {
         s.push_str(&format!(
-            "{:<name_w$}  {:>24e}  {:>24e}  {:>10.2e}\n",
+            "{:<name_w$}  {:>21.12e}  {:>21.12e}  {:>10.2e}\n",
             p.name, p.backprop, p.numeric, p.rel_error
         ));
     }
@@ -70,5 +70,9 @@ fn check_json(c: &GradCheck, h: f64) -> Json {
             ("rel_error", Json::Num(w.rel_error)),
         ])
     });
-    Json::Obj(vec![("h", Json::Num(h)), ("params", Json::Arr(params)), ("worst", worst)])
+    Json::Obj(vec![
+        ("h", Json::Num(h)),
+        ("params", Json::Arr(params)),
+        ("worst", worst),
+    ])
 }

@@ -75,9 +75,9 @@ pub fn build(a: &InitArgs) -> Result<NetworkDoc, CliError> {
     if widths.contains(&0) {
         problems.push(format!("--layers {}: every width must be at least 1", join(widths)));
     }
-    let params = widths
-        .windows(2)
-        .fold(0usize, |acc, w| acc.saturating_add(w[1].saturating_mul(w[0].saturating_add(1))));
+    let params = widths.windows(2).fold(0usize, |acc, w| {
+        acc.saturating_add(w[1].saturating_mul(w[0].saturating_add(1)))
+    });
     if params > MAX_PARAMS {
         problems.push(format!(
             "--layers {}: the network would have {params} parameters; the limit is {MAX_PARAMS}",
@@ -128,7 +128,8 @@ fn init_with_param(name: &str, param: Option<f64>) -> Result<Init, String> {
             }
         }
     }
-    Init::from_name(name, param).ok_or_else(|| format!("unknown initialiser '{name}'; valid: {}", Init::NAMES.join(", ")))
+    Init::from_name(name, param)
+        .ok_or_else(|| format!("unknown initialiser '{name}'; valid: {}", Init::NAMES.join(", ")))
 }
 
 fn join(widths: &[usize]) -> String {

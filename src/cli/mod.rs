@@ -157,3 +157,58 @@ pub fn emit(text: &str) -> Result<(), CliError> {
         Err(e) => Err(CliError::failed(format!("cannot write to stdout: {e}"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_file_without_a_subcommand_opens_the_window() {
+        let cli = Cli::try_parse_from(["mlp-notebook", "lesson.toml"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.file, Some(PathBuf::from("lesson.toml")));
+        let cli = Cli::try_parse_from(["mlp-notebook", "trace", "net.json", "--json"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Trace(ref a)) if a.json && a.file == Path::new("net.json")));
+        assert!(cli.file.is_none());
+    }
+
+    #[test]
+    fn data_flags_need_data_and_steps_exclude_it() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["mlp-notebook", "train", "n.toml"], args].concat());
+        assert!(parse(&["--epochs", "3"]).is_err());
+        assert!(parse(&["--data", "d.csv"]).is_err());
+        assert!(parse(&["--data", "d.csv", "--epochs", "3", "--steps", "2"]).is_err());
+        assert!(parse(&["--data", "d.csv", "--epochs", "3", "--min-delta", "0.1"]).is_err());
+        assert!(parse(&["--data", "d.csv", "--epochs", "3", "--early-stopping", "2", "--restore-best"]).is_ok());
+        assert!(parse(&["--steps", "2", "--nesterov", "--momentum", "0.9"]).is_ok());
+    }
+
+    #[test]
+    fn optimizer_flags_switch_kind_from_defaults() {
+        use crate::nn::{OptimizerConfig, OptimizerKind};
+        let file = OptimizerConfig {
+            eps: 0.5,
+            ..OptimizerConfig::sgd(0.3)
+        };
+        let same = train::OptimizerFlags {
+            momentum: Some(0.9),
+            ..Default::default()
+        };
+        let c = same.apply(file).unwrap();
+        assert_eq!((c.kind, c.lr, c.momentum, c.eps), (OptimizerKind::Sgd, 0.3, 0.9, 0.5));
+        let switch = train::OptimizerFlags {
+            optimizer: Some(OptimizerKind::Adamw),
+            beta2: Some(0.99),
+            ..Default::default()
+        };
+        let c = switch.apply(file).unwrap();
+        let d = OptimizerConfig::defaults(OptimizerKind::Adamw);
+        assert_eq!(c, OptimizerConfig { beta2: 0.99, ..d });
+    }
+}

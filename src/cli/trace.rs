@@ -56,7 +56,11 @@ pub fn run(args: &TraceArgs) -> Result<(), CliError> {
         ));
         section(&mut s, &format!("z{n}"), &matrix_text(&lt.z, fmt, true));
         section(&mut s, &format!("a{n}"), &matrix_text(&lt.a, fmt, true));
-        section(&mut s, &format!("delta{n} = dL/dz{n}"), &matrix_text(&g.delta, fmt, true));
+        section(
+            &mut s,
+            &format!("delta{n} = dL/dz{n}"),
+            &matrix_text(&g.delta, fmt, true),
+        );
         section(&mut s, &format!("dL/dW{n}"), &matrix_text(&g.weights, fmt, false));
         section(&mut s, &format!("dL/db{n}"), &row_text(g.bias.iter(), fmt));
     }

@@ -169,7 +169,11 @@ pub fn full_batch(doc: &NetworkDoc, config: OptimizerConfig, steps: usize) -> St
         forward_into(&net, &doc.x, &mut bufs.fwd);
         backward_into(&net, &bufs.fwd, &doc.y, &doc.loss, &mut bufs.grads, false, None);
         if !bufs.grads.is_finite() {
-            let what = if bufs.grads.loss.is_finite() { "a gradient" } else { "the loss" };
+            let what = if bufs.grads.loss.is_finite() {
+                "a gradient"
+            } else {
+                "the loss"
+            };
             return stopped(losses, net, format!("before step {s}: {what} became NaN or infinite"));
         }
         losses.push(bufs.grads.loss);
@@ -181,10 +185,18 @@ pub fn full_batch(doc: &NetworkDoc, config: OptimizerConfig, steps: usize) -> St
     }
     let last = loss_of(&net, &doc.x, &doc.y, &doc.loss);
     if !last.is_finite() {
-        return stopped(losses, net, format!("after step {steps}: the loss became NaN or infinite"));
+        return stopped(
+            losses,
+            net,
+            format!("after step {steps}: the loss became NaN or infinite"),
+        );
     }
     losses.push(last);
-    StepsRun { losses, net, stop: None }
+    StepsRun {
+        losses,
+        net,
+        stop: None,
+    }
 }
 
 fn stopped(losses: Vec<f64>, net: Network, what: String) -> StepsRun {
@@ -209,7 +221,12 @@ fn steps_json(run: &StepsRun) -> Json {
         .net
         .layers()
         .iter()
-        .map(|l| Json::Obj(vec![("weights", Json::rows(&l.weights)), ("bias", Json::list(l.bias.iter()))]))
+        .map(|l| {
+            Json::Obj(vec![
+                ("weights", Json::rows(&l.weights)),
+                ("bias", Json::list(l.bias.iter())),
+            ])
+        })
         .collect();
     Json::Obj(vec![("losses", Json::list(&run.losses)), ("layers", Json::Arr(layers))])
 }

@@ -134,7 +134,14 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
             .map_or("full batch".to_string(), |b| format!("batch size {b}")),
         doc.loss.kind.name()
     );
-    let mut trainer = Trainer::new(doc.net.clone(), doc.loss, opt, train, val, flags.config(to_usize(epochs)));
+    let mut trainer = Trainer::new(
+        doc.net.clone(),
+        doc.loss,
+        opt,
+        train,
+        val,
+        flags.config(to_usize(epochs)),
+    );
     if !a.json {
         let mut head = header;
         head.push('\n');
@@ -212,18 +219,26 @@ fn load_data(csv: &Path, doc: &NetworkDoc) -> Result<Dataset, CliError> {
 }
 
 fn epoch_line(r: &EpochRecord, epochs: u64) -> String {
-    let f = |v: f64| NumberFormat::Significant(6).fmt(v);
-    let opt = |label: &str, v: Option<f64>| v.map_or(String::new(), |v| format!("  {label} {}", f(v)));
+    let acc = |label: &str, v: Option<f64>| v.map_or(String::new(), |v| format!("  {label} {v:.4}"));
     format!(
         "epoch {:>w$}/{epochs}  loss {}{}{}{}  lr {}\n",
         r.epoch,
-        f(r.loss),
-        opt("accuracy", r.accuracy),
-        opt("val_loss", r.val_loss),
-        opt("val_accuracy", r.val_accuracy),
-        f(r.lr),
+        short(r.loss),
+        acc("accuracy", r.accuracy),
+        r.val_loss.map_or(String::new(), |v| format!("  val_loss {}", short(v))),
+        acc("val_accuracy", r.val_accuracy),
+        short(r.lr),
         w = epochs.to_string().len()
     )
+}
+
+/// Six significant digits without trailing zeros: 0.0396662, 0.5, 0.0125.
+fn short(v: f64) -> String {
+    if !v.is_finite() {
+        return NumberFormat::Exact.fmt(v);
+    }
+    let rounded = format!("{v:.5e}").parse::<f64>().unwrap_or(v);
+    format!("{rounded}")
 }
 
 fn epochs_json(history: &[EpochRecord], stop: &StopReason) -> Json {
@@ -240,5 +255,8 @@ fn epochs_json(history: &[EpochRecord], stop: &StopReason) -> Json {
             ])
         })
         .collect();
-    Json::Obj(vec![("epochs", Json::Arr(epochs)), ("stop", Json::Str(stop.to_string()))])
+    Json::Obj(vec![
+        ("epochs", Json::Arr(epochs)),
+        ("stop", Json::Str(stop.to_string())),
+    ])
 }

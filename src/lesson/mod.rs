@@ -68,7 +68,10 @@ impl Lesson {
 
     /// A lesson holding one network.
     pub fn from_network(doc: NetworkDoc) -> Lesson {
-        Lesson { title: doc.name.clone().unwrap_or_else(|| "Network".into()), cells: vec![Cell::Network(Box::new(doc))] }
+        Lesson {
+            title: doc.name.clone().unwrap_or_else(|| "Network".into()),
+            cells: vec![Cell::Network(Box::new(doc))],
+        }
     }
 
     /// The lesson as its file form.
@@ -106,7 +109,9 @@ impl Lesson {
 /// Parses a lesson file; every problem is listed, prefixed with its cell number.
 pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
     let file: LessonFile = match syntax {
-        Syntax::Toml => toml::from_str(text).map_err(|e| DocError { problems: vec![toml_error(text, &e)] })?,
+        Syntax::Toml => toml::from_str(text).map_err(|e| DocError {
+            problems: vec![toml_error(text, &e)],
+        })?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| DocError {
             problems: vec![format!("line {}, column {}: {}", e.line(), e.column(), e)],
         })?,
@@ -115,7 +120,9 @@ pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
         && v > LESSON_FORMAT_VERSION
     {
         return Err(DocError {
-            problems: vec![format!("lesson format_version {v} is newer than this app reads ({LESSON_FORMAT_VERSION})")],
+            problems: vec![format!(
+                "lesson format_version {v} is newer than this app reads ({LESSON_FORMAT_VERSION})"
+            )],
         });
     }
     let mut problems = Vec::new();
@@ -129,7 +136,14 @@ pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
             },
         }
     }
-    if problems.is_empty() { Ok(Lesson { title: file.title, cells }) } else { Err(DocError { problems }) }
+    if problems.is_empty() {
+        Ok(Lesson {
+            title: file.title,
+            cells,
+        })
+    } else {
+        Err(DocError { problems })
+    }
 }
 
 fn toml_error(text: &str, e: &toml::de::Error) -> String {
@@ -147,8 +161,13 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
 /// Reads either a lesson file or a network file (or a reference case) from text.
 pub fn parse_any(text: &str, syntax: Syntax) -> Result<(Lesson, FileKind), DocError> {
     let is_lesson = match syntax {
-        Syntax::Toml => text.parse::<toml::Table>().map(|t| t.contains_key("cells")).unwrap_or(false),
-        Syntax::Json => serde_json::from_str::<serde_json::Value>(text).map(|v| v.get("cells").is_some()).unwrap_or(false),
+        Syntax::Toml => text
+            .parse::<toml::Table>()
+            .map(|t| t.contains_key("cells"))
+            .unwrap_or(false),
+        Syntax::Json => serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| v.get("cells").is_some())
+            .unwrap_or(false),
     };
     if is_lesson {
         parse_lesson(text, syntax).map(|l| (l, FileKind::Lesson))

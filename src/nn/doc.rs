@@ -43,13 +43,21 @@ impl Syntax {
 
 /// Samples: a flat list (one sample) or a list of rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a list of numbers (one sample) or a list of rows of numbers")]
 pub enum Samples {
     Rows(Vec<Vec<f64>>),
     One(Vec<f64>),
 }
 
 impl Samples {
+    /// How many numbers are written.
+    fn numbers(&self) -> usize {
+        match self {
+            Samples::Rows(r) => r.iter().map(Vec::len).sum(),
+            Samples::One(v) => v.len(),
+        }
+    }
+
     fn rows(&self) -> Vec<Vec<f64>> {
         match self {
             Samples::Rows(r) => r.clone(),
@@ -59,7 +67,7 @@ impl Samples {
 }
 
 /// `loss = "mse"` or `loss = { kind = "huber", delta = 1.0, reduction = "sum" }`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum LossSpec {
     Name(String),
@@ -70,6 +78,44 @@ pub enum LossSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reduction: Option<String>,
     },
+}
+
+/// The table form of a loss as read: unknown keys are refused, so a misspelt `delta` or
+/// `reduction` is an error instead of silently taking the default.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LossTable {
+    kind: String,
+    #[serde(default)]
+    delta: Option<f64>,
+    #[serde(default)]
+    reduction: Option<String>,
+}
+
+// Written by hand instead of `#[serde(untagged)]`, whose only error is "data did not match any
+// variant": a table's own error (an unknown key, a wrong type) reaches the reader this way.
+impl<'de> Deserialize<'de> for LossSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<LossSpec, D::Error> {
+        struct Spec;
+        impl<'de> serde::de::Visitor<'de> for Spec {
+            type Value = LossSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a loss name such as \"mse\" or a table such as { kind = \"huber\", delta = 1.0 }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LossSpec, E> {
+                Ok(LossSpec::Name(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<LossSpec, A::Error> {
+                let t = LossTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(LossSpec::Table {
+                    kind: t.kind,
+                    delta: t.delta,
+                    reduction: t.reduction,
+                })
+            }
+        }
+        d.deserialize_any(Spec)
+    }
 }
 
 /// The optimizer table; missing keys take torch.optim's defaults for the kind.
@@ -126,6 +172,8 @@ pub struct NetworkFile {
     pub y: Option<Samples>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimizer: Option<OptimizerSpec>,
+    /// Absent = empty, so a file without layers gets the "no layers" message, not a serde one.
+    #[serde(default)]
     pub layers: Vec<LayerSpec>,
 }
 
@@ -227,7 +275,12 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().to_string();
     match e.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
+            // The span is a byte offset; step back to a character boundary, whatever it is.
+            let mut start = span.start.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let before = &text[..start];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             format!("line {line}, column {column}: {msg}")
@@ -320,6 +373,11 @@ fn check_finite(what: &str, rows: &[Vec<f64>], errors: &mut Vec<String>) {
     }
 }
 
+/// `1 unit`, `4 units`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 /// Builds a `cols x rows` engine matrix (samples as columns) from file rows of equal length.
 fn columns_from_rows(rows: &[Vec<f64>], width: usize) -> Matrix {
     Matrix::from_fn(width, rows.len(), |i, j| rows[j].get(i).copied().unwrap_or(0.0))
@@ -342,15 +400,26 @@ impl NetworkFile {
         if self.layers.is_empty() {
             e.push("the network has no layers: add at least one [[layers]] entry".into());
         }
-        let params: usize = self
+        // Counted from the declared sizes (not the rows written), before anything is allocated
+        // from them: `inputs = 100000000000000` must be an error, not an allocation failure.
+        let params = self
             .layers
             .iter()
-            .map(|l| l.units.saturating_mul(l.weights.first().map_or(0, Vec::len) + 1))
-            .sum();
+            .scan(self.inputs, |prev, l| {
+                let p = l.units.saturating_mul(prev.saturating_add(1));
+                *prev = l.units;
+                Some(p)
+            })
+            .fold(0usize, usize::saturating_add);
         if params > MAX_PARAMS {
             e.push(format!(
                 "the network has {params} parameters; the limit is {MAX_PARAMS}"
             ));
+            return Err(DocError { problems: e });
+        }
+        if self.inputs > MAX_PARAMS {
+            // Only reachable without layers (a layer would count them as parameters).
+            e.push(format!("the network has {} inputs; the limit is {MAX_PARAMS}", self.inputs));
             return Err(DocError { problems: e });
         }
         let mut prev = self.inputs;
@@ -370,27 +439,30 @@ impl NetworkFile {
             }
             if l.weights.len() != l.units {
                 e.push(format!(
-                    "layer {n}: weights have {} rows but the layer has {} units (one row per unit)",
-                    l.weights.len(),
-                    l.units
+                    "layer {n}: weights have {} but the layer has {} (one row per unit)",
+                    count(l.weights.len(), "row", "rows"),
+                    count(l.units, "unit", "units")
                 ));
             }
             let what = if i == 0 {
-                format!("the network has {prev} inputs")
+                format!("the network has {}", count(prev, "input", "inputs"))
             } else {
-                format!("layer {i} has {prev} units")
+                format!("layer {i} has {}", count(prev, "unit", "units"))
             };
             let width = l.weights.first().map_or(prev, Vec::len);
             if width != prev && l.weights.iter().all(|r| r.len() == width) {
                 // Every row has the same wrong width: one message for the whole matrix.
-                e.push(format!("layer {n}: weights have {width} columns but {what}"));
+                e.push(format!(
+                    "layer {n}: weights have {} but {what}",
+                    count(width, "column", "columns")
+                ));
             } else {
                 for (r, row) in l.weights.iter().enumerate() {
                     if row.len() != prev {
                         e.push(format!(
-                            "layer {n}: weights row {} has {} columns but {what}",
+                            "layer {n}: weights row {} has {} but {what}",
                             r + 1,
-                            row.len()
+                            count(row.len(), "column", "columns")
                         ));
                     }
                 }
@@ -399,9 +471,9 @@ impl NetworkFile {
             let bias = l.bias.clone().unwrap_or_else(|| vec![0.0; l.units]);
             if bias.len() != l.units {
                 e.push(format!(
-                    "layer {n}: bias has {} entries but the layer has {} units",
-                    bias.len(),
-                    l.units
+                    "layer {n}: bias has {} but the layer has {}",
+                    count(bias.len(), "entry", "entries"),
+                    count(l.units, "unit", "units")
                 ));
             }
             check_finite(&format!("layer {n}: bias"), std::slice::from_ref(&bias), &mut e);
@@ -438,40 +510,47 @@ impl NetworkFile {
             .x
             .as_ref()
             .map_or_else(|| vec![vec![0.0; self.inputs]], Samples::rows);
+        // Counted before the default targets (zeros, one row per sample) are allocated.
+        let x_numbers: usize = x_rows.iter().map(Vec::len).sum();
+        let y_numbers = match &self.y {
+            Some(y) => y.numbers(),
+            None => x_rows.len().saturating_mul(outputs),
+        };
+        if x_numbers.saturating_add(y_numbers) > MAX_DATA_NUMBERS {
+            e.push(format!("x and y hold more than {MAX_DATA_NUMBERS} numbers, the limit"));
+            return Err(DocError { problems: e });
+        }
         let y_rows = self
             .y
             .as_ref()
             .map_or_else(|| vec![vec![0.0; outputs]; x_rows.len()], Samples::rows);
-        if x_rows.len().saturating_mul(self.inputs) + y_rows.len().saturating_mul(outputs) > MAX_DATA_NUMBERS {
-            e.push(format!("x and y hold more than {MAX_DATA_NUMBERS} numbers, the limit"));
-            return Err(DocError { problems: e });
-        }
         if x_rows.is_empty() {
             e.push("x has no samples: give at least one row".into());
         }
         for (r, row) in x_rows.iter().enumerate() {
             if row.len() != self.inputs {
                 e.push(format!(
-                    "x row {}: {} values but the network has {} inputs",
+                    "x row {}: {} but the network has {}",
                     r + 1,
-                    row.len(),
-                    self.inputs
+                    count(row.len(), "value", "values"),
+                    count(self.inputs, "input", "inputs")
                 ));
             }
         }
         if y_rows.len() != x_rows.len() {
             e.push(format!(
-                "y has {} rows but x has {} (one target row per sample)",
-                y_rows.len(),
+                "y has {} but x has {} (one target row per sample)",
+                count(y_rows.len(), "row", "rows"),
                 x_rows.len()
             ));
         }
         for (r, row) in y_rows.iter().enumerate() {
             if row.len() != outputs {
                 e.push(format!(
-                    "y row {}: {} values but the output layer has {outputs} units",
+                    "y row {}: {} but the output layer has {}",
                     r + 1,
-                    row.len()
+                    count(row.len(), "value", "values"),
+                    count(outputs, "unit", "units")
                 ));
             }
         }

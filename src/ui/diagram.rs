@@ -27,7 +27,11 @@ impl Layout {
         let col_gap = (rect.width() - 100.0) / (cols - 1) as f32;
         let row_gap = (rect.height() - 60.0) / max_units as f32;
         let radius = (row_gap * 0.40).min(col_gap * 0.22).clamp(9.0, 24.0);
-        Layout { rect, widths: widths.to_vec(), radius }
+        Layout {
+            rect,
+            widths: widths.to_vec(),
+            radius,
+        }
     }
 
     /// The screen position of node `unit` in `column`.
@@ -61,7 +65,11 @@ fn node_value(cell: &NetCell, column: usize, unit: usize, which: NodeValue) -> (
 }
 
 fn at(m: &Matrix, r: usize, c: usize) -> f64 {
-    if r < m.nrows() && c < m.ncols() { m[(r, c)] } else { f64::NAN }
+    if r < m.nrows() && c < m.ncols() {
+        m[(r, c)]
+    } else {
+        f64::NAN
+    }
 }
 
 /// The name people use for a node value: `a3[2]`, `x[1]`.
@@ -104,7 +112,13 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         };
         let selected = c > 0 && cell.selected_layer == c - 1;
         let color = if selected { text_color } else { weak };
-        painter.text(pos2(p.x, bg.rect.top() + 12.0), Align2::CENTER_CENTER, head, FontId::proportional(12.0), color);
+        painter.text(
+            pos2(p.x, bg.rect.top() + 12.0),
+            Align2::CENTER_CENTER,
+            head,
+            FontId::proportional(12.0),
+            color,
+        );
         if w > MAX_NODES {
             let q = lay.screen_from_layout(c, MAX_NODES - 1);
             painter.text(
@@ -122,7 +136,11 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     let mut hovered_edge: Option<(usize, usize, usize, f32)> = None;
     let step_edges = |l: usize| -> Mark {
         let m = mark(cell, Quantity::GradW(l));
-        if m != Mark::Plain { m } else { mark(cell, Quantity::W(l)) }
+        if m != Mark::Plain {
+            m
+        } else {
+            mark(cell, Quantity::W(l))
+        }
     };
     for (l, layer) in cell.doc.net.layers().iter().enumerate() {
         let em = step_edges(l);
@@ -130,8 +148,16 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             for i in 0..layer.inputs().min(MAX_NODES) {
                 let w = layer.weights[(j, i)];
                 let (a, b) = (lay.screen_from_layout(l, i), lay.screen_from_layout(l + 1, j));
-                let (a, b) = (a + (b - a).normalized() * lay.radius, b - (b - a).normalized() * lay.radius);
-                let selected = cell.selection == Some(Selection::Edge { layer: l, from: i, to: j });
+                let (a, b) = (
+                    a + (b - a).normalized() * lay.radius,
+                    b - (b - a).normalized() * lay.radius,
+                );
+                let selected = cell.selection
+                    == Some(Selection::Edge {
+                        layer: l,
+                        from: i,
+                        to: j,
+                    });
                 if em != Mark::Plain || selected {
                     let halo = if selected {
                         theme::selection(dark)
@@ -172,11 +198,23 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             let p = lay.screen_from_layout(c, u);
             let (v, q) = node_value(cell, c, u, view.node_value);
             let shown = visible(cell, q);
-            let act = if c == 0 { None } else { Some(cell.doc.net.layers()[c - 1].activation) };
-            let a_val = if c == 0 { 1.0 } else { at(&cell.fwd.layers[c - 1].a, u, cell.sample) };
+            let act = if c == 0 {
+                None
+            } else {
+                Some(cell.doc.net.layers()[c - 1].activation)
+            };
+            let a_val = if c == 0 {
+                1.0
+            } else {
+                at(&cell.fwd.layers[c - 1].a, u, cell.sample)
+            };
             let inactive = act == Some(Activation::Relu) && a_val == 0.0 && visible(cell, Quantity::A(c - 1));
             let m = column_mark(cell, c);
-            let fill = if inactive { theme::inactive_fill(dark) } else { theme::node_fill(dark) };
+            let fill = if inactive {
+                theme::inactive_fill(dark)
+            } else {
+                theme::node_fill(dark)
+            };
             let ring = match m {
                 Mark::Written => Stroke::new(4.0, theme::write_highlight(dark)),
                 Mark::Read => Stroke::new(4.0, theme::read_highlight(dark)),
@@ -187,7 +225,11 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                 painter.circle_stroke(p, lay.radius + 3.0, Stroke::new(2.0, theme::selection(dark)));
             }
             let label = if shown { fmt.fmt(v) } else { "?".into() };
-            let tc = if inactive { theme::inactive_text(dark) } else { text_color };
+            let tc = if inactive {
+                theme::inactive_text(dark)
+            } else {
+                text_color
+            };
             let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
             painter.text(p, Align2::CENTER_CENTER, &label, font, tc);
             let name = node_name(c, u, view.node_value);
@@ -200,7 +242,10 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                 node_hovered = true;
             }
             if r.clicked() {
-                out.push(Command::Select { cell: ci, selection: Some(Selection::Node { column: c, unit: u }) });
+                out.push(Command::Select {
+                    cell: ci,
+                    selection: Some(Selection::Node { column: c, unit: u }),
+                });
             }
             r.on_hover_ui(|ui| node_tooltip_ui(ui, cell, c, u, view));
         }
@@ -209,7 +254,11 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     if !node_hovered && let Some((l, i, j, _)) = hovered_edge {
         let w = cell.doc.net.layers()[l].weights[(j, i)];
         let a = at(cell.fwd.input_of(l), i, cell.sample);
-        let src = if l == 0 { format!("x[{}]", i + 1) } else { format!("a{l}[{}]", i + 1) };
+        let src = if l == 0 {
+            format!("x[{}]", i + 1)
+        } else {
+            format!("a{l}[{}]", i + 1)
+        };
         let text = format!(
             "W{}[{},{}] = {}  (from {src} to unit {} of layer {})\ncontribution w·{src} = {}·{} = {}",
             l + 1,
@@ -224,10 +273,20 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         );
         let bg2 = bg.clone().on_hover_text_at_pointer(text);
         if bg2.clicked() {
-            out.push(Command::Select { cell: ci, selection: Some(Selection::Edge { layer: l, from: i, to: j }) });
+            out.push(Command::Select {
+                cell: ci,
+                selection: Some(Selection::Edge {
+                    layer: l,
+                    from: i,
+                    to: j,
+                }),
+            });
         }
     } else if bg.clicked() && !node_hovered {
-        out.push(Command::Select { cell: ci, selection: None });
+        out.push(Command::Select {
+            cell: ci,
+            selection: None,
+        });
     }
 }
 
@@ -250,7 +309,11 @@ fn column_mark(cell: &NetCell, c: usize) -> Mark {
 }
 
 fn edge_width(w: f64, max_w: f64) -> f32 {
-    if w == 0.0 { 0.7 } else { 0.8 + 3.2 * (w.abs() / max_w) as f32 }
+    if w == 0.0 {
+        0.7
+    } else {
+        0.8 + 3.2 * (w.abs() / max_w) as f32
+    }
 }
 
 fn dist_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
@@ -263,9 +326,19 @@ fn dist_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
 fn node_tooltip_ui(ui: &mut Ui, cell: &NetCell, c: usize, u: usize, view: &ViewSettings) {
     let fmt = view.number_format;
     if c == 0 {
-        ui.label(format!("x[{}] = {}  (input {} of sample {})", u + 1, fmt.fmt(at(&cell.doc.x, u, cell.sample)), u + 1, cell.sample + 1));
+        ui.label(format!(
+            "x[{}] = {}  (input {} of sample {})",
+            u + 1,
+            fmt.fmt(at(&cell.doc.x, u, cell.sample)),
+            u + 1,
+            cell.sample + 1
+        ));
         if visible(cell, Quantity::GradX) {
-            ui.label(format!("dL/dx[{}] = {}", u + 1, fmt.fmt(at(&cell.grads.input, u, cell.sample))));
+            ui.label(format!(
+                "dL/dx[{}] = {}",
+                u + 1,
+                fmt.fmt(at(&cell.grads.input, u, cell.sample))
+            ));
         }
         return;
     }

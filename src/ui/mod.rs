@@ -45,7 +45,11 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
     if let Some(m) = &state.message {
         egui::Panel::top("message").show(ui, |ui| {
             ui.horizontal(|ui| {
-                let color = if m.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                let color = if m.is_error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().text_color()
+                };
                 if ui.button("Dismiss").clicked() {
                     out.push(Command::DismissMessage);
                 }
@@ -54,20 +58,23 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
         });
     }
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().id_salt("page").auto_shrink([false, false]).show(ui, |ui| {
-            ui.add_space(4.0);
-            for (ci, cell) in state.cells.iter().enumerate() {
-                match cell {
-                    CellState::Text(t) => {
-                        CommonMarkViewer::new().show(ui, md, t);
+        egui::ScrollArea::vertical()
+            .id_salt("page")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                for (ci, cell) in state.cells.iter().enumerate() {
+                    match cell {
+                        CellState::Text(t) => {
+                            CommonMarkViewer::new().show(ui, md, t);
+                        }
+                        CellState::Network(n) => {
+                            egui::Frame::group(ui.style()).show(ui, |ui| netcell_ui(ui, ci, n, state, &mut out));
+                        }
                     }
-                    CellState::Network(n) => {
-                        egui::Frame::group(ui.style()).show(ui, |ui| netcell_ui(ui, ci, n, state, &mut out));
-                    }
+                    ui.add_space(8.0);
                 }
-                ui.add_space(8.0);
-            }
-        });
+            });
     });
     dialogs_ui(ui, state, &mut out);
     out
@@ -182,10 +189,22 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
             ui.separator();
             ui.label("Convention");
-            if ui.radio(v.convention == Convention::Torch, "PyTorch: z = W a + b (W is units x in)").clicked() {
+            if ui
+                .radio(
+                    v.convention == Convention::Torch,
+                    "PyTorch: z = W a + b (W is units x in)",
+                )
+                .clicked()
+            {
                 out.push(Command::SetConvention(Convention::Torch));
             }
-            if ui.radio(v.convention == Convention::Keras, "Keras/NumPy: Z = A W + b (W is in x units)").clicked() {
+            if ui
+                .radio(
+                    v.convention == Convention::Keras,
+                    "Keras/NumPy: Z = A W + b (W is in x units)",
+                )
+                .clicked()
+            {
                 out.push(Command::SetConvention(Convention::Keras));
             }
             ui.separator();
@@ -214,9 +233,17 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
         });
         ui.separator();
-        let name = state.file.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string());
+        let name = state
+            .file
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_string());
         let dirty = if state.dirty { " (unsaved changes)" } else { "" };
-        ui.weak(format!("{}{}{dirty}", state.title, name.map(|n| format!(" — {n}")).unwrap_or_default()));
+        ui.weak(format!(
+            "{}{}{dirty}",
+            state.title,
+            name.map(|n| format!(" — {n}")).unwrap_or_default()
+        ));
     });
 }
 
@@ -250,7 +277,11 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
         ui.separator();
         ui.label("Show on nodes:");
         for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
-            if ui.selectable_label(view.node_value == nv, nv.label()).on_hover_text(format!("Show {} on every node", nv.label())).clicked() {
+            if ui
+                .selectable_label(view.node_value == nv, nv.label())
+                .on_hover_text(format!("Show {} on every node", nv.label()))
+                .clicked()
+            {
                 out.push(Command::SetNodeValue(nv));
             }
         }
@@ -264,7 +295,10 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
                         && ui.selectable_label(cell.doc.loss.kind.name() == name, name).clicked()
                         && cell.doc.loss.kind.name() != name
                     {
-                        out.push(Command::Edit { cell: ci, edit: Edit::Loss(k) });
+                        out.push(Command::Edit {
+                            cell: ci,
+                            edit: Edit::Loss(k),
+                        });
                     }
                 }
             })
@@ -275,8 +309,13 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
             .selected_text(cell.doc.loss.reduction.name())
             .show_ui(ui, |ui| {
                 for r in [Reduction::Mean, Reduction::Sum] {
-                    if ui.selectable_label(cell.doc.loss.reduction == r, r.name()).clicked() && cell.doc.loss.reduction != r {
-                        out.push(Command::Edit { cell: ci, edit: Edit::Reduction(r) });
+                    if ui.selectable_label(cell.doc.loss.reduction == r, r.name()).clicked()
+                        && cell.doc.loss.reduction != r
+                    {
+                        out.push(Command::Edit {
+                            cell: ci,
+                            edit: Edit::Reduction(r),
+                        });
                     }
                 }
             })
@@ -284,8 +323,13 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
             .labelled_by(rl.id);
         ui.separator();
         let loss_shown = visibility::visible(cell, crate::nn::steps::Quantity::Loss);
-        let loss = if loss_shown { view.number_format.fmt(cell.grads.loss) } else { "?".into() };
-        ui.label(RichText::new(format!("L = {loss}")).monospace().strong()).on_hover_text(cell.doc.loss.formula());
+        let loss = if loss_shown {
+            view.number_format.fmt(cell.grads.loss)
+        } else {
+            "?".into()
+        };
+        ui.label(RichText::new(format!("L = {loss}")).monospace().strong())
+            .on_hover_text(cell.doc.loss.formula());
         ui.weak(format!("sample {} of {}", cell.sample + 1, cell.doc.batch()));
     });
 }
@@ -316,26 +360,32 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     if state.show_shortcuts {
         let mut open = true;
-        egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(&ctx, |ui| {
-            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                for (k, what) in SHORTCUTS {
-                    ui.label(RichText::new(k).monospace());
-                    ui.label(what);
-                    ui.end_row();
-                }
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .collapsible(false)
+            .show(&ctx, |ui| {
+                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    for (k, what) in SHORTCUTS {
+                        ui.label(RichText::new(k).monospace());
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
             });
-        });
         if !open {
             out.push(Command::ShowShortcuts(false));
         }
     }
     if state.show_about {
         let mut open = true;
-        egui::Window::new("About MLP Notebook").open(&mut open).collapsible(false).show(&ctx, |ui| {
-            ui.label(format!("MLP Notebook {}", env!("CARGO_PKG_VERSION")));
-            ui.label("Learn multilayer perceptrons by touching every number.");
-            ui.label("Every number is computed in f64 by the app's own engine, which agrees with PyTorch to 1e-9.");
-        });
+        egui::Window::new("About MLP Notebook")
+            .open(&mut open)
+            .collapsible(false)
+            .show(&ctx, |ui| {
+                ui.label(format!("MLP Notebook {}", env!("CARGO_PKG_VERSION")));
+                ui.label("Learn multilayer perceptrons by touching every number.");
+                ui.label("Every number is computed in f64 by the app's own engine, which agrees with PyTorch to 1e-9.");
+            });
         if !open {
             out.push(Command::ShowAbout(false));
         }

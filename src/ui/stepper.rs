@@ -20,11 +20,22 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         nav(ui, "Previous step", "Go back one step (Left arrow)", StepNav::Prev, out);
         nav(ui, "Next step", "Go forward one step (Right arrow)", StepNav::Next, out);
         nav(ui, "Last step", "Go to the last step (End)", StepNav::Last, out);
-        if ui.add_enabled(cell.step.is_some(), egui::Button::new("Reset stepper")).on_hover_text("Leave the stepper: every value is shown live again (Escape)").clicked() {
-            out.push(Command::Step { cell: ci, nav: StepNav::Reset });
+        if ui
+            .add_enabled(cell.step.is_some(), egui::Button::new("Reset stepper"))
+            .on_hover_text("Leave the stepper: every value is shown live again (Escape)")
+            .clicked()
+        {
+            out.push(Command::Step {
+                cell: ci,
+                nav: StepNav::Reset,
+            });
         }
         let mut reveal = cell.reveal_all;
-        if ui.checkbox(&mut reveal, "Reveal all").on_hover_text("Show every value, even of steps not reached yet").changed() {
+        if ui
+            .checkbox(&mut reveal, "Reveal all")
+            .on_hover_text("Show every value, even of steps not reached yet")
+            .changed()
+        {
             out.push(Command::RevealAll { cell: ci, on: reveal });
         }
     });
@@ -38,34 +49,44 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             let i = cell.step.unwrap_or(0);
             ui.label(RichText::new(format!("Step {} of {total}: {}", i + 1, step.title)).strong());
             ui.label(RichText::new(&step.formula).monospace().italics());
-            egui::ScrollArea::vertical().id_salt(("step lines", ci)).max_height(170.0).auto_shrink([false, true]).show(ui, |ui| {
-                for line in &step.lines {
-                    ui.label(RichText::new(line.render(fmt)).monospace());
-                }
-                if step.omitted > 0 {
-                    ui.weak(format!("... and {} more elements", step.omitted));
-                }
-            });
+            egui::ScrollArea::vertical()
+                .id_salt(("step lines", ci))
+                .max_height(170.0)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    for line in &step.lines {
+                        ui.label(RichText::new(line.render(fmt)).monospace());
+                    }
+                    if step.omitted > 0 {
+                        ui.weak(format!("... and {} more elements", step.omitted));
+                    }
+                });
         }
     }
     ui.separator();
     update_ui(ui, ci, cell, view, out);
     ui.separator();
     ui.collapsing("All steps", |ui| {
-        egui::ScrollArea::vertical().id_salt(("step list", ci)).max_height(200.0).show(ui, |ui| {
-            for (i, s) in cell.steps.iter().enumerate() {
-                let reached = cell.reveal_all || cell.step.is_some_and(|c| i <= c) || cell.step.is_none();
-                let summary = if reached && s.result.len() <= 4 {
-                    let vals: Vec<String> = s.result.iter().map(|v| fmt.fmt(*v)).collect();
-                    format!("{}. {}  = [{}]", i + 1, s.title, vals.join(", "))
-                } else {
-                    format!("{}. {}", i + 1, s.title)
-                };
-                if ui.selectable_label(cell.step == Some(i), summary).clicked() {
-                    out.push(Command::Step { cell: ci, nav: StepNav::Goto(i) });
+        egui::ScrollArea::vertical()
+            .id_salt(("step list", ci))
+            .max_height(200.0)
+            .show(ui, |ui| {
+                for (i, s) in cell.steps.iter().enumerate() {
+                    let reached = cell.reveal_all || cell.step.is_some_and(|c| i <= c) || cell.step.is_none();
+                    let summary = if reached && s.result.len() <= 4 {
+                        let vals: Vec<String> = s.result.iter().map(|v| fmt.fmt(*v)).collect();
+                        format!("{}. {}  = [{}]", i + 1, s.title, vals.join(", "))
+                    } else {
+                        format!("{}. {}", i + 1, s.title)
+                    };
+                    if ui.selectable_label(cell.step == Some(i), summary).clicked() {
+                        out.push(Command::Step {
+                            cell: ci,
+                            nav: StepNav::Goto(i),
+                        });
+                    }
                 }
-            }
-        });
+            });
     });
 }
 
@@ -73,25 +94,45 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
 fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
     let fmt = view.number_format;
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Apply update").on_hover_text("Take one optimizer step on this network (undo with Ctrl+Z)").clicked() {
-            out.push(Command::Edit { cell: ci, edit: Edit::ApplyUpdate });
+        if ui
+            .button("Apply update")
+            .on_hover_text("Take one optimizer step on this network (undo with Ctrl+Z)")
+            .clicked()
+        {
+            out.push(Command::Edit {
+                cell: ci,
+                edit: Edit::ApplyUpdate,
+            });
         }
         let label = ui.label("Learning rate");
         let mut lr = cell.doc.optimizer.lr;
         let r = ui
-            .add(egui::DragValue::new(&mut lr).speed(0.0005).range(0.0..=10.0).max_decimals(6))
+            .add(
+                egui::DragValue::new(&mut lr)
+                    .speed(0.0005)
+                    .range(0.0..=10.0)
+                    .max_decimals(6),
+            )
             .labelled_by(label.id)
             .on_hover_text("lr in W <- W - lr dL/dW");
         if r.changed() && lr != cell.doc.optimizer.lr {
-            out.push(Command::Edit { cell: ci, edit: Edit::LearningRate(lr) });
+            out.push(Command::Edit {
+                cell: ci,
+                edit: Edit::LearningRate(lr),
+            });
         }
         let ol = ui.label("Optimizer");
         egui::ComboBox::from_id_salt(("optimizer", ci))
             .selected_text(cell.doc.optimizer.kind.name())
             .show_ui(ui, |ui| {
                 for k in OptimizerKind::ALL {
-                    if ui.selectable_label(k == cell.doc.optimizer.kind, k.name()).clicked() && k != cell.doc.optimizer.kind {
-                        out.push(Command::Edit { cell: ci, edit: Edit::Optimizer(k) });
+                    if ui.selectable_label(k == cell.doc.optimizer.kind, k.name()).clicked()
+                        && k != cell.doc.optimizer.kind
+                    {
+                        out.push(Command::Edit {
+                            cell: ci,
+                            edit: Edit::Optimizer(k),
+                        });
                     }
                 }
             })
@@ -116,7 +157,10 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
         .allow_drag(false)
         .allow_zoom(false)
         .show(ui, |p| {
-            p.line(egui_plot::Line::new("loss", egui_plot::PlotPoints::from(points.clone())));
+            p.line(egui_plot::Line::new(
+                "loss",
+                egui_plot::PlotPoints::from(points.clone()),
+            ));
             p.points(egui_plot::Points::new("loss after update", egui_plot::PlotPoints::from(points)).radius(3.0));
         });
 }

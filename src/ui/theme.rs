@@ -6,32 +6,56 @@ use egui::Color32;
 
 /// Positive weights and values.
 pub fn positive(dark: bool) -> Color32 {
-    if dark { Color32::from_rgb(86, 180, 233) } else { Color32::from_rgb(0, 114, 178) }
+    if dark {
+        Color32::from_rgb(86, 180, 233)
+    } else {
+        Color32::from_rgb(0, 114, 178)
+    }
 }
 
 /// Negative weights and values.
 pub fn negative(dark: bool) -> Color32 {
-    if dark { Color32::from_rgb(240, 140, 60) } else { Color32::from_rgb(213, 94, 0) }
+    if dark {
+        Color32::from_rgb(240, 140, 60)
+    } else {
+        Color32::from_rgb(213, 94, 0)
+    }
 }
 
 /// A value written by the current stepper step.
 pub fn write_highlight(dark: bool) -> Color32 {
-    if dark { Color32::from_rgb(120, 100, 20) } else { Color32::from_rgb(255, 226, 120) }
+    if dark {
+        Color32::from_rgb(120, 100, 20)
+    } else {
+        Color32::from_rgb(255, 226, 120)
+    }
 }
 
 /// A value read by the current stepper step.
 pub fn read_highlight(dark: bool) -> Color32 {
-    if dark { Color32::from_rgb(30, 70, 90) } else { Color32::from_rgb(200, 232, 250) }
+    if dark {
+        Color32::from_rgb(30, 70, 90)
+    } else {
+        Color32::from_rgb(200, 232, 250)
+    }
 }
 
 /// A selected node or edge.
 pub fn selection(dark: bool) -> Color32 {
-    if dark { Color32::from_rgb(230, 230, 230) } else { Color32::from_rgb(20, 20, 20) }
+    if dark {
+        Color32::from_rgb(230, 230, 230)
+    } else {
+        Color32::from_rgb(20, 20, 20)
+    }
 }
 
 /// Inactive (zero after ReLU) node fill.
 pub fn inactive_fill(dark: bool) -> Color32 {
-    if dark { Color32::from_gray(60) } else { Color32::from_gray(215) }
+    if dark {
+        Color32::from_gray(60)
+    } else {
+        Color32::from_gray(215)
+    }
 }
 
 /// Active node fill.
@@ -41,7 +65,11 @@ pub fn node_fill(dark: bool) -> Color32 {
 
 /// Text on an inactive node.
 pub fn inactive_text(dark: bool) -> Color32 {
-    if dark { Color32::from_gray(130) } else { Color32::from_gray(120) }
+    if dark {
+        Color32::from_gray(130)
+    } else {
+        Color32::from_gray(120)
+    }
 }
 
 /// Height of the network diagram.
