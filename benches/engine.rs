@@ -16,6 +16,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mlp_notebook::nn::data::{Dataset, Target, parse_csv, spiral};
+use mlp_notebook::nn::fastmath;
 use mlp_notebook::nn::init::{Init, Stream, init_network};
 use mlp_notebook::nn::linalg::{Op, gemm};
 use mlp_notebook::nn::trace::{ForwardTrace, forward_into};
@@ -207,6 +208,31 @@ fn gemm_w5(c: &mut Criterion) {
     group.finish();
 }
 
+/// Slice-wise `tanh` over 65,536 values in [-2, 2] (as the peers' floor measures it): the
+/// engine's vectorised form against the platform's scalar `f64::tanh`.
+fn tanh(c: &mut Criterion) {
+    let mut s = Stream::new(11);
+    let inp: Vec<f64> = (0..65_536).map(|_| 4.0 * s.uniform() - 2.0).collect();
+    let mut out = vec![0.0; inp.len()];
+    let mut group = c.benchmark_group("tanh_64k");
+    group.throughput(Throughput::Elements(inp.len() as u64));
+    group.bench_function("fastmath", |b| {
+        b.iter(|| {
+            fastmath::tanh_slice(black_box(&inp), &mut out);
+            black_box(out[0])
+        })
+    });
+    group.bench_function("std", |b| {
+        b.iter(|| {
+            for (o, &z) in out.iter_mut().zip(black_box(&inp)) {
+                *o = z.tanh();
+            }
+            black_box(out[0])
+        })
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(2))
@@ -217,6 +243,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = engine;
     config = config();
-    targets = w1, w2, w3, w4, w5, gemm_w5
+    targets = w1, w2, w3, w4, w5, gemm_w5, tanh
 }
 criterion_main!(engine);

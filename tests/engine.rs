@@ -274,12 +274,12 @@ fn every_activation_derivative_matches_finite_differences() {
 /// for a layer of 14 units and 2 samples.
 #[test]
 fn layer_forward_and_backward_agree_with_value_and_derivative() {
-    let zs: Vec<f64> = POINTS
-        .iter()
-        .chain(POINTS.iter().map(|p| p * -0.5).collect::<Vec<_>>().iter())
-        .copied()
-        .collect();
-    let z = Matrix::from_column_slice(POINTS.len(), 2, &zs);
+    // Sample 1 holds the points, sample 2 the points times -1/2.
+    let z = Matrix::from_fn(
+        POINTS.len(),
+        2,
+        |i, j| if j == 0 { POINTS[i] } else { -0.5 * POINTS[i] },
+    );
     let da = Matrix::from_fn(POINTS.len(), 2, |i, j| 0.5 + i as f64 - 3.0 * j as f64);
     for act in ELEMENTWISE {
         let mut a = Matrix::zeros(z.nrows(), 2);

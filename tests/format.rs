@@ -694,6 +694,22 @@ fn unknown_keys_are_refused() {
     assert!(p[0].contains("detla"), "{p:?}");
 }
 
+/// Line 2 is `x = [[1, "a"]]`: the value starts at column 5.
+#[test]
+fn wrong_types_say_what_was_expected() {
+    let p = problems(toml(&small("x = [[1, \"a\"]]")));
+    assert_eq!(
+        p,
+        vec!["line 2, column 5: expected a list of numbers (one sample) or a list of rows of numbers"]
+    );
+    let p = problems(toml(&small("loss = 3")));
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].starts_with("line 2, column 8: invalid type: integer `3`, expected a loss name"),
+        "{p:?}"
+    );
+}
+
 #[test]
 fn syntax_is_guessed_from_the_name_then_the_text() {
     assert_eq!(Syntax::guess("net.JSON", ""), Syntax::Json);

@@ -41,6 +41,8 @@ fn net<'h>(h: &'h Harness<'_, NotebookApp>) -> &'h mlp_notebook::app::NetCell {
 
 /// Types into an editable number cell: click to edit, select all, type, Enter.
 fn type_into(h: &mut Harness<'_, NotebookApp>, name: &str, text: &str) {
+    h.get_by_label(name).scroll_to_me();
+    h.run();
     h.get_by_label(name).click();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -96,7 +98,8 @@ fn stepping_through_backprop_shows_the_engine_trace() {
     let fwd = forward(&cell.doc.net, &cell.doc.x);
     let grads = backward(&cell.doc.net, &fwd, &cell.doc.y, &cell.doc.loss);
     let fmt = NumberFormat::Exact;
-    h.get_by_role_and_label(egui::accesskit::Role::Button, "First step").click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "First step")
+        .click();
     h.run();
     // Step 1 computes z1; the matrix view follows the step to layer 1. Not reached yet: blank.
     assert_eq!(shown(&h, "z1[1]"), "-1");
@@ -203,7 +206,10 @@ fn a_broken_file_shows_its_error_and_keeps_the_network() {
     std::fs::write(&path, "inputs = 3\nloss = \"mse\"\nx = [[1, 2,\n[[layers]]\n").unwrap();
     h.state_mut().state.apply(Command::OpenPath(path));
     h.run();
-    let msg = h.get_by(|n| n.value().is_some_and(|l| l.contains("Could not open") && l.contains("line ")));
+    let msg = h.get_by(|n| {
+        n.value()
+            .is_some_and(|l| l.contains("Could not open") && l.contains("line "))
+    });
     let text = msg.accesskit_node().value().unwrap_or_default();
     assert!(text.contains("column"), "{text}");
     assert_eq!(net(&h).doc.net.widths(), vec![3, 4, 4, 4, 4, 4, 4, 2]);
@@ -251,7 +257,8 @@ fn saving_writes_a_file_that_loads_back() {
 #[test]
 fn apply_update_lowers_the_loss_and_is_undoable() {
     let mut h = harness();
-    h.get_by_role_and_label(egui::accesskit::Role::Button, "Apply update").click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Apply update")
+        .click();
     h.run();
     let c = net(&h);
     assert_eq!(c.loss_history.len(), 2);

@@ -185,6 +185,21 @@ pub enum Command {
     CloseAnswer(CloseAnswer),
 }
 
+impl Command {
+    /// The network cell a command acts on, if any.
+    pub fn cell(&self) -> Option<usize> {
+        match self {
+            Command::Edit { cell, .. }
+            | Command::SelectLayer { cell, .. }
+            | Command::Select { cell, .. }
+            | Command::SetSample { cell, .. }
+            | Command::Step { cell, .. }
+            | Command::RevealAll { cell, .. } => Some(*cell),
+            _ => None,
+        }
+    }
+}
+
 /// The answers to the unsaved-changes question.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseAnswer {

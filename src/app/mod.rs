@@ -62,6 +62,10 @@ impl NotebookApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
         let commands = crate::ui::app_ui(ui, &self.state, &mut self.md);
+        if !commands.is_empty() {
+            // Draw the result of the commands at once rather than on the next input event.
+            ctx.request_repaint();
+        }
         for c in commands {
             self.state.apply(c);
         }
@@ -126,6 +130,8 @@ pub fn run_window(file: Option<PathBuf>) -> ExitCode {
         "MLP Notebook",
         options,
         Box::new(move |cc| {
+            // Zoom is the app's own setting (View menu, Ctrl+Plus/Minus/0), remembered between runs.
+            cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
             let mut state = AppState::new(Lesson::builtin(), Box::new(files::NativeDialogs));
             if let Some(storage) = cc.storage
                 && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)

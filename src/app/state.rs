@@ -90,6 +90,8 @@ pub struct AppState {
     pub close_now: bool,
     pub show_shortcuts: bool,
     pub show_about: bool,
+    /// The network cell the stepper panel and the arrow keys act on.
+    pub active: Option<usize>,
     /// The current time in seconds (from egui's input), for coalescing undo steps.
     pub now: f64,
     undo: Vec<UndoEntry>,
@@ -112,6 +114,7 @@ impl AppState {
             close_now: false,
             show_shortcuts: false,
             show_about: false,
+            active: None,
             now: 0.0,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -138,6 +141,7 @@ impl AppState {
             .collect();
         self.file = file;
         self.file_kind = kind;
+        self.active = None;
         self.dirty = false;
         self.undo.clear();
         self.redo.clear();
@@ -178,6 +182,13 @@ impl AppState {
         self.cells.iter().position(|c| matches!(c, CellState::Network(_)))
     }
 
+    /// The network cell the stepper shows: the last one acted on, else the first.
+    pub fn active_net(&self) -> Option<usize> {
+        self.active
+            .filter(|&c| self.net(c).is_some())
+            .or_else(|| self.first_net())
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
@@ -202,6 +213,9 @@ impl AppState {
 
     /// Applies a command: the one place state changes.
     pub fn apply(&mut self, cmd: Command) {
+        if let Some(c) = cmd.cell() {
+            self.active = Some(c);
+        }
         match cmd {
             Command::Edit { cell, edit } => self.edit(cell, edit),
             Command::SelectLayer { cell, layer } => {

@@ -185,7 +185,18 @@ mod tests {
         assert!(parse(&["--data", "d.csv"]).is_err());
         assert!(parse(&["--data", "d.csv", "--epochs", "3", "--steps", "2"]).is_err());
         assert!(parse(&["--data", "d.csv", "--epochs", "3", "--min-delta", "0.1"]).is_err());
-        assert!(parse(&["--data", "d.csv", "--epochs", "3", "--early-stopping", "2", "--restore-best"]).is_ok());
+        assert!(
+            parse(&[
+                "--data",
+                "d.csv",
+                "--epochs",
+                "3",
+                "--early-stopping",
+                "2",
+                "--restore-best"
+            ])
+            .is_ok()
+        );
         assert!(parse(&["--steps", "2", "--nesterov", "--momentum", "0.9"]).is_ok());
     }
 

@@ -42,7 +42,7 @@ pub enum FileKind {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CellFile {
     Text { text: String },
-    Network { network: NetworkFile },
+    Network { network: Box<NetworkFile> },
 }
 
 /// A lesson file exactly as written.
@@ -84,7 +84,9 @@ impl Lesson {
                 .iter()
                 .map(|c| match c {
                     Cell::Text(t) => CellFile::Text { text: t.clone() },
-                    Cell::Network(d) => CellFile::Network { network: d.to_file() },
+                    Cell::Network(d) => CellFile::Network {
+                        network: Box::new(d.to_file()),
+                    },
                 })
                 .collect(),
         }

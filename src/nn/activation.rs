@@ -112,7 +112,7 @@ impl Activation {
                 }
             }
             Activation::Sigmoid => fastmath::sigmoid(z),
-            Activation::Tanh => z.tanh(),
+            Activation::Tanh => fastmath::tanh(z),
             Activation::Gelu => 0.5 * z * (1.0 + libm::erf(z * std::f64::consts::FRAC_1_SQRT_2)),
             Activation::Elu => {
                 if z > 0.0 {
@@ -171,8 +171,11 @@ impl Activation {
 
     /// `a = f(z)` for a whole layer (`units x B`, one column per sample).
     pub fn forward(self, z: &Matrix, a: &mut Matrix) {
-        let zs = z.as_slice();
-        let out = a.as_mut_slice();
+        self.forward_slice(z.as_slice(), z.nrows(), a.as_mut_slice());
+    }
+
+    /// `a = f(z)` on column-major slices with `rows` units per column (a block of a batch).
+    pub fn forward_slice(self, zs: &[f64], rows: usize, out: &mut [f64]) {
         match self {
             Activation::Identity => out.copy_from_slice(zs),
             Activation::Relu => {
@@ -182,7 +185,7 @@ impl Activation {
             }
             Activation::Tanh => fastmath::tanh_slice(zs, out),
             Activation::Sigmoid => fastmath::sigmoid_slice(zs, out),
-            Activation::Softmax => softmax_columns(z, a),
+            Activation::Softmax => softmax_slice(zs, rows, out),
             other => {
                 for (o, &v) in out.iter_mut().zip(zs) {
                     *o = other.value(v);
@@ -246,12 +249,13 @@ fn softplus(z: f64) -> f64 {
 
 /// Softmax of each column (sample), shifted by the column's maximum so nothing overflows.
 pub fn softmax_columns(z: &Matrix, a: &mut Matrix) {
-    let rows = z.nrows().max(1);
-    for (zc, ac) in z
-        .as_slice()
-        .chunks_exact(rows)
-        .zip(a.as_mut_slice().chunks_exact_mut(rows))
-    {
+    softmax_slice(z.as_slice(), z.nrows(), a.as_mut_slice());
+}
+
+/// [`softmax_columns`] on column-major slices with `rows` entries per column.
+pub fn softmax_slice(z: &[f64], rows: usize, a: &mut [f64]) {
+    let rows = rows.max(1);
+    for (zc, ac) in z.chunks_exact(rows).zip(a.chunks_exact_mut(rows)) {
         let m = zc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut s = 0.0;
         for (o, &v) in ac.iter_mut().zip(zc) {

@@ -112,6 +112,8 @@ pub fn parse_csv(text: &str, target: Target) -> Result<Dataset, String> {
     let n_feat = names.len() - n_targets;
     let mut feats: Vec<f64> = Vec::new();
     let mut targets: Vec<Vec<String>> = Vec::new();
+    // The file line (1-based) of each sample, for messages about its targets.
+    let mut target_lines: Vec<usize> = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
@@ -139,6 +141,7 @@ pub fn parse_csv(text: &str, target: Target) -> Result<Dataset, String> {
             }
         }
         targets.push(cells[n_feat..].iter().map(|s| s.to_string()).collect());
+        target_lines.push(i + 1);
         if errors.len() > 20 {
             break;
         }
@@ -176,12 +179,20 @@ pub fn parse_csv(text: &str, target: Target) -> Result<Dataset, String> {
         }
         Target::Values(k) => {
             let mut y = Matrix::zeros(k, n);
-            for (j, t) in targets.iter().enumerate() {
+            for (j, (t, line)) in targets.iter().zip(&target_lines).enumerate() {
                 for (r, cell) in t.iter().enumerate() {
-                    y[(r, j)] = cell
-                        .parse::<f64>()
-                        .map_err(|_| format!("row {}: target '{cell}' is not a number", j + 2))?;
+                    match cell.parse::<f64>() {
+                        Ok(v) if v.is_finite() => y[(r, j)] = v,
+                        _ => errors.push(format!(
+                            "line {line}, column {} ({}): target '{cell}' is not a finite number",
+                            n_feat + r + 1,
+                            names[n_feat + r]
+                        )),
+                    }
                 }
+            }
+            if !errors.is_empty() {
+                return Err(errors.join("\n"));
             }
             (y, Vec::new())
         }

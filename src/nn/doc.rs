@@ -43,7 +43,10 @@ impl Syntax {
 
 /// Samples: a flat list (one sample) or a list of rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged, expecting = "a list of numbers (one sample) or a list of rows of numbers")]
+#[serde(
+    untagged,
+    expecting = "expected a list of numbers (one sample) or a list of rows of numbers"
+)]
 pub enum Samples {
     Rows(Vec<Vec<f64>>),
     One(Vec<f64>),
@@ -375,7 +378,11 @@ fn check_finite(what: &str, rows: &[Vec<f64>], errors: &mut Vec<String>) {
 
 /// `1 unit`, `4 units`.
 fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// Builds a `cols x rows` engine matrix (samples as columns) from file rows of equal length.
@@ -419,7 +426,10 @@ impl NetworkFile {
         }
         if self.inputs > MAX_PARAMS {
             // Only reachable without layers (a layer would count them as parameters).
-            e.push(format!("the network has {} inputs; the limit is {MAX_PARAMS}", self.inputs));
+            e.push(format!(
+                "the network has {} inputs; the limit is {MAX_PARAMS}",
+                self.inputs
+            ));
             return Err(DocError { problems: e });
         }
         let mut prev = self.inputs;

@@ -3,8 +3,10 @@
 //! The random stream is ChaCha8 (a named, fixed algorithm, unlike `StdRng`) seeded with
 //! `seed_from_u64`; uniform numbers are built from its raw 64-bit output (53 high bits) and
 //! normal numbers by Box-Muller here, so no library's sampling algorithm can change them.
-//! Layer `l` (0-based) draws from the stream seeded with `seed + l`, so adding a layer does not
-//! change the weights of the layers before it. Biases start at zero except for `Constant`,
+//! Layer `l` (0-based) draws from ChaCha stream number `l` of the key `seed` (one key, 2^64
+//! independent streams), so adding a layer does not change the weights of the layers before it,
+//! and seeds 7 and 8 share no layer. (Seeding layer `l` with `seed + l` would give seed 8's
+//! first layer to seed 7's second.) Biases start at zero except for `Constant`,
 //! `Uniform` and `Normal`, which fill biases too.
 
 use super::{Activation, Layer, Matrix, Network, Vector};
@@ -90,6 +92,13 @@ impl Stream {
         Stream(ChaCha8Rng::seed_from_u64(seed))
     }
 
+    /// Stream number `stream` of the key `seed` (`Stream::new(seed)` is stream 0).
+    pub fn numbered(seed: u64, stream: u64) -> Stream {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Stream(rng)
+    }
+
     /// Uniform in [0, 1), from the 53 high bits.
     pub fn uniform(&mut self) -> f64 {
         (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -109,9 +118,13 @@ impl Stream {
     }
 }
 
-/// Fills a `units x inputs` layer.
+/// Fills a `units x inputs` layer from `Stream::new(seed)` (the first layer of a network).
 pub fn init_layer(inputs: usize, units: usize, act: Activation, init: Init, seed: u64) -> Layer {
-    let mut s = Stream::new(seed);
+    fill_layer(inputs, units, act, init, &mut Stream::new(seed))
+}
+
+/// Fills a `units x inputs` layer from the given stream.
+fn fill_layer(inputs: usize, units: usize, act: Activation, init: Init, s: &mut Stream) -> Layer {
     let (fi, fo) = (inputs as f64, units as f64);
     let w = |s: &mut Stream| -> f64 {
         match init {
@@ -134,12 +147,12 @@ pub fn init_layer(inputs: usize, units: usize, act: Activation, init: Init, seed
     let mut weights = Matrix::zeros(units, inputs);
     for j in 0..units {
         for i in 0..inputs {
-            weights[(j, i)] = w(&mut s);
+            weights[(j, i)] = w(s);
         }
     }
     let fill_bias = matches!(init, Init::Constant(_) | Init::Uniform { .. } | Init::Normal { .. });
     let bias = if fill_bias {
-        Vector::from_fn(units, |_, _| w(&mut s))
+        Vector::from_fn(units, |_, _| w(s))
     } else {
         Vector::zeros(units)
     };
@@ -166,7 +179,13 @@ pub fn init_network(
     let layers = (0..n)
         .map(|l| {
             let act = if l + 1 == n { output } else { hidden };
-            init_layer(widths[l], widths[l + 1], act, init, seed.wrapping_add(l as u64))
+            fill_layer(
+                widths[l],
+                widths[l + 1],
+                act,
+                init,
+                &mut Stream::numbered(seed, l as u64),
+            )
         })
         .collect();
     Network::new(widths[0], layers)

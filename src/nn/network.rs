@@ -175,12 +175,11 @@ impl Network {
         } else {
             self.layers[index - 1].units()
         };
-        if index == self.layers.len() {
-            if let Some(last) = self.layers.last_mut()
-                && last.activation == Activation::Softmax
-            {
-                last.activation = Activation::Identity;
-            }
+        if index == self.layers.len()
+            && let Some(last) = self.layers.last_mut()
+            && last.activation == Activation::Softmax
+        {
+            last.activation = Activation::Identity;
         }
         self.layers.insert(index, Layer::zeros(fan_in, units, act));
         if let Some(next) = self.layers.get_mut(index + 1) {

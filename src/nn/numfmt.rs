@@ -1,21 +1,16 @@
 //! How numbers are written, the same way everywhere (diagram, matrices, stepper, command line).
 
 /// A number format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
 pub enum NumberFormat {
     /// Integers as integers (`3`, `-2`), other values with up to 4 decimals, trailing zeros
     /// dropped (`0.5`, `0.1235`).
+    #[default]
     Exact,
     /// A fixed number of decimals (`3.00`).
     Fixed(u8),
     /// Significant digits (`0.001235`, `1.235e+04`).
     Significant(u8),
-}
-
-impl Default for NumberFormat {
-    fn default() -> Self {
-        NumberFormat::Exact
-    }
 }
 
 impl NumberFormat {

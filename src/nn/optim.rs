@@ -1,8 +1,10 @@
 //! Optimizers exactly as `torch.optim`'s single-tensor implementations (`foreach=False`,
 //! `maximize=False`, `amsgrad=False`, `centered=False`).
 //!
-//! Each weight matrix and each bias vector is one parameter tensor with its own state. The step
-//! counter `t` starts at 1.
+//! Each weight matrix and each bias vector is one parameter tensor with its own state, including
+//! its own step counter `t` (as torch's `state['step']`), which starts at 1. A tensor whose size
+//! changes (a unit added or removed) starts again with fresh state and `t = 1`, as a new
+//! parameter would in torch; the others keep theirs.
 //! - SGD: `g = grad + wd p`; with momentum, `buf = g` at t = 1 (no dampening on the first step),
 //!   then `buf = momentum buf + (1 - dampening) g`; nesterov uses `g + momentum buf`, else `buf`;
 //!   `p -= lr g`.
@@ -139,9 +141,13 @@ impl OptimizerConfig {
     }
 }
 
-/// Per-tensor state (momentum buffer, first and second moments).
+/// Per-tensor state (step count, momentum buffer, first and second moments).
 #[derive(Clone, Debug, Default, PartialEq)]
 struct TensorState {
+    /// Updates since this state was created (torch's `state['step']`).
+    step: u64,
+    /// The tensor's length when the state was created.
+    len: usize,
     buf: Vec<f64>,
     m: Vec<f64>,
     v: Vec<f64>,
@@ -151,7 +157,7 @@ struct TensorState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Optimizer {
     pub config: OptimizerConfig,
-    /// Steps taken so far.
+    /// Steps taken so far (each tensor also counts its own, for bias correction).
     pub t: u64,
     state: Vec<TensorState>,
 }
@@ -179,11 +185,10 @@ impl Optimizer {
             self.state = vec![TensorState::default(); tensors];
         }
         let c = self.config;
-        let t = self.t;
         for (i, ((w, b), g)) in net.params_mut().zip(&grads.layers).enumerate() {
             let (sw, sb) = self.state[2 * i..2 * i + 2].split_at_mut(1);
-            update(&c, t, w.as_mut_slice(), g.weights.as_slice(), &mut sw[0]);
-            update(&c, t, b.as_mut_slice(), g.bias.as_slice(), &mut sb[0]);
+            update(&c, w.as_mut_slice(), g.weights.as_slice(), &mut sw[0]);
+            update(&c, b.as_mut_slice(), g.bias.as_slice(), &mut sb[0]);
         }
     }
 }
@@ -195,18 +200,29 @@ fn ensure(v: &mut Vec<f64>, n: usize) {
     }
 }
 
-fn update(c: &OptimizerConfig, t: u64, p: &mut [f64], grad: &[f64], s: &mut TensorState) {
+fn update(c: &OptimizerConfig, p: &mut [f64], grad: &[f64], s: &mut TensorState) {
     let n = p.len();
+    if s.len != n || s.step == 0 {
+        *s = TensorState {
+            len: n,
+            ..TensorState::default()
+        };
+    }
+    s.step += 1;
+    let t = s.step;
     let wd = c.weight_decay;
     match c.kind {
         OptimizerKind::Sgd => {
+            // torch's `buf is None`: the first step with momentum (also when momentum is
+            // switched on later) starts the buffer at g, without dampening.
+            let first = s.buf.len() != n;
             if c.momentum != 0.0 {
                 ensure(&mut s.buf, n);
             }
             for i in 0..n {
                 let mut g = grad[i] + wd * p[i];
                 if c.momentum != 0.0 {
-                    let b = if t == 1 {
+                    let b = if first {
                         g
                     } else {
                         c.momentum * s.buf[i] + (1.0 - c.dampening) * g

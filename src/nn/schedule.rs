@@ -15,7 +15,8 @@ pub enum Schedule {
     Step { step_size: usize, gamma: f64 },
     /// `lr = base * gamma^epoch` (ExponentialLR).
     Exponential { gamma: f64 },
-    /// `lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2` (CosineAnnealingLR).
+    /// `lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2` (CosineAnnealingLR),
+    /// then `eta_min` after `t_max` (torch's formula would rise again: one half-period only).
     Cosine { t_max: usize, eta_min: f64 },
 }
 

@@ -34,11 +34,15 @@ pub fn train_step(
     bufs.grads.loss
 }
 
-/// Keras-style early stopping on the validation loss (or the training loss without one).
+/// Keras-style early stopping on the validation loss (or the training loss without one): an
+/// epoch improves if its loss is below `best - min_delta`; after `patience` epochs in a row
+/// without improvement training stops.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EarlyStopping {
     pub patience: usize,
     pub min_delta: f64,
+    /// Go back to the best epoch's weights when stopping early, as Keras, and also when the
+    /// epochs run out without a stop (Keras keeps the last weights then).
     pub restore_best: bool,
 }
 

@@ -88,7 +88,9 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     let dark = ui.visuals().dark_mode;
     let fmt = view.number_format;
     let widths = cell.doc.net.widths();
-    let size = vec2(ui.available_width().max(300.0), theme::DIAGRAM_HEIGHT);
+    let screen_h = ui.ctx().content_rect().height();
+    let height = (screen_h * 0.42).clamp(theme::DIAGRAM_MIN_HEIGHT, theme::DIAGRAM_HEIGHT);
+    let size = vec2(ui.available_width().max(300.0), height);
     let (bg, painter) = ui.allocate_painter(size, Sense::click());
     let lay = Layout::new(bg.rect, &widths);
     let text_color = ui.visuals().text_color();

@@ -27,6 +27,55 @@ struct Block<'a> {
     row_mark: Option<usize>,
 }
 
+/// A block or an operator between blocks.
+enum Item<'a> {
+    B(Block<'a>),
+    Op(String),
+}
+
+impl Item<'_> {
+    /// The width the item takes, for laying rows out before drawing them.
+    fn width(&self) -> f32 {
+        match self {
+            Item::B(b) => {
+                let cells = b.cols.min(64) as f32 * (theme::CELL_WIDTH + 3.0) + 12.0;
+                let title = (b.name.chars().count() + 10) as f32 * 7.5;
+                cells.max(title) + 8.0
+            }
+            Item::Op(s) => s.chars().count() as f32 * 10.0 + 12.0,
+        }
+    }
+}
+
+/// Draws items left to right, starting a new row where the next would not fit.
+fn flow_ui(ui: &mut Ui, ci: usize, cell: &NetCell, items: Vec<Item<'_>>, fmt: NumberFormat, out: &mut Vec<Command>) {
+    let avail = ui.available_width();
+    let mut rows: Vec<Vec<Item<'_>>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for it in items {
+        let w = it.width();
+        let row_empty = rows.last().is_none_or(Vec::is_empty);
+        if !row_empty && used + w > avail {
+            rows.push(Vec::new());
+            used = 0.0;
+        }
+        used += w;
+        if let Some(r) = rows.last_mut() {
+            r.push(it);
+        }
+    }
+    for row in rows {
+        ui.horizontal_top(|ui| {
+            for it in row {
+                match it {
+                    Item::B(b) => block_ui(ui, ci, cell, b, fmt, out),
+                    Item::Op(s) => op(ui, &s),
+                }
+            }
+        });
+    }
+}
+
 fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFormat, out: &mut Vec<Command>) {
     let dark = ui.visuals().dark_mode;
     let shown = b.quantity.is_none_or(|q| visible(cell, q));
@@ -38,7 +87,7 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFor
     };
     ui.vertical(|ui| {
         let title = format!("{} ({} x {})", b.name, b.rows, b.cols);
-        ui.label(RichText::new(title).strong());
+        ui.add(egui::Label::new(RichText::new(title).strong()).extend());
         let frame = egui::Frame::new()
             .fill(fill.unwrap_or(egui::Color32::TRANSPARENT))
             .inner_margin(3.0)
@@ -237,142 +286,100 @@ fn torch_blocks(ui: &mut Ui, ci: usize, cell: &NetCell, l: usize, fmt: NumberFor
         ))
         .italics(),
     );
-    egui::ScrollArea::horizontal().id_salt(("fwd", ci)).show(ui, |ui| {
-        ui.horizontal_top(|ui| {
-            let wv = |r: usize, c: usize| layer.weights[(r, c)];
-            let wn = |r: usize, c: usize| format!("W{k}[{},{}]", r + 1, c + 1);
-            let we = |r: usize, c: usize, v: f64| Edit::Weight {
-                layer: l,
-                row: r,
-                col: c,
-                value: v,
-            };
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("W{k}"),
-                    rows: units,
-                    cols: ins,
-                    value: &wv,
-                    elem: &wn,
-                    edit: Some(&we),
-                    quantity: Some(Quantity::W(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            op(ui, "·");
-            let av = |r: usize, _: usize| at(input, r, s);
-            let an = |r: usize, _: usize| format!("{pn}[{}] (layer {k} input)", r + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: pn.clone(),
-                    rows: ins,
-                    cols: 1,
-                    value: &av,
-                    elem: &an,
-                    edit: None,
-                    quantity: Some(prev_q),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            op(ui, "+");
-            let bv = |r: usize, _: usize| layer.bias[r];
-            let bn = |r: usize, _: usize| format!("b{k}[{}]", r + 1);
-            let be = |r: usize, _: usize, v: f64| Edit::Bias {
-                layer: l,
-                unit: r,
-                value: v,
-            };
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("b{k}"),
-                    rows: units,
-                    cols: 1,
-                    value: &bv,
-                    elem: &bn,
-                    edit: Some(&be),
-                    quantity: Some(Quantity::B(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            op(ui, "=");
-            let zv = |r: usize, _: usize| at(&lt.z, r, s);
-            let zn = |r: usize, _: usize| format!("z{k}[{}]", r + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("z{k}"),
-                    rows: units,
-                    cols: 1,
-                    value: &zv,
-                    elem: &zn,
-                    edit: None,
-                    quantity: Some(Quantity::Z(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            op(ui, &format!("{}(z) =", layer.activation.name()));
-            let av2 = |r: usize, _: usize| at(&lt.a, r, s);
-            let an2 = |r: usize, _: usize| format!("a{k}[{}]", r + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("a{k}"),
-                    rows: units,
-                    cols: 1,
-                    value: &av2,
-                    elem: &an2,
-                    edit: None,
-                    quantity: Some(Quantity::A(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            if k == cell.doc.net.len() {
-                op(ui, "vs");
-                let yv = |r: usize, _: usize| at(&cell.doc.y, r, s);
-                let yn = |r: usize, _: usize| format!("y[{}] (target)", r + 1);
-                block_ui(
-                    ui,
-                    ci,
-                    cell,
-                    Block {
-                        name: "y".into(),
-                        rows: units,
-                        cols: 1,
-                        value: &yv,
-                        elem: &yn,
-                        edit: None,
-                        quantity: Some(Quantity::Y),
-                        row_mark: None,
-                    },
-                    fmt,
-                    out,
-                );
-            }
-        });
-    });
+    {
+        let mut items: Vec<Item<'_>> = Vec::new();
+        let wv = |r: usize, c: usize| layer.weights[(r, c)];
+        let wn = |r: usize, c: usize| format!("W{k}[{},{}]", r + 1, c + 1);
+        let we = |r: usize, c: usize, v: f64| Edit::Weight {
+            layer: l,
+            row: r,
+            col: c,
+            value: v,
+        };
+        items.push(Item::B(Block {
+            name: format!("W{k}"),
+            rows: units,
+            cols: ins,
+            value: &wv,
+            elem: &wn,
+            edit: Some(&we),
+            quantity: Some(Quantity::W(l)),
+            row_mark: None,
+        }));
+        items.push(Item::Op("·".to_string()));
+        let av = |r: usize, _: usize| at(input, r, s);
+        let an = |r: usize, _: usize| format!("{pn}[{}] (layer {k} input)", r + 1);
+        items.push(Item::B(Block {
+            name: pn.clone(),
+            rows: ins,
+            cols: 1,
+            value: &av,
+            elem: &an,
+            edit: None,
+            quantity: Some(prev_q),
+            row_mark: None,
+        }));
+        items.push(Item::Op("+".to_string()));
+        let bv = |r: usize, _: usize| layer.bias[r];
+        let bn = |r: usize, _: usize| format!("b{k}[{}]", r + 1);
+        let be = |r: usize, _: usize, v: f64| Edit::Bias {
+            layer: l,
+            unit: r,
+            value: v,
+        };
+        items.push(Item::B(Block {
+            name: format!("b{k}"),
+            rows: units,
+            cols: 1,
+            value: &bv,
+            elem: &bn,
+            edit: Some(&be),
+            quantity: Some(Quantity::B(l)),
+            row_mark: None,
+        }));
+        items.push(Item::Op("=".to_string()));
+        let zv = |r: usize, _: usize| at(&lt.z, r, s);
+        let zn = |r: usize, _: usize| format!("z{k}[{}]", r + 1);
+        items.push(Item::B(Block {
+            name: format!("z{k}"),
+            rows: units,
+            cols: 1,
+            value: &zv,
+            elem: &zn,
+            edit: None,
+            quantity: Some(Quantity::Z(l)),
+            row_mark: None,
+        }));
+        items.push(Item::Op(format!("{}(z) =", layer.activation.name())));
+        let av2 = |r: usize, _: usize| at(&lt.a, r, s);
+        let an2 = |r: usize, _: usize| format!("a{k}[{}]", r + 1);
+        items.push(Item::B(Block {
+            name: format!("a{k}"),
+            rows: units,
+            cols: 1,
+            value: &av2,
+            elem: &an2,
+            edit: None,
+            quantity: Some(Quantity::A(l)),
+            row_mark: None,
+        }));
+        let yv = |r: usize, _: usize| at(&cell.doc.y, r, s);
+        let yn = |r: usize, _: usize| format!("y[{}] (target)", r + 1);
+        if k == cell.doc.net.len() {
+            items.push(Item::Op("vs".to_string()));
+            items.push(Item::B(Block {
+                name: "y".into(),
+                rows: units,
+                cols: 1,
+                value: &yv,
+                elem: &yn,
+                edit: None,
+                quantity: Some(Quantity::Y),
+                row_mark: None,
+            }));
+        }
+        flow_ui(ui, ci, cell, items, fmt, out);
+    }
     ui.add_space(6.0);
     ui.label(
         RichText::new(format!(
@@ -380,110 +387,75 @@ fn torch_blocks(ui: &mut Ui, ci: usize, cell: &NetCell, l: usize, fmt: NumberFor
         ))
         .italics(),
     );
-    egui::ScrollArea::horizontal().id_salt(("bwd", ci)).show(ui, |ui| {
-        ui.horizontal_top(|ui| {
-            let dav = |r: usize, _: usize| at(&g.da, r, s);
-            let dan = |r: usize, _: usize| format!("dL/da{k}[{}]", r + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("dL/da{k}"),
-                    rows: units,
-                    cols: 1,
-                    value: &dav,
-                    elem: &dan,
-                    edit: None,
-                    quantity: Some(Quantity::Da(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            let dv = |r: usize, _: usize| at(&g.delta, r, s);
-            let dn = |r: usize, _: usize| format!("δ{k}[{}]", r + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("δ{k}"),
-                    rows: units,
-                    cols: 1,
-                    value: &dv,
-                    elem: &dn,
-                    edit: None,
-                    quantity: Some(Quantity::Delta(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            let gwv = |r: usize, c: usize| g.weights[(r, c)];
-            let gwn = |r: usize, c: usize| format!("dL/dW{k}[{},{}]", r + 1, c + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("dL/dW{k}"),
-                    rows: units,
-                    cols: ins,
-                    value: &gwv,
-                    elem: &gwn,
-                    edit: None,
-                    quantity: Some(Quantity::GradW(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            let gbv = |r: usize, _: usize| g.bias[r];
-            let gbn = |r: usize, _: usize| format!("dL/db{k}[{}]", r + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("dL/db{k}"),
-                    rows: units,
-                    cols: 1,
-                    value: &gbv,
-                    elem: &gbn,
-                    edit: None,
-                    quantity: Some(Quantity::GradB(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            let (pm, pq) = if l == 0 {
-                (&cell.grads.input, Quantity::GradX)
-            } else {
-                (&cell.grads.layers[l - 1].da, Quantity::Da(l - 1))
-            };
-            let pv = |r: usize, _: usize| at(pm, r, s);
-            let pnn = |r: usize, _: usize| format!("dL/d{pn}[{}]", r + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("dL/d{pn}"),
-                    rows: ins,
-                    cols: 1,
-                    value: &pv,
-                    elem: &pnn,
-                    edit: None,
-                    quantity: Some(pq),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-        });
-    });
+    {
+        let mut items: Vec<Item<'_>> = Vec::new();
+        let dav = |r: usize, _: usize| at(&g.da, r, s);
+        let dan = |r: usize, _: usize| format!("dL/da{k}[{}]", r + 1);
+        items.push(Item::B(Block {
+            name: format!("dL/da{k}"),
+            rows: units,
+            cols: 1,
+            value: &dav,
+            elem: &dan,
+            edit: None,
+            quantity: Some(Quantity::Da(l)),
+            row_mark: None,
+        }));
+        let dv = |r: usize, _: usize| at(&g.delta, r, s);
+        let dn = |r: usize, _: usize| format!("δ{k}[{}]", r + 1);
+        items.push(Item::B(Block {
+            name: format!("δ{k}"),
+            rows: units,
+            cols: 1,
+            value: &dv,
+            elem: &dn,
+            edit: None,
+            quantity: Some(Quantity::Delta(l)),
+            row_mark: None,
+        }));
+        let gwv = |r: usize, c: usize| g.weights[(r, c)];
+        let gwn = |r: usize, c: usize| format!("dL/dW{k}[{},{}]", r + 1, c + 1);
+        items.push(Item::B(Block {
+            name: format!("dL/dW{k}"),
+            rows: units,
+            cols: ins,
+            value: &gwv,
+            elem: &gwn,
+            edit: None,
+            quantity: Some(Quantity::GradW(l)),
+            row_mark: None,
+        }));
+        let gbv = |r: usize, _: usize| g.bias[r];
+        let gbn = |r: usize, _: usize| format!("dL/db{k}[{}]", r + 1);
+        items.push(Item::B(Block {
+            name: format!("dL/db{k}"),
+            rows: units,
+            cols: 1,
+            value: &gbv,
+            elem: &gbn,
+            edit: None,
+            quantity: Some(Quantity::GradB(l)),
+            row_mark: None,
+        }));
+        let (pm, pq) = if l == 0 {
+            (&cell.grads.input, Quantity::GradX)
+        } else {
+            (&cell.grads.layers[l - 1].da, Quantity::Da(l - 1))
+        };
+        let pv = |r: usize, _: usize| at(pm, r, s);
+        let pnn = |r: usize, _: usize| format!("dL/d{pn}[{}]", r + 1);
+        items.push(Item::B(Block {
+            name: format!("dL/d{pn}"),
+            rows: ins,
+            cols: 1,
+            value: &pv,
+            elem: &pnn,
+            edit: None,
+            quantity: Some(pq),
+            row_mark: None,
+        }));
+        flow_ui(ui, ci, cell, items, fmt, out);
+    }
 }
 
 fn keras_blocks(ui: &mut Ui, ci: usize, cell: &NetCell, l: usize, fmt: NumberFormat, out: &mut Vec<Command>) {
@@ -504,120 +476,85 @@ fn keras_blocks(ui: &mut Ui, ci: usize, cell: &NetCell, l: usize, fmt: NumberFor
         ))
         .italics(),
     );
-    egui::ScrollArea::horizontal().id_salt(("kfwd", ci)).show(ui, |ui| {
-        ui.horizontal_top(|ui| {
-            let av = |r: usize, c: usize| at(input, c, r);
-            let an = |r: usize, c: usize| format!("{pn}[{},{}]", r + 1, c + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: pn.clone(),
-                    rows: b,
-                    cols: ins,
-                    value: &av,
-                    elem: &an,
-                    edit: None,
-                    quantity: Some(prev_q),
-                    row_mark: Some(s),
-                },
-                fmt,
-                out,
-            );
-            op(ui, "·");
-            let wv = |r: usize, c: usize| layer.weights[(c, r)];
-            let wn = |r: usize, c: usize| format!("W{k}[{},{}]", r + 1, c + 1);
-            let we = |r: usize, c: usize, v: f64| Edit::Weight {
-                layer: l,
-                row: c,
-                col: r,
-                value: v,
-            };
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("W{k}"),
-                    rows: ins,
-                    cols: units,
-                    value: &wv,
-                    elem: &wn,
-                    edit: Some(&we),
-                    quantity: Some(Quantity::W(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            op(ui, "+");
-            let bv = |_: usize, c: usize| layer.bias[c];
-            let bn = |_: usize, c: usize| format!("b{k}[{}]", c + 1);
-            let be = |_: usize, c: usize, v: f64| Edit::Bias {
-                layer: l,
-                unit: c,
-                value: v,
-            };
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("b{k}"),
-                    rows: 1,
-                    cols: units,
-                    value: &bv,
-                    elem: &bn,
-                    edit: Some(&be),
-                    quantity: Some(Quantity::B(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            op(ui, "=");
-            let zv = |r: usize, c: usize| at(&lt.z, c, r);
-            let zn = |r: usize, c: usize| format!("Z{k}[{},{}]", r + 1, c + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("Z{k}"),
-                    rows: b,
-                    cols: units,
-                    value: &zv,
-                    elem: &zn,
-                    edit: None,
-                    quantity: Some(Quantity::Z(l)),
-                    row_mark: Some(s),
-                },
-                fmt,
-                out,
-            );
-            op(ui, &format!("{}(z) =", layer.activation.name()));
-            let av2 = |r: usize, c: usize| at(&lt.a, c, r);
-            let an2 = |r: usize, c: usize| format!("A{k}[{},{}]", r + 1, c + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("A{k}"),
-                    rows: b,
-                    cols: units,
-                    value: &av2,
-                    elem: &an2,
-                    edit: None,
-                    quantity: Some(Quantity::A(l)),
-                    row_mark: Some(s),
-                },
-                fmt,
-                out,
-            );
-        });
-    });
+    {
+        let mut items: Vec<Item<'_>> = Vec::new();
+        let av = |r: usize, c: usize| at(input, c, r);
+        let an = |r: usize, c: usize| format!("{pn}[{},{}]", r + 1, c + 1);
+        items.push(Item::B(Block {
+            name: pn.clone(),
+            rows: b,
+            cols: ins,
+            value: &av,
+            elem: &an,
+            edit: None,
+            quantity: Some(prev_q),
+            row_mark: Some(s),
+        }));
+        items.push(Item::Op("·".to_string()));
+        let wv = |r: usize, c: usize| layer.weights[(c, r)];
+        let wn = |r: usize, c: usize| format!("W{k}[{},{}]", r + 1, c + 1);
+        let we = |r: usize, c: usize, v: f64| Edit::Weight {
+            layer: l,
+            row: c,
+            col: r,
+            value: v,
+        };
+        items.push(Item::B(Block {
+            name: format!("W{k}"),
+            rows: ins,
+            cols: units,
+            value: &wv,
+            elem: &wn,
+            edit: Some(&we),
+            quantity: Some(Quantity::W(l)),
+            row_mark: None,
+        }));
+        items.push(Item::Op("+".to_string()));
+        let bv = |_: usize, c: usize| layer.bias[c];
+        let bn = |_: usize, c: usize| format!("b{k}[{}]", c + 1);
+        let be = |_: usize, c: usize, v: f64| Edit::Bias {
+            layer: l,
+            unit: c,
+            value: v,
+        };
+        items.push(Item::B(Block {
+            name: format!("b{k}"),
+            rows: 1,
+            cols: units,
+            value: &bv,
+            elem: &bn,
+            edit: Some(&be),
+            quantity: Some(Quantity::B(l)),
+            row_mark: None,
+        }));
+        items.push(Item::Op("=".to_string()));
+        let zv = |r: usize, c: usize| at(&lt.z, c, r);
+        let zn = |r: usize, c: usize| format!("Z{k}[{},{}]", r + 1, c + 1);
+        items.push(Item::B(Block {
+            name: format!("Z{k}"),
+            rows: b,
+            cols: units,
+            value: &zv,
+            elem: &zn,
+            edit: None,
+            quantity: Some(Quantity::Z(l)),
+            row_mark: Some(s),
+        }));
+        items.push(Item::Op(format!("{}(z) =", layer.activation.name())));
+        let av2 = |r: usize, c: usize| at(&lt.a, c, r);
+        let an2 = |r: usize, c: usize| format!("A{k}[{},{}]", r + 1, c + 1);
+        items.push(Item::B(Block {
+            name: format!("A{k}"),
+            rows: b,
+            cols: units,
+            value: &av2,
+            elem: &an2,
+            edit: None,
+            quantity: Some(Quantity::A(l)),
+            row_mark: Some(s),
+        }));
+        flow_ui(ui, ci, cell, items, fmt, out);
+    }
     ui.add_space(6.0);
     ui.label(
         RichText::new(format!(
@@ -625,67 +562,46 @@ fn keras_blocks(ui: &mut Ui, ci: usize, cell: &NetCell, l: usize, fmt: NumberFor
         ))
         .italics(),
     );
-    egui::ScrollArea::horizontal().id_salt(("kbwd", ci)).show(ui, |ui| {
-        ui.horizontal_top(|ui| {
-            let dv = |r: usize, c: usize| at(&g.delta, c, r);
-            let dn = |r: usize, c: usize| format!("δ{k}[{},{}]", r + 1, c + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("δ{k}"),
-                    rows: b,
-                    cols: units,
-                    value: &dv,
-                    elem: &dn,
-                    edit: None,
-                    quantity: Some(Quantity::Delta(l)),
-                    row_mark: Some(s),
-                },
-                fmt,
-                out,
-            );
-            let gwv = |r: usize, c: usize| g.weights[(c, r)];
-            let gwn = |r: usize, c: usize| format!("dL/dW{k}[{},{}]", r + 1, c + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("dL/dW{k}"),
-                    rows: ins,
-                    cols: units,
-                    value: &gwv,
-                    elem: &gwn,
-                    edit: None,
-                    quantity: Some(Quantity::GradW(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-            let gbv = |_: usize, c: usize| g.bias[c];
-            let gbn = |_: usize, c: usize| format!("dL/db{k}[{}]", c + 1);
-            block_ui(
-                ui,
-                ci,
-                cell,
-                Block {
-                    name: format!("dL/db{k}"),
-                    rows: 1,
-                    cols: units,
-                    value: &gbv,
-                    elem: &gbn,
-                    edit: None,
-                    quantity: Some(Quantity::GradB(l)),
-                    row_mark: None,
-                },
-                fmt,
-                out,
-            );
-        });
-    });
+    {
+        let mut items: Vec<Item<'_>> = Vec::new();
+        let dv = |r: usize, c: usize| at(&g.delta, c, r);
+        let dn = |r: usize, c: usize| format!("δ{k}[{},{}]", r + 1, c + 1);
+        items.push(Item::B(Block {
+            name: format!("δ{k}"),
+            rows: b,
+            cols: units,
+            value: &dv,
+            elem: &dn,
+            edit: None,
+            quantity: Some(Quantity::Delta(l)),
+            row_mark: Some(s),
+        }));
+        let gwv = |r: usize, c: usize| g.weights[(c, r)];
+        let gwn = |r: usize, c: usize| format!("dL/dW{k}[{},{}]", r + 1, c + 1);
+        items.push(Item::B(Block {
+            name: format!("dL/dW{k}"),
+            rows: ins,
+            cols: units,
+            value: &gwv,
+            elem: &gwn,
+            edit: None,
+            quantity: Some(Quantity::GradW(l)),
+            row_mark: None,
+        }));
+        let gbv = |_: usize, c: usize| g.bias[c];
+        let gbn = |_: usize, c: usize| format!("dL/db{k}[{}]", c + 1);
+        items.push(Item::B(Block {
+            name: format!("dL/db{k}"),
+            rows: 1,
+            cols: units,
+            value: &gbv,
+            elem: &gbn,
+            edit: None,
+            quantity: Some(Quantity::GradB(l)),
+            row_mark: None,
+        }));
+        flow_ui(ui, ci, cell, items, fmt, out);
+    }
 }
 
 /// The data table: every sample's inputs and targets, editable, with the shown sample marked.

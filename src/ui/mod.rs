@@ -57,6 +57,19 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             });
         });
     }
+    if let Some(ci) = state.active_net()
+        && let Some(cell) = state.net(ci)
+    {
+        egui::Panel::right("stepper panel")
+            .resizable(true)
+            .default_size(theme::STEPPER_WIDTH)
+            .min_size(320.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("stepper scroll").show(ui, |ui| {
+                    stepper::stepper_ui(ui, ci, cell, &state.settings.view, &mut out);
+                });
+            });
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("page")
@@ -118,7 +131,7 @@ fn shortcuts(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         if typing {
             return;
         }
-        if let Some(cell) = state.first_net() {
+        if let Some(cell) = state.active_net() {
             for (key, nav) in [
                 (Key::ArrowRight, StepNav::Next),
                 (Key::ArrowLeft, StepNav::Prev),
@@ -253,21 +266,9 @@ fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
     toolbar_ui(ui, ci, cell, state, out);
     diagram::diagram_ui(ui, ci, cell, view, out);
     ui.separator();
-    let stepper_w = theme::STEPPER_WIDTH.min(ui.available_width() * 0.45);
-    let left_w = (ui.available_width() - stepper_w - 16.0).max(200.0);
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width(left_w);
-            matrix::matrix_ui(ui, ci, cell, view, out);
-            ui.separator();
-            matrix::data_ui(ui, ci, cell, view, out);
-        });
-        ui.separator();
-        ui.vertical(|ui| {
-            ui.set_width(stepper_w);
-            stepper::stepper_ui(ui, ci, cell, view, out);
-        });
-    });
+    matrix::matrix_ui(ui, ci, cell, view, out);
+    ui.separator();
+    matrix::data_ui(ui, ci, cell, view, out);
 }
 
 fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {

@@ -10,6 +10,7 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     let fmt = view.number_format;
     let total = cell.steps.len();
     ui.label(RichText::new("Backprop stepper").heading());
+    ui.weak(cell.doc.name.clone().unwrap_or_else(|| "Network".into()));
     ui.horizontal_wrapped(|ui| {
         let nav = |ui: &mut Ui, text: &str, hint: &str, nav: StepNav, out: &mut Vec<Command>| {
             if ui.button(text).on_hover_text(hint).clicked() {
@@ -51,7 +52,7 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             ui.label(RichText::new(&step.formula).monospace().italics());
             egui::ScrollArea::vertical()
                 .id_salt(("step lines", ci))
-                .max_height(170.0)
+                .max_height(260.0)
                 .auto_shrink([false, true])
                 .show(ui, |ui| {
                     for line in &step.lines {

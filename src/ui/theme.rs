@@ -72,8 +72,10 @@ pub fn inactive_text(dark: bool) -> Color32 {
     }
 }
 
-/// Height of the network diagram.
-pub const DIAGRAM_HEIGHT: f32 = 330.0;
+/// Height of the network diagram (at most; it shrinks with the window down to the minimum).
+pub const DIAGRAM_HEIGHT: f32 = 340.0;
+/// The smallest diagram height.
+pub const DIAGRAM_MIN_HEIGHT: f32 = 240.0;
 /// Width of one number cell in the matrix view.
 pub const CELL_WIDTH: f32 = 52.0;
 /// Width of the stepper column.

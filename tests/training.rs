@@ -1,0 +1,987 @@
+//! Training: optimizers on one parameter by hand, schedules, clipping, the trainer (batches,
+//! shuffling, splits, L2, dropout, early stopping, the stop on NaN), initialisers, the gradient
+//! check and the summary.
+
+use mlp_notebook::nn::data::{Dataset, Target, parse_csv};
+use mlp_notebook::nn::gradcheck::{check_gradients, gradcheck};
+use mlp_notebook::nn::init::{Init, init_layer, init_network};
+use mlp_notebook::nn::schedule::{Schedule, clip_global_norm};
+use mlp_notebook::nn::summary::{summary_rows, summary_text};
+use mlp_notebook::nn::trace::{backward, forward, loss_of};
+use mlp_notebook::nn::train::{EarlyStopping, StopReason, TrainConfig, Trainer};
+use mlp_notebook::nn::{
+    Activation, Gradients, Layer, LayerGrads, Loss, LossKind, Matrix, Network, Optimizer, OptimizerConfig,
+    OptimizerKind, Vector,
+};
+
+fn close(got: f64, want: f64, tol: f64) -> bool {
+    (got - want).abs() <= tol * want.abs().max(1.0)
+}
+
+macro_rules! assert_close {
+    ($got:expr, $want:expr, $tol:expr) => {{
+        let (g, w): (f64, f64) = ($got, $want);
+        assert!(close(g, w, $tol), "{} = {g}, expected {w}", stringify!($got));
+    }};
+}
+
+/// One input, one identity unit: `o = w x + b`.
+fn unit(w: f64, b: f64) -> Network {
+    Network::new(
+        1,
+        vec![Layer {
+            activation: Activation::Identity,
+            weights: Matrix::from_element(1, 1, w),
+            bias: Vector::from_element(1, b),
+        }],
+    )
+    .unwrap()
+}
+
+/// Gradients for [`unit`], given by hand.
+fn grads(gw: f64, gb: f64) -> Gradients {
+    Gradients {
+        loss: 0.0,
+        layers: vec![LayerGrads {
+            weights: Matrix::from_element(1, 1, gw),
+            bias: Vector::from_element(1, gb),
+            ..LayerGrads::default()
+        }],
+        input: Matrix::zeros(1, 1),
+    }
+}
+
+fn wb(net: &Network) -> (f64, f64) {
+    (net.layers()[0].weights[(0, 0)], net.layers()[0].bias[0])
+}
+
+fn config(kind: OptimizerKind, lr: f64) -> OptimizerConfig {
+    OptimizerConfig {
+        lr,
+        ..OptimizerConfig::defaults(kind)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimizers, by hand on one parameter.
+// ---------------------------------------------------------------------------------------------
+
+/// SGD lr 0.1, momentum 0.9, dampening 0.5; w = 1 with gradients 2 then 1; b = 0 with -1, -1.
+/// Step 1: buf = g = 2 (no dampening on the first step; with it, buf would be 1):
+///         w = 1 - 0.1·2 = 0.8;            b: buf = -1, b = 0 + 0.1 = 0.1.
+/// Step 2: buf = 0.9·2 + (1 - 0.5)·1 = 2.3, w = 0.8 - 0.23 = 0.57;
+///         b: buf = 0.9·(-1) + 0.5·(-1) = -1.4, b = 0.1 + 0.14 = 0.24.
+#[test]
+fn sgd_momentum_has_no_dampening_on_the_first_step() {
+    let mut net = unit(1.0, 0.0);
+    let mut opt = Optimizer::new(OptimizerConfig {
+        momentum: 0.9,
+        dampening: 0.5,
+        ..config(OptimizerKind::Sgd, 0.1)
+    });
+    opt.step(&mut net, &grads(2.0, -1.0));
+    let (w, b) = wb(&net);
+    assert_close!(w, 0.8, 1e-15);
+    assert_close!(b, 0.1, 1e-15);
+    opt.step(&mut net, &grads(1.0, -1.0));
+    let (w, b) = wb(&net);
+    assert_close!(w, 0.57, 1e-15);
+    assert_close!(b, 0.24, 1e-15);
+}
+
+/// Nesterov, lr 0.1, momentum 0.9; w = 1, gradients 2 then 1.
+/// Step 1: buf = 2, g = 2 + 0.9·2 = 3.8, w = 1 - 0.38 = 0.62.
+/// Step 2: buf = 0.9·2 + 1 = 2.8, g = 1 + 0.9·2.8 = 3.52, w = 0.62 - 0.352 = 0.268.
+#[test]
+fn sgd_nesterov_by_hand() {
+    let mut net = unit(1.0, 0.0);
+    let mut opt = Optimizer::new(OptimizerConfig {
+        momentum: 0.9,
+        nesterov: true,
+        ..config(OptimizerKind::Sgd, 0.1)
+    });
+    opt.step(&mut net, &grads(2.0, 0.0));
+    assert_close!(wb(&net).0, 0.62, 1e-15);
+    opt.step(&mut net, &grads(1.0, 0.0));
+    assert_close!(wb(&net).0, 0.268, 1e-15);
+}
+
+/// SGD lr 0.1 with coupled weight decay 0.1: g = 2 + 0.1·1 = 2.1, w = 1 - 0.21 = 0.79; the bias
+/// decays too (torch applies weight_decay to every parameter it is given): g = 0 + 0.1·1, b = 0.99.
+#[test]
+fn sgd_weight_decay_is_coupled() {
+    let mut net = unit(1.0, 1.0);
+    let mut opt = Optimizer::new(OptimizerConfig {
+        weight_decay: 0.1,
+        ..config(OptimizerKind::Sgd, 0.1)
+    });
+    opt.step(&mut net, &grads(2.0, 0.0));
+    assert_close!(wb(&net).0, 0.79, 1e-15);
+    assert_close!(wb(&net).1, 0.99, 1e-15);
+}
+
+/// lr 0.1, betas (0.9, 0.999), eps 1e-8, weight decay 0.1, w = 1, the gradient 2 both steps.
+///
+/// AdamW (decoupled): step 1: w = 1·(1 - 0.1·0.1) = 0.99; m = 0.2, v = 0.004; m^ = 0.2/0.1 = 2,
+/// sqrt(v^) = sqrt(0.004/0.001) = 2; w = 0.99 - 0.1·2/(2 + 1e-8) = 0.89 + 5e-10.
+/// Step 2: w = 0.99 w = 0.8811 + 4.95e-10; m = 0.18 + 0.2 = 0.38, v = 0.003996 + 0.004 = 0.007996;
+/// m^ = 0.38/0.19 = 2, v^ = 0.007996/0.001999 = 4; w = 0.8811 + 4.95e-10 - (0.1 - 5e-10)
+/// = 0.7811 + 9.95e-10.
+///
+/// Adam (coupled L2): step 1: g = 2 + 0.1·1 = 2.1, m = 0.21, v = 0.00441, m^ = 2.1 = sqrt(v^);
+/// w = 1 - 0.1·2.1/(2.1 + 1e-8) = 0.9 + 4.76e-10. Step 2: g = 2 + 0.1 w = 2.09; m = 0.189 + 0.209
+/// = 0.398, v = 0.00440559 + 0.0043681 = 0.00877369; m^ = 0.398/0.19 = 2.0947368,
+/// sqrt(v^) = sqrt(0.00877369/0.001999) = 2.0950033; w = 0.9 - 0.1·0.9998728 = 0.8000127.
+/// Adam's normalisation cancels most of the coupled decay; AdamW's decay survives.
+#[test]
+fn adam_couples_weight_decay_and_adamw_decouples_it() {
+    let run = |kind| {
+        let mut net = unit(1.0, 0.0);
+        let mut opt = Optimizer::new(OptimizerConfig {
+            weight_decay: 0.1,
+            ..config(kind, 0.1)
+        });
+        let mut ws = Vec::new();
+        for _ in 0..2 {
+            opt.step(&mut net, &grads(2.0, 0.0));
+            ws.push(wb(&net).0);
+        }
+        ws
+    };
+    let adamw = run(OptimizerKind::Adamw);
+    assert_close!(adamw[0], 0.89 + 5e-10, 1e-15);
+    assert_close!(adamw[1], 0.7811 + 9.95e-10, 1e-15);
+    let adam = run(OptimizerKind::Adam);
+    assert_close!(adam[0], 0.9 + 4.76e-10, 1e-12);
+    assert_close!(adam[1], 0.8000127, 1e-7);
+}
+
+/// Adam's bias correction and eps after it: one step moves w by lr·m^/(sqrt(v^) + eps)
+/// = lr·g/(|g| + eps), so a tiny gradient 1e-8 moves w by lr/2 (eps inside the square root,
+/// or eps before the correction, would give a different step).
+#[test]
+fn adam_first_step_is_lr_times_sign_softened_by_eps() {
+    let mut net = unit(1.0, 0.0);
+    let mut opt = Optimizer::new(config(OptimizerKind::Adam, 0.1));
+    opt.step(&mut net, &grads(1e-8, 0.0));
+    // m^ = 1e-8, sqrt(v^) = 1e-8, w = 1 - 0.1·1e-8/(1e-8 + 1e-8) = 0.95.
+    assert_close!(wb(&net).0, 0.95, 1e-12);
+    // A zero gradient leaves the bias at 0 (0 / (0 + eps)).
+    assert_eq!(wb(&net).1, 0.0);
+}
+
+/// RMSprop lr 0.26, alpha 0.99, eps 0.25 (large, to tell where it goes), w = 1, g = 0.1 twice.
+/// Step 1: sq = 0.01·0.01 = 1e-4, sqrt = 0.01, w = 1 - 0.26·0.1/(0.01 + 0.25) = 0.9
+/// (eps inside the root would give 1 - 0.026/sqrt(0.2501) = 0.948).
+/// Step 2: sq = 0.99e-4 + 1e-4 = 1.99e-4, sqrt = 0.0141067, w = 0.9 - 0.026/0.2641067 = 0.801555.
+#[test]
+fn rmsprop_adds_eps_outside_the_square_root() {
+    let mut net = unit(1.0, 0.0);
+    let mut opt = Optimizer::new(OptimizerConfig {
+        alpha: 0.99,
+        eps: 0.25,
+        ..config(OptimizerKind::Rmsprop, 0.26)
+    });
+    opt.step(&mut net, &grads(0.1, 0.0));
+    assert_close!(wb(&net).0, 0.9, 1e-15);
+    opt.step(&mut net, &grads(0.1, 0.0));
+    assert_close!(wb(&net).0, 0.801555, 1e-6);
+}
+
+/// A tensor whose size changes (an input added between steps) starts again like a new torch
+/// parameter: fresh moments and its own t = 1, so its first Adam step is lr·g/(|g| + eps) ≈ lr
+/// per element. The bias keeps its state: after five gradients of 1, m = 1 - 0.9^5 = 0.40951 and
+/// v = 1 - 0.999^5 = 0.00499; a sixth gradient of 4 gives m = 0.768559, v = 0.020985,
+/// m^ = 0.768559/(1 - 0.9^6) = 1.640261, sqrt(v^) = sqrt(0.020985/(1 - 0.999^6)) = 1.872500,
+/// a step of 0.1·1.640261/1.872500 = 0.0875974: b = -0.5 - 0.0875974 = -0.5875974.
+#[test]
+fn a_resized_tensor_starts_with_fresh_optimizer_state() {
+    let mut net = unit(1.0, 0.0);
+    let mut opt = Optimizer::new(config(OptimizerKind::Adam, 0.1));
+    for _ in 0..5 {
+        opt.step(&mut net, &grads(1.0, 1.0));
+    }
+    // Constant gradient 1: each step is lr·m^/sqrt(v^) = 0.1 (up to eps): w = 1 - 0.5.
+    assert_close!(wb(&net).0, 0.5, 1e-7);
+    // Add an input: the weights become 1 x 2 (new state); the bias keeps its state.
+    let mut wide = Network::new(
+        2,
+        vec![Layer {
+            activation: Activation::Identity,
+            weights: Matrix::from_row_slice(1, 2, &[0.5, 0.0]),
+            bias: net.layers()[0].bias.clone(),
+        }],
+    )
+    .unwrap();
+    let g = Gradients {
+        layers: vec![LayerGrads {
+            weights: Matrix::from_row_slice(1, 2, &[4.0, -3.0]),
+            bias: Vector::from_element(1, 4.0),
+            ..LayerGrads::default()
+        }],
+        ..grads(0.0, 0.0)
+    };
+    opt.step(&mut wide, &g);
+    let w = &wide.layers()[0].weights;
+    assert_close!(w[(0, 0)], 0.4, 1e-7);
+    assert_close!(w[(0, 1)], 0.1, 1e-7);
+    assert_close!(wide.layers()[0].bias[0], -0.5875974, 1e-7);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schedules and clipping.
+// ---------------------------------------------------------------------------------------------
+
+/// StepLR(step_size 3, gamma 0.1) from 1: 1, 1, 1, 0.1, 0.1, 0.1, 0.01.
+/// ExponentialLR(gamma 0.5) from 0.8: 0.8, 0.4, 0.2, 0.1 (exact: powers of two).
+/// CosineAnnealingLR(t_max 4, eta_min 0.1) from 0.5: 0.1 + 0.4 (1 + cos(pi e/4))/2 =
+/// 0.5, 0.1 + 0.2 (1 + 0.7071068) = 0.4414214, 0.3, 0.1585786, 0.1, then it stays at eta_min.
+#[test]
+fn schedules_by_hand() {
+    let step = Schedule::Step {
+        step_size: 3,
+        gamma: 0.1,
+    };
+    for (e, want) in [1.0, 1.0, 1.0, 0.1, 0.1, 0.1, 0.01].into_iter().enumerate() {
+        assert_close!(step.lr(1.0, e), want, 1e-15);
+    }
+    let exp = Schedule::Exponential { gamma: 0.5 };
+    let lrs: Vec<f64> = (0..4).map(|e| exp.lr(0.8, e)).collect();
+    assert_eq!(lrs, vec![0.8, 0.4, 0.2, 0.1]);
+    let cos = Schedule::Cosine { t_max: 4, eta_min: 0.1 };
+    for (e, want) in [0.5, 0.4414214, 0.3, 0.1585786, 0.1, 0.1].into_iter().enumerate() {
+        assert_close!(cos.lr(0.5, e), want, 1e-7);
+    }
+    assert_eq!(Schedule::Constant.lr(0.3, 99), 0.3);
+}
+
+/// The trainer steps the schedule once per epoch: StepLR(2, 0.5) from 0.1 records
+/// 0.1, 0.1, 0.05, 0.05, 0.025.
+#[test]
+fn the_trainer_follows_the_schedule_per_epoch() {
+    let mut t = trainer(
+        unit(0.0, 0.0),
+        line_data(4),
+        None,
+        0.1,
+        TrainConfig {
+            epochs: 5,
+            schedule: Schedule::Step {
+                step_size: 2,
+                gamma: 0.5,
+            },
+            ..TrainConfig::default()
+        },
+    );
+    t.run();
+    let lrs: Vec<f64> = t.history.iter().map(|r| r.lr).collect();
+    assert_eq!(lrs, vec![0.1, 0.1, 0.05, 0.05, 0.025]);
+}
+
+/// Gradients (3, 4) have norm 5; clipped to 1 they become (3, 4)/(5 + 1e-6) ≈ (0.6, 0.8), as
+/// torch's clip_grad_norm_. Gradients already inside the norm are left exactly as they were.
+#[test]
+fn clipping_by_global_norm_by_hand() {
+    let mut g = Gradients {
+        layers: vec![LayerGrads {
+            weights: Matrix::from_row_slice(1, 2, &[3.0, 0.0]),
+            bias: Vector::from_element(1, 0.0),
+            ..LayerGrads::default()
+        }],
+        ..Gradients::default()
+    };
+    g.layers.push(LayerGrads {
+        weights: Matrix::zeros(1, 1),
+        bias: Vector::from_element(1, 4.0),
+        ..LayerGrads::default()
+    });
+    assert_eq!(g.global_norm(), 5.0);
+    let before = clip_global_norm(&mut g, 1.0);
+    assert_eq!(before, 5.0);
+    assert_eq!(g.layers[0].weights[(0, 0)], 3.0 * (1.0 / (5.0 + 1e-6)));
+    assert_eq!(g.layers[1].bias[0], 4.0 * (1.0 / (5.0 + 1e-6)));
+    assert_close!(g.layers[0].weights[(0, 0)], 0.6, 2e-7);
+    assert_close!(g.layers[1].bias[0], 0.8, 2e-7);
+    let mut small = grads(0.3, 0.4);
+    clip_global_norm(&mut small, 1.0);
+    assert_eq!(wb_grads(&small), (0.3, 0.4));
+}
+
+fn wb_grads(g: &Gradients) -> (f64, f64) {
+    (g.layers[0].weights[(0, 0)], g.layers[0].bias[0])
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trainer.
+// ---------------------------------------------------------------------------------------------
+
+/// x = 1, 2, ..., n and y = 2x: one feature, one target.
+fn line_data(n: usize) -> Dataset {
+    let x: Vec<f64> = (1..=n).map(|i| i as f64).collect();
+    let y: Vec<f64> = x.iter().map(|v| 2.0 * v).collect();
+    dataset(&x, &y)
+}
+
+fn dataset(x: &[f64], y: &[f64]) -> Dataset {
+    Dataset {
+        x: Matrix::from_row_slice(1, x.len(), x),
+        y: Matrix::from_row_slice(1, y.len(), y),
+        feature_names: vec!["x".into()],
+        class_names: vec![],
+    }
+}
+
+fn trainer(net: Network, train: Dataset, val: Option<Dataset>, lr: f64, config: TrainConfig) -> Trainer {
+    trainer_with(
+        net,
+        Loss::new(LossKind::Mse),
+        train,
+        val,
+        OptimizerConfig::sgd(lr),
+        config,
+    )
+}
+
+fn trainer_with(
+    net: Network,
+    loss: Loss,
+    train: Dataset,
+    val: Option<Dataset>,
+    opt: OptimizerConfig,
+    config: TrainConfig,
+) -> Trainer {
+    Trainer::new(net, loss, opt, train, val, config)
+}
+
+/// 10 samples: full batch 1 step per epoch, batches of 3 take 4 (3 + 3 + 3 + 1), batches of 1
+/// take 10, a batch larger than the data 1. With lr 0 nothing moves, so every epoch's loss is the
+/// batch losses averaged by batch size: (1 + 4 + ... + 100) / 10 = 385 / 10 = 38.5 for
+/// w = 1, b = 0 (residual -x), whatever the batches.
+#[test]
+fn steps_per_epoch_follow_the_batch_size() {
+    for (batch_size, steps) in [(None, 1), (Some(3), 4), (Some(1), 10), (Some(20), 1)] {
+        let mut t = trainer(
+            unit(1.0, 0.0),
+            line_data(10),
+            None,
+            0.0,
+            TrainConfig {
+                epochs: 3,
+                batch_size,
+                ..TrainConfig::default()
+            },
+        );
+        t.run();
+        assert_eq!(t.optimizer.t, 3 * steps, "batch size {batch_size:?}");
+        assert_eq!(t.history.len(), 3);
+        for r in &t.history {
+            assert_close!(r.loss, 38.5, 1e-14);
+        }
+        assert_eq!(t.stopped, Some(StopReason::Finished));
+    }
+}
+
+#[test]
+fn run_steps_trains_in_bounded_slices() {
+    let mut t = trainer(
+        unit(1.0, 0.0),
+        line_data(10),
+        None,
+        0.001,
+        TrainConfig {
+            epochs: 2,
+            batch_size: Some(3),
+            ..TrainConfig::default()
+        },
+    );
+    t.run_steps(3);
+    assert_eq!((t.optimizer.t, t.history.len()), (3, 0));
+    t.run_steps(3);
+    assert_eq!((t.optimizer.t, t.history.len()), (6, 1));
+    t.run_steps(100);
+    assert_eq!((t.optimizer.t, t.history.len()), (8, 2));
+    assert!(t.is_done());
+}
+
+/// Mini-batch SGD visits the samples in a seeded order: the same seed gives the same weights,
+/// another seed other weights; without shuffling the seed does not matter.
+#[test]
+fn shuffling_is_reproducible_for_a_seed() {
+    let train = |seed, shuffle| {
+        let mut t = trainer(
+            unit(0.0, 0.0),
+            line_data(10),
+            None,
+            0.002,
+            TrainConfig {
+                epochs: 3,
+                batch_size: Some(2),
+                shuffle,
+                seed,
+                ..TrainConfig::default()
+            },
+        );
+        t.run();
+        (t.net, t.history)
+    };
+    assert_eq!(train(1, true), train(1, true));
+    assert_ne!(train(1, true).0, train(2, true).0);
+    assert_eq!(train(1, false), train(2, false));
+    assert_ne!(train(1, true).0, train(1, false).0);
+}
+
+/// CSV: numeric targets must be finite numbers too; every bad cell is named by line and column.
+#[test]
+fn csv_targets_must_be_finite_numbers() {
+    let d = parse_csv("a,b,y\n1,2,3\n\n4,5,6.5\n", Target::Values(1)).unwrap();
+    assert_eq!(d.x, Matrix::from_column_slice(2, 2, &[1.0, 2.0, 4.0, 5.0]));
+    assert_eq!(d.y.as_slice(), &[3.0, 6.5]);
+    let e = parse_csv("a,b,y\n1,2,3\n\n4,5,nan\n7,8,x\n", Target::Values(1)).unwrap_err();
+    assert_eq!(
+        e,
+        "line 4, column 3 (y): target 'nan' is not a finite number\n\
+         line 5, column 3 (y): target 'x' is not a finite number"
+    );
+}
+
+/// 50 samples, 20 % for validation: 40 and 10, disjoint, together all of them; the same seed the
+/// same split, another seed another; no seed keeps the file order (the last 10 validate).
+#[test]
+fn train_validation_split_sizes() {
+    let x: Vec<f64> = (0..50).map(f64::from).collect();
+    let d = dataset(&x, &x);
+    let ids = |d: &Dataset| d.x.iter().map(|v| *v as usize).collect::<Vec<_>>();
+    let (tr, va) = d.split(0.2, Some(3));
+    assert_eq!((tr.len(), va.len()), (40, 10));
+    let mut all = [ids(&tr), ids(&va)].concat();
+    all.sort_unstable();
+    assert_eq!(all, (0..50).collect::<Vec<_>>());
+    assert_eq!(d.split(0.2, Some(3)), (tr, va.clone()));
+    assert_ne!(ids(&d.split(0.2, Some(4)).1), ids(&va));
+    assert_eq!(ids(&d.split(0.2, None).1), (40..50).collect::<Vec<_>>());
+    // 10 samples, 25 %: 2.5 rounds to 3 validation samples (Keras: train = floor(0.75 · 10) = 7).
+    let (tr, va) = line_data(10).split(0.25, Some(1));
+    assert_eq!((tr.len(), va.len()), (7, 3));
+}
+
+/// y = 2x + 1 on 21 points in [-1, 1], one identity unit, full-batch SGD lr 0.1: gradient
+/// descent on a convex quadratic with a small step, so every epoch's loss is below the last,
+/// and w, b approach 2, 1.
+#[test]
+fn loss_decreases_on_a_simple_problem() {
+    let x: Vec<f64> = (-10..=10).map(|i| f64::from(i) / 10.0).collect();
+    let y: Vec<f64> = x.iter().map(|v| 2.0 * v + 1.0).collect();
+    let mut t = trainer(
+        unit(0.0, 0.0),
+        dataset(&x, &y),
+        None,
+        0.1,
+        TrainConfig {
+            epochs: 300,
+            ..TrainConfig::default()
+        },
+    );
+    t.run();
+    let losses: Vec<f64> = t.history.iter().map(|r| r.loss).collect();
+    assert!(losses.windows(2).all(|w| w[1] < w[0]), "{losses:?}");
+    assert!(losses[299] < 1e-6 * losses[0], "{} -> {}", losses[0], losses[299]);
+    let (w, b) = wb(&t.net);
+    assert_close!(w, 2.0, 1e-3);
+    assert_close!(b, 1.0, 1e-3);
+}
+
+/// Two identity units in a row, w1 = 2, w2 = 3, zero biases; x = 1, y = 6, so the output 6 is
+/// exact and the data loss and its gradients are 0. With l2 = 0.1 the loss is
+/// 0.1 (2^2 + 3^2) = 1.3 and the gradients are 2·0.1·w = 0.4 and 0.6 (weights only, as Keras'
+/// kernel regulariser): SGD lr 0.5 gives w1 = 2 - 0.2 = 1.8, w2 = 3 - 0.3 = 2.7, biases 0.
+#[test]
+fn l2_adds_l2_sum_w_squared_to_the_loss() {
+    let layer = |w| Layer {
+        activation: Activation::Identity,
+        weights: Matrix::from_element(1, 1, w),
+        bias: Vector::zeros(1),
+    };
+    let net = Network::new(1, vec![layer(2.0), layer(3.0)]).unwrap();
+    let mut t = trainer(
+        net,
+        dataset(&[1.0], &[6.0]),
+        None,
+        0.5,
+        TrainConfig {
+            epochs: 1,
+            l2: 0.1,
+            ..TrainConfig::default()
+        },
+    );
+    t.run();
+    assert_close!(t.history[0].loss, 1.3, 1e-15);
+    assert_close!(t.net.layers()[0].weights[(0, 0)], 1.8, 1e-15);
+    assert_close!(t.net.layers()[1].weights[(0, 0)], 2.7, 1e-15);
+    assert_eq!(t.net.layers()[0].bias[0], 0.0);
+    assert_eq!(t.net.layers()[1].bias[0], 0.0);
+}
+
+/// Inverted dropout with p = 0.2 on the hidden unit of 1 -> 1 -> 1 identity units (weights 1,
+/// biases 0), x = 1, mae against y = -10, lr 0 (nothing moves): the output is the mask m, so each
+/// training step's loss is |m + 10| = m + 10, with m = 0 (dropped) or 1/(1 - 0.2) = 1.25 (kept,
+/// scaled). Over 3000 one-sample epochs about 80 % are kept and the mean of m is about 1.
+/// Evaluation uses no mask: the validation loss is |1 + 10| = 11 every time.
+#[test]
+fn inverted_dropout_scales_kept_units_and_only_trains() {
+    let layer = || Layer {
+        activation: Activation::Identity,
+        weights: Matrix::from_element(1, 1, 1.0),
+        bias: Vector::zeros(1),
+    };
+    let run = |layers: Vec<Layer>, dropout: f64| {
+        let data = dataset(&[1.0], &[-10.0]);
+        let mut t = trainer_with(
+            Network::new(1, layers).unwrap(),
+            Loss::new(LossKind::Mae),
+            data.clone(),
+            Some(data),
+            OptimizerConfig::sgd(0.0),
+            TrainConfig {
+                epochs: 3000,
+                dropout,
+                seed: 5,
+                ..TrainConfig::default()
+            },
+        );
+        t.run();
+        t.history
+    };
+    let history = run(vec![layer(), layer()], 0.2);
+    let scale = 1.0 / (1.0 - 0.2);
+    let masks: Vec<f64> = history.iter().map(|r| r.loss - 10.0).collect();
+    for m in &masks {
+        assert!(*m == 0.0 || close(*m, scale, 1e-15), "mask value {m}");
+    }
+    let kept = masks.iter().filter(|m| **m != 0.0).count() as f64 / masks.len() as f64;
+    let mean = masks.iter().sum::<f64>() / masks.len() as f64;
+    // Binomial(3000, 0.8): the kept fraction's standard deviation is 0.0073, the mean's 0.009.
+    assert!((kept - 0.8).abs() < 0.03, "kept {kept}");
+    assert!((mean - 1.0).abs() < 0.04, "mean mask {mean}");
+    assert!(history.iter().all(|r| r.val_loss == Some(11.0)));
+    // No dropout: every loss is 11. The output layer is never dropped: a single layer keeps all.
+    assert!(run(vec![layer(), layer()], 0.0).iter().all(|r| r.loss == 11.0));
+    assert!(run(vec![layer()], 0.5).iter().all(|r| r.loss == 11.0));
+}
+
+/// One identity unit from w = b = 0, trained on x = 1, y = 1 (mse, SGD lr 0.05, full batch),
+/// validated on x = 1, y = 0.5. The gradient is 2(o - 1) for w and b alike, so each epoch
+/// o <- o - 0.2 (o - 1): o_k = 1 - 0.8^k = 0.2, 0.36, 0.488, 0.5904, 0.67232, ..., w = b = o/2.
+/// Validation loss (o_k - 0.5)^2 = 0.09, 0.0196, 0.000144, 0.00817, 0.0297, ...: best at epoch 3,
+/// then rising.
+fn early_stopping_run(patience: usize, min_delta: f64, restore_best: bool) -> Trainer {
+    let mut t = trainer(
+        unit(0.0, 0.0),
+        dataset(&[1.0], &[1.0]),
+        Some(dataset(&[1.0], &[0.5])),
+        0.05,
+        TrainConfig {
+            epochs: 50,
+            early_stopping: Some(EarlyStopping {
+                patience,
+                min_delta,
+                restore_best,
+            }),
+            ..TrainConfig::default()
+        },
+    );
+    t.run();
+    t
+}
+
+#[test]
+fn early_stopping_as_keras() {
+    let vals = [0.09, 0.0196, 0.000144, 0.00817216, 0.0296942];
+    // patience 2: epoch 4 waits 1, epoch 5 waits 2 >= 2 and stops; epoch 3's weights come back.
+    let t = early_stopping_run(2, 0.0, true);
+    assert_eq!(
+        t.stopped,
+        Some(StopReason::EarlyStopped {
+            epoch: 5,
+            best_epoch: 3
+        })
+    );
+    assert_eq!(t.history.len(), 5);
+    for (r, v) in t.history.iter().zip(vals) {
+        assert_close!(r.val_loss.unwrap_or(f64::NAN), v, 1e-6);
+    }
+    let (w, b) = wb(&t.net);
+    assert_close!(w, 0.244, 1e-14);
+    assert_close!(b, 0.244, 1e-14);
+    // min_delta 0.02: epoch 2 improves (0.0196 < 0.09 - 0.02), epoch 3 does not
+    // (0.000144 is not below 0.0196 - 0.02), so epochs 3 and 4 wait and it stops after 4,
+    // restoring epoch 2: w = b = 0.36 / 2 = 0.18.
+    let t = early_stopping_run(2, 0.02, true);
+    assert_eq!(
+        t.stopped,
+        Some(StopReason::EarlyStopped {
+            epoch: 4,
+            best_epoch: 2
+        })
+    );
+    assert_close!(wb(&t.net).0, 0.18, 1e-14);
+    // Without restore_best the last weights stay: o_5 / 2 = 0.33616.
+    let t = early_stopping_run(2, 0.0, false);
+    assert_close!(wb(&t.net).0, 0.33616, 1e-14);
+    // Patience 100 never stops within 6 epochs; restore_best still goes back to epoch 3 at the
+    // end (documented: Keras would keep epoch 6's weights).
+    let mut t = trainer(
+        unit(0.0, 0.0),
+        dataset(&[1.0], &[1.0]),
+        Some(dataset(&[1.0], &[0.5])),
+        0.05,
+        TrainConfig {
+            epochs: 6,
+            early_stopping: Some(EarlyStopping {
+                patience: 100,
+                min_delta: 0.0,
+                restore_best: true,
+            }),
+            ..TrainConfig::default()
+        },
+    );
+    assert_eq!(t.run(), &StopReason::Finished);
+    assert_close!(wb(&t.net).0, 0.244, 1e-14);
+    // Patience 0 stops at the first epoch that does not improve (epoch 4).
+    let t = early_stopping_run(0, 0.0, true);
+    assert_eq!(
+        t.stopped,
+        Some(StopReason::EarlyStopped {
+            epoch: 4,
+            best_epoch: 3
+        })
+    );
+}
+
+/// One identity unit, w = 1, b = 0, x = 1, y = 0, mse, SGD lr 1e100. Each step's gradient is
+/// 2o for w and b alike:
+/// epoch 1: o = 1, loss 1; w1 = 1 - 2e100, b1 = -2e100.
+/// epoch 2: o = w1 + b1 = -4e100, loss 1.6e201 (finite); w2 = w1 + 8e200, b2 = b1 + 8e200.
+/// epoch 3: o = 1.6e201, loss 2.56e402 = inf: stop, keeping w2 and b2 (finite).
+#[test]
+fn a_non_finite_loss_stops_training_and_keeps_the_last_finite_parameters() {
+    let mut t = trainer(
+        unit(1.0, 0.0),
+        dataset(&[1.0], &[0.0]),
+        None,
+        1e100,
+        TrainConfig {
+            epochs: 10,
+            ..TrainConfig::default()
+        },
+    );
+    let reason = t.run().clone();
+    assert_eq!(
+        reason,
+        StopReason::NonFinite {
+            epoch: 3,
+            step: 1,
+            what: "the loss".into()
+        }
+    );
+    assert_eq!(
+        reason.to_string(),
+        "stopped at epoch 3, step 1: the loss became NaN or infinite; the last finite parameters were kept (try a smaller learning rate)"
+    );
+    let (w1, b1) = (1.0 - 1e100 * 2.0, 0.0 - 1e100 * 2.0);
+    let g = 2.0 * (w1 + b1);
+    let (w2, b2) = (w1 - 1e100 * g, b1 - 1e100 * g);
+    assert_close!(w2, 8e200, 1e-15);
+    assert_eq!(wb(&t.net), (w2, b2));
+    assert_eq!(t.history.len(), 2);
+}
+
+/// An update that overflows (lr = MAX/1.5, gradient 2: the step is infinite) is undone: the
+/// weights before it are kept.
+#[test]
+fn an_overflowing_update_is_undone() {
+    let mut t = trainer(
+        unit(1.0, 0.0),
+        dataset(&[1.0], &[0.0]),
+        None,
+        f64::MAX / 1.5,
+        TrainConfig::default(),
+    );
+    assert_eq!(
+        t.run(),
+        &StopReason::NonFinite {
+            epoch: 1,
+            step: 1,
+            what: "a weight".into()
+        }
+    );
+    assert_eq!(wb(&t.net), (1.0, 0.0));
+    assert!(t.history.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Initialisers.
+// ---------------------------------------------------------------------------------------------
+
+const RANDOM_KINDS: [Init; 8] = [
+    Init::Uniform { low: -0.1, high: 0.3 },
+    Init::Normal { mean: 1.0, std: 0.5 },
+    Init::XavierUniform,
+    Init::XavierNormal,
+    Init::HeUniform,
+    Init::HeNormal,
+    Init::Lecun,
+    Init::SmallIntegers { k: 2 },
+];
+
+/// The same seed gives the same network; another seed gives other weights in every layer, and
+/// no layer of one seed reappears anywhere in the other (3-4-4-4-4-2 has four 4 x 4 layers).
+#[test]
+fn every_initialiser_is_reproducible_and_seeds_differ() {
+    let widths = [3, 4, 4, 4, 4, 2];
+    let make = |init, seed| init_network(&widths, Activation::Relu, Activation::Identity, init, seed).unwrap();
+    for init in RANDOM_KINDS {
+        assert_eq!(make(init, 7), make(init, 7), "{init:?}");
+        let (a, b) = (make(init, 7), make(init, 8));
+        for la in a.layers() {
+            for lb in b.layers() {
+                assert_ne!(
+                    la.weights, lb.weights,
+                    "{init:?}: a layer of seed 7 reappears in seed 8"
+                );
+            }
+        }
+    }
+    for init in [Init::Zeros, Init::Constant(0.25)] {
+        assert_eq!(make(init, 7), make(init, 8));
+    }
+    let c = make(Init::Constant(0.25), 1);
+    assert!(
+        c.layers()
+            .iter()
+            .all(|l| l.weights.iter().chain(l.bias.iter()).all(|v| *v == 0.25))
+    );
+    let z = make(Init::Zeros, 1);
+    assert!(
+        z.layers()
+            .iter()
+            .all(|l| l.weights.iter().chain(l.bias.iter()).all(|v| *v == 0.0))
+    );
+}
+
+/// Adding a layer at the end does not change the layers before it.
+#[test]
+fn adding_a_layer_keeps_the_earlier_weights() {
+    let a = init_network(
+        &[3, 4, 2],
+        Activation::Tanh,
+        Activation::Identity,
+        Init::XavierNormal,
+        3,
+    )
+    .unwrap();
+    let b = init_network(
+        &[3, 4, 5, 2],
+        Activation::Tanh,
+        Activation::Identity,
+        Init::XavierNormal,
+        3,
+    )
+    .unwrap();
+    assert_eq!(a.layers()[0], b.layers()[0]);
+    // The first layer is init_layer with the same seed.
+    assert_eq!(a.layers()[0], init_layer(3, 4, Activation::Tanh, Init::XavierNormal, 3));
+}
+
+/// k = 3 on 300 x 400 = 120,000 draws: integers in [-3, 3], each of the 7 values about 1/7 of the
+/// time (standard deviation of a share: 0.001).
+#[test]
+fn small_integers_are_uniform_integers_in_range() {
+    let l = init_layer(400, 300, Activation::Relu, Init::SmallIntegers { k: 3 }, 11);
+    let mut counts = [0usize; 7];
+    for v in l.weights.iter() {
+        assert!(v.fract() == 0.0 && v.abs() <= 3.0, "{v}");
+        counts[(*v + 3.0) as usize] += 1;
+    }
+    for c in counts {
+        let share = c as f64 / l.weights.len() as f64;
+        assert!((share - 1.0 / 7.0).abs() < 0.006, "{counts:?}");
+    }
+    assert!(l.bias.iter().all(|b| *b == 0.0));
+}
+
+/// 300 units x 400 inputs (fan_in 400, fan_out 300): the sample mean and variance of 120,000
+/// draws against the formulas (the variance estimate's relative spread is about 0.4 %).
+/// Uniform(-a, a) has variance a^2/3.
+#[test]
+fn spreads_match_their_formulas() {
+    let (fi, fo) = (400.0, 300.0);
+    let xavier = 6.0f64 / (fi + fo);
+    let he = 6.0f64 / fi;
+    let cases: [(Init, f64, f64, Option<f64>); 7] = [
+        (Init::XavierUniform, 0.0, xavier / 3.0, Some(xavier.sqrt())),
+        (Init::XavierNormal, 0.0, 2.0 / (fi + fo), None),
+        (Init::HeUniform, 0.0, he / 3.0, Some(he.sqrt())),
+        (Init::HeNormal, 0.0, 2.0 / fi, None),
+        (Init::Lecun, 0.0, 1.0 / fi, None),
+        (Init::Uniform { low: -0.1, high: 0.3 }, 0.1, 0.4 * 0.4 / 12.0, None),
+        (Init::Normal { mean: 1.0, std: 0.5 }, 1.0, 0.25, None),
+    ];
+    for (init, mean, var, bound) in cases {
+        let l = init_layer(400, 300, Activation::Relu, init, 2);
+        let n = l.weights.len() as f64;
+        let m = l.weights.sum() / n;
+        let v = l.weights.iter().map(|w| (w - m).powi(2)).sum::<f64>() / n;
+        assert!((m - mean).abs() < 4.0 * (var / n).sqrt(), "{init:?}: mean {m}");
+        assert!((v / var - 1.0).abs() < 0.03, "{init:?}: variance {v}, formula {var}");
+        if let Some(a) = bound {
+            let amax = l.weights.amax();
+            assert!(amax <= a && amax > 0.999 * a, "{init:?}: max |w| {amax}, bound {a}");
+        }
+    }
+    // Fan-based kinds start biases at 0; uniform and normal fill them too.
+    assert!(
+        init_layer(4, 3, Activation::Relu, Init::HeNormal, 1)
+            .bias
+            .iter()
+            .all(|b| *b == 0.0)
+    );
+    assert!(
+        init_layer(4, 3, Activation::Relu, Init::Normal { mean: 1.0, std: 0.5 }, 1)
+            .bias
+            .iter()
+            .all(|b| *b != 0.0)
+    );
+}
+
+#[test]
+fn initialiser_names_parse() {
+    assert_eq!(Init::from_name("he-normal", None), Some(Init::HeNormal));
+    assert_eq!(Init::from_name("glorot-uniform", None), Some(Init::XavierUniform));
+    assert_eq!(
+        Init::from_name("small-integers", Some(3.0)),
+        Some(Init::SmallIntegers { k: 3 })
+    );
+    assert_eq!(
+        Init::from_name("small-integers", None),
+        Some(Init::SmallIntegers { k: 2 })
+    );
+    assert_eq!(Init::from_name("random", None), None);
+    for name in Init::NAMES {
+        assert!(Init::from_name(name, None).is_some(), "{name}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gradient check and summary.
+// ---------------------------------------------------------------------------------------------
+
+/// 2-3-2 tanh/sigmoid, mse, 3 samples, weights from a seed: smooth everywhere.
+fn smooth() -> (Network, Matrix, Matrix, Loss) {
+    let net = init_network(
+        &[2, 3, 2],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Init::Normal { mean: 0.0, std: 0.8 },
+        4,
+    )
+    .unwrap();
+    let x = Matrix::from_column_slice(2, 3, &[0.5, -1.0, 1.5, 0.2, -0.3, 0.8]);
+    let y = Matrix::from_column_slice(2, 3, &[1.0, 0.0, 0.0, 1.0, 0.5, 0.5]);
+    (net, x, y, Loss::new(LossKind::Mse))
+}
+
+#[test]
+fn gradient_check_reports_a_tiny_worst_error_on_a_smooth_net() {
+    let (net, x, y, loss) = smooth();
+    let c = gradcheck(&net, &x, &y, &loss, 1e-6);
+    assert_eq!(c.params.len(), net.param_count());
+    assert_eq!(c.params[0].name, "W1[1,1]");
+    assert_eq!(c.params[2].name, "b1[1]");
+    let worst = c.worst().expect("a worst parameter");
+    assert!(worst.rel_error < 1e-6, "{worst:?}");
+    assert!(c.params.iter().all(|p| p.rel_error <= worst.rel_error));
+}
+
+/// A gradient off by 1e-3 in one place (a perturbed copy of backprop's) is found and named.
+#[test]
+fn gradient_check_finds_a_wrong_gradient() {
+    let (net, x, y, loss) = smooth();
+    let mut wrong = backward(&net, &forward(&net, &x), &y, &loss);
+    wrong.layers[1].weights[(0, 2)] += 1e-3;
+    let c = check_gradients(&net, &x, &y, &loss, &wrong, 1e-6);
+    let worst = c.worst().expect("a worst parameter");
+    assert_eq!(worst.name, "W2[1,3]");
+    assert!(worst.rel_error > 1e-4, "{worst:?}");
+    assert!(
+        c.params
+            .iter()
+            .filter(|p| p.name != "W2[1,3]")
+            .all(|p| p.rel_error < 1e-6)
+    );
+    // A gradient of the wrong shape counts as the worst possible error, not a panic.
+    let mut short = wrong.clone();
+    short.layers.pop();
+    assert!(
+        check_gradients(&net, &x, &y, &loss, &short, 1e-6)
+            .worst()
+            .is_some_and(|p| p.rel_error.is_nan())
+    );
+}
+
+/// At a ReLU kink backprop uses relu'(0) = 0 while the central difference sees half a slope:
+/// z1 = 1·0 + 0 = 0, output 3 relu(z1), y = 1, sse_half. Nudging b1 by ±h gives losses
+/// 0.5 (3h - 1)^2 and 0.5, so the difference quotient is (4.5h^2 - 3h)/2h ≈ -1.5; backprop says 0.
+#[test]
+fn gradient_check_flags_a_kink() {
+    let net = Network::new(
+        1,
+        vec![
+            Layer {
+                activation: Activation::Relu,
+                weights: Matrix::from_element(1, 1, 1.0),
+                bias: Vector::zeros(1),
+            },
+            Layer {
+                activation: Activation::Identity,
+                weights: Matrix::from_element(1, 1, 3.0),
+                bias: Vector::zeros(1),
+            },
+        ],
+    )
+    .unwrap();
+    let x = Matrix::zeros(1, 1);
+    let y = Matrix::from_element(1, 1, 1.0);
+    let c = gradcheck(&net, &x, &y, &Loss::new(LossKind::SseHalf), 1e-6);
+    let worst = c.worst().expect("a worst parameter");
+    assert_eq!(worst.name, "b1[1]");
+    assert_eq!(worst.backprop, 0.0);
+    assert_close!(worst.numeric, -1.5, 1e-5);
+    assert_eq!(worst.rel_error, 1.0);
+    assert_close!(loss_of(&net, &x, &y, &Loss::new(LossKind::SseHalf)), 0.5, 0.0);
+}
+
+/// 3-4-4-4-4-4-4-2: layer 1 has 4·3 + 4 = 16, layers 2-6 have 4·4 + 4 = 20 each, layer 7 has
+/// 2·4 + 2 = 10: 16 + 5·20 + 10 = 126.
+#[test]
+fn summary_counts_parameters_by_hand() {
+    let net = init_network(
+        &[3, 4, 4, 4, 4, 4, 4, 2],
+        Activation::Relu,
+        Activation::Identity,
+        Init::SmallIntegers { k: 2 },
+        7,
+    )
+    .unwrap();
+    let rows = summary_rows(&net);
+    let params: Vec<usize> = rows.iter().map(|r| r.params).collect();
+    assert_eq!(params, vec![16, 20, 20, 20, 20, 20, 10]);
+    assert_eq!(rows[0].weights_shape, "4 x 3");
+    assert_eq!(rows[6].output_shape, "(None, 2)");
+    assert_eq!(rows[6].activation, "identity");
+    assert_eq!(rows[0].name, "layer 1 (dense)");
+    assert_eq!(net.param_count(), 126);
+    let text = summary_text(&net, Some("Seven layers"));
+    assert!(text.starts_with("Model: \"Seven layers\"\n"), "{text}");
+    assert!(text.contains("Total params: 126 (1008 bytes as f64)\n"), "{text}");
+    assert!(text.contains("Trainable params: 126\n"), "{text}");
+}
