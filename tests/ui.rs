@@ -39,6 +39,23 @@ fn net<'h>(h: &'h Harness<'_, NotebookApp>) -> &'h mlp_notebook::app::NetCell {
     s.net(s.first_net().unwrap()).unwrap()
 }
 
+/// Clicks a button by its label, scrolling it into view first, as a user would.
+fn click(h: &mut Harness<'_, NotebookApp>, label: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::Button, label)
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, label).click();
+    h.run();
+}
+
+/// Opens a combo box by its label and picks an entry.
+fn choose(h: &mut Harness<'_, NotebookApp>, combo: &str, entry: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, combo).click();
+    h.run();
+    h.get_by_label(entry).click();
+    h.run();
+}
+
 /// Types into an editable number cell: click to edit, select all, type, Enter.
 fn type_into(h: &mut Harness<'_, NotebookApp>, name: &str, text: &str) {
     h.get_by_label(name).scroll_to_me();
@@ -280,4 +297,145 @@ fn hovering_a_node_explains_its_computation() {
     // Row 2 of W1 = (2, -2, 1), x = (0, -1, 0), b = 0.
     h.get_by_label("z1[2] = 2·0 + (-2)·(-1) + 1·0 + 0 = 2");
     h.get_by_label("a1[2] = relu(2) = 2");
+}
+
+#[test]
+fn dragging_a_weight_changes_it_and_recomputes() {
+    let mut h = harness();
+    let rect = h.get_by_label("b1[1]").rect();
+    let start = rect.center();
+    h.hover_at(start);
+    h.run();
+    h.drag_at(start);
+    h.run();
+    for dx in [10.0, 20.0, 40.0, 60.0] {
+        h.hover_at(start + egui::vec2(dx, 0.0));
+        h.run();
+    }
+    h.drop_at(start + egui::vec2(60.0, 0.0));
+    h.run();
+    let b = cell_value(&h, "b1[1]");
+    assert!(b > 0.0, "dragging right increases the value, got {b}");
+    // z1[1] = W1 row 1 · x + b1[1] = -1 + b1[1] (x = (0, -1, 0), row 1 = (2, 1, -2)).
+    let z = net(&h).fwd.layers[0].z[(0, 0)];
+    assert_eq!(z, -1.0 + b);
+    assert_eq!(shown(&h, "z1[1]"), NumberFormat::Exact.fmt(-1.0 + b));
+    // One drag is one undo step.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(cell_value(&h, "b1[1]"), 0.0);
+}
+
+#[test]
+fn number_format_applies_everywhere() {
+    let mut h = harness();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("2 decimals").click();
+    h.run();
+    assert_eq!(shown(&h, "z1[1]"), "-1.00");
+    h.get_by_label("L = 652.50");
+    h.get_by_label("node a1[2] = 2.00");
+}
+
+#[test]
+fn adding_and_removing_units_and_layers_keeps_every_shape_consistent() {
+    let mut h = harness();
+    click(&mut h, "Add unit");
+    assert_eq!(net(&h).doc.net.widths(), vec![3, 5, 4, 4, 4, 4, 4, 2]);
+    h.get_by_label("W1 (5 x 3)");
+    // The new unit has zero weights and bias: z1[5] = 0, and layer 2 reads it with zero weights.
+    assert_eq!(shown(&h, "z1[5]"), "0");
+    click(&mut h, "Insert layer before");
+    assert_eq!(net(&h).doc.net.widths(), vec![3, 4, 5, 4, 4, 4, 4, 4, 2]);
+    click(&mut h, "Remove layer");
+    assert_eq!(net(&h).doc.net.widths(), vec![3, 5, 4, 4, 4, 4, 4, 2]);
+    h.get_by_label("Layer 1").click();
+    h.run();
+    click(&mut h, "Remove unit");
+    assert_eq!(net(&h).doc.net.widths(), vec![3, 4, 4, 4, 4, 4, 4, 2]);
+    // Four edits, four undos, back to the lesson's network.
+    for _ in 0..4 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+    }
+    assert_eq!(net(&h).doc.net.widths(), vec![3, 4, 4, 4, 4, 4, 4, 2]);
+    h.get_by_label("L = 652.5");
+}
+
+#[test]
+fn a_second_sample_can_be_added_edited_and_shown() {
+    let mut h = harness();
+    click(&mut h, "Add sample");
+    assert_eq!(net(&h).doc.batch(), 2);
+    // The copy is selected; give it x[2] = 1 (sample 2, input 2).
+    type_into(&mut h, "x[2,2]", "1");
+    // Row 1 of W1 = (2, 1, -2): z1[1] = 2*0 + 1*1 + (-2)*0 = 1 for sample 2.
+    assert_eq!(shown(&h, "z1[1]"), "1");
+    h.get_by_label("sample 1").scroll_to_me();
+    h.run();
+    h.get_by_label("sample 1").click();
+    h.run();
+    assert_eq!(shown(&h, "z1[1]"), "-1");
+    // sse_half sums over the batch: the loss is sample 1's 652.5 plus sample 2's, from the engine.
+    let c = net(&h);
+    let l2 = mlp_notebook::nn::trace::loss_of(
+        &c.doc.net,
+        &c.doc.x.columns(1, 1).into_owned(),
+        &c.doc.y.columns(1, 1).into_owned(),
+        &c.doc.loss,
+    );
+    assert_eq!(c.grads.loss, 652.5 + l2);
+}
+
+#[test]
+fn switching_the_loss_recomputes_it() {
+    let mut h = harness();
+    choose(&mut h, "Loss:", "mse");
+    // a7 = (8, 38), y = (5, 2): mse mean over 2 outputs = ((8-5)^2 + (38-2)^2) / 2 = (9 + 1296) / 2.
+    h.get_by_label("L = 652.5");
+    assert_eq!(net(&h).doc.loss.reduction, mlp_notebook::nn::Reduction::Mean);
+    choose(&mut h, "Reduction:", "sum");
+    // mse with sum: 9 + 1296 = 1305.
+    h.get_by_label("L = 1305");
+}
+
+#[test]
+fn clicking_a_node_selects_it_and_its_layer() {
+    let mut h = harness();
+    h.get_by_label("node a3[2] = 2").click();
+    h.run();
+    let c = net(&h);
+    assert_eq!(
+        c.selection,
+        Some(mlp_notebook::app::Selection::Node { column: 3, unit: 1 })
+    );
+    assert_eq!(c.selected_layer, 2);
+    h.get_by_label("W3 (4 x 4)");
+}
+
+#[test]
+fn hovering_an_edge_shows_its_weight_and_contribution() {
+    let mut h = harness();
+    // The edge from x[2] (= -1) into unit 1 of layer 1: W1[1,2] = 1, contribution 1·(-1) = -1.
+    let a = h.get_by_label("node x[2] = -1").rect().center();
+    let b = h.get_by_label("node a1[1] = 0").rect().center();
+    h.hover_at(a + (b - a) * 0.5);
+    h.run();
+    let tip = h.get_by(|n| n.value().is_some_and(|v| v.starts_with("W1[1,2] = 1")));
+    let text = tip.accesskit_node().value().unwrap_or_default();
+    assert!(text.contains("w·x[2] = 1·(-1) = -1"), "{text}");
+}
+
+#[test]
+fn reveal_all_shows_values_while_stepping() {
+    let mut h = harness();
+    h.key_press(Key::Home);
+    h.run();
+    assert_eq!(shown(&h, "δ1[1]"), "?");
+    h.get_by_label("Reveal all").click();
+    h.run();
+    // δ1 from the fixture (PyTorch): (0, 156, 432, 216).
+    assert_eq!(shown(&h, "δ1[1]"), "0");
+    assert_eq!(shown(&h, "δ1[3]"), "432");
 }

@@ -239,10 +239,8 @@ impl NetCell {
                     .map_err(|e| e.to_string())?;
             }
             Edit::Loss(kind) => {
-                self.doc.loss = crate::nn::Loss {
-                    kind,
-                    reduction: self.doc.loss.reduction,
-                };
+                // Each loss starts with its own default reduction (mse: mean, as PyTorch; sse_half: sum).
+                self.doc.loss = crate::nn::Loss::new(kind);
                 let last = n - 1;
                 let out_act = self.doc.net.layers()[last].activation;
                 let want = match kind.required_output() {

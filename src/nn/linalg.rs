@@ -310,7 +310,15 @@ mod tests {
     /// product for all four transpose combinations, with `alpha` and `beta`.
     #[test]
     fn gemm_matches_nalgebra_for_all_transposes_and_kernels() {
-        let shapes = [(3, 4, 2), (4, 4, 1), (10, 32, 7), (16, 16, 300), (40, 50, 30), (1, 8, 500), (130, 70, 90)];
+        let shapes = [
+            (3, 4, 2),
+            (4, 4, 1),
+            (10, 32, 7),
+            (16, 16, 300),
+            (40, 50, 30),
+            (1, 8, 500),
+            (130, 70, 90),
+        ];
         for &(m, k, n) in &shapes {
             let a = Matrix::from_fn(m, k, |i, j| (i as f64) - 0.5 * (j as f64) + 0.25);
             let b = Matrix::from_fn(k, n, |i, j| ((i * j) % 7) as f64 * 0.1 - 0.3);

@@ -137,7 +137,18 @@ pub fn forward_in_place(net: &Network, trace: &mut ForwardTrace, masks: Option<&
             let u = layer.units();
             let (lo, hi) = (c0 * u, c1 * u);
             let z = &mut lt.z.as_mut_slice()[lo..hi];
-            gemm_slices(1.0, layer.weights.as_slice(), u, Op::N, input, in_rows, Op::N, 0.0, z, u);
+            gemm_slices(
+                1.0,
+                layer.weights.as_slice(),
+                u,
+                Op::N,
+                input,
+                in_rows,
+                Op::N,
+                0.0,
+                z,
+                u,
+            );
             add_bias_slice(z, u, layer.bias.as_slice());
             let a_len = lt.a.len();
             let a = &mut lt.a.as_mut_slice()[lo..hi];
