@@ -29,6 +29,8 @@ pub enum Op {
 /// Products whose `op(A)` has at most this many numbers use the plain loops, when the whole
 /// product is small too or `op(A)` has at most [`SMALL_ROWS`] rows.
 pub const SMALL_A: usize = 1024;
+/// The stack buffer for `op(A)` in the loops, its rows padded to a multiple of 8.
+const SMALL_A_PACKED: usize = 2048;
 /// See [`SMALL_A`].
 pub const SMALL_ROWS: usize = 16;
 /// Multiply-adds below which a product always uses the plain loops (if `op(A)` is small).
@@ -176,35 +178,43 @@ fn large_gemm(alpha: f64, a: Operand, b: Operand, beta: f64, c: &mut [f64], (m, 
     }
 }
 
-/// The plain loops for small `op(A)`.
+/// The register-blocked loops for small `op(A)`.
 mod small {
-    use super::{Operand, SMALL_A};
+    use super::Operand;
 
-    /// `C = alpha op(A) op(B) + beta C` with `op(A)` copied into a contiguous column-major
-    /// buffer on the stack (so the inner loop runs down a contiguous column, for any transposes).
+    /// Rows of C per register block (one AVX-512 register of f64).
+    const MR: usize = 8;
+    /// Columns of C per register block.
+    const NR: usize = 4;
+
+    /// `C = alpha op(A) op(B) + beta C` with `op(A)` packed column-major with its rows padded
+    /// to a multiple of [`MR`] (so every register block is full; the padding rows are zeros and
+    /// never stored), in a buffer on the stack.
     pub(super) fn gemm(alpha: f64, a: Operand, b: Operand, beta: f64, c: &mut [f64], mkn: (usize, usize, usize)) {
         let (m, k, _) = mkn;
-        if !a.transposed {
+        let mp = m.div_ceil(MR) * MR;
+        if !a.transposed && mp == m {
             dispatch(alpha, &a.data[..m * k], b, beta, c, mkn);
-        } else if m * k <= 64 {
-            let mut buf = [0.0; 64];
-            transpose_into(a, m, k, &mut buf);
-            dispatch(alpha, &buf[..m * k], b, beta, c, mkn);
+        } else if mp * k <= 64 {
+            packed::<64>(alpha, a, b, beta, c, mkn);
+        } else if mp * k <= 512 {
+            packed::<512>(alpha, a, b, beta, c, mkn);
         } else {
-            let mut buf = [0.0; SMALL_A];
-            transpose_into(a, m, k, &mut buf);
-            dispatch(alpha, &buf[..m * k], b, beta, c, mkn);
+            packed::<{ super::SMALL_A_PACKED }>(alpha, a, b, beta, c, mkn);
         }
     }
 
-    /// Writes `op(A)` (`m x k`) column-major into `buf`.
-    fn transpose_into(a: Operand, m: usize, k: usize, buf: &mut [f64]) {
+    fn packed<const N: usize>(alpha: f64, a: Operand, b: Operand, beta: f64, c: &mut [f64], mkn: (usize, usize, usize)) {
+        let (m, k, _) = mkn;
+        let mp = m.div_ceil(MR) * MR;
+        let mut buf = [0.0; N];
         let (rs, cs) = a.strides();
-        for p in 0..k {
-            for i in 0..m {
-                buf[p * m + i] = a.data[i * rs + p * cs];
+        for (p, col) in buf[..mp * k].chunks_exact_mut(mp).enumerate() {
+            for (i, v) in col[..m].iter_mut().enumerate() {
+                *v = a.data[i * rs + p * cs];
             }
         }
+        dispatch(alpha, &buf[..mp * k], b, beta, c, mkn);
     }
 
     /// Runs [`body`] compiled for the best instruction set of this CPU.
@@ -233,23 +243,55 @@ mod small {
         body(alpha, at, b, beta, c, mkn)
     }
 
-    /// For each column `j` of C: scale by `beta`, then add `A[:, p] * (alpha B[p, j])` for
-    /// `p = 0, 1, ...` in order.
+    /// Blocks of [`NR`] columns, then the remaining columns one at a time.
     #[inline(always)]
     fn body(alpha: f64, at: &[f64], b: Operand, beta: f64, c: &mut [f64], (m, k, n): (usize, usize, usize)) {
+        let full = n - n % NR;
+        for j in (0..full).step_by(NR) {
+            block::<NR>(alpha, at, b, beta, c, (m, k), j);
+        }
+        for j in full..n {
+            block::<1>(alpha, at, b, beta, c, (m, k), j);
+        }
+    }
+
+    /// Columns `j .. j + W` of C, [`MR`] rows at a time, accumulated in registers: each element
+    /// starts at `beta * C` (or 0 when `beta == 0`) and adds `A[i, p] * (alpha B[p, j])` for
+    /// `p = 0, 1, ...` in order, exactly as the plain triple loop does.
+    #[inline(always)]
+    fn block<const W: usize>(
+        alpha: f64,
+        at: &[f64],
+        b: Operand,
+        beta: f64,
+        c: &mut [f64],
+        (m, k): (usize, usize),
+        j: usize,
+    ) {
         let (rsb, csb) = b.strides();
-        let at = &at[..m * k];
-        for (j, col) in c.chunks_exact_mut(m).take(n).enumerate() {
-            if beta == 0.0 {
-                col.fill(0.0);
-            } else if beta != 1.0 {
-                col.iter_mut().for_each(|v| *v *= beta);
-            }
-            for (p, acol) in at.chunks_exact(m).enumerate() {
-                let bpj = alpha * b.data[p * rsb + j * csb];
-                for (cv, &av) in col.iter_mut().zip(acol) {
-                    *cv += av * bpj;
+        let mp = at.len() / k.max(1);
+        for i0 in (0..m).step_by(MR) {
+            let rows = (m - i0).min(MR);
+            let mut acc = [[0.0; MR]; W];
+            if beta != 0.0 {
+                for (q, accq) in acc.iter_mut().enumerate() {
+                    let col = &c[(j + q) * m + i0..][..rows];
+                    for (x, &cv) in accq.iter_mut().zip(col) {
+                        *x = beta * cv;
+                    }
                 }
+            }
+            for p in 0..k {
+                let a: &[f64; MR] = at[p * mp + i0..][..MR].try_into().expect("MR rows");
+                for (q, accq) in acc.iter_mut().enumerate() {
+                    let bv = alpha * b.data[p * rsb + (j + q) * csb];
+                    for (x, &av) in accq.iter_mut().zip(a) {
+                        *x += av * bv;
+                    }
+                }
+            }
+            for (q, accq) in acc.iter().enumerate() {
+                c[(j + q) * m + i0..][..rows].copy_from_slice(&accq[..rows]);
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Drawing only: functions named `*_ui` read the state and push [`Command`]s; they change
 //! nothing themselves. [`app_ui`] draws the whole window.
 
+pub mod blocks;
+pub mod data;
 pub mod diagram;
 pub mod matrix;
 pub mod stepper;
@@ -268,7 +270,7 @@ fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
     ui.separator();
     matrix::matrix_ui(ui, ci, cell, view, out);
     ui.separator();
-    matrix::data_ui(ui, ci, cell, view, out);
+    data::data_ui(ui, ci, cell, view, out);
 }
 
 fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {

@@ -1,0 +1,309 @@
+//! Blocks of numbers as on a worksheet: a title with the shape (`W3 (4 x 4)`) over a grid, with
+//! operators between blocks, laid out in rows that fit the width. Read-only cells announce
+//! `name = value` to screen readers; editable cells are named like `W3[1,2]`.
+
+use super::theme;
+use super::visibility::{Mark, mark, visible};
+use crate::app::{Command, Edit, NetCell};
+use crate::nn::numfmt::NumberFormat;
+use crate::nn::steps::Quantity;
+use crate::nn::{Matrix, Vector};
+use egui::{RichText, Ui};
+
+/// Reads element (row, column) of a block as shown.
+pub type ValueFn<'a> = Box<dyn Fn(usize, usize) -> f64 + 'a>;
+/// Turns an edited element (row, column, as shown) into an edit.
+pub type EditFn<'a> = Box<dyn Fn(usize, usize, f64) -> Edit + 'a>;
+
+/// At most this many rows and columns of a block are drawn.
+const MAX_SHOWN: usize = 64;
+
+/// How a block's elements are named (1-based, as shown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// `W3[r,c]`.
+    RowCol,
+    /// `z3[r]` (a column).
+    Row,
+    /// `b3[c]` (a row).
+    Col,
+}
+
+/// One block of numbers.
+pub struct Block<'a> {
+    /// `W3`.
+    pub name: String,
+    pub naming: Naming,
+    pub rows: usize,
+    pub cols: usize,
+    pub value: ValueFn<'a>,
+    /// `None` = read-only.
+    pub edit: Option<EditFn<'a>>,
+    /// What the block shows, for blanks and highlights while stepping.
+    pub quantity: Option<Quantity>,
+    /// Emphasise this row (the shown sample when rows are samples).
+    pub row_mark: Option<usize>,
+}
+
+impl Block<'_> {
+    fn elem(&self, r: usize, c: usize) -> String {
+        match self.naming {
+            Naming::RowCol => format!("{}[{},{}]", self.name, r + 1, c + 1),
+            Naming::Row => format!("{}[{}]", self.name, r + 1),
+            Naming::Col => format!("{}[{}]", self.name, c + 1),
+        }
+    }
+}
+
+/// A block or an operator between blocks.
+pub enum Item<'a> {
+    B(Block<'a>),
+    Op(String),
+}
+
+impl Item<'_> {
+    /// The width the item takes, for laying rows out before drawing them.
+    fn width(&self) -> f32 {
+        match self {
+            Item::B(b) => {
+                let cells = b.cols.min(MAX_SHOWN) as f32 * (theme::CELL_WIDTH + 3.0) + 12.0;
+                let title = (b.name.chars().count() + 10) as f32 * 7.5;
+                cells.max(title) + 8.0
+            }
+            Item::Op(s) => s.chars().count() as f32 * 10.0 + 12.0,
+        }
+    }
+}
+
+/// How a layer's quantities are laid out: PyTorch (vectors are columns of the shown sample,
+/// W is `units x in`) or Keras (every sample is a row, W is `in x units`).
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    pub keras: bool,
+    pub sample: usize,
+    pub batch: usize,
+}
+
+impl Layout {
+    /// A per-sample quantity `m` (`units x B` in the engine), named like `z3` (Keras: `Z3`).
+    pub fn per_sample<'a>(self, name: &str, m: &'a Matrix, q: Quantity) -> Item<'a> {
+        let units = m.nrows();
+        let s = self.sample;
+        if self.keras {
+            Item::B(Block {
+                name: keras_name(name),
+                naming: Naming::RowCol,
+                rows: self.batch,
+                cols: units,
+                value: Box::new(move |r, c| at(m, c, r)),
+                edit: None,
+                quantity: Some(q),
+                row_mark: Some(s),
+            })
+        } else {
+            Item::B(Block {
+                name: name.to_string(),
+                naming: Naming::Row,
+                rows: units,
+                cols: 1,
+                value: Box::new(move |r, _| at(m, r, s)),
+                edit: None,
+                quantity: Some(q),
+                row_mark: None,
+            })
+        }
+    }
+
+    /// A `units x in` matrix (weights or their gradient), transposed for Keras. `edit` takes
+    /// the engine's (unit, input) indices.
+    pub fn params<'a>(self, name: &str, m: &'a Matrix, q: Quantity, edit: Option<EditFn<'a>>) -> Item<'a> {
+        let (units, ins) = m.shape();
+        let keras = self.keras;
+        let edit = edit.map(|e| -> EditFn<'a> {
+            if keras { Box::new(move |r, c, v| e(c, r, v)) } else { e }
+        });
+        Item::B(Block {
+            name: name.to_string(),
+            naming: Naming::RowCol,
+            rows: if keras { ins } else { units },
+            cols: if keras { units } else { ins },
+            value: if keras {
+                Box::new(move |r, c| at(m, c, r))
+            } else {
+                Box::new(move |r, c| at(m, r, c))
+            },
+            edit,
+            quantity: Some(q),
+            row_mark: None,
+        })
+    }
+
+    /// A vector over a layer's units (bias or its gradient): a column, or a row for Keras.
+    /// `edit` takes the unit index.
+    pub fn units_vector<'a>(
+        self,
+        name: &str,
+        v: &'a Vector,
+        q: Quantity,
+        edit: Option<Box<dyn Fn(usize, f64) -> Edit + 'a>>,
+    ) -> Item<'a> {
+        let n = v.len();
+        let keras = self.keras;
+        let unit = move |r: usize, c: usize| if keras { c } else { r };
+        Item::B(Block {
+            name: name.to_string(),
+            naming: if keras { Naming::Col } else { Naming::Row },
+            rows: if keras { 1 } else { n },
+            cols: if keras { n } else { 1 },
+            value: Box::new(move |r, c| v.get(unit(r, c)).copied().unwrap_or(f64::NAN)),
+            edit: edit.map(|e| -> EditFn<'a> { Box::new(move |r, c, x| e(unit(r, c), x)) }),
+            quantity: Some(q),
+            row_mark: None,
+        })
+    }
+}
+
+/// `a2` -> `A2`, `x` -> `X`, `dL/da2` -> `dL/dA2`; Greek names (`δ3`) stay.
+fn keras_name(name: &str) -> String {
+    match name.rsplit_once("/d") {
+        Some((head, tail)) => format!("{head}/d{}", keras_name(tail)),
+        None => {
+            let mut c = name.chars();
+            c.next()
+                .map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+pub fn at(m: &Matrix, r: usize, c: usize) -> f64 {
+    if r < m.nrows() && c < m.ncols() {
+        m[(r, c)]
+    } else {
+        f64::NAN
+    }
+}
+
+/// Draws items left to right, starting a new row where the next would not fit.
+pub fn flow_ui(
+    ui: &mut Ui,
+    ci: usize,
+    cell: &NetCell,
+    items: Vec<Item<'_>>,
+    fmt: NumberFormat,
+    out: &mut Vec<Command>,
+) {
+    let avail = ui.available_width();
+    let mut rows: Vec<Vec<Item<'_>>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for it in items {
+        let w = it.width();
+        if rows.last().is_some_and(|r| !r.is_empty()) && used + w > avail {
+            rows.push(Vec::new());
+            used = 0.0;
+        }
+        used += w;
+        if let Some(r) = rows.last_mut() {
+            r.push(it);
+        }
+    }
+    for row in rows {
+        ui.horizontal_top(|ui| {
+            for it in row {
+                match it {
+                    Item::B(b) => block_ui(ui, ci, cell, b, fmt, out),
+                    Item::Op(s) => op_ui(ui, &s),
+                }
+            }
+        });
+    }
+}
+
+fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFormat, out: &mut Vec<Command>) {
+    let dark = ui.visuals().dark_mode;
+    let shown = b.quantity.is_none_or(|q| visible(cell, q));
+    let fill = match b.quantity.map_or(Mark::Plain, |q| mark(cell, q)) {
+        Mark::Written => theme::write_highlight(dark),
+        Mark::Read => theme::read_highlight(dark),
+        Mark::Plain => egui::Color32::TRANSPARENT,
+    };
+    ui.vertical(|ui| {
+        let title = format!("{} ({} x {})", b.name, b.rows, b.cols);
+        ui.add(egui::Label::new(RichText::new(title).strong()).extend());
+        let frame = egui::Frame::new()
+            .fill(fill)
+            .inner_margin(3.0)
+            .corner_radius(3.0)
+            .stroke(ui.visuals().widgets.noninteractive.bg_stroke);
+        frame.show(ui, |ui| {
+            egui::Grid::new(("block", ci, b.name.as_str()))
+                .spacing([3.0, 2.0])
+                .show(ui, |ui| {
+                    for r in 0..b.rows.min(MAX_SHOWN) {
+                        for c in 0..b.cols.min(MAX_SHOWN) {
+                            cell_ui(ui, ci, &b, r, c, shown, fmt, out);
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+        if b.rows > MAX_SHOWN || b.cols > MAX_SHOWN {
+            ui.weak(format!("(first {MAX_SHOWN} rows and columns)"));
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cell_ui(
+    ui: &mut Ui,
+    ci: usize,
+    b: &Block<'_>,
+    r: usize,
+    c: usize,
+    shown: bool,
+    fmt: NumberFormat,
+    out: &mut Vec<Command>,
+) {
+    let v = (b.value)(r, c);
+    let name = b.elem(r, c);
+    match &b.edit {
+        Some(edit) if shown => {
+            let mut local = v;
+            let drag = egui::DragValue::new(&mut local)
+                .speed(0.05)
+                .custom_formatter(move |x, _| fmt.fmt(x))
+                .custom_parser(|s| s.trim().parse::<f64>().ok().filter(|x| x.is_finite()));
+            let resp = ui
+                .add_sized([theme::CELL_WIDTH, 20.0], drag)
+                .accessible_name(&name)
+                .on_hover_text(format!("{name} = {}  (drag or type to change)", fmt.fmt(v)));
+            if resp.changed() && local != v && local.is_finite() {
+                out.push(Command::Edit {
+                    cell: ci,
+                    edit: edit(r, c, local),
+                });
+            }
+        }
+        _ => {
+            let text = if shown { fmt.fmt(v) } else { "?".to_string() };
+            let mut rt = RichText::new(&text).monospace();
+            if b.row_mark == Some(r) {
+                rt = rt.strong();
+            }
+            let hint = if shown { text.clone() } else { "not reached yet".into() };
+            ui.add_sized([theme::CELL_WIDTH, 20.0], egui::Label::new(rt))
+                .accessible_name(format!("{name} = {text}"))
+                .on_hover_text(format!("{name} = {hint}"));
+        }
+    }
+}
+
+/// An operator between blocks, level with the blocks' first rows.
+fn op_ui(ui: &mut Ui, s: &str) {
+    ui.add_space(2.0);
+    ui.vertical(|ui| {
+        ui.add_space(24.0);
+        ui.label(RichText::new(s).size(18.0));
+    });
+    ui.add_space(2.0);
+}
