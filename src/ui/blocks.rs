@@ -43,6 +43,8 @@ pub struct Block<'a> {
     pub quantity: Option<Quantity>,
     /// Emphasise this row (the shown sample when rows are samples).
     pub row_mark: Option<usize>,
+    /// Outline this element (row, column as shown): what is selected in the diagram.
+    pub selected: Option<(usize, usize)>,
 }
 
 impl Block<'_> {
@@ -62,15 +64,31 @@ pub enum Item<'a> {
 }
 
 impl Item<'_> {
+    /// Outlines one element (row, column, as the engine indexes the quantity: `(unit, input)`
+    /// for weights, `(unit, _)` for per-unit values), mapped to the block's layout.
+    pub fn select(mut self, engine: Option<(usize, usize)>, lay: Layout) -> Self {
+        if let (Item::B(b), Some((u, i))) = (&mut self, engine) {
+            b.selected = Some(match b.naming {
+                Naming::RowCol if b.row_mark.is_some() => (lay.sample, u),
+                Naming::RowCol if lay.keras => (i, u),
+                Naming::RowCol => (u, i),
+                Naming::Row => (u, 0),
+                Naming::Col => (0, u),
+            });
+        }
+        self
+    }
+
     /// The width the item takes, for laying rows out before drawing them.
     fn width(&self) -> f32 {
         match self {
             Item::B(b) => {
                 let cells = b.cols.min(MAX_SHOWN) as f32 * (theme::CELL_WIDTH + 3.0) + 12.0;
-                let title = (b.name.chars().count() + 10) as f32 * 7.5;
+                // The title is the name and " (r x c)", about 7 px a character.
+                let title = (b.name.chars().count() + 8) as f32 * 7.0;
                 cells.max(title) + 8.0
             }
-            Item::Op(s) => s.chars().count() as f32 * 10.0 + 12.0,
+            Item::Op(s) => s.chars().count() as f32 * 9.0 + 12.0,
         }
     }
 }
@@ -99,6 +117,7 @@ impl Layout {
                 edit: None,
                 quantity: Some(q),
                 row_mark: Some(s),
+                selected: None,
             })
         } else {
             Item::B(Block {
@@ -110,6 +129,7 @@ impl Layout {
                 edit: None,
                 quantity: Some(q),
                 row_mark: None,
+                selected: None,
             })
         }
     }
@@ -135,6 +155,7 @@ impl Layout {
             edit,
             quantity: Some(q),
             row_mark: None,
+            selected: None,
         })
     }
 
@@ -159,6 +180,7 @@ impl Layout {
             edit: edit.map(|e| -> EditFn<'a> { Box::new(move |r, c, x| e(unit(r, c), x)) }),
             quantity: Some(q),
             row_mark: None,
+            selected: None,
         })
     }
 }
@@ -266,7 +288,7 @@ fn cell_ui(
 ) {
     let v = (b.value)(r, c);
     let name = b.elem(r, c);
-    match &b.edit {
+    let resp = match &b.edit {
         Some(edit) if shown => {
             let mut local = v;
             let drag = egui::DragValue::new(&mut local)
@@ -283,6 +305,7 @@ fn cell_ui(
                     edit: edit(r, c, local),
                 });
             }
+            resp
         }
         _ => {
             let text = if shown { fmt.fmt(v) } else { "?".to_string() };
@@ -293,8 +316,17 @@ fn cell_ui(
             let hint = if shown { text.clone() } else { "not reached yet".into() };
             ui.add_sized([theme::CELL_WIDTH, 20.0], egui::Label::new(rt))
                 .accessible_name(format!("{name} = {text}"))
-                .on_hover_text(format!("{name} = {hint}"));
+                .on_hover_text(format!("{name} = {hint}"))
         }
+    };
+    if b.selected == Some((r, c)) {
+        let color = theme::selection(ui.visuals().dark_mode);
+        ui.painter().rect_stroke(
+            resp.rect.expand(1.5),
+            3.0,
+            egui::Stroke::new(2.0, color),
+            egui::StrokeKind::Outside,
+        );
     }
 }
 

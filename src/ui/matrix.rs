@@ -3,7 +3,7 @@
 //! Keras/NumPy one (`Z = A_prev W + b`, W is `in x units`, rows are samples).
 
 use super::blocks::{Item, Layout, flow_ui};
-use crate::app::{Command, Convention, Edit, NetCell, ViewSettings};
+use crate::app::{Command, Convention, Edit, NetCell, Selection, ViewSettings};
 use crate::nn::Activation;
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
@@ -160,7 +160,16 @@ fn layer_blocks(
             value,
         })),
     );
-    let a_prev = lay.per_sample(&pn, cell.fwd.input_of(l), prev_q);
+    // What is selected in the diagram, as (unit, input) of this layer's weights, the unit of
+    // this layer, or the unit of the layer below.
+    let (w_sel, unit_sel, prev_sel) = match cell.selection {
+        Some(Selection::Edge { layer, from, to }) if layer == l => (Some((to, from)), Some((to, 0)), Some((from, 0))),
+        Some(Selection::Node { column, unit }) if column == k => (None, Some((unit, 0)), None),
+        Some(Selection::Node { column, unit }) if column == l => (None, None, Some((unit, 0))),
+        _ => (None, None, None),
+    };
+    let w = w.select(w_sel, lay);
+    let a_prev = lay.per_sample(&pn, cell.fwd.input_of(l), prev_q).select(prev_sel, lay);
     let mut items = if keras {
         vec![a_prev, op("·"), w]
     } else {
@@ -173,11 +182,14 @@ fn layer_blocks(
             &layer.bias,
             Quantity::B(l),
             Some(Box::new(move |unit, value| Edit::Bias { layer: l, unit, value })),
-        ),
+        )
+        .select(unit_sel, lay),
         op("="),
-        lay.per_sample(&format!("z{k}"), &lt.z, Quantity::Z(l)),
+        lay.per_sample(&format!("z{k}"), &lt.z, Quantity::Z(l))
+            .select(unit_sel, lay),
         op(&format!("{act}(z) =")),
-        lay.per_sample(&format!("a{k}"), &lt.a, Quantity::A(l)),
+        lay.per_sample(&format!("a{k}"), &lt.a, Quantity::A(l))
+            .select(unit_sel, lay),
     ]);
     if k == cell.doc.net.len() {
         items.extend([op("vs"), lay.per_sample("y", &cell.doc.y, Quantity::Y)]);
