@@ -112,6 +112,15 @@ pub struct ChainStep {
 
 /// At most this many lines per step.
 pub const MAX_LINES: usize = 256;
+/// At most this many terms of a sum are written out in a line; the rest are counted.
+pub const MAX_TERMS: usize = 32;
+
+/// Notes the terms of a sum of `n` that were left out of a line.
+fn more_terms(st: &mut Vec<Tok>, n: usize) {
+    if n > MAX_TERMS {
+        st.push(t(format!(" + ... ({} more terms)", n - MAX_TERMS)));
+    }
+}
 
 /// The update information for the last steps: the optimizer, the network after one step and
 /// the loss after it.
@@ -206,7 +215,7 @@ fn z_step(net: &Network, fwd: &ForwardTrace, l: usize, s: usize) -> ChainStep {
     let mut b = Builder::new();
     for j in 0..layer.units() {
         let mut st = Vec::new();
-        for i in 0..layer.inputs() {
+        for i in 0..layer.inputs().min(MAX_TERMS) {
             if i > 0 {
                 st.push(t(" + "));
             }
@@ -214,6 +223,7 @@ fn z_step(net: &Network, fwd: &ForwardTrace, l: usize, s: usize) -> ChainStep {
             st.push(t("·"));
             st.push(Tok::N(input[(i, s)]));
         }
+        more_terms(&mut st, layer.inputs());
         st.push(t(" + "));
         st.push(Tok::N(layer.bias[j]));
         b.push(Line {
@@ -579,7 +589,7 @@ fn da_prev_step(net: &Network, grads: &Gradients, l: usize, s: usize) -> ChainSt
     let mut b = Builder::new();
     for i in 0..layer.inputs() {
         let mut st = Vec::new();
-        for j in 0..layer.units() {
+        for j in 0..layer.units().min(MAX_TERMS) {
             if j > 0 {
                 st.push(t(" + "));
             }
@@ -587,6 +597,7 @@ fn da_prev_step(net: &Network, grads: &Gradients, l: usize, s: usize) -> ChainSt
             st.push(t("·"));
             st.push(Tok::N(g.delta[(j, s)]));
         }
+        more_terms(&mut st, layer.units());
         let value = if result.nrows() > i { result[(i, s)] } else { f64::NAN };
         b.push(Line {
             target: format!("{target_name}[{}]", i + 1),
@@ -680,5 +691,34 @@ fn update_step(net: &Network, grads: &Gradients, u: &UpdateInfo<'_>, l: usize) -
         lines: b.lines,
         omitted: b.omitted,
         result: after.weights.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::trace::{backward, forward};
+    use crate::nn::{Activation, Layer};
+
+    /// A 40-input layer writes out 32 terms of each sum and counts the other 8; the result is
+    /// still the full sum: 40 inputs of 1 times weights of 1 = 40.
+    #[test]
+    fn long_sums_are_shortened_but_not_their_results() {
+        let layer = Layer {
+            activation: Activation::Identity,
+            weights: Matrix::from_element(1, 40, 1.0),
+            bias: crate::nn::Vector::zeros(1),
+        };
+        let net = Network::new(40, vec![layer]).unwrap();
+        let x = Matrix::from_element(40, 1, 1.0);
+        let y = Matrix::zeros(1, 1);
+        let loss = Loss::new(LossKind::SseHalf);
+        let f = forward(&net, &x);
+        let g = backward(&net, &f, &y, &loss);
+        let steps = chain_steps(&net, &f, &g, &loss, &y, 0, None);
+        let z = &steps[0].lines[0];
+        let text = z.render(NumberFormat::Exact);
+        assert!(text.ends_with("+ ... (8 more terms) + 0 = 40"), "{text}");
+        assert_eq!(text.matches('·').count(), 32);
     }
 }
