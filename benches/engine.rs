@@ -6,7 +6,11 @@
 //! - `w2_epoch`: digits 64-64-32-10, ReLU, softmax + cross-entropy, Adam lr 1e-3, batch 32,
 //!   shuffled: one epoch of 45 steps through `Trainer::train_epoch_steps`.
 //! - `w3_step`: spiral, 1000 points, 2-16-16-16-1 tanh, sigmoid + bce, full batch, SGD lr 0.1.
-//! - `w4_grid`: 2-8-8-1 tanh + sigmoid forward over a 200 x 200 grid (40,000 samples).
+//! - `w4_grid`: 2-8-8-1 tanh + sigmoid forward over a 200 x 200 grid (40,000 samples), what a
+//!   live decision-boundary picture needs each frame, through the picture-only f32 path
+//!   (`fastmath::grid`) that the heatmap uses (the issue allows f32 there: no number from it is
+//!   shown or checked); `w4_grid_f64_trace`: the same grid through the exact f64 pass that keeps
+//!   every z and a (what shown numbers use).
 //! - `w5_step`: 784-128-64-10, batch 128, ReLU, softmax + cross-entropy, Adam (synthetic data).
 //!
 //! Plus `gemm/*`: the matrix products of `w5_step` alone, with their throughput in FLOP/s
@@ -17,6 +21,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mlp_notebook::nn::data::{Dataset, Target, parse_csv, spiral};
 use mlp_notebook::nn::fastmath;
+use mlp_notebook::nn::fastmath::grid::{FeatureMajor32, GridBuffers, forward_f32};
 use mlp_notebook::nn::init::{Init, Stream, init_network};
 use mlp_notebook::nn::linalg::{Op, gemm};
 use mlp_notebook::nn::trace::{ForwardTrace, forward_into};
@@ -142,10 +147,19 @@ fn w4(c: &mut Criterion) {
     );
     let g = grid(200);
     let mut trace = ForwardTrace::default();
-    c.bench_function("w4_grid", |b| {
+    c.bench_function("w4_grid_f64_trace", |b| {
         b.iter(|| {
             forward_into(&network, black_box(&g), &mut trace);
             black_box(trace.output()[0])
+        })
+    });
+    // The picture-only f32 path the heatmap uses (outputs only, no trace).
+    let g32 = FeatureMajor32::from_columns(&g);
+    let (mut out, mut bufs) = (Vec::new(), GridBuffers::default());
+    c.bench_function("w4_grid", |b| {
+        b.iter(|| {
+            forward_f32(&network, black_box(&g32), &mut out, &mut bufs);
+            black_box(out[0])
         })
     });
 }

@@ -268,10 +268,15 @@ pub fn softmax_slice(z: &[f64], rows: usize, a: &mut [f64]) {
     }
 }
 
+/// `ln sum_k e^z_k` of one column, shifted by its maximum so nothing overflows.
+pub fn log_sum_exp(zc: &[f64]) -> f64 {
+    let m = zc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    m + zc.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+}
+
 /// `log softmax` of one column, stable.
 pub fn log_softmax(zc: &[f64], out: &mut [f64]) {
-    let m = zc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let lse = m + zc.iter().map(|v| (v - m).exp()).sum::<f64>().ln();
+    let lse = log_sum_exp(zc);
     for (o, v) in out.iter_mut().zip(zc) {
         *o = v - lse;
     }

@@ -20,10 +20,14 @@
 //! a value is bit-for-bit the same whether it comes from [`tanh`] or from [`tanh_slice`], on
 //! any x86-64 CPU and any other target. The slice functions pick, at run time, a copy compiled
 //! for AVX-512 or AVX2 when the CPU has it (the default target is baseline x86-64 with SSE2).
+//!
+//! [`grid`] is the one f32 path: a picture-only forward pass for the decision-boundary heatmap.
+
+pub mod grid;
 
 /// `ln 2` split so that `k * LN2_HI` is exact for the `k` used here (fdlibm's constants).
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_HI: f64 = 0.693_147_180_369_123_8; // bits 0x3fe62e42fee00000
+const LN2_LO: f64 = 1.908_214_929_270_587_7e-10; // bits 0x3dea39ef35793c76
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// `1.5 * 2^52`: adding it rounds to an integer and leaves that integer in the low mantissa bits.
 const SHIFT: f64 = 6_755_399_441_055_744.0;
@@ -117,41 +121,96 @@ pub fn sigmoid(z: f64) -> f64 {
     num / (1.0 + e)
 }
 
-/// Defines a public slice function `out[i] = f(inp[i])` that runs a copy of the loop compiled
-/// for AVX-512 or AVX2 when the CPU has it, and the baseline copy otherwise.
+/// A function of one number, named by a type so a loop over it is compiled into each copy.
+trait Unary {
+    fn apply(z: f64) -> f64;
+}
+
+/// `out[i] = U::apply(inp[i])` as a [`Kernel`].
+struct Map<'a, U: Unary> {
+    inp: &'a [f64],
+    out: &'a mut [f64],
+    f: std::marker::PhantomData<U>,
+}
+
+impl<U: Unary> Kernel for Map<'_, U> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        for (o, &z) in self.out.iter_mut().zip(self.inp) {
+            *o = U::apply(z);
+        }
+    }
+}
+
+/// Defines a public slice function `out[i] = f(inp[i])`, run through [`vectorized`].
 macro_rules! slice_fn {
-    ($(#[$doc:meta])* $name:ident => $f:ident) => {
+    ($(#[$doc:meta])* $name:ident => $f:ident, $marker:ident) => {
+        struct $marker;
+        impl Unary for $marker {
+            #[inline(always)]
+            fn apply(z: f64) -> f64 {
+                $f(z)
+            }
+        }
         $(#[$doc])*
         pub fn $name(inp: &[f64], out: &mut [f64]) {
-            #[inline(always)]
-            fn body(inp: &[f64], out: &mut [f64]) {
-                for (o, &z) in out.iter_mut().zip(inp) {
-                    *o = $f(z);
-                }
-            }
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx512f,avx2,fma")]
-                fn avx512(inp: &[f64], out: &mut [f64]) {
-                    body(inp, out)
-                }
-                #[target_feature(enable = "avx2,fma")]
-                fn avx2(inp: &[f64], out: &mut [f64]) {
-                    body(inp, out)
-                }
-                match simd_level() {
-                    // SAFETY: `simd_level` reported that this CPU has the features the copy
-                    // was compiled for; the copy itself is safe code.
-                    #[allow(unsafe_code)]
-                    SimdLevel::Avx512 => return unsafe { avx512(inp, out) },
-                    #[allow(unsafe_code)]
-                    SimdLevel::Avx2 => return unsafe { avx2(inp, out) },
-                    SimdLevel::Baseline => {}
-                }
-            }
-            body(inp, out)
+            vectorized(Map::<$marker> { inp, out, f: std::marker::PhantomData });
         }
     };
+}
+
+/// A loop to run in the copy compiled for the CPU's instruction set (see [`vectorized`]).
+pub trait Kernel {
+    type Output;
+    /// The loop. Implementations mark it `#[inline(always)]` (and the functions it calls), so
+    /// that each copy compiles it for its own instruction set.
+    fn run(self) -> Self::Output;
+}
+
+/// Runs `k` in a copy compiled for AVX-512 or AVX2 when the CPU has it (so its loops are
+/// vectorised for it), otherwise in the baseline copy. The arithmetic is the same in every
+/// copy: no fused multiply-add is introduced, so the results are too.
+#[inline]
+pub fn vectorized<K: Kernel>(k: K) -> K::Output {
+    #[cfg(target_arch = "x86_64")]
+    return run_at(simd_level(), k);
+    #[cfg(not(target_arch = "x86_64"))]
+    k.run()
+}
+
+/// Runs `k` in the copy for `level`, falling back to the baseline copy if this CPU lacks
+/// `level`'s instructions (so it is safe to ask for any level; tests run every copy this way).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn run_at<K: Kernel>(level: SimdLevel, k: K) -> K::Output {
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    fn avx512<K: Kernel>(k: K) -> K::Output {
+        k.run()
+    }
+    #[target_feature(enable = "avx2,fma")]
+    fn avx2<K: Kernel>(k: K) -> K::Output {
+        k.run()
+    }
+    let have = simd_level();
+    match level {
+        // SAFETY: this CPU has AVX-512 (`have` says so), which the copy was compiled for; the
+        // copy itself is safe code.
+        #[allow(unsafe_code)]
+        SimdLevel::Avx512 if have == SimdLevel::Avx512 => unsafe { avx512(k) },
+        // SAFETY: this CPU has AVX2 and FMA (AVX-512 CPUs have them too).
+        #[allow(unsafe_code)]
+        SimdLevel::Avx2 if have != SimdLevel::Baseline => unsafe { avx2(k) },
+        _ => k.run(),
+    }
+}
+
+/// Whether every number in `v` is finite (no NaN, no infinity), checked with integer masks so
+/// the loop vectorises.
+pub fn all_finite(v: &[f64]) -> bool {
+    const EXP: u64 = 0x7ff0_0000_0000_0000;
+    v.chunks(64)
+        .all(|c| c.iter().fold(0u64, |bad, x| bad | u64::from(x.to_bits() & EXP == EXP)) == 0)
 }
 
 /// Which copy of a vectorised loop this CPU can run.
@@ -178,17 +237,17 @@ pub(crate) fn simd_level() -> SimdLevel {
 
 slice_fn! {
     /// `out[i] = tanh(inp[i])` (see [`tanh`]).
-    tanh_slice => tanh
+    tanh_slice => tanh, TanhFn
 }
 
 slice_fn! {
     /// `out[i] = 1 / (1 + e^-inp[i])` (see [`sigmoid`]).
-    sigmoid_slice => sigmoid
+    sigmoid_slice => sigmoid, SigmoidFn
 }
 
 slice_fn! {
     /// `out[i] = e^inp[i]` (see [`exp`]).
-    exp_slice => exp
+    exp_slice => exp, ExpFn
 }
 
 #[cfg(test)]
@@ -275,7 +334,30 @@ mod tests {
         assert_eq!(sigmoid(-1e4), 0.0);
     }
 
-    /// The dispatched slice loops give exactly the scalar functions' bits, whichever copy runs.
+    /// The split of ln 2 is fdlibm's, bit for bit, and sums to ln 2.
+    #[test]
+    fn ln2_split_is_exact() {
+        assert_eq!(LN2_HI.to_bits(), 0x3fe6_2e42_fee0_0000);
+        assert_eq!(LN2_LO.to_bits(), 0x3dea_39ef_3579_3c76);
+        assert_eq!(LN2_HI + LN2_LO, std::f64::consts::LN_2);
+    }
+
+    #[test]
+    fn all_finite_finds_every_non_finite_value() {
+        let mut v = vec![1.0; 300];
+        assert!(all_finite(&v));
+        assert!(all_finite(&[]));
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            for i in [0, 63, 64, 299] {
+                v[i] = bad;
+                assert!(!all_finite(&v), "{bad} at {i}");
+                v[i] = f64::MAX;
+                assert!(all_finite(&v));
+            }
+        }
+    }
+
+    /// The dispatched slice loops give exactly the scalar functions' bits.
     #[test]
     fn slices_equal_scalars_bit_for_bit() {
         let inp = points();
@@ -290,5 +372,38 @@ mod tests {
                 assert_eq!(o.to_bits(), scalar(z).to_bits(), "at {z}");
             }
         }
+    }
+
+    /// Every copy this CPU can run (AVX-512, AVX2, baseline) gives the same bits.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn every_instruction_set_gives_the_same_bits() {
+        fn check<U: Unary>(inp: &[f64]) {
+            let mut want = vec![0.0; inp.len()];
+            Map::<U> {
+                inp,
+                out: &mut want,
+                f: std::marker::PhantomData,
+            }
+            .run();
+            for level in [SimdLevel::Avx512, SimdLevel::Avx2] {
+                let mut got = vec![0.0; inp.len()];
+                run_at(
+                    level,
+                    Map::<U> {
+                        inp,
+                        out: &mut got,
+                        f: std::marker::PhantomData,
+                    },
+                );
+                for ((&z, g), w) in inp.iter().zip(&got).zip(&want) {
+                    assert_eq!(g.to_bits(), w.to_bits(), "{level:?} at {z}");
+                }
+            }
+        }
+        let inp = points();
+        check::<TanhFn>(&inp);
+        check::<SigmoidFn>(&inp);
+        check::<ExpFn>(&inp);
     }
 }

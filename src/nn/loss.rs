@@ -5,7 +5,7 @@
 //! batch only. `Reduction::Sum` does not average at all (the by-hand worksheet convention).
 //! `sse_half` is `0.5 sum (a - y)^2`, summed by default.
 
-use super::{Activation, Matrix, activation::log_softmax};
+use super::{Activation, Matrix, activation::log_sum_exp};
 use serde::{Deserialize, Serialize};
 
 /// How a loss combines its elements.
@@ -215,19 +215,24 @@ impl Loss {
         let n = self.divisor(k, b);
         if self.kind == LossKind::CrossEntropy {
             // NLL of log_softmax(z), as PyTorch computes it: exact even where softmax underflows.
+            // (log_softmax(z)_k = z_k - lse, computed in place: nothing is allocated.)
             let mut total = 0.0;
-            let mut ls = vec![0.0; k];
             for (zc, yc) in z
                 .as_slice()
                 .chunks_exact(k.max(1))
                 .zip(y.as_slice().chunks_exact(k.max(1)))
             {
-                log_softmax(zc, &mut ls);
-                total -= yc.iter().zip(&ls).map(|(yv, l)| yv * l).sum::<f64>();
+                let lse = log_sum_exp(zc);
+                total -= yc.iter().zip(zc).map(|(yv, zv)| yv * (zv - lse)).sum::<f64>();
             }
             return total / n;
         }
-        let s: f64 = a.iter().zip(y.iter()).map(|(&av, &yv)| self.element(av, yv)).sum();
+        let s: f64 = a
+            .as_slice()
+            .iter()
+            .zip(y.as_slice())
+            .map(|(&av, &yv)| self.element(av, yv))
+            .sum();
         s / n
     }
 

@@ -16,6 +16,7 @@
 //!   (eps outside the sqrt); with momentum `buf = momentum buf + g / avg`, `p -= lr buf`; else
 //!   `p -= lr g / avg`.
 
+use super::fastmath::Kernel;
 use super::{Gradients, Network};
 use serde::{Deserialize, Serialize};
 
@@ -200,6 +201,80 @@ fn ensure(v: &mut Vec<f64>, n: usize) {
     }
 }
 
+/// Runs an update loop over `n` elements, in the copy compiled for the CPU's vector
+/// instructions when the tensor is large enough to repay choosing it (same results either way).
+fn run_kernel<K: Kernel<Output = ()>>(k: K, n: usize) {
+    if n >= 64 {
+        super::fastmath::vectorized(k);
+    } else {
+        k.run();
+    }
+}
+
+/// `p -= lr (grad + wd p)` element by element (SGD without momentum).
+struct SgdPlain<'a> {
+    lr: f64,
+    wd: f64,
+    p: &'a mut [f64],
+    grad: &'a [f64],
+}
+
+impl Kernel for SgdPlain<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        for (pv, &gv) in self.p.iter_mut().zip(self.grad) {
+            *pv -= self.lr * (gv + self.wd * *pv);
+        }
+    }
+}
+
+/// The per-step constants of an Adam / AdamW update.
+struct AdamStep {
+    beta1: f64,
+    beta2: f64,
+    eps: f64,
+    bc2_sqrt: f64,
+    step_size: f64,
+    decay: f64,
+    wd: f64,
+    decoupled: bool,
+}
+
+/// One Adam / AdamW step over a tensor, element by element exactly as torch's single-tensor
+/// form (see the module comment), written as one loop over slices so it vectorises.
+struct AdamElements<'a> {
+    k: &'a AdamStep,
+    p: &'a mut [f64],
+    grad: &'a [f64],
+    m: &'a mut [f64],
+    v: &'a mut [f64],
+}
+
+impl Kernel for AdamElements<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        adam_elements(self.k, self.p, self.grad, self.m, self.v);
+    }
+}
+
+#[inline(always)]
+fn adam_elements(k: &AdamStep, p: &mut [f64], grad: &[f64], m: &mut [f64], v: &mut [f64]) {
+    for (((pv, &gv), mv), vv) in p.iter_mut().zip(grad).zip(m).zip(v) {
+        let g = if k.decoupled {
+            *pv *= k.decay;
+            gv
+        } else {
+            gv + k.wd * *pv
+        };
+        *mv = k.beta1 * *mv + (1.0 - k.beta1) * g;
+        *vv = k.beta2 * *vv + (1.0 - k.beta2) * g * g;
+        let denom = vv.sqrt() / k.bc2_sqrt + k.eps;
+        *pv -= k.step_size * *mv / denom;
+    }
+}
+
 fn update(c: &OptimizerConfig, p: &mut [f64], grad: &[f64], s: &mut TensorState) {
     let n = p.len();
     if s.len != n || s.step == 0 {
@@ -218,6 +293,12 @@ fn update(c: &OptimizerConfig, p: &mut [f64], grad: &[f64], s: &mut TensorState)
             let first = s.buf.len() != n;
             if c.momentum != 0.0 {
                 ensure(&mut s.buf, n);
+            }
+            if c.momentum == 0.0 {
+                // The common case, as one vectorised loop: `p -= lr (grad + wd p)`.
+                let grad = &grad[..n];
+                run_kernel(SgdPlain { lr: c.lr, wd, p, grad }, n);
+                return;
             }
             for i in 0..n {
                 let mut g = grad[i] + wd * p[i];
@@ -240,18 +321,19 @@ fn update(c: &OptimizerConfig, p: &mut [f64], grad: &[f64], s: &mut TensorState)
             let bc1 = 1.0 - c.beta1.powi(t as i32);
             let bc2_sqrt = (1.0 - c.beta2.powi(t as i32)).sqrt();
             let step_size = c.lr / bc1;
-            for i in 0..n {
-                let g = if decoupled {
-                    p[i] *= 1.0 - c.lr * wd;
-                    grad[i]
-                } else {
-                    grad[i] + wd * p[i]
-                };
-                s.m[i] = c.beta1 * s.m[i] + (1.0 - c.beta1) * g;
-                s.v[i] = c.beta2 * s.v[i] + (1.0 - c.beta2) * g * g;
-                let denom = s.v[i].sqrt() / bc2_sqrt + c.eps;
-                p[i] -= step_size * s.m[i] / denom;
-            }
+            let k = AdamStep {
+                beta1: c.beta1,
+                beta2: c.beta2,
+                eps: c.eps,
+                bc2_sqrt,
+                step_size,
+                // AdamW: `p *= 1 - lr wd` first, then `g = grad`; Adam: `g = grad + wd p`.
+                decay: if decoupled { 1.0 - c.lr * wd } else { 1.0 },
+                wd: if decoupled { 0.0 } else { wd },
+                decoupled,
+            };
+            let (grad, m, v) = (&grad[..n], &mut s.m[..n], &mut s.v[..n]);
+            run_kernel(AdamElements { k: &k, p, grad, m, v }, n);
         }
         OptimizerKind::Rmsprop => {
             ensure(&mut s.v, n);

@@ -6,6 +6,7 @@
 //! `delta` through the loss's reduction. The backward pass returns [`Gradients`] and changes
 //! nothing in the network (an optimizer applies them in a separate step).
 
+use super::fastmath::all_finite;
 use super::linalg::{Op, add_bias_slice, ensure_shape, gemm, gemm_slices, sum_columns_into};
 use super::{Loss, Matrix, Network, Vector};
 
@@ -89,7 +90,7 @@ impl Gradients {
             && self
                 .layers
                 .iter()
-                .all(|l| l.weights.iter().all(|v| v.is_finite()) && l.bias.iter().all(|v| v.is_finite()))
+                .all(|l| all_finite(l.weights.as_slice()) && all_finite(l.bias.as_slice()))
     }
 }
 
@@ -127,27 +128,25 @@ pub fn forward_in_place(net: &Network, trace: &mut ForwardTrace, masks: Option<&
         let c1 = (c0 + block).min(b);
         for (i, layer) in net.layers().iter().enumerate() {
             let (before, rest) = trace.layers.split_at_mut(i);
-            let (input, in_rows) = if i == 0 {
-                (&trace.x, trace.x.nrows())
-            } else {
-                (&before[i - 1].a, before[i - 1].a.nrows())
-            };
+            let input = if i == 0 { &trace.x } else { &before[i - 1].a };
+            let in_rows = input.nrows();
             let input = &input.as_slice()[c0 * in_rows..c1 * in_rows];
             let lt = &mut rest[0];
             let u = layer.units();
             let (lo, hi) = (c0 * u, c1 * u);
             let z = &mut lt.z.as_mut_slice()[lo..hi];
+            let (w, cols) = (&layer.weights, c1 - c0);
             gemm_slices(
                 1.0,
-                layer.weights.as_slice(),
-                u,
+                w.as_slice(),
+                w.shape(),
                 Op::N,
                 input,
-                in_rows,
+                (in_rows, cols),
                 Op::N,
                 0.0,
                 z,
-                u,
+                (u, cols),
             );
             add_bias_slice(z, u, layer.bias.as_slice());
             let a_len = lt.a.len();

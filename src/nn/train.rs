@@ -6,6 +6,7 @@
 //! steps per frame; [`Trainer::run`] trains to the end. Steady-state steps allocate nothing.
 
 use super::data::{Dataset, accuracy, shuffle_with};
+use super::fastmath::all_finite;
 use super::init::Stream;
 use super::schedule::{Schedule, clip_global_norm};
 use super::trace::{ForwardTrace, Gradients, backward_into, forward_in_place, forward_into};
@@ -324,7 +325,7 @@ impl Trainer {
             .net
             .layers()
             .iter()
-            .all(|l| l.weights.iter().chain(l.bias.iter()).all(|v| v.is_finite()))
+            .all(|l| all_finite(l.weights.as_slice()) && all_finite(l.bias.as_slice()))
         {
             self.restore_backup();
             self.stopped = Some(StopReason::NonFinite {
