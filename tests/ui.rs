@@ -439,3 +439,22 @@ fn reveal_all_shows_values_while_stepping() {
     assert_eq!(shown(&h, "δ1[1]"), "0");
     assert_eq!(shown(&h, "δ1[3]"), "432");
 }
+
+#[test]
+fn the_loss_after_the_update_stays_blank_until_its_step() {
+    let mut h = harness();
+    // Not stepping: everything live. The loss after one SGD step, from the engine.
+    let after = net(&h).steps.last().unwrap().result[(0, 0)];
+    let text = format!(
+        "Loss now: 652.5   updates applied: 0   loss after the next update: {}",
+        NumberFormat::Exact.fmt(after)
+    );
+    h.get_by(|n| n.role() == egui::accesskit::Role::Label && n.value().is_some_and(|v| v == text));
+    h.key_press(Key::Home);
+    h.run();
+    let blank = "Loss now: ?   updates applied: 0   loss after the next update: ?";
+    h.get_by(|n| n.role() == egui::accesskit::Role::Label && n.value().is_some_and(|v| v == blank));
+    h.key_press(Key::End);
+    h.run();
+    h.get_by(|n| n.role() == egui::accesskit::Role::Label && n.value().is_some_and(|v| v == text));
+}

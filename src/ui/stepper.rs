@@ -141,14 +141,27 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
             .labelled_by(ol.id);
     });
     let h = &cell.loss_history;
-    let last = h.last().copied().unwrap_or(f64::NAN);
+    // Both numbers are answers of the stepper's steps: blank until those steps are reached.
+    let last_step = cell.steps.len().saturating_sub(1);
+    let reached = |i: usize| cell.reveal_all || cell.step.is_none_or(|c| c >= i);
+    let loss_step = cell
+        .steps
+        .iter()
+        .position(|s| s.kind == crate::nn::steps::StepKind::Loss)
+        .unwrap_or(0);
+    let now = if reached(loss_step) {
+        fmt.fmt(cell.grads.loss)
+    } else {
+        "?".into()
+    };
+    let after = match cell.steps.last() {
+        Some(s) if reached(last_step) => fmt.fmt(s.result[(0, 0)]),
+        _ => "?".into(),
+    };
     ui.label(format!(
-        "Loss now: {}   updates applied: {}   loss after the next update would be: {}",
-        fmt.fmt(cell.grads.loss),
-        h.len().saturating_sub(1),
-        cell.steps.last().map_or("-".into(), |s| fmt.fmt(s.result[(0, 0)]))
+        "Loss now: {now}   updates applied: {}   loss after the next update: {after}",
+        h.len().saturating_sub(1)
     ));
-    let _ = last;
     let points: Vec<[f64; 2]> = h.iter().enumerate().map(|(i, v)| [i as f64, *v]).collect();
     egui_plot::Plot::new(("loss plot", ci))
         .height(130.0)
