@@ -458,3 +458,44 @@ fn the_loss_after_the_update_stays_blank_until_its_step() {
     h.run();
     h.get_by(|n| n.role() == egui::accesskit::Role::Label && n.value().is_some_and(|v| v == text));
 }
+
+/// A file dropped on the window, as the platform hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_network_file_opens_it_and_remembers_it() {
+    let mut h = harness();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiny.toml");
+    // 2 inputs, one identity unit with weights (3, -1): z = 3*2 + (-1)*5 + 0.5 = 1.5;
+    // sse_half against y = 1: L = 0.5 * (1.5 - 1)^2 = 0.125.
+    let text = "name = \"Tiny\"\ninputs = 2\nloss = \"sse_half\"\nx = [2, 5]\ny = [1]\n\
+                [[layers]]\nunits = 1\nactivation = \"identity\"\nweights = [[3, -1]]\nbias = [0.5]\n";
+    std::fs::write(&path, text).unwrap();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.clone())));
+    h.run();
+    assert_eq!(net(&h).doc.net.widths(), vec![2, 1]);
+    h.get_by_label("L = 0.125");
+    assert_eq!(shown(&h, "z1[1]"), "1.5");
+    assert_eq!(h.state().state.file.as_deref(), Some(path.as_path()));
+    assert!(!h.state().state.dirty);
+    // It is now the first of the recent files, in the File menu.
+    assert_eq!(h.state().state.settings.recent.first(), Some(&path));
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Recent files").click();
+    h.run();
+    h.get_by_label(&path.display().to_string());
+}
