@@ -100,125 +100,90 @@ struct Avx2(());
 #[derive(Clone, Copy)]
 struct Baseline;
 
-impl Isa for Avx512 {
-    const MV: usize = 2;
-    const NR: usize = 8;
-    #[inline]
-    fn tile(self, shape: Shape, a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            // One function per tile shape: the compiler keeps each tile's accumulators in
-            // registers only when the function holds that one loop.
-            #[target_feature(enable = "avx512f,avx2,fma")]
-            fn wide(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                tile::<2, 8>(a, b, kc, out);
-            }
-            #[target_feature(enable = "avx512f,avx2,fma")]
-            fn narrow8(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                tile::<1, 8>(a, b, kc, out);
-            }
-            #[target_feature(enable = "avx512f,avx2,fma")]
-            fn column(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                tile::<2, 1>(a, b, kc, out);
-            }
-            // SAFETY: an `Avx512` exists only after `simd_level` found AVX-512 on this CPU;
-            // the tile functions are safe code.
-            #[allow(unsafe_code)]
-            unsafe {
+/// Implements [`Isa`] for a SIMD level: every tile shape and the short product compiled in a copy
+/// with `$features` enabled, called only through a value that proves the CPU has them.
+macro_rules! simd_isa {
+    ($ty:ty, $features:literal, mv = $mv:literal, nr = $nr:literal,
+     wide = ($wm:literal, $wn:literal), narrow = ($nm:literal, $nn:literal), column = ($cm:literal, $cn:literal)) => {
+        impl Isa for $ty {
+            const MV: usize = $mv;
+            const NR: usize = $nr;
+            #[inline]
+            fn tile(self, shape: Shape, a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
+                #[cfg(target_arch = "x86_64")]
+                {
+                    // One function per tile shape: the compiler keeps each tile's accumulators
+                    // in registers only when the function holds that one loop.
+                    #[target_feature(enable = $features)]
+                    fn wide(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
+                        tile::<$wm, $wn>(a, b, kc, out);
+                    }
+                    #[target_feature(enable = $features)]
+                    fn narrow(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
+                        tile::<$nm, $nn>(a, b, kc, out);
+                    }
+                    #[target_feature(enable = $features)]
+                    fn column(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
+                        tile::<$cm, $cn>(a, b, kc, out);
+                    }
+                    // SAFETY: a value of this type exists only after `simd_level` found these
+                    // features on this CPU; the tile functions are safe code.
+                    #[allow(unsafe_code)]
+                    unsafe {
+                        match shape {
+                            Shape::Wide => wide(a, b, kc, out),
+                            Shape::Narrow => narrow(a, b, kc, out),
+                            Shape::Column => column(a, b, kc, out),
+                        }
+                    }
+                }
+                #[cfg(not(target_arch = "x86_64"))]
                 match shape {
-                    Shape::Wide => wide(a, b, kc, out),
-                    Shape::Narrow => narrow8(a, b, kc, out),
-                    Shape::Column => column(a, b, kc, out),
+                    Shape::Wide => tile::<$wm, $wn>(a, b, kc, out),
+                    Shape::Narrow => tile::<$nm, $nn>(a, b, kc, out),
+                    Shape::Column => tile::<$cm, $cn>(a, b, kc, out),
                 }
             }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        match shape {
-            Shape::Wide => tile::<2, 8>(a, b, kc, out),
-            Shape::Narrow => tile::<1, 8>(a, b, kc, out),
-            Shape::Column => tile::<2, 1>(a, b, kc, out),
-        }
-    }
 
-    #[inline]
-    fn short(self, a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            #[target_feature(enable = "avx512f,avx2,fma")]
-            fn imp(a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
-                short(a8, b, mkn, c);
-            }
-            // SAFETY: an `Avx512` exists only after `simd_level` found AVX-512 on this CPU;
-            // `imp` itself is safe code.
-            #[allow(unsafe_code)]
-            unsafe {
-                imp(a8, b, mkn, c)
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        short(a8, b, mkn, c);
-    }
-}
-
-impl Isa for Avx2 {
-    const MV: usize = 1;
-    const NR: usize = 4;
-    #[inline]
-    fn tile(self, shape: Shape, a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            // One function per tile shape: the compiler keeps each tile's accumulators in
-            // registers only when the function holds that one loop.
-            #[target_feature(enable = "avx2,fma")]
-            fn wide(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                tile::<1, 4>(a, b, kc, out);
-            }
-            #[target_feature(enable = "avx2,fma")]
-            fn narrow8(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                tile::<1, 4>(a, b, kc, out);
-            }
-            #[target_feature(enable = "avx2,fma")]
-            fn column(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                tile::<1, 1>(a, b, kc, out);
-            }
-            // SAFETY: an `Avx2` exists only after `simd_level` found AVX2 and FMA on this CPU;
-            // the tile functions are safe code.
-            #[allow(unsafe_code)]
-            unsafe {
-                match shape {
-                    Shape::Wide => wide(a, b, kc, out),
-                    Shape::Narrow => narrow8(a, b, kc, out),
-                    Shape::Column => column(a, b, kc, out),
+            #[inline]
+            fn short(self, a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
+                #[cfg(target_arch = "x86_64")]
+                {
+                    #[target_feature(enable = $features)]
+                    fn imp(a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
+                        short(a8, b, mkn, c);
+                    }
+                    // SAFETY: as for `tile`; `imp` itself is safe code.
+                    #[allow(unsafe_code)]
+                    unsafe {
+                        imp(a8, b, mkn, c)
+                    }
                 }
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        match shape {
-            Shape::Wide => tile::<1, 4>(a, b, kc, out),
-            Shape::Narrow => tile::<1, 4>(a, b, kc, out),
-            Shape::Column => tile::<1, 1>(a, b, kc, out),
-        }
-    }
-
-    #[inline]
-    fn short(self, a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            #[target_feature(enable = "avx2,fma")]
-            fn imp(a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
+                #[cfg(not(target_arch = "x86_64"))]
                 short(a8, b, mkn, c);
             }
-            // SAFETY: an `Avx2` exists only after `simd_level` found AVX2 and FMA on this CPU;
-            // `imp` itself is safe code.
-            #[allow(unsafe_code)]
-            unsafe {
-                imp(a8, b, mkn, c)
-            }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        short(a8, b, mkn, c);
-    }
+    };
 }
+
+simd_isa!(
+    Avx512,
+    "avx512f,avx2,fma",
+    mv = 2,
+    nr = 8,
+    wide = (2, 8),
+    narrow = (1, 8),
+    column = (2, 1)
+);
+simd_isa!(
+    Avx2,
+    "avx2,fma",
+    mv = 1,
+    nr = 4,
+    wide = (1, 4),
+    narrow = (1, 4),
+    column = (1, 1)
+);
 
 impl Isa for Baseline {
     const MV: usize = 1;
