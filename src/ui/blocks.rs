@@ -290,19 +290,12 @@ fn cell_ui(
     let name = b.elem(r, c);
     let resp = match &b.edit {
         Some(edit) if shown => {
-            let mut local = v;
-            let drag = egui::DragValue::new(&mut local)
-                .speed(0.05)
-                .custom_formatter(move |x, _| fmt.fmt(x))
-                .custom_parser(|s| s.trim().parse::<f64>().ok().filter(|x| x.is_finite()));
-            let resp = ui
-                .add_sized([theme::CELL_WIDTH, 20.0], drag)
-                .accessible_name(&name)
-                .on_hover_text(format!("{name} = {}  (drag or type to change)", fmt.fmt(v)));
-            if resp.changed() && local != v && local.is_finite() {
+            let hint = format!("{name} = {}  (drag or type to change)", fmt.fmt(v));
+            let (changed, resp) = number_cell(ui, v, &name, &hint, fmt, None);
+            if let Some(x) = changed {
                 out.push(Command::Edit {
                     cell: ci,
-                    edit: edit(r, c, local),
+                    edit: edit(r, c, x),
                 });
             }
             resp
@@ -328,6 +321,43 @@ fn cell_ui(
             egui::StrokeKind::Outside,
         );
     }
+}
+
+/// An editable number (drag or type), named `name` for screen readers and tests, written with
+/// `fmt`. Returns the new value when the user changed it to another finite number.
+pub fn number_ui(
+    ui: &mut Ui,
+    value: f64,
+    name: &str,
+    hint: &str,
+    fmt: NumberFormat,
+    range: Option<std::ops::RangeInclusive<f64>>,
+) -> Option<f64> {
+    number_cell(ui, value, name, hint, fmt, range).0
+}
+
+fn number_cell(
+    ui: &mut Ui,
+    value: f64,
+    name: &str,
+    hint: &str,
+    fmt: NumberFormat,
+    range: Option<std::ops::RangeInclusive<f64>>,
+) -> (Option<f64>, egui::Response) {
+    let mut local = value;
+    let mut drag = egui::DragValue::new(&mut local)
+        .speed(0.05)
+        .custom_formatter(move |x, _| fmt.fmt(x))
+        .custom_parser(|s| s.trim().parse::<f64>().ok().filter(|x| x.is_finite()));
+    if let Some(r) = range {
+        drag = drag.range(r);
+    }
+    let resp = ui
+        .add_sized([theme::CELL_WIDTH, 20.0], drag)
+        .accessible_name(name)
+        .on_hover_text(hint);
+    let changed = (resp.changed() && local != value && local.is_finite()).then_some(local);
+    (changed, resp)
 }
 
 /// An operator between blocks, level with the blocks' first rows.

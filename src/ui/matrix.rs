@@ -2,6 +2,7 @@
 //! PyTorch convention (`z = W a_prev + b`, W is `units x in`, vectors are columns) or the
 //! Keras/NumPy one (`Z = A_prev W + b`, W is `in x units`, rows are samples).
 
+use super::action_button;
 use super::blocks::{Item, Layout, flow_ui};
 use crate::app::{Command, Convention, Edit, NetCell, Selection, ViewSettings};
 use crate::nn::Activation;
@@ -50,48 +51,37 @@ pub fn matrix_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, ou
             .response
             .labelled_by(label.id);
         ui.separator();
-        if ui
-            .button("Add unit")
-            .on_hover_text(format!("Add a unit to layer {k} (zero weights in and out)"))
-            .clicked()
-        {
-            out.push(Command::Edit {
-                cell: ci,
-                edit: Edit::AddUnit { layer: l },
-            });
+        let edit = |out: &mut Vec<Command>, edit: Edit| out.push(Command::Edit { cell: ci, edit });
+        if action_button(
+            ui,
+            true,
+            "Add unit",
+            &format!("Add a unit to layer {k} (zero weights in and out)"),
+        ) {
+            edit(out, Edit::AddUnit { layer: l });
         }
-        if ui
-            .add_enabled(layer.units() > 1, egui::Button::new("Remove unit"))
-            .on_hover_text(format!("Remove the last unit of layer {k}"))
-            .clicked()
-        {
-            out.push(Command::Edit {
-                cell: ci,
-                edit: Edit::RemoveUnit {
+        let units = layer.units();
+        if action_button(
+            ui,
+            units > 1,
+            "Remove unit",
+            &format!("Remove the last unit of layer {k}"),
+        ) {
+            edit(
+                out,
+                Edit::RemoveUnit {
                     layer: l,
-                    unit: layer.units() - 1,
+                    unit: units - 1,
                 },
-            });
+            );
         }
-        if ui
-            .button("Insert layer before")
-            .on_hover_text(format!("Insert a layer of 4 ReLU units before layer {k}"))
-            .clicked()
-        {
-            out.push(Command::Edit {
-                cell: ci,
-                edit: Edit::InsertLayer { index: l },
-            });
+        let hint = format!("Insert a layer of 4 ReLU units before layer {k}");
+        if action_button(ui, true, "Insert layer before", &hint) {
+            edit(out, Edit::InsertLayer { index: l });
         }
-        if ui
-            .add_enabled(k < n, egui::Button::new("Remove layer"))
-            .on_hover_text("Remove this hidden layer (the next layer's weights from it are reset to zeros)")
-            .clicked()
-        {
-            out.push(Command::Edit {
-                cell: ci,
-                edit: Edit::RemoveLayer { index: l },
-            });
+        let hint = "Remove this hidden layer (the next layer's weights from it are reset to zeros)";
+        if action_button(ui, k < n, "Remove layer", hint) {
+            edit(out, Edit::RemoveLayer { index: l });
         }
     });
     ui.weak(format!(

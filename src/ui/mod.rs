@@ -39,6 +39,13 @@ pub const SHORTCUTS: [(&str, &str); 11] = [
     ("F1", "This list"),
 ];
 
+/// A button with a hover hint, greyed out when not `enabled`; returns whether it was clicked.
+pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, hint: &str) -> bool {
+    ui.add_enabled(enabled, egui::Button::new(text))
+        .on_hover_text(hint)
+        .clicked()
+}
+
 /// Draws the window and returns what the user asked for.
 pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Command> {
     let mut out = Vec::new();
