@@ -985,3 +985,35 @@ fn summary_counts_parameters_by_hand() {
     assert!(text.contains("Total params: 126 (1008 bytes as f64)\n"), "{text}");
     assert!(text.contains("Trainable params: 126\n"), "{text}");
 }
+
+/// A validation loss of NaN never counts as an improvement (Keras starts from best = +inf and
+/// `NaN < best` is false): with a NaN validation input and patience 3, the waits are 1, 2, 3 and
+/// training stops after epoch 3, with no best epoch to go back to (the stop names the last).
+#[test]
+fn early_stopping_never_takes_a_nan_loss_as_best() {
+    let mut t = trainer(
+        unit(0.0, 0.0),
+        dataset(&[1.0], &[1.0]),
+        Some(dataset(&[f64::NAN], &[0.5])),
+        0.05,
+        TrainConfig {
+            epochs: 50,
+            early_stopping: Some(EarlyStopping {
+                patience: 3,
+                min_delta: 0.0,
+                restore_best: true,
+            }),
+            ..TrainConfig::default()
+        },
+    );
+    let reason = t.run().clone();
+    assert_eq!(
+        reason,
+        StopReason::EarlyStopped {
+            epoch: 3,
+            best_epoch: 3
+        }
+    );
+    assert_eq!(t.history.len(), 3);
+    assert!(t.history.iter().all(|r| r.val_loss.is_some_and(f64::is_nan)));
+}

@@ -499,3 +499,38 @@ fn dropping_a_network_file_opens_it_and_remembers_it() {
     h.run();
     h.get_by_label(&path.display().to_string());
 }
+
+/// Storage as eframe gives it to the app between runs.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn theme_view_and_recent_files_are_remembered_between_runs() {
+    let mut h = harness();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Dark theme").click();
+    h.run();
+    assert!(h.state().state.settings.view.dark);
+    h.state_mut().state.settings.recent.push("/some/lesson.toml".into());
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let back: mlp_notebook::app::Settings =
+        eframe::get_value(&storage, mlp_notebook::app::SETTINGS_KEY).expect("settings were saved");
+    assert_eq!(back, h.state().state.settings);
+    assert!(back.view.dark);
+    assert_eq!(back.recent, vec![std::path::PathBuf::from("/some/lesson.toml")]);
+}

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The key under which settings are stored between runs.
-const SETTINGS_KEY: &str = "mlp-notebook-settings";
+pub const SETTINGS_KEY: &str = "mlp-notebook-settings";
 
 /// The window: the state, the markdown cache and what was last sent to the window.
 pub struct NotebookApp {

@@ -403,7 +403,9 @@ impl Trainer {
         let epoch = rec.epoch;
         self.history.push(rec);
         if let Some(es) = self.config.early_stopping {
-            let improved = self.best.as_ref().is_none_or(|(b, _, _)| monitored < b - es.min_delta);
+            // A NaN loss is never an improvement (as Keras: `np.less(nan, best)` is false).
+            let improved =
+                !monitored.is_nan() && self.best.as_ref().is_none_or(|(b, _, _)| monitored < b - es.min_delta);
             if improved {
                 self.best = Some((monitored, epoch, self.net.clone()));
                 self.wait = 0;
