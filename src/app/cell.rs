@@ -154,13 +154,13 @@ impl NetCell {
         self.step.and_then(|s| self.steps.get(s))
     }
 
-    /// Applies an edit. `Err` explains why it was refused (the cell is then unchanged).
-    pub fn apply(&mut self, edit: &Edit) -> Result<(), String> {
+    /// Applies an edit and returns the cell as it was before (for undo). `Err` explains why it
+    /// was refused (the cell is then unchanged).
+    pub fn apply(&mut self, edit: &Edit) -> Result<CellSnapshot, String> {
         let before = self.snapshot();
-        let result = self.apply_inner(edit);
-        if result.is_err() {
+        if let Err(e) = self.apply_inner(edit) {
             self.restore(before);
-            return result;
+            return Err(e);
         }
         self.clamp_indices();
         self.recompute();
@@ -170,7 +170,7 @@ impl NetCell {
                 self.loss_history[0] = self.grads.loss;
             }
         }
-        Ok(())
+        Ok(before)
     }
 
     fn apply_inner(&mut self, edit: &Edit) -> Result<(), String> {

@@ -288,9 +288,8 @@ impl AppState {
     fn edit(&mut self, cell: usize, edit: Edit) {
         let now = self.now;
         let Some(n) = self.net_mut(cell) else { return };
-        let snapshot = n.snapshot();
         match n.apply(&edit) {
-            Ok(()) => {
+            Ok(snapshot) => {
                 let key = edit.coalesce_key();
                 let merge = match self.undo.last() {
                     Some(last) => {

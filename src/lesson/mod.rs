@@ -112,10 +112,10 @@ impl Lesson {
 pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
     let file: LessonFile = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| DocError {
-            problems: vec![toml_error(text, &e)],
+            problems: vec![doc::toml_message(text, &e)],
         })?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| DocError {
-            problems: vec![format!("line {}, column {}: {}", e.line(), e.column(), e)],
+            problems: vec![doc::json_message(&e)],
         })?,
     };
     if let Some(v) = file.format_version
@@ -145,18 +145,6 @@ pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
         })
     } else {
         Err(DocError { problems })
-    }
-}
-
-fn toml_error(text: &str, e: &toml::de::Error) -> String {
-    match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {column}: {}", e.message())
-        }
-        None => e.message().to_string(),
     }
 }
 

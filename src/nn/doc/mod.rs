@@ -271,14 +271,16 @@ fn parse_json(text: &str) -> Result<(NetworkFile, Option<CaseTraining>), DocErro
     }
 }
 
-fn json_message(e: &serde_json::Error) -> String {
+/// A JSON error as `line L, column C: message`.
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     // serde_json appends " at line L column C"; put the place first, as compilers do.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     format!("line {}, column {}: {msg}", e.line(), e.column())
 }
 
-fn toml_message(text: &str, e: &toml::de::Error) -> String {
+/// A TOML error as `line L, column C: message` (the column counted in characters).
+pub(crate) fn toml_message(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().to_string();
     match e.span() {
         Some(span) => {
