@@ -3,10 +3,11 @@
 //! `|bp - fd| / max(|bp|, |fd|, 1e-8)` and the worst one. Exit code 0 whatever the errors are:
 //! a large error at a kink (ReLU at 0, MAE at a == y) is a lesson, not a failure.
 
-use super::json::Json;
+use super::json;
 use super::{CliError, args, emit, load};
 use crate::nn::gradcheck::{GradCheck, gradcheck};
 use clap::Args;
+use serde_json::{Value, json};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -25,7 +26,7 @@ pub fn run(a: &GradcheckArgs) -> Result<(), CliError> {
     let doc = load(&a.file)?;
     let check = gradcheck(&doc.net, &doc.x, &doc.y, &doc.loss, a.h);
     if a.json {
-        return emit(&check_json(&check, a.h).to_text());
+        return emit(&json::to_text(&check_json(&check, a.h)));
     }
     let name_w = check.params.iter().map(|p| p.name.len()).max().unwrap_or(0).max(9);
     let mut s = format!(
@@ -51,28 +52,22 @@ pub fn run(a: &GradcheckArgs) -> Result<(), CliError> {
     emit(&s)
 }
 
-fn check_json(c: &GradCheck, h: f64) -> Json {
-    let params = c
+fn check_json(c: &GradCheck, h: f64) -> Value {
+    let params: Vec<Value> = c
         .params
         .iter()
         .map(|p| {
-            Json::Obj(vec![
-                ("name", Json::Str(p.name.clone())),
-                ("backprop", Json::Num(p.backprop)),
-                ("numeric", Json::Num(p.numeric)),
-                ("rel_error", Json::Num(p.rel_error)),
-            ])
+            json!({
+                "name": p.name,
+                "backprop": json::num(p.backprop),
+                "numeric": json::num(p.numeric),
+                "rel_error": json::num(p.rel_error),
+            })
         })
         .collect();
-    let worst = c.worst().map_or(Json::Null, |w| {
-        Json::Obj(vec![
-            ("name", Json::Str(w.name.clone())),
-            ("rel_error", Json::Num(w.rel_error)),
-        ])
-    });
-    Json::Obj(vec![
-        ("h", Json::Num(h)),
-        ("params", Json::Arr(params)),
-        ("worst", worst),
-    ])
+    let worst = c.worst().map_or(
+        Value::Null,
+        |w| json!({ "name": w.name, "rel_error": json::num(w.rel_error) }),
+    );
+    json!({ "h": json::num(h), "params": params, "worst": worst })
 }

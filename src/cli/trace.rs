@@ -4,12 +4,13 @@
 //! `B x units` (one row per sample), `grad_weights` as `units x in`, `grad_bias` flat and
 //! `grad_input` as `B x inputs`.
 
-use super::json::Json;
+use super::json;
 use super::{CliError, emit, load};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::trace::{ForwardTrace, backward, forward};
 use crate::nn::{Gradients, Matrix};
 use clap::Args;
+use serde_json::{Value, json};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -33,7 +34,7 @@ pub fn run(args: &TraceArgs) -> Result<(), CliError> {
         if !finite {
             return Err(non_finite());
         }
-        return emit(&trace_json(&fwd, &grads).to_text());
+        return emit(&json::to_text(&trace_json(&fwd, &grads)));
     }
     let fmt = args.digits.map_or(NumberFormat::Exact, NumberFormat::Significant);
     let title = doc.name.as_deref().unwrap_or("network");
@@ -72,26 +73,26 @@ pub fn run(args: &TraceArgs) -> Result<(), CliError> {
 }
 
 /// The `expected` object of a reference case.
-pub fn trace_json(fwd: &ForwardTrace, grads: &Gradients) -> Json {
-    let layers = fwd
+pub fn trace_json(fwd: &ForwardTrace, grads: &Gradients) -> Value {
+    let layers: Vec<Value> = fwd
         .layers
         .iter()
         .zip(&grads.layers)
         .map(|(lt, g)| {
-            Json::Obj(vec![
-                ("z", Json::samples(&lt.z)),
-                ("a", Json::samples(&lt.a)),
-                ("delta", Json::samples(&g.delta)),
-                ("grad_weights", Json::rows(&g.weights)),
-                ("grad_bias", Json::list(g.bias.iter())),
-            ])
+            json!({
+                "z": json::samples(&lt.z),
+                "a": json::samples(&lt.a),
+                "delta": json::samples(&g.delta),
+                "grad_weights": json::rows(&g.weights),
+                "grad_bias": json::list(g.bias.iter()),
+            })
         })
         .collect();
-    Json::Obj(vec![
-        ("loss", Json::Num(grads.loss)),
-        ("layers", Json::Arr(layers)),
-        ("grad_input", Json::samples(&grads.input)),
-    ])
+    json!({
+        "loss": json::num(grads.loss),
+        "layers": layers,
+        "grad_input": json::samples(&grads.input),
+    })
 }
 
 fn all_finite(fwd: &ForwardTrace, grads: &Gradients) -> bool {

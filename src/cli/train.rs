@@ -7,7 +7,7 @@
 //! it. `--optimizer` naming another kind starts from that kind's torch.optim defaults, then
 //! applies the other flags.
 
-use super::json::Json;
+use super::json;
 use super::trace::{matrix_text, row_text, section, units};
 use super::{CliError, EXIT_CODES, args, check_out_path, emit, load, save, train_data};
 use crate::nn::doc::NetworkDoc;
@@ -16,6 +16,7 @@ use crate::nn::trace::{backward_into, forward_into, loss_of};
 use crate::nn::train::StepBuffers;
 use crate::nn::{Network, Optimizer, OptimizerConfig, OptimizerKind};
 use clap::Args;
+use serde_json::{Value, json};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -126,7 +127,7 @@ pub fn run(a: &TrainArgs) -> Result<(), CliError> {
     let run = full_batch(&doc, config, steps);
     if a.json {
         if run.stop.is_none() {
-            emit(&steps_json(&run).to_text())?;
+            emit(&json::to_text(&steps_json(&run)))?;
         }
     } else {
         emit(&steps_text(&doc, &config, steps, &run, a.digits))?;
@@ -216,19 +217,14 @@ fn params_finite(net: &Network) -> bool {
 }
 
 /// `{"losses": [...], "layers": [{"weights", "bias"}...]}`.
-fn steps_json(run: &StepsRun) -> Json {
-    let layers = run
+fn steps_json(run: &StepsRun) -> Value {
+    let layers: Vec<Value> = run
         .net
         .layers()
         .iter()
-        .map(|l| {
-            Json::Obj(vec![
-                ("weights", Json::rows(&l.weights)),
-                ("bias", Json::list(l.bias.iter())),
-            ])
-        })
+        .map(|l| json!({ "weights": json::rows(&l.weights), "bias": json::list(l.bias.iter()) }))
         .collect();
-    Json::Obj(vec![("losses", Json::list(&run.losses)), ("layers", Json::Arr(layers))])
+    json!({ "losses": json::list(&run.losses), "layers": layers })
 }
 
 fn steps_text(doc: &NetworkDoc, c: &OptimizerConfig, steps: usize, run: &StepsRun, digits: Option<u8>) -> String {

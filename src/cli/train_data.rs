@@ -7,7 +7,7 @@
 //! classes gets 0/1 targets (the second class is 1). The file's own x and y are not used.
 //! A loss, gradient or weight that becomes NaN or infinite stops training with exit code 1.
 
-use super::json::Json;
+use super::json;
 use super::train::{TrainArgs, optimizer_text};
 use super::{CliError, args, emit, save};
 use crate::files;
@@ -18,6 +18,7 @@ use crate::nn::schedule::Schedule;
 use crate::nn::train::{EarlyStopping, EpochRecord, StopReason, TrainConfig, Trainer};
 use crate::nn::{Matrix, OptimizerConfig};
 use clap::Args;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug, Default, Clone)]
@@ -163,7 +164,7 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     }
     let stop = trainer.stopped.clone().unwrap_or(StopReason::Finished);
     if a.json {
-        emit(&epochs_json(&trainer.history, &stop).to_text())?;
+        emit(&json::to_text(&epochs_json(&trainer.history, &stop)))?;
     } else {
         emit(&format!("stop: {stop}\n"))?;
     }
@@ -241,22 +242,19 @@ fn short(v: f64) -> String {
     format!("{rounded}")
 }
 
-fn epochs_json(history: &[EpochRecord], stop: &StopReason) -> Json {
-    let epochs = history
+fn epochs_json(history: &[EpochRecord], stop: &StopReason) -> Value {
+    let epochs: Vec<Value> = history
         .iter()
         .map(|r| {
-            Json::Obj(vec![
-                ("epoch", Json::Int(r.epoch as u64)),
-                ("loss", Json::Num(r.loss)),
-                ("accuracy", Json::opt(r.accuracy)),
-                ("val_loss", Json::opt(r.val_loss)),
-                ("val_accuracy", Json::opt(r.val_accuracy)),
-                ("lr", Json::Num(r.lr)),
-            ])
+            json!({
+                "epoch": r.epoch,
+                "loss": json::num(r.loss),
+                "accuracy": json::opt(r.accuracy),
+                "val_loss": json::opt(r.val_loss),
+                "val_accuracy": json::opt(r.val_accuracy),
+                "lr": json::num(r.lr),
+            })
         })
         .collect();
-    Json::Obj(vec![
-        ("epochs", Json::Arr(epochs)),
-        ("stop", Json::Str(stop.to_string())),
-    ])
+    json!({ "epochs": epochs, "stop": stop.to_string() })
 }

@@ -291,7 +291,7 @@ fn cell_ui(
     let resp = match &b.edit {
         Some(edit) if shown => {
             let hint = format!("{name} = {}  (drag or type to change)", fmt.fmt(v));
-            let (changed, resp) = number_cell(ui, v, &name, &hint, fmt, None);
+            let (changed, resp) = number_ui(ui, v, &name, &hint, fmt, None);
             if let Some(x) = changed {
                 out.push(Command::Edit {
                     cell: ci,
@@ -324,19 +324,9 @@ fn cell_ui(
 }
 
 /// An editable number (drag or type), named `name` for screen readers and tests, written with
-/// `fmt`. Returns the new value when the user changed it to another finite number.
+/// `fmt`. Returns the new value when the user changed it to another finite number, and the
+/// widget's response.
 pub fn number_ui(
-    ui: &mut Ui,
-    value: f64,
-    name: &str,
-    hint: &str,
-    fmt: NumberFormat,
-    range: Option<std::ops::RangeInclusive<f64>>,
-) -> Option<f64> {
-    number_cell(ui, value, name, hint, fmt, range).0
-}
-
-fn number_cell(
     ui: &mut Ui,
     value: f64,
     name: &str,

@@ -45,7 +45,7 @@ pub fn data_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out:
             for i in 0..ins.min(MAX_COLS) {
                 let name = format!("x[{},{}]", s + 1, i + 1);
                 let hint = format!("input {} of sample {}", i + 1, s + 1);
-                if let Some(value) = number_ui(ui, cell.doc.x[(i, s)], &name, &hint, fmt, None) {
+                if let (Some(value), _) = number_ui(ui, cell.doc.x[(i, s)], &name, &hint, fmt, None) {
                     edit(
                         out,
                         Edit::Input {
@@ -76,7 +76,7 @@ pub fn data_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out:
                 for j in 0..outs.min(MAX_COLS) {
                     let name = format!("y[{},{}]", s + 1, j + 1);
                     let hint = format!("target {} of sample {}", j + 1, s + 1);
-                    if let Some(value) = number_ui(ui, cell.doc.y[(j, s)], &name, &hint, fmt, range.clone()) {
+                    if let (Some(value), _) = number_ui(ui, cell.doc.y[(j, s)], &name, &hint, fmt, range.clone()) {
                         edit(
                             out,
                             Edit::Target {

@@ -426,7 +426,13 @@ pub fn write_json(v: &serde_json::Value, indent: usize, out: &mut String) {
             out.push('}');
         }
         Value::Array(items) if items.iter().all(|x| !x.is_array() && !x.is_object()) => {
-            out.push_str(&serde_json::to_string(v).unwrap_or_default().replace(',', ", "));
+            let items: Vec<String> = items
+                .iter()
+                .map(|x| serde_json::to_string(x).unwrap_or_default())
+                .collect();
+            out.push('[');
+            out.push_str(&items.join(", "));
+            out.push(']');
         }
         Value::Array(items) => {
             out.push_str("[\n");
