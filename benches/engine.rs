@@ -19,7 +19,8 @@
 //! Run with `cargo bench --bench engine` (add `-- w3` to run one workload).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mlp_notebook::nn::data::{Dataset, Target, parse_csv, spiral};
+use mlp_notebook::nn::data::{Dataset, Target, parse_csv};
+use mlp_notebook::nn::datasets::spiral;
 use mlp_notebook::nn::fastmath;
 use mlp_notebook::nn::fastmath::grid::{FeatureMajor32, GridBuffers, forward_f32};
 use mlp_notebook::nn::init::{Init, Stream, init_network};
@@ -110,12 +111,12 @@ fn w2(c: &mut Criterion) {
         ..TrainConfig::default()
     };
     let loss = Loss::new(LossKind::CrossEntropy);
-    let mut trainer = Trainer::new(network, loss, adam(1e-3), train, None, config);
+    let mut trainer = Trainer::new(network, loss, adam(1e-3), train, None, config).expect("digits fit the network");
     c.bench_function("w2_epoch", |b| b.iter(|| black_box(trainer.train_epoch_steps())));
 }
 
 fn w3(c: &mut Criterion) {
-    let data = spiral(1000, 0.02, 0);
+    let data = spiral(1000, 0.02, 0).expect("valid spiral parameters");
     let mut network = net(
         &[2, 16, 16, 16, 1],
         Activation::Tanh,

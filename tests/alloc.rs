@@ -193,7 +193,7 @@ fn trainer_steady_state_steps_allocate_nothing() {
     for (name, config) in [("plain", plain), ("dropout, l2, clipping", regularised)] {
         let network = net(&[64, 64, 32, 10], Activation::Relu, Activation::Softmax);
         let loss = Loss::new(LossKind::CrossEntropy);
-        let mut t = Trainer::new(network, loss, adam(), data(5), None, config);
+        let mut t = Trainer::new(network, loss, adam(), data(5), None, config).expect("the data fit the network");
         // Two epochs of warm-up: every batch width has been seen, the history has room.
         t.run_steps(14);
         // Steps 2..6 of the third epoch: none closes an epoch.

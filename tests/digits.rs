@@ -40,7 +40,7 @@ fn digits_network_reaches_96_5_percent_on_held_out_images() {
         seed: 0,
         ..TrainConfig::default()
     };
-    let mut trainer = Trainer::new(net, loss, adam, train, None, config);
+    let mut trainer = Trainer::new(net, loss, adam, train, None, config).expect("the data fit the network");
     assert_eq!(*trainer.run(), StopReason::Finished);
     assert_eq!(trainer.history.len(), 50);
 

@@ -35,7 +35,7 @@ fn built_in_lesson_learning_rate_lowers_the_loss() {
         .iter()
         .find_map(|c| match c {
             Cell::Network(d) => Some(d.clone()),
-            Cell::Text(_) => None,
+            _ => None,
         })
         .unwrap();
     let mut net = doc.net.clone();

@@ -2,13 +2,14 @@
 //! shuffling, splits, L2, dropout, early stopping, the stop on NaN), initialisers, the gradient
 //! check and the summary.
 
-use mlp_notebook::nn::data::{Dataset, Target, parse_csv};
+use mlp_notebook::nn::data::{Dataset, Scaler, Scaling, Target, parse_csv, split3};
+use mlp_notebook::nn::datasets::{BuiltinSet, Generator, generate};
 use mlp_notebook::nn::gradcheck::{check_gradients, gradcheck};
 use mlp_notebook::nn::init::{Init, init_layer, init_network};
 use mlp_notebook::nn::schedule::{Schedule, clip_global_norm};
 use mlp_notebook::nn::summary::{summary_rows, summary_text};
 use mlp_notebook::nn::trace::{backward, forward, loss_of};
-use mlp_notebook::nn::train::{EarlyStopping, StopReason, TrainConfig, Trainer};
+use mlp_notebook::nn::train::{EarlyStopping, NonFiniteAt, StopReason, TrainConfig, Trainer, evaluate};
 use mlp_notebook::nn::{
     Activation, Gradients, Layer, LayerGrads, Loss, LossKind, Matrix, Network, Optimizer, OptimizerConfig,
     OptimizerKind, Vector,
@@ -350,7 +351,7 @@ fn trainer_with(
     opt: OptimizerConfig,
     config: TrainConfig,
 ) -> Trainer {
-    Trainer::new(net, loss, opt, train, val, config)
+    Trainer::new(net, loss, opt, train, val, config).expect("the data fit the network")
 }
 
 /// 10 samples: full batch 1 step per epoch, batches of 3 take 4 (3 + 3 + 3 + 1), batches of 1
@@ -680,7 +681,7 @@ fn a_non_finite_loss_stops_training_and_keeps_the_last_finite_parameters() {
         StopReason::NonFinite {
             epoch: 3,
             step: 1,
-            what: "the loss".into()
+            at: NonFiniteAt::Loss
         }
     );
     assert_eq!(
@@ -711,7 +712,7 @@ fn an_overflowing_update_is_undone() {
         &StopReason::NonFinite {
             epoch: 1,
             step: 1,
-            what: "a weight".into()
+            at: NonFiniteAt::Weights { layer: 1 }
         }
     );
     assert_eq!(wb(&t.net), (1.0, 0.0));
@@ -1016,4 +1017,368 @@ fn early_stopping_never_takes_a_nan_loss_as_best() {
     );
     assert_eq!(t.history.len(), 3);
     assert!(t.history.iter().all(|r| r.val_loss.is_some_and(f64::is_nan)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trainer on generated and shipped data; its checks, live settings and divergence reports.
+// ---------------------------------------------------------------------------------------------
+
+fn adam(lr: f64) -> OptimizerConfig {
+    OptimizerConfig {
+        lr,
+        ..OptimizerConfig::defaults(OptimizerKind::Adam)
+    }
+}
+
+/// XOR from four noisy clusters (noise 0.2: a point crosses an axis with probability
+/// P(Z > 5) ~ 3e-7), 2-4-1 tanh with a sigmoid output and bce, full-batch Adam lr 0.05: every
+/// training point is classified correctly within 300 epochs. The four noise-free points are
+/// XOR's truth table, and the trained net gets it right too.
+#[test]
+fn xor_reaches_full_training_accuracy() {
+    let data = generate(Generator::Xor, 200, 0.2, 1, None).unwrap();
+    let net = init_network(
+        &[2, 4, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Init::XavierUniform,
+        3,
+    )
+    .unwrap();
+    let loss = Loss::new(LossKind::Bce);
+    let config = TrainConfig {
+        epochs: 300,
+        seed: 1,
+        ..TrainConfig::default()
+    };
+    let mut t = Trainer::new(net, loss, adam(0.05), data.clone(), None, config).unwrap();
+    assert_eq!(t.run(), &StopReason::Finished);
+    let (_, acc) = evaluate(&t.net, &data, &loss);
+    assert_eq!(acc, 1.0, "last epoch {:?}", t.history.last());
+    let table = generate(Generator::Xor, 4, 0.0, 0, None).unwrap();
+    assert_eq!(evaluate(&t.net, &table, &loss).1, 1.0);
+}
+
+/// Digits through the lesson pipeline: the shipped set, a seeded 80/20 split, standardised with
+/// the training rows' statistics, 64-64-32-10 ReLU with softmax and cross-entropy, Adam 1e-3,
+/// batches of 32: at least 95 % of the held-out images right after 20 epochs.
+#[test]
+fn digits_reach_95_percent_on_the_test_split() {
+    let all = BuiltinSet::Digits.load().unwrap();
+    let s = split3(&all, 0.0, 0.2, 0).unwrap();
+    let (mut train, mut test) = (s.train, s.test.unwrap());
+    let scaler = Scaler::fit(&train, Scaling::Standardise);
+    scaler.apply(&mut train).unwrap();
+    scaler.apply(&mut test).unwrap();
+    let net = init_network(
+        &[64, 64, 32, 10],
+        Activation::Relu,
+        Activation::Softmax,
+        Init::HeUniform,
+        0,
+    )
+    .unwrap();
+    let loss = Loss::new(LossKind::CrossEntropy);
+    let config = TrainConfig {
+        epochs: 20,
+        batch_size: Some(32),
+        seed: 0,
+        ..TrainConfig::default()
+    };
+    let mut t = Trainer::new(net, loss, adam(1e-3), train, None, config).unwrap();
+    assert_eq!(t.run(), &StopReason::Finished);
+    let (test_loss, acc) = evaluate(&t.net, &test, &loss);
+    eprintln!("digits after 20 epochs: test accuracy {acc:.4}, test loss {test_loss:.4}");
+    assert!(acc >= 0.95, "test accuracy {acc:.4}, loss {test_loss:.4}");
+    // 1438 training images in batches of 32: 45 steps per epoch.
+    assert_eq!((t.steps_per_epoch(), t.steps_done()), (45, 20 * 45));
+}
+
+/// Moons, 2-16-16-1 ReLU with a sigmoid output and bce (whose loss is bounded), SGD with a
+/// learning rate of 1e150: the weights grow until a value overflows. Training stops naming a
+/// layer, and every kept weight is finite.
+#[test]
+fn a_huge_learning_rate_stops_naming_a_layer() {
+    let data = generate(Generator::Moons, 100, 0.1, 0, None).unwrap();
+    let net = init_network(
+        &[2, 16, 16, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Init::HeUniform,
+        0,
+    )
+    .unwrap();
+    let mut t = Trainer::new(
+        net,
+        Loss::new(LossKind::Bce),
+        OptimizerConfig::sgd(1e150),
+        data,
+        None,
+        TrainConfig {
+            epochs: 100,
+            ..TrainConfig::default()
+        },
+    )
+    .unwrap();
+    let reason = t.run().clone();
+    let StopReason::NonFinite { at, .. } = reason else {
+        panic!("expected a NaN stop, got {reason:?}")
+    };
+    eprintln!("{reason}");
+    let layer = at.layer().unwrap_or_else(|| panic!("{at} names no layer"));
+    assert!((1..=3).contains(&layer), "{at}");
+    assert!(reason.to_string().contains(&format!("layer {layer}'s")), "{reason}");
+    for l in t.net.layers() {
+        assert!(l.weights.iter().chain(l.bias.iter()).all(|v| v.is_finite()));
+    }
+    assert!(!t.last_gradients().unwrap().is_finite() || matches!(at, NonFiniteAt::Weights { .. }));
+}
+
+/// Two identity units in a row (1 -> 1 -> 1), lr 0.
+/// (a) w1 = w2 = 1e200, x = 1: z1 = 1e200, z2 = 1e400 = inf: layer 2's values.
+/// (b) x = 1e300, w1 = 1e-300 (z1 = 1), w2 = 1e10 (z2 = 1e10), y = 0, mse: the loss 1e20 and
+///     dL/dW2 = 2e10 * 1 are finite, but delta1 = 1e10 * 2e10 = 2e20 and
+///     dL/dW1 = 2e20 * 1e300 = inf: layer 1's gradients.
+#[test]
+fn the_stop_names_the_layer_where_values_blew_up() {
+    let chain = |w1: f64, w2: f64| {
+        let layer = |w| Layer {
+            activation: Activation::Identity,
+            weights: Matrix::from_element(1, 1, w),
+            bias: Vector::zeros(1),
+        };
+        Network::new(1, vec![layer(w1), layer(w2)]).unwrap()
+    };
+    let stop = |net, x: f64| {
+        let mut t = trainer(net, dataset(&[x], &[0.0]), None, 0.0, TrainConfig::default());
+        t.run().clone()
+    };
+    let at = |r: StopReason| match r {
+        StopReason::NonFinite { at, .. } => at,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(at(stop(chain(1e200, 1e200), 1.0)), NonFiniteAt::Values { layer: 2 });
+    assert_eq!(
+        at(stop(chain(1e-300, 1e10), 1e300)),
+        NonFiniteAt::Gradients { layer: 1 }
+    );
+    assert_eq!(NonFiniteAt::Gradients { layer: 3 }.to_string(), "layer 3's gradients");
+    assert_eq!(
+        NonFiniteAt::Weights { layer: 2 }.to_string(),
+        "layer 2's weights after the update"
+    );
+}
+
+fn three_class_data() -> Dataset {
+    Dataset {
+        x: Matrix::from_row_slice(2, 3, &[0.0, 1.0, 2.0, 1.0, 0.0, 1.0]),
+        y: Matrix::from_column_slice(3, 3, &[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]),
+        feature_names: vec!["a".into(), "b".into()],
+        class_names: vec!["p".into(), "q".into(), "r".into()],
+    }
+}
+
+/// Trainer::new checks the data against the network and the loss, with a message.
+#[test]
+fn the_trainer_rejects_data_that_do_not_fit() {
+    let make = |widths: &[usize], out: Activation, loss: LossKind, data: Dataset, config: TrainConfig| {
+        let net = init_network(widths, Activation::Relu, out, Init::HeUniform, 0).unwrap();
+        Trainer::new(net, Loss::new(loss), adam(0.01), data, None, config)
+            .err()
+            .map(|e| e.to_string())
+    };
+    let ce = |widths: &[usize], data| {
+        make(
+            widths,
+            Activation::Softmax,
+            LossKind::CrossEntropy,
+            data,
+            TrainConfig::default(),
+        )
+    };
+    assert_eq!(ce(&[2, 4, 3], three_class_data()), None);
+    assert_eq!(
+        ce(&[3, 4, 3], three_class_data()).unwrap(),
+        "the training set has 2 feature(s), but the network has 3 input(s)"
+    );
+    assert_eq!(
+        ce(&[2, 4, 2], three_class_data()).unwrap(),
+        "the training set has 3 target row(s), but the network's output layer has 2 unit(s) (the data have 3 classes: one unit per class)"
+    );
+    let mut not_one_hot = three_class_data();
+    not_one_hot.y[(1, 2)] = 1.0;
+    assert_eq!(
+        ce(&[2, 4, 3], not_one_hot).unwrap(),
+        "the cross_entropy loss does not fit the training set's targets: it needs one-hot targets (each sample's targets in [0, 1], summing to 1); sample 3 sums to 2"
+    );
+    assert_eq!(
+        make(
+            &[2, 3],
+            Activation::Identity,
+            LossKind::CrossEntropy,
+            three_class_data(),
+            TrainConfig::default()
+        )
+        .unwrap(),
+        "the cross_entropy loss needs a softmax output layer, but layer 1 is identity"
+    );
+    let two = generate(Generator::Moons, 10, 0.1, 0, None).unwrap();
+    assert_eq!(
+        make(
+            &[2, 2],
+            Activation::Softmax,
+            LossKind::CrossEntropy,
+            two.clone(),
+            TrainConfig::default()
+        )
+        .unwrap(),
+        "the training set has 1 target row(s), but the network's output layer has 2 unit(s) (two classes are one 0/1 target row: use one sigmoid unit with bce)"
+    );
+    let mut out_of_range = two.clone();
+    out_of_range.y[(0, 3)] = 2.0;
+    assert_eq!(
+        make(
+            &[2, 1],
+            Activation::Sigmoid,
+            LossKind::Bce,
+            out_of_range,
+            TrainConfig::default()
+        )
+        .unwrap(),
+        "the bce loss does not fit the training set's targets: it needs targets from 0 to 1; target 4 is 2"
+    );
+    let empty = two.select(&[]);
+    assert_eq!(
+        make(
+            &[2, 1],
+            Activation::Sigmoid,
+            LossKind::Bce,
+            empty,
+            TrainConfig::default()
+        )
+        .unwrap(),
+        "the training set has no samples"
+    );
+    let bad_dropout = TrainConfig {
+        dropout: 1.0,
+        ..TrainConfig::default()
+    };
+    assert_eq!(
+        make(&[2, 1], Activation::Sigmoid, LossKind::Bce, two.clone(), bad_dropout).unwrap(),
+        "dropout must be at least 0 and below 1, got 1"
+    );
+    // The validation set is checked too.
+    let net = init_network(&[2, 1], Activation::Relu, Activation::Sigmoid, Init::HeUniform, 0).unwrap();
+    let e = Trainer::new(
+        net,
+        Loss::new(LossKind::Bce),
+        adam(0.01),
+        two,
+        Some(three_class_data()),
+        TrainConfig::default(),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        e.to_string().starts_with("the validation set has 3 target row(s)"),
+        "{e}"
+    );
+}
+
+/// lr 0, one identity unit w = 1, b = 0 on line_data(10) (x = 1..10, y = 2x): the residual is
+/// -x, so a full batch's loss is mean(x^2) = 385 / 10 = 38.5.
+#[test]
+fn the_trainer_reports_its_last_step() {
+    let mut t = trainer(unit(1.0, 0.0), line_data(10), None, 0.0, TrainConfig::default());
+    assert_eq!((t.last_step_loss(), t.steps_done()), (None, 0));
+    assert!(t.last_gradients().is_none());
+    t.step();
+    assert_close!(t.last_step_loss().unwrap(), 38.5, 1e-15);
+    assert_eq!(t.steps_done(), 1);
+    // dL/dw = mean(2 (w x - y) x) = mean(-2 x^2) = -77; dL/db = mean(-2 x) = -11.
+    let g = t.last_gradients().unwrap();
+    assert_close!(g.layers[0].weights[(0, 0)], -77.0, 1e-14);
+    assert_close!(g.layers[0].bias[0], -11.0, 1e-14);
+}
+
+/// Settings changed mid-run keep the optimizer's state: Adam stopped after 2 steps, given the
+/// same settings again and run 2 more, ends where 4 uninterrupted steps end (a fresh Adam would
+/// redo its bias correction and land elsewhere). A new batch size waits for the next epoch.
+#[test]
+fn live_settings_keep_the_optimizer_state() {
+    let config = TrainConfig {
+        epochs: 10,
+        batch_size: Some(3),
+        ..TrainConfig::default()
+    };
+    let make = || {
+        trainer_with(
+            unit(0.5, 0.0),
+            Loss::new(LossKind::Mse),
+            line_data(10),
+            None,
+            adam(0.01),
+            config.clone(),
+        )
+    };
+    let mut straight = make();
+    straight.run_steps(4);
+    let mut paused = make();
+    paused.run_steps(2);
+    paused.set_optimizer(adam(0.01)).unwrap();
+    paused.set_config(config.clone()).unwrap();
+    paused.set_base_lr(0.01).unwrap();
+    paused.run_steps(2);
+    assert_eq!(wb(&paused.net), wb(&straight.net));
+    let mut fresh = make();
+    fresh.run_steps(2);
+    fresh.optimizer = Optimizer::new(adam(0.01));
+    fresh.run_steps(2);
+    assert_ne!(wb(&fresh.net), wb(&straight.net));
+
+    // 10 samples in batches of 3: 4 steps per epoch. After 2 steps the batch size becomes 5:
+    // this epoch still takes 4 steps, the next ones 2.
+    let mut t = make();
+    t.run_steps(2);
+    t.set_config(TrainConfig {
+        batch_size: Some(5),
+        ..config.clone()
+    })
+    .unwrap();
+    assert_eq!(t.steps_per_epoch(), 4);
+    t.run_steps(2);
+    assert_eq!((t.history.len(), t.steps_per_epoch()), (1, 2));
+    t.run_steps(2);
+    assert_eq!((t.history.len(), t.steps_done()), (2, 6));
+    // A learning rate change applies at once, scaled by the schedule; bad values are refused.
+    t.set_base_lr(0.5).unwrap();
+    assert_eq!(t.optimizer.config.lr, 0.5);
+    assert!(t.set_base_lr(f64::NAN).is_err());
+    assert!(
+        t.set_config(TrainConfig {
+            batch_size: Some(0),
+            ..config
+        })
+        .is_err()
+    );
+}
+
+/// More epochs resume a trainer that finished its epochs.
+#[test]
+fn more_epochs_resume_a_finished_trainer() {
+    let mut t = trainer(
+        unit(0.0, 0.0),
+        line_data(4),
+        None,
+        0.001,
+        TrainConfig {
+            epochs: 2,
+            ..TrainConfig::default()
+        },
+    );
+    assert_eq!(t.run(), &StopReason::Finished);
+    t.set_epochs(5).unwrap();
+    assert!(!t.is_done());
+    assert_eq!(t.run(), &StopReason::Finished);
+    assert_eq!((t.history.len(), t.steps_done()), (5, 5));
 }

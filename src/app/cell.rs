@@ -14,6 +14,8 @@ pub const NEW_LAYER_UNITS: usize = 4;
 #[derive(Clone, Debug)]
 pub struct NetCell {
     pub doc: NetworkDoc,
+    /// The lesson cell's id, locks, variant, ... (kept for saving).
+    pub options: crate::lesson::NetworkOptions,
     pub optimizer: Optimizer,
     /// The loss before the first applied update, then after each one.
     pub loss_history: Vec<f64>,
@@ -47,6 +49,7 @@ impl NetCell {
         let optimizer = Optimizer::new(doc.optimizer);
         let mut c = NetCell {
             doc,
+            options: crate::lesson::NetworkOptions::new("net1"),
             optimizer,
             loss_history: Vec::new(),
             fwd: ForwardTrace::default(),

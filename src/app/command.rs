@@ -181,8 +181,40 @@ pub enum Command {
     ShowShortcuts(bool),
     ShowAbout(bool),
     DismissMessage,
+    /// Shows a message (from the window glue, e.g. after saving a screenshot).
+    ShowInfo(String),
+    ShowError(String),
     /// Answer to "save changes before closing?".
     CloseAnswer(CloseAnswer),
+    /// A button or setting of training cell `cell`.
+    Train {
+        cell: usize,
+        action: super::training::TrainAction,
+    },
+    /// Adds a training cell (XOR, a small net, Adam) at the end of the page.
+    InsertTrainingCell,
+    /// Opens a CSV file for training cell `cell` (asks for the file, then shows the import dialog).
+    ImportCsv {
+        cell: usize,
+    },
+    /// Reads a CSV file for training cell `cell` into the import dialog.
+    ImportCsvPath {
+        cell: usize,
+        path: PathBuf,
+    },
+    /// Changes the options of the open CSV import dialog.
+    SetCsvImport(Box<super::import::CsvImport>),
+    /// Imports the CSV with the dialog's options (or closes the dialog with `false`).
+    FinishCsvImport(bool),
+    /// Writes the curves of training cell `cell` (kept runs included) to a CSV file.
+    ExportCurves {
+        cell: usize,
+    },
+    /// Saves the window area `rect` (a plot) as a PNG file named like `name`.
+    ExportPlot {
+        name: String,
+        rect: egui::Rect,
+    },
 }
 
 impl Command {
@@ -194,7 +226,8 @@ impl Command {
             | Command::Select { cell, .. }
             | Command::SetSample { cell, .. }
             | Command::Step { cell, .. }
-            | Command::RevealAll { cell, .. } => Some(*cell),
+            | Command::RevealAll { cell, .. }
+            | Command::Train { cell, .. } => Some(*cell),
             _ => None,
         }
     }

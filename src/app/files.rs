@@ -1,7 +1,7 @@
 //! The app's one files module: every read, write and file dialog goes through here, so tests
 //! never open a dialog and a web build has one place to change.
 
-use crate::lesson::{FileKind, Lesson, parse_any};
+use crate::lesson::{FileKind, Lesson, parse_any_with};
 use crate::nn::doc::{NetworkDoc, Syntax};
 use crate::nn::{Activation, Loss, LossKind, Matrix, OptimizerConfig};
 use std::path::{Path, PathBuf};
@@ -10,6 +10,14 @@ use std::path::{Path, PathBuf};
 pub trait Dialogs {
     fn pick_open(&self) -> Option<PathBuf>;
     fn pick_save(&self, suggested_name: &str) -> Option<PathBuf>;
+    /// A CSV data file to import.
+    fn pick_csv(&self) -> Option<PathBuf> {
+        None
+    }
+    /// Where to write an export (a plot's PNG, curves as CSV); `extension` without the dot.
+    fn pick_export(&self, _suggested_name: &str, _extension: &str) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// No dialogs: every request is cancelled.
@@ -32,7 +40,21 @@ impl Dialogs for NativeDialogs {
         rfd::FileDialog::new()
             .set_title("Open a lesson or network")
             .add_filter("Lessons and networks", &["toml", "json"])
+            .add_filter("CSV data (for a training cell)", &["csv"])
             .pick_file()
+    }
+    fn pick_csv(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Import a CSV data set")
+            .add_filter("CSV", &["csv", "txt"])
+            .pick_file()
+    }
+    fn pick_export(&self, suggested_name: &str, extension: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Export")
+            .set_file_name(suggested_name)
+            .add_filter(extension.to_uppercase(), &[extension])
+            .save_file()
     }
     fn pick_save(&self, suggested_name: &str) -> Option<PathBuf> {
         rfd::FileDialog::new()
@@ -44,6 +66,11 @@ impl Dialogs for NativeDialogs {
     }
 }
 
+/// Writes bytes atomically (exports).
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())
+}
+
 /// Reads a lesson or network file; the error lists every problem with its line and column.
 pub fn read_document(path: &Path) -> Result<(Lesson, FileKind), String> {
     let text = crate::files::read_text(path).map_err(|e| e.to_string())?;
@@ -51,7 +78,10 @@ pub fn read_document(path: &Path) -> Result<(Lesson, FileKind), String> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    parse_any(&text, Syntax::guess(&name, &text)).map_err(|e| e.to_string())
+    // Network files a lesson names by `path` are read relative to it.
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let resolve = |p: &str| crate::files::read_text(&dir.join(p)).map_err(|e| e.to_string());
+    parse_any_with(&text, Syntax::guess(&name, &text), &resolve).map_err(|e| e.to_string())
 }
 
 /// Writes the lesson (or its one network, for a network file) atomically.

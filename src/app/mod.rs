@@ -7,7 +7,10 @@
 pub mod cell;
 pub mod command;
 pub mod files;
+pub mod import;
+pub mod lab;
 pub mod state;
+pub mod training;
 
 pub use cell::NetCell;
 pub use command::{CloseAnswer, Command, Convention, Edit, NodeValue, Selection, StepNav};
@@ -29,7 +32,14 @@ pub struct NotebookApp {
     shown_dark: Option<bool>,
     shown_zoom: f32,
     close_sent: bool,
+    /// The outcome of a plot export, written by the screenshot callback.
+    shot_result: ShotSlot,
 }
+
+type ShotSlot = std::sync::Arc<std::sync::Mutex<Option<Result<PathBuf, String>>>>;
+
+/// The time training may take in one frame; the rest of a 60 Hz frame is for drawing.
+pub const TRAIN_BUDGET: std::time::Duration = std::time::Duration::from_millis(6);
 
 impl NotebookApp {
     pub fn new(state: AppState) -> NotebookApp {
@@ -40,6 +50,7 @@ impl NotebookApp {
             shown_dark: None,
             shown_zoom: 1.0,
             close_sent: false,
+            shot_result: ShotSlot::default(),
         }
     }
 
@@ -61,6 +72,11 @@ impl NotebookApp {
         if ctx.input(|i| i.viewport().close_requested()) && !self.state.request_close() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
+        self.screenshots(&ctx);
+        // Train playing cells for a slice of the frame, then draw what they reached.
+        if self.state.tick(TRAIN_BUDGET) {
+            ctx.request_repaint();
+        }
         let commands = crate::ui::app_ui(ui, &self.state, &mut self.md);
         if !commands.is_empty() {
             // Draw the result of the commands at once rather than on the next input event.
@@ -70,6 +86,33 @@ impl NotebookApp {
             self.state.apply(c);
         }
         self.sync_window(&ctx);
+    }
+
+    /// Takes a screenshot when a plot is to be saved; the callback crops and writes it, and
+    /// the result is shown as a message on a later frame.
+    fn screenshots(&mut self, ctx: &egui::Context) {
+        let done = self.shot_result.lock().ok().and_then(|mut r| r.take());
+        match done {
+            Some(Ok(path)) => self
+                .state
+                .apply(Command::ShowInfo(format!("Saved the plot to {}", path.display()))),
+            Some(Err(e)) => self.state.apply(Command::ShowError(e)),
+            None => {}
+        }
+        if let Some((path, rect)) = self.state.screenshot_request.take() {
+            let ppp = ctx.pixels_per_point();
+            let slot = self.shot_result.clone();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                let r = lab::save_png(&image, rect, ppp, &path)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("Could not save {}: {e}", path.display()));
+                if let Ok(mut s) = slot.lock() {
+                    *s = Some(r);
+                }
+                repaint.request_repaint();
+            });
+        }
     }
 
     fn sync_window(&mut self, ctx: &egui::Context) {

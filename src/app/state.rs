@@ -3,7 +3,9 @@
 use super::cell::{CellSnapshot, NetCell};
 use super::command::{CloseAnswer, Command, Convention, Edit, NodeValue, StepNav};
 use super::files;
-use crate::lesson::{Cell, FileKind, Lesson};
+use super::import::CsvImport;
+use super::training::TrainCell;
+use crate::lesson::{Cell, FileKind, Lesson, LessonMeta, NetworkCell};
 use crate::nn::numfmt::NumberFormat;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,9 @@ pub const RECENT_LIMIT: usize = 8;
 pub enum CellState {
     Text(String),
     Network(Box<NetCell>),
+    Training(Box<TrainCell>),
+    /// Exercises, quizzes and plots, kept as read until the window shows them.
+    Other(Box<Cell>),
 }
 
 /// View settings, remembered between runs.
@@ -78,6 +83,8 @@ pub enum Pending {
 /// Everything the window shows.
 pub struct AppState {
     pub title: String,
+    /// The lesson's author, version and description, kept for saving.
+    pub lesson_meta: LessonMeta,
     pub cells: Vec<CellState>,
     pub file: Option<PathBuf>,
     pub file_kind: FileKind,
@@ -94,9 +101,13 @@ pub struct AppState {
     pub active: Option<usize>,
     /// The current time in seconds (from egui's input), for coalescing undo steps.
     pub now: f64,
+    /// The CSV import dialog, while open.
+    pub csv_import: Option<Box<CsvImport>>,
+    /// A plot to save as PNG once the window has taken a screenshot: (file, area in points).
+    pub screenshot_request: Option<(PathBuf, egui::Rect)>,
     undo: Vec<UndoEntry>,
     redo: Vec<UndoEntry>,
-    dialogs: Box<dyn files::Dialogs>,
+    pub(super) dialogs: Box<dyn files::Dialogs>,
 }
 
 impl AppState {
@@ -104,6 +115,7 @@ impl AppState {
     pub fn new(lesson: Lesson, dialogs: Box<dyn files::Dialogs>) -> AppState {
         let mut s = AppState {
             title: String::new(),
+            lesson_meta: LessonMeta::default(),
             cells: Vec::new(),
             file: None,
             file_kind: FileKind::Lesson,
@@ -116,6 +128,8 @@ impl AppState {
             show_about: false,
             active: None,
             now: 0.0,
+            csv_import: None,
+            screenshot_request: None,
             undo: Vec::new(),
             redo: Vec::new(),
             dialogs,
@@ -131,14 +145,24 @@ impl AppState {
 
     fn load_lesson(&mut self, lesson: Lesson, file: Option<PathBuf>, kind: FileKind) {
         self.title = lesson.title;
+        self.lesson_meta = lesson.meta;
         self.cells = lesson
             .cells
             .into_iter()
             .map(|c| match c {
                 Cell::Text(t) => CellState::Text(t),
-                Cell::Network(d) => CellState::Network(Box::new(NetCell::new(*d))),
+                Cell::Network(d) => {
+                    let mut n = NetCell::new(d.doc);
+                    n.options = d.options;
+                    CellState::Network(Box::new(n))
+                }
+                Cell::Training(t) => {
+                    CellState::Training(Box::new(TrainCell::new(*t, super::lab::reader(file.as_deref()))))
+                }
+                other => CellState::Other(Box::new(other)),
             })
             .collect();
+        self.csv_import = None;
         self.file = file;
         self.file_kind = kind;
         self.active = None;
@@ -151,12 +175,18 @@ impl AppState {
     pub fn lesson(&self) -> Lesson {
         Lesson {
             title: self.title.clone(),
+            meta: self.lesson_meta.clone(),
             cells: self
                 .cells
                 .iter()
                 .map(|c| match c {
                     CellState::Text(t) => Cell::Text(t.clone()),
-                    CellState::Network(n) => Cell::Network(Box::new(n.doc.clone())),
+                    CellState::Network(n) => Cell::Network(Box::new(NetworkCell {
+                        options: n.options.clone(),
+                        doc: n.doc.clone(),
+                    })),
+                    CellState::Training(t) => Cell::Training(Box::new(t.setup.clone())),
+                    CellState::Other(c) => (**c).clone(),
                 })
                 .collect(),
         }
@@ -197,14 +227,14 @@ impl AppState {
         !self.redo.is_empty()
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    pub(super) fn error(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             is_error: true,
         });
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    pub(super) fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             is_error: false,
@@ -268,6 +298,7 @@ impl AppState {
             Command::NewNetwork => self.ask_then(Pending::New),
             Command::OpenBuiltin => self.ask_then(Pending::Builtin),
             Command::Open => self.ask_then(Pending::Open(None)),
+            Command::OpenPath(p) if super::lab::is_csv(&p) => self.open_csv(&p),
             Command::OpenPath(p) => self.ask_then(Pending::Open(Some(p))),
             Command::Save => {
                 self.save();
@@ -281,7 +312,17 @@ impl AppState {
             Command::ShowShortcuts(on) => self.show_shortcuts = on,
             Command::ShowAbout(on) => self.show_about = on,
             Command::DismissMessage => self.message = None,
+            Command::ShowInfo(t) => self.info(t),
+            Command::ShowError(t) => self.error(t),
             Command::CloseAnswer(a) => self.answer(a),
+            c @ (Command::Train { .. }
+            | Command::InsertTrainingCell
+            | Command::ImportCsv { .. }
+            | Command::ImportCsvPath { .. }
+            | Command::SetCsvImport(_)
+            | Command::FinishCsvImport(_)
+            | Command::ExportCurves { .. }
+            | Command::ExportPlot { .. }) => self.lab_command(c),
         }
     }
 
@@ -401,6 +442,10 @@ impl AppState {
 
     /// Opens a lesson or network file; on failure the current work stays and the error shows.
     pub fn open_path(&mut self, path: &Path) {
+        if super::lab::is_csv(path) {
+            self.open_csv(path);
+            return;
+        }
         match files::read_document(path) {
             Ok((lesson, kind)) => {
                 self.load_lesson(lesson, Some(path.to_path_buf()), kind);

@@ -5,6 +5,8 @@
 //!   it hands over to [`train_data`], mini-batch training on a CSV data set.
 //! - [`summary`], [`gradcheck`], [`init`]: a Keras-like summary, a finite-difference check, and
 //!   a freshly initialised network file.
+//! - [`lint`], [`solve`], [`check`]: a lesson's problems with line and column, its answer key
+//!   with worked solutions, and grading students' submissions.
 //! - [`args`]: value parsers shared by the flags; [`json`]: the JSON the subcommands print.
 //!
 //! Shapes on the command line follow the files: samples are rows (`B x units`), weights are
@@ -15,16 +17,20 @@
 //! printed to stderr as `error: FILE: line L, column C: ...`.
 
 pub mod args;
+pub mod check;
 pub mod gradcheck;
 pub mod init;
 pub mod json;
+pub mod lint;
+pub mod solve;
 pub mod summary;
 pub mod trace;
 pub mod train;
 pub mod train_data;
 
 use crate::files;
-use crate::nn::doc::{DocError, NetworkDoc};
+use crate::lesson::{self, Lesson};
+use crate::nn::doc::{DocError, NetworkDoc, Syntax};
 use clap::{Parser, Subcommand};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -59,6 +65,12 @@ pub enum Command {
     Gradcheck(gradcheck::GradcheckArgs),
     /// Print a freshly initialised network file (TOML by default) to stdout.
     Init(init::InitArgs),
+    /// Check a lesson file: every problem as FILE:LINE:COLUMN: message (exit code 2 if any).
+    Lint(lint::LintArgs),
+    /// Print a lesson's answer key with worked solutions, as Markdown.
+    Solve(solve::SolveArgs),
+    /// Grade submissions against a lesson: a table of points per exercise (and --csv).
+    Check(check::CheckArgs),
 }
 
 /// Why a subcommand failed.
@@ -107,6 +119,9 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Summary(a) => summary::run(&a),
         Command::Gradcheck(a) => gradcheck::run(&a),
         Command::Init(a) => init::run(&a),
+        Command::Lint(a) => lint::run(&a),
+        Command::Solve(a) => solve::run(&a),
+        Command::Check(a) => check::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,6 +142,32 @@ pub fn load(path: &Path) -> Result<NetworkDoc, CliError> {
         return Ok(files::parse_network("-", &text)?);
     }
     Ok(files::load_network(path)?)
+}
+
+/// Reads a lesson file; the network files it names are read relative to it. Every problem is
+/// listed as `FILE:LINE:COLUMN: message` (or `FILE: message` where the place is unknown).
+pub fn read_lesson(path: &Path) -> Result<Lesson, CliError> {
+    let text = files::read_text(path).map_err(|e| CliError::bad(e.to_string()))?;
+    parse_lesson_file(path, &text)
+}
+
+/// [`read_lesson`] for text already read from `path`.
+pub fn parse_lesson_file(path: &Path, text: &str) -> Result<Lesson, CliError> {
+    let name = path.display().to_string();
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let resolve = |p: &str| files::read_text(&dir.join(p)).map_err(|e| e.to_string());
+    let syntax = files::syntax_for_path(path).unwrap_or_else(|| Syntax::guess(&name, text));
+    lesson::load(text, syntax, &resolve).map_err(|e| {
+        CliError::BadInput(
+            e.problems
+                .iter()
+                .map(|p| match (p.line, p.column) {
+                    (Some(l), Some(c)) => format!("{name}:{l}:{c}: {}", p.message),
+                    _ => format!("{name}: {}", p.message),
+                })
+                .collect(),
+        )
+    })
 }
 
 /// Checks before any work that `--out` names a file type we can write.

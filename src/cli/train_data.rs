@@ -142,7 +142,8 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
         train,
         val,
         flags.config(to_usize(epochs)),
-    );
+    )
+    .map_err(|e| CliError::bad(format!("{}: {e}", csv.display())))?;
     if !a.json {
         let mut head = header;
         head.push('\n');

@@ -1,18 +1,196 @@
-//! Lessons: notebooks of cells (text, live networks), as plain data, with their file format.
+//! Lessons: notebooks of cells, as plain data, with their file format, exercises, answer
+//! checking and grading. The format is described in docs/lesson-format.md.
 //!
-//! A lesson file (TOML or JSON) holds a title and a list of cells; a network cell holds a
-//! network document in the engine's own schema ([`crate::nn::doc::NetworkFile`]). The lessons
-//! issue extends the cell kinds with exercises, quizzes, training and plots. A bare network
-//! file opens as a one-cell lesson. Depends on `nn` only; no GUI crate here.
+//! A lesson file (TOML or JSON) holds a title and a list of cells: text, live networks (in the
+//! engine's own network schema, [`crate::nn::doc::NetworkFile`]), exercises, quizzes, plots and
+//! training labs. A bare network file opens as a one-cell lesson. Depends on `nn` only; no GUI
+//! crate and no file IO here (files a lesson names are read through a [`Resolver`]).
+//!
+//! # Map
+//! - [`file`]: the serde types that mirror the file, and writing a lesson back.
+//! - [`load`]: text to a validated [`Lesson`], every problem listed with line and column.
+//! - [`reference`]: `layers[2].delta[1]` and the rest, parsed and resolved against one
+//!   [`Computed`] pass of a network ([`compute`]).
+//! - [`exercise`]: answers, tolerances and verdicts; [`mistakes`]: the mistakes the engine
+//!   recomputes; [`solve`]: "solve for the missing value"; [`worked`]: worked solutions and the
+//!   answer key.
+//! - [`quiz`], [`plot`], [`training`]: the other cell kinds.
+//! - [`variant`]: per-student networks; [`grade`]: submissions and grades.
+//!
+//! # Conventions
+//! Files and people count from 1 (`layers[1]`, `z[2]`, sample 1, quiz option 1); the typed
+//! forms here count from 0 like the engine, except where a field says "1-based as written".
 
-use crate::nn::doc::{self, DocError, NetworkDoc, NetworkFile, Syntax};
-use serde::{Deserialize, Serialize};
+pub mod compute;
+pub mod exercise;
+pub mod file;
+pub mod grade;
+pub mod load;
+pub mod mistakes;
+pub mod plot;
+pub mod quiz;
+pub mod reference;
+pub mod solve;
+pub mod training;
+pub mod variant;
+pub mod worked;
 
-/// The lesson format version this build writes.
-pub const LESSON_FORMAT_VERSION: u32 = 1;
+pub use compute::Computed;
+pub use exercise::{Answer, Exercise, Feedback, SolveFor, Tolerance, Verdict};
+pub use file::{CellFile, LessonFile};
+pub use grade::{Grade, Submission, grade};
+pub use load::{LessonError, Problem, Resolver, load, no_files};
+pub use mistakes::MistakeKind;
+pub use plot::{Plot, PlotOf};
+pub use quiz::{Quiz, QuizFeedback, QuizOption};
+pub use reference::Reference;
+pub use variant::Variant;
+
+use crate::nn::doc::{self, DocError, NetworkDoc, Syntax};
+use training::TrainingSetup;
+
+/// The lesson format version this build writes (it reads 1 and 2).
+pub const LESSON_FORMAT_VERSION: u32 = 2;
 
 /// The built-in lesson, embedded at build time.
-pub const BUILTIN_SEVEN_LAYERS: &str = include_str!("../../lessons/01-seven-layers-by-hand.toml");
+pub const BUILTIN_SEVEN_LAYERS: &str = include_str!("../../lessons/03-seven-layers-by-hand.toml");
+
+/// What the student may not change in a network cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lock {
+    Weights,
+    Biases,
+    Inputs,
+    Targets,
+    /// Adding or removing units, layers, inputs; activations.
+    Structure,
+    Loss,
+    /// Applying an optimizer step.
+    Update,
+    All,
+}
+
+impl Lock {
+    pub const ALL: [Lock; 8] = [
+        Lock::Weights,
+        Lock::Biases,
+        Lock::Inputs,
+        Lock::Targets,
+        Lock::Structure,
+        Lock::Loss,
+        Lock::Update,
+        Lock::All,
+    ];
+    pub const NAMES: [&'static str; 8] = [
+        "weights",
+        "biases",
+        "inputs",
+        "targets",
+        "structure",
+        "loss",
+        "update",
+        "all",
+    ];
+
+    pub fn name(self) -> &'static str {
+        Lock::NAMES[Lock::ALL.iter().position(|l| *l == self).unwrap_or(0)]
+    }
+
+    pub fn from_name(s: &str) -> Option<Lock> {
+        Lock::NAMES.iter().position(|n| *n == s).map(|i| Lock::ALL[i])
+    }
+}
+
+/// The value shown on a network cell's nodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Show {
+    Z,
+    #[default]
+    A,
+    Delta,
+}
+
+impl Show {
+    pub fn name(self) -> &'static str {
+        match self {
+            Show::Z => "z",
+            Show::A => "a",
+            Show::Delta => "delta",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Show> {
+        [Show::Z, Show::A, Show::Delta].into_iter().find(|v| v.name() == s)
+    }
+}
+
+/// How the window offers a network cell (everything of the cell but the network).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkOptions {
+    /// The id written, or `net1`, `net2`, ... in order of network cells.
+    pub id: String,
+    /// Whether the file writes the id.
+    pub id_named: bool,
+    pub lock: Vec<Lock>,
+    pub show: Show,
+    /// Offer the backprop stepper (the default).
+    pub stepper: bool,
+    pub variant: Option<Variant>,
+    /// The network file named by `path`, relative to the lesson; saving writes the path, not
+    /// the network.
+    pub path: Option<String>,
+}
+
+impl NetworkOptions {
+    /// The defaults for a cell with this id: nothing locked, `a` shown, the stepper offered.
+    pub fn new(id: impl Into<String>) -> NetworkOptions {
+        NetworkOptions {
+            id: id.into(),
+            stepper: true,
+            ..NetworkOptions::default()
+        }
+    }
+
+    /// Whether `what` is locked (directly or by `all`).
+    pub fn is_locked(&self, what: Lock) -> bool {
+        self.lock.iter().any(|l| *l == what || *l == Lock::All)
+    }
+}
+
+/// A network cell: the network as written and how the window offers it. It reads as its
+/// document (`cell.net`, `cell.x`) through `Deref`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkCell {
+    pub options: NetworkOptions,
+    /// The network as written (without any student's variant).
+    pub doc: NetworkDoc,
+}
+
+impl NetworkCell {
+    /// A cell with the default options.
+    pub fn new(id: impl Into<String>, doc: NetworkDoc) -> NetworkCell {
+        NetworkCell {
+            options: NetworkOptions::new(id),
+            doc,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.options.id
+    }
+
+    /// The network `student` works on (their variant, or the file's without a name).
+    pub fn doc_for(&self, student: Option<&str>) -> NetworkDoc {
+        variant::variant_doc(&self.doc, self.options.variant.as_ref(), student, &self.options.id)
+    }
+}
+
+impl std::ops::Deref for NetworkCell {
+    type Target = NetworkDoc;
+    fn deref(&self) -> &NetworkDoc {
+        &self.doc
+    }
+}
 
 /// One cell of a lesson.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,13 +198,32 @@ pub enum Cell {
     /// Markdown text.
     Text(String),
     /// A live, editable network.
-    Network(Box<NetworkDoc>),
+    Network(Box<NetworkCell>),
+    /// A question whose answer the engine computes from a network cell.
+    Exercise(Box<Exercise>),
+    /// Multiple choice.
+    Quiz(Box<Quiz>),
+    /// An activation, a loss or a data set, plotted.
+    Plot(Box<Plot>),
+    /// A training lab: data, a network shape and hyperparameters.
+    Training(Box<TrainingSetup>),
 }
 
-/// A lesson: a title and its cells.
-#[derive(Clone, Debug, PartialEq)]
+/// A lesson's optional metadata.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LessonMeta {
+    pub author: Option<String>,
+    /// The lesson's own version, free text.
+    pub version: Option<String>,
+    /// One line, shown in lists.
+    pub description: Option<String>,
+}
+
+/// A lesson: a title, optional metadata and its cells.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lesson {
     pub title: String,
+    pub meta: LessonMeta,
     pub cells: Vec<Cell>,
 }
 
@@ -37,24 +234,6 @@ pub enum FileKind {
     Network,
 }
 
-/// A cell as written in a lesson file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum CellFile {
-    Text { text: String },
-    Network { network: Box<NetworkFile> },
-}
-
-/// A lesson file exactly as written.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LessonFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format_version: Option<u32>,
-    pub title: String,
-    pub cells: Vec<CellFile>,
-}
-
 impl Lesson {
     /// The built-in "Seven layers by hand" lesson.
     pub fn builtin() -> Lesson {
@@ -63,6 +242,7 @@ impl Lesson {
         parse_lesson(BUILTIN_SEVEN_LAYERS, Syntax::Toml).unwrap_or_else(|e| Lesson {
             title: "Built-in lesson failed to load".into(),
             cells: vec![Cell::Text(format!("The built-in lesson has errors:\n\n{e}"))],
+            ..Lesson::default()
         })
     }
 
@@ -70,29 +250,12 @@ impl Lesson {
     pub fn from_network(doc: NetworkDoc) -> Lesson {
         Lesson {
             title: doc.name.clone().unwrap_or_else(|| "Network".into()),
-            cells: vec![Cell::Network(Box::new(doc))],
+            cells: vec![Cell::Network(Box::new(NetworkCell::new("net1", doc)))],
+            ..Lesson::default()
         }
     }
 
-    /// The lesson as its file form.
-    pub fn to_file(&self) -> LessonFile {
-        LessonFile {
-            format_version: Some(LESSON_FORMAT_VERSION),
-            title: self.title.clone(),
-            cells: self
-                .cells
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(t) => CellFile::Text { text: t.clone() },
-                    Cell::Network(d) => CellFile::Network {
-                        network: Box::new(d.to_file()),
-                    },
-                })
-                .collect(),
-        }
-    }
-
-    /// Writes the lesson as text.
+    /// Writes the lesson as text: keys in a fixed order, one cell after another.
     pub fn write(&self, syntax: Syntax) -> String {
         let f = self.to_file();
         match syntax {
@@ -106,51 +269,64 @@ impl Lesson {
             }
         }
     }
-}
 
-/// Parses a lesson file; every problem is listed, prefixed with its cell number.
-pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
-    let file: LessonFile = match syntax {
-        Syntax::Toml => toml::from_str(text).map_err(|e| DocError {
-            problems: vec![doc::toml_message(text, &e)],
-        })?,
-        Syntax::Json => serde_json::from_str(text).map_err(|e| DocError {
-            problems: vec![doc::json_message(&e)],
-        })?,
-    };
-    if let Some(v) = file.format_version
-        && v > LESSON_FORMAT_VERSION
-    {
-        return Err(DocError {
-            problems: vec![format!(
-                "lesson format_version {v} is newer than this app reads ({LESSON_FORMAT_VERSION})"
-            )],
-        });
-    }
-    let mut problems = Vec::new();
-    let mut cells = Vec::new();
-    for (i, c) in file.cells.iter().enumerate() {
-        match c {
-            CellFile::Text { text } => cells.push(Cell::Text(text.clone())),
-            CellFile::Network { network } => match network.validate() {
-                Ok(d) => cells.push(Cell::Network(Box::new(d))),
-                Err(e) => problems.extend(e.problems.iter().map(|p| format!("cell {}: {p}", i + 1))),
-            },
-        }
-    }
-    if problems.is_empty() {
-        Ok(Lesson {
-            title: file.title,
-            cells,
+    /// The network cell with this id.
+    pub fn network(&self, id: &str) -> Option<&NetworkCell> {
+        self.cells.iter().find_map(|c| match c {
+            Cell::Network(n) if n.options.id == id => Some(n.as_ref()),
+            _ => None,
         })
-    } else {
-        Err(DocError { problems })
+    }
+
+    /// The exercise with this id.
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.cells.iter().find_map(|c| match c {
+            Cell::Exercise(e) if e.id == id => Some(e.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// The quiz with this id.
+    pub fn quiz(&self, id: &str) -> Option<&Quiz> {
+        self.cells.iter().find_map(|c| match c {
+            Cell::Quiz(q) if q.id == id => Some(q.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// The computation an exercise reads, on `student`'s variant of its network.
+    pub fn computed_for(&self, exercise: &Exercise, student: Option<&str>) -> Result<Computed, String> {
+        let net = self.network(&exercise.network).ok_or_else(|| {
+            format!(
+                "exercise {}: the network cell '{}' is no longer in the lesson",
+                exercise.id, exercise.network
+            )
+        })?;
+        Ok(Computed::new(net.doc_for(student)))
+    }
+
+    /// Checks an answer to exercise `id` on `student`'s network; `hints_shown` hints were shown.
+    pub fn check_answer(
+        &self,
+        id: &str,
+        student: Option<&str>,
+        given: &Answer,
+        hints_shown: usize,
+    ) -> Result<Feedback, String> {
+        let ex = self.exercise(id).ok_or_else(|| format!("no exercise has id '{id}'"))?;
+        ex.check(&self.computed_for(ex, student)?, given, hints_shown)
     }
 }
 
-/// Reads either a lesson file or a network file (or a reference case) from text.
-pub fn parse_any(text: &str, syntax: Syntax) -> Result<(Lesson, FileKind), DocError> {
-    let is_lesson = match syntax {
+/// Parses a lesson that names no other files (network `path`s are refused); every problem is
+/// listed, each with its line and column where known.
+pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
+    load(text, syntax, &no_files).map_err(DocError::from)
+}
+
+/// Whether the text is a lesson (it has `cells`) rather than a network file.
+fn is_lesson(text: &str, syntax: Syntax) -> bool {
+    match syntax {
         Syntax::Toml => text
             .parse::<toml::Table>()
             .map(|t| t.contains_key("cells"))
@@ -158,12 +334,24 @@ pub fn parse_any(text: &str, syntax: Syntax) -> Result<(Lesson, FileKind), DocEr
         Syntax::Json => serde_json::from_str::<serde_json::Value>(text)
             .map(|v| v.get("cells").is_some())
             .unwrap_or(false),
-    };
-    if is_lesson {
-        parse_lesson(text, syntax).map(|l| (l, FileKind::Lesson))
+    }
+}
+
+/// Reads either a lesson file or a network file (or a reference case) from text; `resolve`
+/// reads the files a lesson names.
+pub fn parse_any_with(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<(Lesson, FileKind), DocError> {
+    if is_lesson(text, syntax) {
+        load(text, syntax, resolve)
+            .map(|l| (l, FileKind::Lesson))
+            .map_err(DocError::from)
     } else {
         doc::parse(text, syntax).map(|d| (Lesson::from_network(d), FileKind::Network))
     }
+}
+
+/// [`parse_any_with`] for text not read from a file.
+pub fn parse_any(text: &str, syntax: Syntax) -> Result<(Lesson, FileKind), DocError> {
+    parse_any_with(text, syntax, &no_files)
 }
 
 #[cfg(test)]
@@ -173,15 +361,15 @@ mod tests {
     #[test]
     fn builtin_lesson_loads_with_its_seven_layer_network() {
         let l = parse_lesson(BUILTIN_SEVEN_LAYERS, Syntax::Toml).unwrap();
-        let nets: Vec<&NetworkDoc> = l
+        let nets: Vec<&NetworkCell> = l
             .cells
             .iter()
             .filter_map(|c| match c {
                 Cell::Network(d) => Some(d.as_ref()),
-                Cell::Text(_) => None,
+                _ => None,
             })
             .collect();
-        assert_eq!(nets.len(), 1);
+        assert!(!nets.is_empty());
         assert_eq!(nets[0].net.widths(), vec![3, 4, 4, 4, 4, 4, 4, 2]);
     }
 
@@ -198,6 +386,17 @@ mod tests {
     fn errors_name_the_cell() {
         let text = "title = \"t\"\n[[cells]]\nkind = \"network\"\n[cells.network]\ninputs = 2\nlayers = []\n";
         let e = parse_lesson(text, Syntax::Toml).unwrap_err();
-        assert!(e.problems[0].starts_with("cell 1: "), "{e}");
+        assert!(e.problems[0].contains("cell 1 (network net1): "), "{e}");
+    }
+
+    #[test]
+    fn locks_and_show_read_their_names() {
+        for l in Lock::ALL {
+            assert_eq!(Lock::from_name(l.name()), Some(l));
+        }
+        let mut c = NetworkOptions::new("n");
+        c.lock = vec![Lock::All];
+        assert!(c.is_locked(Lock::Weights) && !NetworkOptions::new("m").is_locked(Lock::Weights));
+        assert_eq!(Show::from_name("delta"), Some(Show::Delta));
     }
 }

@@ -26,18 +26,26 @@
 //! - [`train`]: mini-batch training in bounded slices, early stopping, dropout.
 //! - [`gradcheck`], [`summary`]: finite-difference checks and a Keras-like summary.
 //! - [`doc`]: the network file format (JSON or TOML), parsed from text with every error listed.
-//! - [`data`]: in-memory data sets and CSV parsing.
+//! - [`data`]: in-memory data sets, seeded splits, feature scaling fitted on the training split.
+//! - [`datasets`]: seeded generators (xor, circles, moons, spiral, blobs, 1-D functions), the
+//!   shipped sets (iris, digits, wine, breast cancer) and a lesson's `data = ...` spec.
+//! - [`csv`]: CSV import with a preview (delimiter and header guessed, bad rows by line).
+//! - [`metrics`]: confusion matrix, precision and recall, R², RMSE, histograms, gradient norms
+//!   per layer, dead ReLU units.
 //! - [`numfmt`]: how numbers are written (exact integers, fixed decimals, significant digits).
 //! - [`linalg`], [`fastmath`]: the matrix products and slice-wise maths the hot paths use.
 
 pub mod activation;
+pub mod csv;
 pub mod data;
+pub mod datasets;
 pub mod doc;
 pub mod fastmath;
 pub mod gradcheck;
 pub mod init;
 pub mod linalg;
 pub mod loss;
+pub mod metrics;
 pub mod network;
 pub mod numfmt;
 pub mod optim;

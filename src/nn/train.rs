@@ -4,13 +4,33 @@
 //!
 //! A [`Trainer`] advances in bounded slices ([`Trainer::run_steps`]) so a window can train a few
 //! steps per frame; [`Trainer::run`] trains to the end. Steady-state steps allocate nothing.
+//!
+//! # Conventions
+//! - [`Trainer::new`] checks the data against the network once (features = inputs, target rows
+//!   = output units, the loss's output activation and targets), so no later step can fail on a
+//!   shape.
+//! - Epochs are counted from 1 in [`EpochRecord`] and [`StopReason`]; steps within an epoch from
+//!   1; layers from 1 in [`NonFiniteAt`].
+//! - Settings changed while training ([`Trainer::set_config`], [`Trainer::set_base_lr`],
+//!   [`Trainer::set_optimizer`]) keep the optimizer's state (momentum, Adam's moments). They
+//!   take effect as follows: the learning rate, optimizer hyperparameters, L2, dropout, clipping
+//!   and the schedule at the next step; the batch size and shuffling at the next epoch (the
+//!   current epoch keeps its batches, so every sample is still seen once); early stopping at the
+//!   end of the current epoch; the number of epochs at once (more epochs resume a trainer that
+//!   had finished them). The seed is read once, by [`Trainer::new`].
+//! - On a NaN or infinity nothing is applied: the parameters are the last finite ones, and
+//!   [`StopReason::NonFinite`] says where it happened ([`NonFiniteAt`]).
 
 use super::data::{Dataset, accuracy, shuffle_with};
 use super::fastmath::all_finite;
 use super::init::Stream;
 use super::schedule::{Schedule, clip_global_norm};
 use super::trace::{ForwardTrace, Gradients, backward_into, forward_in_place, forward_into};
-use super::{Loss, Matrix, Network, Optimizer, OptimizerConfig};
+use super::{Loss, LossKind, Matrix, Network, Optimizer, OptimizerConfig};
+
+mod check;
+pub use check::TrainError;
+use check::{check_config, check_data, check_optimizer};
 
 /// Reusable buffers for one training step.
 #[derive(Clone, Debug, Default)]
@@ -101,12 +121,52 @@ pub enum StopReason {
         epoch: usize,
         best_epoch: usize,
     },
-    /// A loss or gradient became NaN or infinite; the last finite parameters were kept.
+    /// A value became NaN or infinite; the last finite parameters were kept.
     NonFinite {
         epoch: usize,
         step: usize,
-        what: String,
+        at: NonFiniteAt,
     },
+}
+
+/// Where a value became NaN or infinite, checked in this order after each step's forward and
+/// backward passes, and then after its update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NonFiniteAt {
+    /// A layer's forward values `z` or `a`: the lowest-numbered such layer (where it started;
+    /// the layers after it inherit the NaN).
+    Values { layer: usize },
+    /// The loss, while every forward value was finite (an overflowing square, say).
+    Loss,
+    /// A layer's gradients dL/dW or dL/db, with a finite loss: the highest-numbered such layer
+    /// (backpropagation runs from the output, so that is where it started).
+    Gradients { layer: usize },
+    /// A layer's weights or biases after the optimizer's update: the lowest-numbered such
+    /// layer. The update was undone.
+    Weights { layer: usize },
+}
+
+impl NonFiniteAt {
+    /// The layer (1-based), if the problem was in one.
+    pub fn layer(self) -> Option<usize> {
+        match self {
+            NonFiniteAt::Values { layer } | NonFiniteAt::Gradients { layer } | NonFiniteAt::Weights { layer } => {
+                Some(layer)
+            }
+            NonFiniteAt::Loss => None,
+        }
+    }
+}
+
+impl std::fmt::Display for NonFiniteAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NonFiniteAt::Values { layer } => write!(f, "layer {layer}'s values (z, a)"),
+            NonFiniteAt::Loss => write!(f, "the loss"),
+            NonFiniteAt::Gradients { layer } => write!(f, "layer {layer}'s gradients"),
+            NonFiniteAt::Weights { layer } => write!(f, "layer {layer}'s weights after the update"),
+        }
+    }
 }
 
 impl std::fmt::Display for StopReason {
@@ -116,9 +176,9 @@ impl std::fmt::Display for StopReason {
             StopReason::EarlyStopped { epoch, best_epoch } => {
                 write!(f, "early stopping after epoch {epoch} (best epoch {best_epoch})")
             }
-            StopReason::NonFinite { epoch, step, what } => write!(
+            StopReason::NonFinite { epoch, step, at } => write!(
                 f,
-                "stopped at epoch {epoch}, step {step}: {what} became NaN or infinite; the last finite parameters were kept (try a smaller learning rate)"
+                "stopped at epoch {epoch}, step {step}: {at} became NaN or infinite; the last finite parameters were kept (try a smaller learning rate)"
             ),
         }
     }
@@ -135,8 +195,15 @@ pub struct Trainer {
     pub history: Vec<EpochRecord>,
     pub stopped: Option<StopReason>,
     base_lr: f64,
+    /// Whether accuracy is reported: class names, or a bce / cross-entropy loss.
+    classify: bool,
     order: Vec<usize>,
     cursor: usize,
+    /// The batch size of the epoch under way (fixed at its start).
+    epoch_batch: usize,
+    steps: usize,
+    last_loss: Option<f64>,
+    has_grads: bool,
     epoch_loss: f64,
     epoch_correct: f64,
     epoch_seen: usize,
@@ -151,6 +218,10 @@ pub struct Trainer {
 }
 
 impl Trainer {
+    /// A trainer, after checking the settings and the data against the network: features =
+    /// inputs, target rows = output units, the loss's output activation (bce: sigmoid,
+    /// cross-entropy: softmax) and its targets (bce: in [0, 1]; cross-entropy: one-hot, two or
+    /// more rows). The first problem found is returned.
     pub fn new(
         net: Network,
         loss: Loss,
@@ -158,10 +229,30 @@ impl Trainer {
         train: Dataset,
         val: Option<Dataset>,
         config: TrainConfig,
-    ) -> Trainer {
+    ) -> Result<Trainer, TrainError> {
+        check_config(&config)?;
+        check_optimizer(&opt)?;
+        if train.is_empty() {
+            return Err(TrainError::Empty);
+        }
+        if let (Some(need), Some(last)) = (loss.kind.required_output(), net.layers().last())
+            && last.activation != need
+        {
+            return Err(TrainError::OutputActivation {
+                loss: loss.kind.name(),
+                needs: need.name(),
+                layer: net.len(),
+                has: last.activation.name(),
+            });
+        }
+        check_data(&net, &loss, "training", &train)?;
+        if let Some(v) = &val {
+            check_data(&net, &loss, "validation", v)?;
+        }
+        let classify = !train.class_names.is_empty() || matches!(loss.kind, LossKind::Bce | LossKind::CrossEntropy);
         let order = (0..train.len()).collect();
         let stream = Stream::new(config.seed);
-        Trainer {
+        Ok(Trainer {
             base_lr: opt.lr,
             optimizer: Optimizer::new(opt),
             config,
@@ -171,8 +262,13 @@ impl Trainer {
             val,
             history: Vec::new(),
             stopped: None,
+            classify,
             order,
             cursor: 0,
+            epoch_batch: 1,
+            steps: 0,
+            last_loss: None,
+            has_grads: false,
             epoch_loss: 0.0,
             epoch_correct: 0.0,
             epoch_seen: 0,
@@ -184,7 +280,7 @@ impl Trainer {
             stream,
             best: None,
             wait: 0,
-        }
+        })
     }
 
     /// The current epoch (0-based, the one being trained).
@@ -194,6 +290,95 @@ impl Trainer {
 
     pub fn is_done(&self) -> bool {
         self.stopped.is_some()
+    }
+
+    /// Mini-batch steps applied so far, over all epochs (a step stopped for a NaN not counted).
+    pub fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    /// Steps in the epoch under way (or in the next one, between epochs): the training samples
+    /// divided by the batch size, rounded up.
+    pub fn steps_per_epoch(&self) -> usize {
+        let bs = if self.cursor > 0 {
+            self.epoch_batch
+        } else {
+            self.batch_size()
+        };
+        self.train.len().div_ceil(bs)
+    }
+
+    /// The loss of the last mini-batch step computed (before its update, with the L2 term);
+    /// NaN or infinite if that step stopped training. `None` before the first step.
+    pub fn last_step_loss(&self) -> Option<f64> {
+        self.last_loss
+    }
+
+    /// The gradients of the last mini-batch step computed (with the L2 term, after clipping:
+    /// what the optimizer was given). They may hold NaN or infinities if that step stopped
+    /// training, which shows where it blew up. `None` before the first step.
+    pub fn last_gradients(&self) -> Option<&Gradients> {
+        self.has_grads.then_some(&self.bufs.grads)
+    }
+
+    /// The learning rate before the schedule (the schedule scales it per epoch).
+    pub fn base_lr(&self) -> f64 {
+        self.base_lr
+    }
+
+    /// Changes the base learning rate; the next step uses it (scaled by the schedule for the
+    /// current epoch). The optimizer keeps its state.
+    pub fn set_base_lr(&mut self, lr: f64) -> Result<(), TrainError> {
+        if !(lr.is_finite() && lr >= 0.0) {
+            return Err(TrainError::Setting(format!(
+                "the learning rate must be a finite number, 0 or more, got {lr}"
+            )));
+        }
+        self.base_lr = lr;
+        self.refresh_lr();
+        Ok(())
+    }
+
+    /// Changes the optimizer's hyperparameters (its `lr` becomes the base rate); the next step
+    /// uses them. The same kind keeps its state (momentum, moments, step counts); another kind
+    /// starts fresh, since one optimizer's state means nothing to another.
+    pub fn set_optimizer(&mut self, opt: OptimizerConfig) -> Result<(), TrainError> {
+        check_optimizer(&opt)?;
+        if opt.kind == self.optimizer.config.kind {
+            self.optimizer.config = opt;
+        } else {
+            self.optimizer = Optimizer::new(opt);
+        }
+        self.base_lr = opt.lr;
+        self.refresh_lr();
+        Ok(())
+    }
+
+    /// Changes the training settings without touching the optimizer's state; see the module's
+    /// conventions for when each takes effect. The seed is kept (it was read by `new`).
+    pub fn set_config(&mut self, config: TrainConfig) -> Result<(), TrainError> {
+        check_config(&config)?;
+        self.config = TrainConfig {
+            seed: self.config.seed,
+            ..config
+        };
+        self.refresh_lr();
+        if self.stopped == Some(StopReason::Finished) && self.history.len() < self.config.epochs {
+            self.stopped = None;
+        }
+        Ok(())
+    }
+
+    /// Changes the number of epochs (see [`Trainer::set_config`]).
+    pub fn set_epochs(&mut self, epochs: usize) -> Result<(), TrainError> {
+        self.set_config(TrainConfig {
+            epochs,
+            ..self.config.clone()
+        })
+    }
+
+    fn refresh_lr(&mut self) {
+        self.optimizer.config.lr = self.config.schedule.lr(self.base_lr, self.history.len());
     }
 
     fn batch_size(&self) -> usize {
@@ -260,11 +445,12 @@ impl Trainer {
         if self.config.shuffle {
             shuffle_with(&mut self.order, &mut self.stream);
         }
-        self.optimizer.config.lr = self.config.schedule.lr(self.base_lr, self.history.len());
+        self.epoch_batch = self.batch_size();
+        self.refresh_lr();
     }
 
     fn batch_step(&mut self) {
-        let bs = self.batch_size();
+        let bs = self.epoch_batch.max(1);
         let end = (self.cursor + bs).min(self.order.len());
         let n = end - self.cursor;
         let (fx, fy) = (self.train.x.nrows(), self.train.y.nrows());
@@ -302,44 +488,64 @@ impl Trainer {
                 g.weights.zip_apply(&l.weights, |gv, wv| *gv += 2.0 * l2 * wv);
             }
         }
-        if let Some(max) = self.config.clip_norm {
-            clip_global_norm(&mut self.bufs.grads, max);
-        }
+        self.has_grads = true;
+        self.last_loss = Some(self.bufs.grads.loss);
         let epoch = self.history.len() + 1;
-        if !self.bufs.grads.is_finite() {
-            let what = if self.bufs.grads.loss.is_finite() {
-                "a gradient"
-            } else {
-                "the loss"
-            };
+        if let Some(at) = self.locate_non_finite() {
             self.stopped = Some(StopReason::NonFinite {
                 epoch,
                 step: step_no,
-                what: what.into(),
+                at,
             });
             return;
         }
+        if let Some(max) = self.config.clip_norm {
+            clip_global_norm(&mut self.bufs.grads, max);
+        }
         self.save_backup();
         self.optimizer.step(&mut self.net, &self.bufs.grads);
-        if !self
+        if let Some(i) = self
             .net
             .layers()
             .iter()
-            .all(|l| all_finite(l.weights.as_slice()) && all_finite(l.bias.as_slice()))
+            .position(|l| !(all_finite(l.weights.as_slice()) && all_finite(l.bias.as_slice())))
         {
             self.restore_backup();
             self.stopped = Some(StopReason::NonFinite {
                 epoch,
                 step: step_no,
-                what: "a weight".into(),
+                at: NonFiniteAt::Weights { layer: i + 1 },
             });
             return;
         }
+        self.steps += 1;
         self.epoch_loss += self.bufs.grads.loss * n as f64;
         self.epoch_seen += n;
-        if !self.train.class_names.is_empty() || self.train.y.nrows() == 1 {
+        if self.classify {
             self.epoch_correct += accuracy(self.bufs.fwd.output(), &self.by) * n as f64;
         }
+    }
+
+    /// Where this step's forward or backward pass first produced a NaN or infinity (see
+    /// [`NonFiniteAt`]), or `None` if everything is finite. Cheap when it is.
+    fn locate_non_finite(&self) -> Option<NonFiniteAt> {
+        let g = &self.bufs.grads;
+        if g.is_finite() {
+            return None;
+        }
+        let finite_layer = |z: &Matrix, a: &Matrix| all_finite(z.as_slice()) && all_finite(a.as_slice());
+        if let Some(i) = self.bufs.fwd.layers.iter().position(|l| !finite_layer(&l.z, &l.a)) {
+            return Some(NonFiniteAt::Values { layer: i + 1 });
+        }
+        if !g.loss.is_finite() {
+            return Some(NonFiniteAt::Loss);
+        }
+        let i = g
+            .layers
+            .iter()
+            .rposition(|l| !(all_finite(l.weights.as_slice()) && all_finite(l.bias.as_slice())))
+            .unwrap_or(0);
+        Some(NonFiniteAt::Gradients { layer: i + 1 })
     }
 
     fn make_masks(&mut self) {
@@ -379,7 +585,7 @@ impl Trainer {
 
     fn end_epoch(&mut self) {
         let seen = self.epoch_seen.max(1) as f64;
-        let classify = !self.train.class_names.is_empty() || self.train.y.nrows() == 1;
+        let classify = self.classify;
         let (val_loss, val_accuracy) = match &self.val {
             Some(v) if !v.is_empty() => {
                 let (l, a) = evaluate(&self.net, v, &self.loss);

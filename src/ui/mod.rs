@@ -4,9 +4,13 @@
 pub mod blocks;
 pub mod data;
 pub mod diagram;
+pub mod import;
 pub mod matrix;
 pub mod stepper;
 pub mod theme;
+pub mod train_analysis;
+pub mod train_plots;
+pub mod training;
 pub mod visibility;
 
 use crate::app::{AppState, CellState, CloseAnswer, Command, Convention, Edit, NetCell, NodeValue, Pending, StepNav};
@@ -93,6 +97,12 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                         CellState::Network(n) => {
                             egui::Frame::group(ui.style()).show(ui, |ui| netcell_ui(ui, ci, n, state, &mut out));
                         }
+                        CellState::Training(t) => {
+                            egui::Frame::group(ui.style()).show(ui, |ui| {
+                                training::training_ui(ui, ci, t, &state.settings.view, &mut out)
+                            });
+                        }
+                        CellState::Other(_) => {}
                     }
                     ui.add_space(8.0);
                 }
@@ -192,6 +202,15 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
             if ui.add_enabled(state.can_redo(), egui::Button::new("Redo")).clicked() {
                 out.push(Command::Redo);
+            }
+        });
+        ui.menu_button("Insert", |ui| {
+            if ui
+                .button("Training cell")
+                .on_hover_text("A training lab at the end of the page: data, a network, live curves")
+                .clicked()
+            {
+                out.push(Command::InsertTrainingCell);
             }
         });
         ui.menu_button("View", |ui| {
@@ -367,6 +386,9 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 }
             });
         });
+    }
+    if let Some(d) = &state.csv_import {
+        import::csv_import_ui(&ctx, d, out);
     }
     if state.show_shortcuts {
         let mut open = true;

@@ -1,0 +1,219 @@
+//! The training lab's commands at the level of the whole window: inserting a training cell,
+//! the CSV import flow (File > Open or a dropped `.csv` file goes here too), exporting curves
+//! and plots, and [`AppState::tick`], which trains every playing cell for a slice of a frame.
+
+use super::Command;
+use super::files;
+use super::import::CsvImport;
+use super::state::{AppState, CellState};
+use super::training::{ReadFn, TrainAction, TrainCell, curves_csv};
+use crate::lesson::training::TrainingSetup;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Whether a path names a CSV file.
+pub fn is_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Reads a data file named in a lesson: relative paths from the lesson's folder.
+pub fn reader(lesson_file: Option<&Path>) -> ReadFn {
+    let dir: Option<PathBuf> = lesson_file.and_then(|p| p.parent()).map(Path::to_path_buf);
+    Arc::new(move |name: &str| {
+        let p = Path::new(name);
+        let full = match (&dir, p.is_relative()) {
+            (Some(d), true) => d.join(p),
+            _ => p.to_path_buf(),
+        };
+        crate::files::read_text(&full).map_err(|e| format!("{}: {e}", full.display()))
+    })
+}
+
+impl AppState {
+    fn train_mut(&mut self, cell: usize) -> Option<&mut TrainCell> {
+        match self.cells.get_mut(cell) {
+            Some(CellState::Training(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The training cell at `cell`, if it is one.
+    pub fn training(&self, cell: usize) -> Option<&TrainCell> {
+        match self.cells.get(cell) {
+            Some(CellState::Training(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Trains every playing cell for at most `budget` in all; returns whether any still plays
+    /// (the window then asks for another frame).
+    pub fn tick(&mut self, budget: Duration) -> bool {
+        let playing: Vec<usize> = (0..self.cells.len())
+            .filter(|&i| self.training(i).is_some_and(|t| t.running))
+            .collect();
+        if playing.is_empty() {
+            return false;
+        }
+        let each = budget / playing.len() as u32;
+        let mut any = false;
+        for i in playing {
+            if let Some(t) = self.train_mut(i) {
+                any |= t.tick(each);
+            }
+        }
+        any
+    }
+
+    pub(super) fn lab_command(&mut self, c: Command) {
+        match c {
+            Command::Train { cell, action } => {
+                let changes_setup = matches!(action, TrainAction::Set(_) | TrainAction::Reinit);
+                if let Some(t) = self.train_mut(cell) {
+                    t.apply(action);
+                    if changes_setup {
+                        self.dirty = true;
+                    }
+                }
+            }
+            Command::InsertTrainingCell => {
+                let read = reader(self.file.as_deref());
+                self.cells.push(CellState::Training(Box::new(TrainCell::new(
+                    TrainingSetup::xor_default(),
+                    read,
+                ))));
+                self.dirty = true;
+                self.info("Added a training cell at the end of the page: XOR with a small network.");
+            }
+            Command::ImportCsv { cell } => {
+                if let Some(p) = self.dialogs.pick_csv() {
+                    self.import_from(cell, &p);
+                }
+            }
+            Command::ImportCsvPath { cell, path } => self.import_from(cell, &path),
+            Command::SetCsvImport(d) => self.csv_import = Some(d),
+            Command::FinishCsvImport(ok) => self.finish_import(ok),
+            Command::ExportCurves { cell } => self.export_curves(cell),
+            Command::ExportPlot { name, rect } => {
+                if let Some(p) = self.dialogs.pick_export(&name, "png") {
+                    self.screenshot_request = Some((p, rect));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A CSV opened from File > Open or dropped on the window: it goes to the first training
+    /// cell (one is added if the page has none).
+    pub(super) fn open_csv(&mut self, path: &Path) {
+        let cell = match (0..self.cells.len()).find(|&i| self.training(i).is_some()) {
+            Some(i) => i,
+            None => {
+                self.lab_command(Command::InsertTrainingCell);
+                self.cells.len() - 1
+            }
+        };
+        self.import_from(cell, path);
+    }
+
+    fn import_from(&mut self, cell: usize, path: &Path) {
+        match crate::files::read_text(path) {
+            Ok(text) => self.csv_import = Some(Box::new(CsvImport::new(cell, path.to_path_buf(), text))),
+            Err(e) => self.error(format!("Could not read {}: {e}", path.display())),
+        }
+    }
+
+    fn finish_import(&mut self, ok: bool) {
+        let Some(dialog) = self.csv_import.take() else { return };
+        if !ok {
+            return;
+        }
+        match dialog.run() {
+            Ok(imported) => {
+                let skipped = imported.skipped.len();
+                let spec = crate::lesson::training::csv_spec(
+                    &dialog.path.to_string_lossy(),
+                    &dialog.target_name(),
+                    dialog.options,
+                );
+                let Some(t) = self.train_mut(dialog.cell) else { return };
+                let mut setup = t.setup.clone();
+                setup.data = spec;
+                if setup.scaling == crate::nn::data::Scaling::None {
+                    setup.scaling = crate::nn::data::Scaling::Standardise;
+                }
+                if setup.split.validation == 0.0 && setup.split.test == 0.0 {
+                    setup.split.validation = 0.2;
+                }
+                // The file's classes decide the loss and output: clear choices made for other data.
+                setup.loss = None;
+                setup.output_activation = None;
+                t.apply(TrainAction::Set(Box::new(setup)));
+                self.dirty = true;
+                let mut msg = format!(
+                    "Imported {} rows from {} (target '{}')",
+                    imported.data.len(),
+                    dialog.path.display(),
+                    dialog.target_name()
+                );
+                if skipped > 0 {
+                    let lines: Vec<String> = imported.skipped.iter().take(10).map(|b| b.line.to_string()).collect();
+                    msg.push_str(&format!(
+                        "; skipped {skipped} bad row(s) at line(s) {}{}",
+                        lines.join(", "),
+                        if skipped > 10 { ", ..." } else { "" }
+                    ));
+                }
+                self.info(msg);
+            }
+            Err(e) => {
+                // Keep the dialog open with the reasons, so nothing is lost and the user decides.
+                let mut d = dialog;
+                d.error = Some(e);
+                self.csv_import = Some(d);
+            }
+        }
+    }
+
+    fn export_curves(&mut self, cell: usize) {
+        let Some(t) = self.training(cell) else { return };
+        let text = curves_csv(t);
+        if let Some(p) = self.dialogs.pick_export("curves.csv", "csv") {
+            match crate::files::write_atomic(&p, text.as_bytes()) {
+                Ok(()) => self.info(format!("Saved the curves to {}", p.display())),
+                Err(e) => self.error(format!("Could not save {}: {e}", p.display())),
+            }
+        }
+    }
+}
+
+/// Saves the part `rect` (in points) of a screenshot as a PNG file.
+pub fn save_png(image: &egui::ColorImage, rect: egui::Rect, pixels_per_point: f32, path: &Path) -> Result<(), String> {
+    let crop = crop(image, rect, pixels_per_point).ok_or("the plot is outside the window")?;
+    let mut bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut bytes, crop.size[0] as u32, crop.size[1] as u32);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().map_err(|e| e.to_string())?;
+        let raw: Vec<u8> = crop.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
+        w.write_image_data(&raw).map_err(|e| e.to_string())?;
+    }
+    files::write_bytes(path, &bytes)
+}
+
+/// The pixels of `rect` (in points), or `None` if it lies outside the image.
+pub fn crop(image: &egui::ColorImage, rect: egui::Rect, ppp: f32) -> Option<egui::ColorImage> {
+    let [w, h] = image.size;
+    let x0 = ((rect.min.x * ppp).floor().max(0.0) as usize).min(w);
+    let y0 = ((rect.min.y * ppp).floor().max(0.0) as usize).min(h);
+    let x1 = ((rect.max.x * ppp).ceil().max(0.0) as usize).min(w);
+    let y1 = ((rect.max.y * ppp).ceil().max(0.0) as usize).min(h);
+    if x1 <= x0 || y1 <= y0 {
+        return None;
+    }
+    let pixels = (y0..y1)
+        .flat_map(|y| image.pixels[y * w + x0..y * w + x1].iter().copied())
+        .collect();
+    Some(egui::ColorImage::new([x1 - x0, y1 - y0], pixels))
+}

@@ -1,0 +1,542 @@
+//! Data sets for lessons: seeded generators ([`generate`]), the shipped tabular sets
+//! ([`BuiltinSet`], embedded in the binary) and [`DataSpec`], the `data = ...` value of a lesson's
+//! training cell.
+//!
+//! # Conventions
+//! - Every generator draws from [`Stream::new(seed)`](super::init::Stream) (ChaCha8), so a seed
+//!   gives the same points on every machine. `noise` is the standard deviation of Gaussian noise
+//!   added to each coordinate (classification) or to `y` (regression); noise 0 puts every point
+//!   exactly on its curve.
+//! - Samples alternate between classes (sample `j` is class `j mod k`), so the classes are
+//!   balanced to within one sample.
+//! - Two-class generators give ONE target row of 0/1 (sigmoid output, bce) and class names
+//!   "0", "1"; blobs with `k > 2` classes give `k` one-hot rows and names "0" .. "k-1".
+//!   Regression generators give one row of values, one feature "x" in [-3, 3], no class names.
+//! - The shipped sets keep their file's class names: iris and wine have three classes (one-hot),
+//!   digits ten (one-hot, sorted 0..9), breast cancer two (one 0/1 row: malignant 0, benign 1,
+//!   as scikit-learn).
+
+use super::Matrix;
+use super::csv::{BadRows, CsvOptions, column_index, import, inspect_with};
+use super::data::{DataError, Dataset, Task};
+use super::init::Stream;
+use serde::{Deserialize, Serialize};
+use std::f64::consts::{PI, TAU};
+
+/// The most points a generator makes.
+pub const MAX_POINTS: usize = 100_000;
+/// The class counts blobs accepts.
+pub const BLOB_CLASSES: std::ops::RangeInclusive<usize> = 2..=8;
+
+/// A data set generator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Generator {
+    /// Four Gaussian clusters at the corners (±1, ±1); class 1 where the corner's signs differ
+    /// (XOR of `x1 > 0` and `x2 > 0`). With noise 0 these are the four rows of XOR's table.
+    Xor,
+    /// Two concentric circles: class 0 on radius 1, class 1 on radius 0.5.
+    Circles,
+    /// Two interleaving half circles (scikit-learn's make_moons): class 0 is
+    /// `(cos t, sin t)`, class 1 is `(1 - cos t, 0.5 - sin t)`, `t` uniform in [0, pi].
+    Moons,
+    /// Two interleaved spiral arms in about [-1, 1]^2: point `i` of an arm has radius
+    /// `r = i / (n / 2)` and angle `3 pi r` (plus pi for class 1).
+    Spiral,
+    /// `k` Gaussian clusters with centres evenly spaced on the circle of radius 2.
+    Blobs,
+    /// Regression: `y = 2x + 1`.
+    Line,
+    /// Regression: `y = sin x`.
+    Sin,
+    /// Regression: `y = |x|`.
+    Abs,
+    /// Regression: `y = 0` for `x < 0`, `1` for `x >= 0`.
+    Step,
+}
+
+impl Generator {
+    pub const ALL: [Generator; 9] = [
+        Generator::Xor,
+        Generator::Circles,
+        Generator::Moons,
+        Generator::Spiral,
+        Generator::Blobs,
+        Generator::Line,
+        Generator::Sin,
+        Generator::Abs,
+        Generator::Step,
+    ];
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::Xor => "xor",
+            Generator::Circles => "circles",
+            Generator::Moons => "moons",
+            Generator::Spiral => "spiral",
+            Generator::Blobs => "blobs",
+            Generator::Line => "line",
+            Generator::Sin => "sin",
+            Generator::Abs => "abs",
+            Generator::Step => "step",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Generator> {
+        Generator::ALL.into_iter().find(|g| g.name() == name)
+    }
+
+    /// A human label for menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            Generator::Xor => "XOR (four clusters)",
+            Generator::Circles => "Circles (inner and outer)",
+            Generator::Moons => "Two moons",
+            Generator::Spiral => "Spiral (two arms)",
+            Generator::Blobs => "Blobs (k clusters)",
+            Generator::Line => "Line y = 2x + 1",
+            Generator::Sin => "y = sin x",
+            Generator::Abs => "y = |x|",
+            Generator::Step => "Step function",
+        }
+    }
+
+    pub fn task(self) -> Task {
+        match self {
+            Generator::Line | Generator::Sin | Generator::Abs | Generator::Step => Task::Regression,
+            _ => Task::Classification,
+        }
+    }
+
+    /// Whether the generator takes a class count (only blobs).
+    pub fn takes_classes(self) -> bool {
+        self == Generator::Blobs
+    }
+}
+
+/// Checks a generator's parameters.
+pub fn check_params(generator: Generator, points: usize, noise: f64, classes: Option<usize>) -> Result<(), DataError> {
+    if !(1..=MAX_POINTS).contains(&points) {
+        return Err(DataError::Points {
+            got: points,
+            max: MAX_POINTS,
+        });
+    }
+    if !noise.is_finite() || noise < 0.0 {
+        return Err(DataError::Noise(noise));
+    }
+    match (generator.takes_classes(), classes) {
+        (true, None) => Err(DataError::MissingClasses),
+        (true, Some(k)) if !BLOB_CLASSES.contains(&k) => Err(DataError::Classes(k)),
+        (false, Some(_)) => Err(DataError::UnexpectedClasses(generator.name())),
+        _ => Ok(()),
+    }
+}
+
+/// Makes `points` samples with the given noise and seed (`classes` for blobs only).
+pub fn generate(
+    generator: Generator,
+    points: usize,
+    noise: f64,
+    seed: u64,
+    classes: Option<usize>,
+) -> Result<Dataset, DataError> {
+    check_params(generator, points, noise, classes)?;
+    let mut s = Stream::new(seed);
+    let n = points;
+    Ok(match generator {
+        Generator::Xor => two_class(
+            n,
+            |j, s| {
+                // Corners in an order that alternates the class: (-,-) 0, (-,+) 1, (+,+) 0, (+,-) 1.
+                let (cx, cy) = [(-1.0, -1.0), (-1.0, 1.0), (1.0, 1.0), (1.0, -1.0)][j % 4];
+                (cx + noise * s.normal(), cy + noise * s.normal())
+            },
+            &mut s,
+        ),
+        Generator::Circles => two_class(
+            n,
+            |j, s| {
+                let r = if j % 2 == 0 { 1.0 } else { 0.5 };
+                let a = TAU * s.uniform();
+                (r * a.cos() + noise * s.normal(), r * a.sin() + noise * s.normal())
+            },
+            &mut s,
+        ),
+        Generator::Moons => two_class(
+            n,
+            |j, s| {
+                let t = PI * s.uniform();
+                let (x, y) = if j % 2 == 0 {
+                    (t.cos(), t.sin())
+                } else {
+                    (1.0 - t.cos(), 0.5 - t.sin())
+                };
+                (x + noise * s.normal(), y + noise * s.normal())
+            },
+            &mut s,
+        ),
+        Generator::Spiral => two_class(
+            n,
+            |j, s| {
+                let r = (j / 2) as f64 / (n / 2).max(1) as f64;
+                let a = 3.0 * PI * r + (j % 2) as f64 * PI;
+                (r * a.cos() + noise * s.normal(), r * a.sin() + noise * s.normal())
+            },
+            &mut s,
+        ),
+        Generator::Blobs => blobs(n, classes.unwrap_or(2), noise, &mut s),
+        Generator::Line => function(n, noise, &mut s, |x| 2.0 * x + 1.0),
+        Generator::Sin => function(n, noise, &mut s, f64::sin),
+        Generator::Abs => function(n, noise, &mut s, f64::abs),
+        Generator::Step => function(n, noise, &mut s, |x| if x < 0.0 { 0.0 } else { 1.0 }),
+    })
+}
+
+/// The two-class spiral (see [`Generator::Spiral`]).
+pub fn spiral(points: usize, noise: f64, seed: u64) -> Result<Dataset, DataError> {
+    generate(Generator::Spiral, points, noise, seed, None)
+}
+
+fn names(prefix: &str, k: usize) -> Vec<String> {
+    (1..=k).map(|i| format!("{prefix}{i}")).collect()
+}
+
+/// Sample `j` of class `j mod 2` at `point(j, stream)`; one 0/1 target row.
+fn two_class(n: usize, mut point: impl FnMut(usize, &mut Stream) -> (f64, f64), s: &mut Stream) -> Dataset {
+    let mut x = Matrix::zeros(2, n);
+    let mut y = Matrix::zeros(1, n);
+    for j in 0..n {
+        let (a, b) = point(j, s);
+        x[(0, j)] = a;
+        x[(1, j)] = b;
+        y[(0, j)] = (j % 2) as f64;
+    }
+    Dataset {
+        x,
+        y,
+        feature_names: names("x", 2),
+        class_names: vec!["0".into(), "1".into()],
+    }
+}
+
+fn blobs(n: usize, k: usize, noise: f64, s: &mut Stream) -> Dataset {
+    let mut x = Matrix::zeros(2, n);
+    let mut y = Matrix::zeros(if k == 2 { 1 } else { k }, n);
+    for j in 0..n {
+        let c = j % k;
+        let a = TAU * c as f64 / k as f64;
+        x[(0, j)] = 2.0 * a.cos() + noise * s.normal();
+        x[(1, j)] = 2.0 * a.sin() + noise * s.normal();
+        if k == 2 {
+            y[(0, j)] = c as f64;
+        } else {
+            y[(c, j)] = 1.0;
+        }
+    }
+    Dataset {
+        x,
+        y,
+        feature_names: names("x", 2),
+        class_names: (0..k).map(|c| c.to_string()).collect(),
+    }
+}
+
+/// `x` uniform in [-3, 3), `y = f(x) + noise N(0, 1)`.
+fn function(n: usize, noise: f64, s: &mut Stream, f: impl Fn(f64) -> f64) -> Dataset {
+    let mut x = Matrix::zeros(1, n);
+    let mut y = Matrix::zeros(1, n);
+    for j in 0..n {
+        let v = -3.0 + 6.0 * s.uniform();
+        x[(0, j)] = v;
+        y[(0, j)] = f(v) + noise * s.normal();
+    }
+    Dataset {
+        x,
+        y,
+        feature_names: vec!["x".into()],
+        class_names: Vec::new(),
+    }
+}
+
+/// A data set shipped with the app (see assets/datasets/SOURCES.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BuiltinSet {
+    Iris,
+    Digits,
+    Wine,
+    BreastCancer,
+}
+
+impl BuiltinSet {
+    pub const ALL: [BuiltinSet; 4] = [
+        BuiltinSet::Iris,
+        BuiltinSet::Digits,
+        BuiltinSet::Wine,
+        BuiltinSet::BreastCancer,
+    ];
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            BuiltinSet::Iris => "iris",
+            BuiltinSet::Digits => "digits",
+            BuiltinSet::Wine => "wine",
+            BuiltinSet::BreastCancer => "breast_cancer",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<BuiltinSet> {
+        BuiltinSet::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// A human label for menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            BuiltinSet::Iris => "Iris flowers (4 measurements, 3 species)",
+            BuiltinSet::Digits => "Handwritten digits (8x8 pixels, 10 digits)",
+            BuiltinSet::Wine => "Wine (13 measurements, 3 cultivars)",
+            BuiltinSet::BreastCancer => "Breast cancer (30 measurements, malignant or benign)",
+        }
+    }
+
+    /// Where the data come from, in one line (from assets/datasets/SOURCES.md).
+    pub fn attribution(self) -> &'static str {
+        match self {
+            BuiltinSet::Iris => "R. A. Fisher (1936), UCI Machine Learning Repository \"Iris\", CC BY 4.0",
+            BuiltinSet::Digits => {
+                "E. Alpaydin, C. Kaynak (1998), UCI Machine Learning Repository \"Optical Recognition of Handwritten Digits\" (test part), CC BY 4.0"
+            }
+            BuiltinSet::Wine => "M. Forina et al., UCI Machine Learning Repository \"Wine\", CC BY 4.0",
+            BuiltinSet::BreastCancer => {
+                "W. H. Wolberg et al., UCI Machine Learning Repository \"Breast Cancer Wisconsin (Diagnostic)\", CC BY 4.0"
+            }
+        }
+    }
+
+    /// The shipped CSV text (a header row; the class label is the last column).
+    pub fn csv_text(self) -> &'static str {
+        match self {
+            BuiltinSet::Iris => include_str!("../../assets/datasets/iris.csv"),
+            BuiltinSet::Digits => include_str!("../../assets/datasets/digits.csv"),
+            BuiltinSet::Wine => include_str!("../../assets/datasets/wine.csv"),
+            BuiltinSet::BreastCancer => include_str!("../../assets/datasets/breast_cancer.csv"),
+        }
+    }
+
+    /// Parses the shipped CSV: every column but the last is a feature, the last the class.
+    pub fn load(self) -> Result<Dataset, DataError> {
+        let text = self.csv_text();
+        let columns = inspect_with(text, true).columns.len();
+        let opts = CsvOptions {
+            has_header: true,
+            target_column: columns.saturating_sub(1),
+            task: Task::Classification,
+            bad_rows: BadRows::Report,
+        };
+        import(text, &opts).map(|i| i.data).map_err(|e| DataError::Builtin {
+            name: self.name(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// A training cell's `data = ...`: generated, shipped, or a CSV file (see the lesson format).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum DataSpec {
+    Generated {
+        generator: Generator,
+        points: usize,
+        noise: f64,
+        seed: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        classes: Option<usize>,
+    },
+    Builtin {
+        dataset: BuiltinSet,
+    },
+    /// `csv` is a path relative to the lesson file; `target` a header name.
+    Csv {
+        csv: String,
+        target: String,
+        task: Task,
+        /// `header = false`: the file has no header row; `target` is then "column N".
+        #[serde(skip_serializing_if = "is_true")]
+        header: bool,
+        /// `skip_bad_rows = true`: malformed rows are left out (as chosen in the import dialog).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        skip_bad_rows: bool,
+    },
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl DataSpec {
+    /// The task the data are for.
+    pub fn task(&self) -> Task {
+        match self {
+            DataSpec::Generated { generator, .. } => generator.task(),
+            DataSpec::Builtin { .. } => Task::Classification,
+            DataSpec::Csv { task, .. } => *task,
+        }
+    }
+
+    /// The CSV file's path as written, for the caller to read.
+    pub fn csv_path(&self) -> Option<&str> {
+        match self {
+            DataSpec::Csv { csv, .. } => Some(csv),
+            _ => None,
+        }
+    }
+
+    /// Builds the data set. A CSV spec needs the file's text (read by the caller: this module
+    /// does no file IO); the file needs a header row naming the target column, and a bad row
+    /// fails the build with every bad row listed.
+    pub fn build(&self, csv_text: Option<&str>) -> Result<Dataset, DataError> {
+        match self {
+            DataSpec::Generated {
+                generator,
+                points,
+                noise,
+                seed,
+                classes,
+            } => generate(*generator, *points, *noise, *seed, *classes),
+            DataSpec::Builtin { dataset } => dataset.load(),
+            DataSpec::Csv {
+                csv,
+                target,
+                task,
+                header,
+                skip_bad_rows,
+            } => {
+                let text = csv_text.ok_or_else(|| DataError::CsvText(csv.clone()))?;
+                let target_column = column_index(&inspect_with(text, *header), target)?;
+                let opts = CsvOptions {
+                    has_header: *header,
+                    target_column,
+                    task: *task,
+                    bad_rows: if *skip_bad_rows { BadRows::Skip } else { BadRows::Report },
+                };
+                Ok(import(text, &opts)?.data)
+            }
+        }
+    }
+}
+
+/// Every key a `data = ...` table may have, to tell which kind it is and what is missing.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    generator: Option<Generator>,
+    points: Option<usize>,
+    noise: Option<f64>,
+    seed: Option<u64>,
+    classes: Option<usize>,
+    dataset: Option<BuiltinSet>,
+    csv: Option<String>,
+    target: Option<String>,
+    task: Option<Task>,
+    header: Option<bool>,
+    skip_bad_rows: Option<bool>,
+}
+
+impl RawSpec {
+    fn into_spec(self) -> Result<DataSpec, String> {
+        let kinds = [self.generator.is_some(), self.dataset.is_some(), self.csv.is_some()];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            return Err("data needs exactly one of generator = NAME, dataset = NAME or csv = \"FILE\"".into());
+        }
+        let present = |keys: &[(&'static str, bool)]| -> Vec<&'static str> {
+            keys.iter().filter(|(_, p)| *p).map(|(k, _)| *k).collect()
+        };
+        let refuse = |kind: &str, extra: Vec<&str>| -> Result<(), String> {
+            if extra.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("{} does not apply to {kind}", extra.join(", ")))
+            }
+        };
+        if let Some(generator) = self.generator {
+            refuse(
+                "a generated data set",
+                present(&[
+                    ("target", self.target.is_some()),
+                    ("task", self.task.is_some()),
+                    ("header", self.header.is_some()),
+                    ("skip_bad_rows", self.skip_bad_rows.is_some()),
+                ]),
+            )?;
+            let missing: Vec<&str> = [
+                ("points", self.points.is_none()),
+                ("noise", self.noise.is_none()),
+                ("seed", self.seed.is_none()),
+            ]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(k, _)| *k)
+            .collect();
+            let (Some(points), Some(noise), Some(seed)) = (self.points, self.noise, self.seed) else {
+                return Err(format!(
+                    "generator = \"{}\" needs {} (e.g. points = 200, noise = 0.1, seed = 0)",
+                    generator.name(),
+                    missing.join(", ")
+                ));
+            };
+            check_params(generator, points, noise, self.classes).map_err(|e| e.to_string())?;
+            return Ok(DataSpec::Generated {
+                generator,
+                points,
+                noise,
+                seed,
+                classes: self.classes,
+            });
+        }
+        let not_generated = [
+            ("points", self.points.is_some()),
+            ("noise", self.noise.is_some()),
+            ("seed", self.seed.is_some()),
+            ("classes", self.classes.is_some()),
+        ];
+        if let Some(dataset) = self.dataset {
+            let mut extra = present(&not_generated);
+            extra.extend(present(&[
+                ("target", self.target.is_some()),
+                ("task", self.task.is_some()),
+                ("header", self.header.is_some()),
+                ("skip_bad_rows", self.skip_bad_rows.is_some()),
+            ]));
+            refuse("a shipped data set", extra)?;
+            return Ok(DataSpec::Builtin { dataset });
+        }
+        refuse("a csv file", present(&not_generated))?;
+        let missing: Vec<&str> = [("target", self.target.is_none()), ("task", self.task.is_none())]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(k, _)| *k)
+            .collect();
+        match (self.csv, self.target, self.task) {
+            (Some(csv), Some(target), Some(task)) => Ok(DataSpec::Csv {
+                csv,
+                target,
+                task,
+                header: self.header.unwrap_or(true),
+                skip_bad_rows: self.skip_bad_rows.unwrap_or(false),
+            }),
+            _ => Err(format!(
+                "csv data needs {} (target = \"column name\", task = \"classification\" or \"regression\")",
+                missing.join(" and ")
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DataSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RawSpec::deserialize(d)?.into_spec().map_err(serde::de::Error::custom)
+    }
+}

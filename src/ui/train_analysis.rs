@@ -1,0 +1,323 @@
+//! The training lab's analysis sections, below the main plots, each a collapsing section:
+//! - **Evaluation**: confusion matrix, precision and recall, accuracy (or R² and RMSE) on the
+//!   test split, else the validation split, else the training data (the text names which);
+//! - **Layers** ([`layers`]): weight and gradient histograms of one layer, gradient norms and
+//!   dead ReLU units per layer over the epochs;
+//! - **Hidden units** ([`units`]): what each hidden unit responds to over a 2-D input plane;
+//! - **Activation function** ([`activation`]): f and f' of a layer, with its real z values.
+//!
+//! Every figure comes from an f64 forward pass ([`crate::nn::trace::forward`]) of the current
+//! network and [`crate::nn::metrics`]. Results are cached in egui's memory by the cell's
+//! `version` ([`cached`]): recomputed when the weights changed, at most every
+//! [`REFRESH_SECONDS`] while training runs. Layers are numbered from 1 in every text.
+
+mod activation;
+mod layers;
+mod units;
+
+use super::theme;
+use super::train_plots::{fmt_g, plot_title, remember_rect};
+use crate::app::training::TrainCell;
+use crate::app::{Command, ViewSettings};
+use crate::lesson::training::Prepared;
+use crate::nn::data::Dataset;
+use crate::nn::metrics::{ConfusionMatrix, confusion_matrix, r2, rmse};
+use crate::nn::trace::forward;
+use crate::nn::{Activation, Network};
+use egui::{Color32, RichText, Ui};
+use std::sync::Arc;
+
+/// While training runs, cached figures are recomputed at most this often (seconds).
+pub const REFRESH_SECONDS: f64 = 0.25;
+
+/// Draws the analysis sections of training cell `ci`.
+pub fn analysis_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, out: &mut Vec<Command>) {
+    let (Some(net), Some(data)) = (cell.net(), cell.data.as_ref()) else {
+        return;
+    };
+    egui::CollapsingHeader::new("Evaluation")
+        .id_salt(("analysis evaluation", ci))
+        .show(ui, |ui| evaluation_ui(ui, ci, cell, net, data, view, out));
+    egui::CollapsingHeader::new("Layers")
+        .id_salt(("analysis layers", ci))
+        .show(ui, |ui| layers::layers_ui(ui, ci, cell, net, out));
+    if data.train.x.nrows() == 2 && net.len() > 1 {
+        egui::CollapsingHeader::new("Hidden units")
+            .id_salt(("analysis units", ci))
+            .show(ui, |ui| units::units_ui(ui, ci, cell, net, &data.train, view));
+    }
+    egui::CollapsingHeader::new("Activation function")
+        .id_salt(("analysis activation", ci))
+        .show(ui, |ui| {
+            activation::activation_ui(ui, ci, cell, net, &data.train, view, out)
+        });
+}
+
+/// A value computed from the weights, kept in egui's memory.
+struct Cached<T> {
+    version: u64,
+    key: u64,
+    time: f64,
+    value: Arc<T>,
+}
+
+impl<T> Clone for Cached<T> {
+    fn clone(&self) -> Self {
+        Cached {
+            version: self.version,
+            key: self.key,
+            time: self.time,
+            value: self.value.clone(),
+        }
+    }
+}
+
+/// The value cached under `id`, or a fresh one from `make`: recomputed when `key` changed, or
+/// when the weights changed (at most every [`REFRESH_SECONDS`] while `cell.running`).
+fn cached<T: Send + Sync + 'static>(
+    ui: &Ui,
+    id: egui::Id,
+    cell: &TrainCell,
+    key: u64,
+    make: impl FnOnce() -> T,
+) -> Arc<T> {
+    let now = ui.input(|i| i.time);
+    let old: Option<Cached<T>> = ui.data(|d| d.get_temp(id));
+    if let Some(c) = &old {
+        let fresh = c.version == cell.version || (cell.running && now - c.time < REFRESH_SECONDS);
+        if c.key == key && fresh {
+            if c.version != cell.version {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(REFRESH_SECONDS));
+            }
+            return c.value.clone();
+        }
+    }
+    let value = Arc::new(make());
+    let c = Cached {
+        version: cell.version,
+        key,
+        time: now,
+        value: value.clone(),
+    };
+    ui.data_mut(|d| d.insert_temp(id, c));
+    value
+}
+
+/// The split the evaluation is computed on: test, else validation, else training.
+pub fn evaluation_split(data: &Prepared) -> (&'static str, &Dataset) {
+    if let Some(t) = data.test.as_ref().filter(|d| !d.is_empty()) {
+        ("test", t)
+    } else if let Some(v) = data.validation.as_ref().filter(|d| !d.is_empty()) {
+        ("validation", v)
+    } else {
+        ("training", &data.train)
+    }
+}
+
+/// The evaluation's figures.
+enum Eval {
+    Classes { cm: ConfusionMatrix, names: Vec<String> },
+    Regression { r2: f64, rmse: f64 },
+    Failed(String),
+}
+
+fn evaluate(net: &Network, d: &Dataset) -> Eval {
+    let t = forward(net, &d.x);
+    let out = t.output();
+    if d.class_names.is_empty() {
+        match (r2(out, &d.y), rmse(out, &d.y)) {
+            (Ok(r2), Ok(rmse)) => Eval::Regression { r2, rmse },
+            (Err(e), _) | (_, Err(e)) => Eval::Failed(e.to_string()),
+        }
+    } else {
+        match confusion_matrix(out, &d.y) {
+            Ok(cm) => {
+                let names = (0..cm.classes())
+                    .map(|k| d.class_names.get(k).cloned().unwrap_or_else(|| format!("class {k}")))
+                    .collect();
+                Eval::Classes { cm, names }
+            }
+            Err(e) => Eval::Failed(e.to_string()),
+        }
+    }
+}
+
+/// "Accuracy on the test split: 95.00% (38 of 40 right)".
+pub fn accuracy_text(split: &str, cm: &ConfusionMatrix) -> String {
+    let right: usize = (0..cm.classes()).map(|c| cm.counts[c][c]).sum();
+    format!(
+        "Accuracy on the {split} split: {}% ({right} of {} right)",
+        fmt_g(100.0 * cm.accuracy()),
+        cm.total()
+    )
+}
+
+fn evaluation_ui(
+    ui: &mut Ui,
+    ci: usize,
+    cell: &TrainCell,
+    net: &Network,
+    data: &Prepared,
+    view: &ViewSettings,
+    out: &mut Vec<Command>,
+) {
+    let (split, d) = evaluation_split(data);
+    let why = match split {
+        "test" => "kept apart from training and from the choice of settings",
+        "validation" => "there is no test split; the validation split is not trained on",
+        _ => {
+            "there is no validation or test split, so these are samples the network trained on: the figures flatter it"
+        }
+    };
+    ui.label(format!(
+        "How the network does on the {split} split ({} samples; {why}).",
+        d.len()
+    ));
+    let eval = cached(ui, egui::Id::unique(("analysis eval", ci)), cell, 0, || {
+        evaluate(net, d)
+    });
+    match &*eval {
+        Eval::Failed(e) => {
+            ui.label(RichText::new(format!("Cannot evaluate: {e}")).color(ui.visuals().error_fg_color));
+        }
+        Eval::Regression { r2, rmse } => {
+            ui.label(format!(
+                "R² on the {split} split = {} (1 is a perfect fit; 0 is no better than always predicting the mean)",
+                fmt_g(*r2)
+            ));
+            ui.label(format!(
+                "RMSE on the {split} split = {} (root mean squared error, in the target's units)",
+                fmt_g(*rmse)
+            ));
+        }
+        Eval::Classes { cm, names } => {
+            ui.label(RichText::new(accuracy_text(split, cm)).strong());
+            ui.label(
+                "Rows are the true class, columns the class the network predicts: the diagonal holds the right answers.",
+            );
+            plot_title(ui, "Confusion matrix", ci, "confusion", out);
+            let resp = confusion_ui(ui, ci, cm, names, view.dark);
+            remember_rect(ui, ci, "confusion", resp.rect);
+            ui.add_space(6.0);
+            ui.label(
+                "Precision: of the samples predicted as the class, the share that are. \
+                 Recall: of the samples of the class, the share found.",
+            );
+            precision_recall_ui(ui, ci, cm, names);
+        }
+    }
+}
+
+/// Width of one confusion-matrix cell.
+const CM_CELL: egui::Vec2 = egui::vec2(64.0, 26.0);
+
+/// The confusion matrix as a grid; every cell holds its count, shaded by it (right answers in
+/// blue, mistakes in orange).
+fn confusion_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String], dark: bool) -> egui::Response {
+    let max = cm.counts.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let base = if dark { Color32::from_gray(40) } else { Color32::WHITE };
+    egui::Grid::new(("confusion grid", ci))
+        .spacing(egui::vec2(3.0, 3.0))
+        .show(ui, |ui| {
+            ui.label(RichText::new("true \\ predicted").weak());
+            for n in names {
+                ui.add_sized(CM_CELL, egui::Label::new(RichText::new(n).strong()).truncate());
+            }
+            ui.end_row();
+            for (t, row) in cm.counts.iter().enumerate() {
+                ui.label(RichText::new(&names[t]).strong());
+                for (p, &count) in row.iter().enumerate() {
+                    let share = count as f32 / max as f32;
+                    let hue = if t == p {
+                        theme::positive(dark)
+                    } else {
+                        theme::negative(dark)
+                    };
+                    let fill = lerp(base, hue, 0.85 * share);
+                    let text = if share > 0.55 {
+                        Color32::WHITE
+                    } else {
+                        ui.visuals().strong_text_color()
+                    };
+                    let bg = ui.painter().add(egui::Shape::Noop);
+                    let r = ui
+                        .add_sized(CM_CELL, egui::Label::new(RichText::new(count.to_string()).color(text)))
+                        .on_hover_text(format!(
+                            "true {}, predicted {}: {count} sample{}",
+                            names[t],
+                            names[p],
+                            if count == 1 { "" } else { "s" }
+                        ));
+                    ui.painter().set(bg, egui::Shape::rect_filled(r.rect, 3.0, fill));
+                }
+                ui.end_row();
+            }
+        })
+        .response
+}
+
+fn precision_recall_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String]) {
+    egui::Grid::new(("precision recall", ci))
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for h in ["class", "precision", "recall", "samples"] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for (k, name) in names.iter().enumerate() {
+                let support: usize = cm.counts[k].iter().sum();
+                ui.label(name);
+                ui.label(fmt_g(cm.precision(k)));
+                ui.label(fmt_g(cm.recall(k)));
+                ui.label(support.to_string());
+                ui.end_row();
+            }
+        });
+}
+
+/// `a` to `b` by `t` in [0, 1].
+pub(super) fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
+    let t = t.clamp(0.0, 1.0);
+    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
+    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
+}
+
+/// "layer 1 (hidden, 4 tanh units)".
+fn layer_name(net: &Network, l: usize) -> String {
+    let layer = &net.layers()[l];
+    let role = if l + 1 == net.len() { "output" } else { "hidden" };
+    let n = layer.units();
+    format!(
+        "layer {} ({role}, {n} {} unit{})",
+        l + 1,
+        layer.activation.name(),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// A layer picker kept in egui's memory under `(salt, ci)`; returns the chosen layer (0-based).
+fn layer_picker(ui: &mut Ui, ci: usize, salt: &str, label: &str, net: &Network, default: usize) -> usize {
+    let id = egui::Id::unique(("analysis layer pick", salt, ci));
+    let mut l: usize = ui.data(|d| d.get_temp(id)).unwrap_or(default);
+    l = l.min(net.len().saturating_sub(1));
+    egui::ComboBox::new(("analysis layer combo", salt, ci), label)
+        .selected_text(layer_name(net, l))
+        .show_ui(ui, |ui| {
+            for k in 0..net.len() {
+                ui.selectable_value(&mut l, k, layer_name(net, k));
+            }
+        });
+    ui.data_mut(|d| d.insert_temp(id, l));
+    l
+}
+
+/// `a = tanh(z)`, `a = z`, ...
+fn activation_formula(a: Activation) -> String {
+    match a {
+        Activation::Identity => "a = z".into(),
+        Activation::Relu => "a = max(z, 0)".into(),
+        other => format!("a = {}(z)", other.name()),
+    }
+}

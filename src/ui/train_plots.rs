@@ -1,0 +1,501 @@
+//! The training lab's plots: loss and accuracy curves (with kept runs overlaid), the decision
+//! boundary of a 2-D classifier or the fitted curve of a 1-D problem, and the sections drawn by
+//! [`super::train_analysis`] (evaluation, layers, activation functions).
+//!
+//! Plot options (log scale, per-step curve) are view state kept in egui's memory: they change
+//! no number and are not saved with the lesson.
+
+use super::theme;
+use crate::app::training::TrainCell;
+use crate::app::{Command, ViewSettings};
+use crate::nn::data::Dataset;
+use crate::nn::fastmath::grid::{FeatureMajor32, GridBuffers, forward_f32};
+use crate::nn::{Matrix, Network};
+use egui::{Color32, Ui};
+use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
+
+/// Height of the main plots.
+pub const PLOT_HEIGHT: f32 = 260.0;
+/// How strongly the regions are coloured (1 = the class colour itself).
+const REGION_STRENGTH: f32 = 0.55;
+/// Cells per side of the decision-boundary picture.
+pub const GRID: usize = 100;
+
+/// Okabe-Ito's eight colours, safe for colour-blind readers; classes also differ by marker.
+pub const CLASS_COLORS: [Color32; 8] = [
+    Color32::from_rgb(230, 159, 0),
+    Color32::from_rgb(86, 180, 233),
+    Color32::from_rgb(0, 158, 115),
+    Color32::from_rgb(204, 121, 167),
+    Color32::from_rgb(0, 114, 178),
+    Color32::from_rgb(213, 94, 0),
+    Color32::from_rgb(240, 228, 66),
+    Color32::from_rgb(100, 100, 100),
+];
+/// A different marker per class, so class is never told by colour alone.
+pub const MARKERS: [MarkerShape; 10] = [
+    MarkerShape::Circle,
+    MarkerShape::Square,
+    MarkerShape::Diamond,
+    MarkerShape::Up,
+    MarkerShape::Cross,
+    MarkerShape::Down,
+    MarkerShape::Plus,
+    MarkerShape::Asterisk,
+    MarkerShape::Left,
+    MarkerShape::Right,
+];
+
+/// The colour of class `k`.
+pub fn class_color(k: usize) -> Color32 {
+    CLASS_COLORS[k % CLASS_COLORS.len()]
+}
+
+#[derive(Clone, Copy, Default)]
+struct PlotOptions {
+    log: bool,
+    per_step: bool,
+}
+
+/// Draws every plot of training cell `ci`.
+pub fn plots_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, out: &mut Vec<Command>) {
+    let opt_id = ui.make_persistent_id(("plot options", ci));
+    let mut opts: PlotOptions = ui.data(|d| d.get_temp(opt_id)).unwrap_or_default();
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut opts.log, "Log scale")
+            .on_hover_text("Loss on a logarithmic axis: small losses stay visible");
+        ui.checkbox(&mut opts.per_step, "Per step")
+            .on_hover_text("Also draw the loss of every mini-batch");
+        if super::action_button(
+            ui,
+            !cell.history().is_empty() || !cell.runs.is_empty(),
+            "Export curves (CSV)...",
+            "Write every epoch's figures, kept runs included, to a CSV file",
+        ) {
+            out.push(Command::ExportCurves { cell: ci });
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(opt_id, opts));
+    let width = ui.available_width();
+    let half = ((width - 12.0) / 2.0).max(240.0);
+    let two_d = cell.train_data().is_some_and(|d| d.x.nrows() == 2);
+    let one_d = cell.train_data().is_some_and(|d| d.x.nrows() == 1);
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(half);
+            plot_title(ui, "Loss per epoch", ci, "loss", out);
+            loss_plot_ui(ui, ci, cell, opts, half);
+        });
+        ui.vertical(|ui| {
+            ui.set_width(half);
+            if two_d {
+                plot_title(ui, "Decision boundary (training points)", ci, "boundary", out);
+                boundary_ui(ui, ci, cell, view, half);
+            } else if one_d {
+                plot_title(ui, "Fitted curve over the data", ci, "fit", out);
+                fit_ui(ui, ci, cell, half);
+            } else if cell.train_data().is_some_and(|d| !d.class_names.is_empty()) {
+                plot_title(ui, "Accuracy per epoch", ci, "accuracy", out);
+                accuracy_plot_ui(ui, ci, cell, half);
+            }
+        });
+    });
+    let classify = cell.train_data().is_some_and(|d| !d.class_names.is_empty());
+    if classify && (two_d || one_d) {
+        egui::CollapsingHeader::new("Accuracy")
+            .id_salt(("acc section", ci))
+            .show(ui, |ui| {
+                plot_title(ui, "Accuracy per epoch", ci, "accuracy", out);
+                accuracy_plot_ui(ui, ci, cell, width.min(2.0 * half));
+            });
+    }
+    super::train_analysis::analysis_ui(ui, ci, cell, view, out);
+}
+
+/// A plot's title with its PNG export button. The button sends the rectangle of the plot
+/// drawn just below it, which the state crops from a screenshot.
+pub(super) fn plot_title(ui: &mut Ui, title: &str, ci: usize, what: &str, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.strong(title);
+        let id = egui::Id::unique(("plot rect", ci, what));
+        let rect: Option<egui::Rect> = ui.data(|d| d.get_temp(id));
+        if ui
+            .small_button("PNG...")
+            .on_hover_text(format!("Save the {} plot as a PNG image", title.to_lowercase()))
+            .clicked()
+            && let Some(rect) = rect
+        {
+            out.push(Command::ExportPlot {
+                name: format!("{what}.png"),
+                rect,
+            });
+        }
+    });
+}
+
+pub(super) fn remember_rect(ui: &Ui, ci: usize, what: &str, rect: egui::Rect) {
+    ui.data_mut(|d| d.insert_temp(egui::Id::unique(("plot rect", ci, what)), rect));
+}
+
+/// `y` for drawing: log10 when the log scale is on (non-positive values are dropped).
+fn y_of(v: f64, log: bool) -> Option<f64> {
+    if !v.is_finite() {
+        None
+    } else if log {
+        (v > 0.0).then(|| v.log10())
+    } else {
+        Some(v)
+    }
+}
+
+fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, width: f32) {
+    let labels = cell.run_labels();
+    let log = opts.log;
+    let mut plot = Plot::new(("loss curves", ci))
+        .height(PLOT_HEIGHT)
+        .width(width)
+        .legend(Legend::default())
+        .x_axis_label("epoch")
+        .y_axis_label(if log { "loss (log scale)" } else { "loss" })
+        .allow_scroll(false)
+        .label_formatter(move |pos| {
+            let (name, p) = match pos {
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name, position, ..
+                } => (*plot_name, *position),
+                egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
+            };
+            let y = if log { 10f64.powf(p.y) } else { p.y };
+            let head = if name.is_empty() {
+                String::new()
+            } else {
+                format!("{name}\n")
+            };
+            Some(format!("{head}epoch {:.2}\nloss {}", p.x, fmt_g(y)))
+        });
+    if log {
+        plot = plot.y_axis_formatter(|m, _| fmt_g(10f64.powf(m.value)));
+    }
+    let resp = plot.show(ui, |p| {
+        for (i, run) in cell.runs.iter().enumerate() {
+            let pts: Vec<[f64; 2]> = run
+                .history
+                .iter()
+                .filter_map(|r| Some([r.epoch as f64, y_of(r.loss, log)?]))
+                .collect();
+            p.line(
+                Line::new(labels[i].clone(), PlotPoints::from(pts))
+                    .color(class_color(i + 2))
+                    .style(LineStyle::dashed_loose()),
+            );
+        }
+        if opts.per_step && !cell.step_losses.is_empty() {
+            let pts: Vec<[f64; 2]> = cell
+                .step_losses
+                .iter()
+                .filter_map(|&[x, y]| Some([x, y_of(y, log)?]))
+                .collect();
+            p.line(
+                Line::new("batch loss (per step)", PlotPoints::from(pts))
+                    .color(Color32::from_gray(150))
+                    .width(1.0),
+            );
+        }
+        let current = labels.last().cloned().unwrap_or_default();
+        let h = cell.history();
+        let train: Vec<[f64; 2]> = h
+            .iter()
+            .filter_map(|r| Some([r.epoch as f64, y_of(r.loss, log)?]))
+            .collect();
+        p.line(
+            Line::new(format!("training loss ({current})"), PlotPoints::from(train))
+                .color(theme::positive(false))
+                .width(2.0),
+        );
+        let val: Vec<[f64; 2]> = h
+            .iter()
+            .filter_map(|r| Some([r.epoch as f64, y_of(r.val_loss?, log)?]))
+            .collect();
+        if !val.is_empty() {
+            p.line(
+                Line::new(format!("validation loss ({current})"), PlotPoints::from(val))
+                    .color(theme::negative(false))
+                    .width(2.0)
+                    .style(LineStyle::dashed_dense()),
+            );
+        }
+    });
+    remember_rect(ui, ci, "loss", resp.response.rect);
+}
+
+fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
+    let labels = cell.run_labels();
+    let resp = Plot::new(("accuracy curves", ci))
+        .height(PLOT_HEIGHT)
+        .width(width)
+        .legend(Legend::default())
+        .x_axis_label("epoch")
+        .y_axis_label("accuracy (%)")
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            for (i, run) in cell.runs.iter().enumerate() {
+                let pts: Vec<[f64; 2]> = run
+                    .history
+                    .iter()
+                    .filter_map(|r| Some([r.epoch as f64, 100.0 * r.val_accuracy.or(r.accuracy)?]))
+                    .collect();
+                p.line(
+                    Line::new(labels[i].clone(), PlotPoints::from(pts))
+                        .color(class_color(i + 2))
+                        .style(LineStyle::dashed_loose()),
+                );
+            }
+            let h = cell.history();
+            let train: Vec<[f64; 2]> = h
+                .iter()
+                .filter_map(|r| Some([r.epoch as f64, 100.0 * r.accuracy?]))
+                .collect();
+            p.line(
+                Line::new("training accuracy", PlotPoints::from(train))
+                    .color(theme::positive(false))
+                    .width(2.0),
+            );
+            let val: Vec<[f64; 2]> = h
+                .iter()
+                .filter_map(|r| Some([r.epoch as f64, 100.0 * r.val_accuracy?]))
+                .collect();
+            if !val.is_empty() {
+                p.line(
+                    Line::new("validation accuracy", PlotPoints::from(val))
+                        .color(theme::negative(false))
+                        .width(2.0)
+                        .style(LineStyle::dashed_dense()),
+                );
+            }
+        });
+    remember_rect(ui, ci, "accuracy", resp.response.rect);
+}
+
+/// `[min, max]` of each of the first two features, widened by 10% (the picture's extent).
+pub fn extent(x: &Matrix) -> [[f64; 2]; 2] {
+    let mut e = [[f64::INFINITY, f64::NEG_INFINITY]; 2];
+    for col in x.column_iter() {
+        for f in 0..2.min(col.len()) {
+            e[f][0] = e[f][0].min(col[f]);
+            e[f][1] = e[f][1].max(col[f]);
+        }
+    }
+    for r in &mut e {
+        if !r[0].is_finite() || !r[1].is_finite() {
+            *r = [-1.0, 1.0];
+        }
+        let pad = ((r[1] - r[0]) * 0.1).max(0.1);
+        r[0] -= pad;
+        r[1] += pad;
+    }
+    e
+}
+
+/// The grid's points, feature-major, row by row from the top (largest x2) down.
+pub fn grid_points(e: [[f64; 2]; 2], n: usize) -> Matrix {
+    let mut x = Matrix::zeros(2, n * n);
+    for r in 0..n {
+        let x2 = e[1][1] - (r as f64 + 0.5) / n as f64 * (e[1][1] - e[1][0]);
+        for c in 0..n {
+            let x1 = e[0][0] + (c as f64 + 0.5) / n as f64 * (e[0][1] - e[0][0]);
+            x[(0, r * n + c)] = x1;
+            x[(1, r * n + c)] = x2;
+        }
+    }
+    x
+}
+
+/// The picture's colour for one grid point's outputs (`k` outputs per point).
+fn output_color(out: &[f32], dark: bool) -> Color32 {
+    let white = if dark { Color32::from_gray(30) } else { Color32::WHITE };
+    if out.len() == 1 {
+        // Sigmoid output: the probability of class 1 (blue) against class 0 (vermillion).
+        // Pale at most (55%), so the data points on top stay visible.
+        let p = out[0].clamp(0.0, 1.0);
+        if p < 0.5 {
+            lerp(white, theme::negative(dark), (1.0 - p * 2.0) * REGION_STRENGTH)
+        } else {
+            lerp(white, theme::positive(dark), (p - 0.5) * 2.0 * REGION_STRENGTH)
+        }
+    } else {
+        let (k, &best) = out
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((0, &0.0));
+        let k_n = out.len() as f32;
+        // Confidence from 1/k (undecided, white) to 1 (the class colour).
+        let t = ((best - 1.0 / k_n) / (1.0 - 1.0 / k_n)).clamp(0.0, 1.0);
+        lerp(white, class_color(k), (0.2 + 0.8 * t) * REGION_STRENGTH)
+    }
+}
+
+fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
+    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
+    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
+}
+
+/// The cached picture of one cell: redrawn only when the weights changed.
+#[derive(Clone)]
+struct BoundaryCache {
+    version: u64,
+    dark: bool,
+    extent: [[f64; 2]; 2],
+    texture: egui::TextureHandle,
+}
+
+/// Draws the colours of the network's output over the input plane (the f32 picture path;
+/// no number shown comes from it) and the data points on top.
+fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, width: f32) {
+    let (Some(net), Some(data)) = (cell.net(), cell.train_data()) else {
+        return;
+    };
+    let id = egui::Id::unique(("boundary", ci));
+    let cached: Option<BoundaryCache> = ui.data(|d| d.get_temp(id));
+    let cache = match cached {
+        Some(c) if c.version == cell.version && c.dark == view.dark => c,
+        _ => {
+            let e = extent(&data.x);
+            let image = boundary_image(net, e, GRID, view.dark);
+            let texture = ui
+                .ctx()
+                .load_texture(format!("boundary {ci}"), image, egui::TextureOptions::LINEAR);
+            let c = BoundaryCache {
+                version: cell.version,
+                dark: view.dark,
+                extent: e,
+                texture,
+            };
+            ui.data_mut(|d| d.insert_temp(id, c.clone()));
+            c
+        }
+    };
+    let e = cache.extent;
+    let names = &data.feature_names;
+    let resp = Plot::new(("boundary plot", ci))
+        .height(PLOT_HEIGHT)
+        .width(width)
+        .legend(Legend::default())
+        .x_axis_label(names.first().cloned().unwrap_or_else(|| "x1".into()))
+        .y_axis_label(names.get(1).cloned().unwrap_or_else(|| "x2".into()))
+        .allow_scroll(false)
+        .show(ui, |p| {
+            let center = PlotPoint::new((e[0][0] + e[0][1]) / 2.0, (e[1][0] + e[1][1]) / 2.0);
+            let size = egui::vec2((e[0][1] - e[0][0]) as f32, (e[1][1] - e[1][0]) as f32);
+            p.image(PlotImage::new("", cache.texture.id(), center, size));
+            class_points(p, data, "");
+        });
+    remember_rect(ui, ci, "boundary", resp.response.rect);
+}
+
+/// The data points of a 2-D data set, one series (colour and marker) per class.
+pub fn class_points(p: &mut egui_plot::PlotUi<'_>, data: &Dataset, suffix: &str) {
+    let k = if data.y.nrows() == 1 { 2 } else { data.y.nrows() };
+    let mut per: Vec<Vec<[f64; 2]>> = vec![Vec::new(); k];
+    for j in 0..data.len() {
+        let class = if data.y.nrows() == 1 {
+            usize::from(data.y[(0, j)] >= 0.5)
+        } else {
+            data.y.column(j).argmax().0
+        };
+        per[class].push([data.x[(0, j)], data.x[(1, j)]]);
+    }
+    for (c, pts) in per.into_iter().enumerate() {
+        let name = data.class_names.get(c).cloned().unwrap_or_else(|| format!("class {c}"));
+        let color = if k == 2 {
+            if c == 1 {
+                theme::positive(false)
+            } else {
+                theme::negative(false)
+            }
+        } else {
+            class_color(c)
+        };
+        let shape = MARKERS[c % MARKERS.len()];
+        // A dark outline under each marker keeps it visible on a region of its own colour.
+        p.points(
+            Points::new(format!("{name}{suffix}"), PlotPoints::from(pts.clone()))
+                .color(Color32::from_gray(20))
+                .shape(shape)
+                .radius(4.2)
+                .filled(true),
+        );
+        p.points(
+            Points::new(format!("{name}{suffix}"), PlotPoints::from(pts))
+                .color(color)
+                .shape(shape)
+                .radius(3.0)
+                .filled(true),
+        );
+    }
+}
+
+/// The network's outputs over a grid, as a picture (row 0 at the top).
+pub fn boundary_image(net: &Network, e: [[f64; 2]; 2], n: usize, dark: bool) -> egui::ColorImage {
+    let x = FeatureMajor32::from_columns(&grid_points(e, n));
+    let mut out = Vec::new();
+    let mut bufs = GridBuffers::default();
+    forward_f32(net, &x, &mut out, &mut bufs);
+    let k = net.outputs();
+    let pixels: Vec<Color32> = (0..n * n)
+        .map(|j| {
+            let o: Vec<f32> = (0..k).map(|r| out.get(r * n * n + j).copied().unwrap_or(0.0)).collect();
+            output_color(&o, dark)
+        })
+        .collect();
+    egui::ColorImage::new([n, n], pixels)
+}
+
+/// One feature: the network's output as a curve over the data.
+fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
+    let (Some(net), Some(data)) = (cell.net(), cell.train_data()) else {
+        return;
+    };
+    let (lo, hi) = data
+        .x
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let (lo, hi) = if lo.is_finite() && hi > lo {
+        (lo, hi)
+    } else {
+        (-1.0, 1.0)
+    };
+    let n = 200;
+    let xs = Matrix::from_fn(1, n, |_, j| lo + (hi - lo) * j as f64 / (n - 1) as f64);
+    let t = crate::nn::trace::forward(net, &xs);
+    let out = t.output();
+    let curve: Vec<[f64; 2]> = (0..n).map(|j| [xs[(0, j)], out[(0, j)]]).collect();
+    let pts: Vec<[f64; 2]> = (0..data.len()).map(|j| [data.x[(0, j)], data.y[(0, j)]]).collect();
+    let resp = Plot::new(("fit plot", ci))
+        .height(PLOT_HEIGHT)
+        .width(width)
+        .legend(Legend::default())
+        .x_axis_label(data.feature_names.first().cloned().unwrap_or_else(|| "x".into()))
+        .y_axis_label("y")
+        .allow_scroll(false)
+        .show(ui, |p| {
+            p.points(
+                Points::new("training data", PlotPoints::from(pts))
+                    .color(Color32::from_gray(140))
+                    .radius(2.0),
+            );
+            p.line(
+                Line::new("network output", PlotPoints::from(curve))
+                    .color(theme::positive(false))
+                    .width(2.5),
+            );
+        });
+    remember_rect(ui, ci, "fit", resp.response.rect);
+}
+
+/// A number in 4 significant digits.
+pub fn fmt_g(v: f64) -> String {
+    crate::nn::numfmt::NumberFormat::Significant(4).fmt(v)
+}

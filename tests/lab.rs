@@ -1,0 +1,334 @@
+//! The training lab's state, without a window: the buttons, live hyperparameter changes,
+//! divergence, kept runs, the curves export, the CSV import flow and lesson round trips.
+
+use mlp_notebook::app::files::NoDialogs;
+use mlp_notebook::app::lab::crop;
+use mlp_notebook::app::training::{TrainAction, TrainCell, curves_csv};
+use mlp_notebook::app::{AppState, CellState, Command};
+use mlp_notebook::lesson::training::TrainingSetup;
+use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
+use mlp_notebook::nn::datasets::{DataSpec, Generator};
+use mlp_notebook::nn::doc::Syntax;
+use mlp_notebook::nn::{OptimizerConfig, OptimizerKind};
+use std::time::Duration;
+
+fn lab_state(setup: TrainingSetup) -> AppState {
+    let lesson = Lesson {
+        title: "lab".into(),
+        cells: vec![Cell::Text("# Lab".into()), Cell::Training(Box::new(setup))],
+        ..Default::default()
+    };
+    AppState::new(lesson, Box::new(NoDialogs))
+}
+
+fn cell(s: &AppState) -> &TrainCell {
+    s.training(1).expect("cell 1 is a training cell")
+}
+
+fn act(s: &mut AppState, action: TrainAction) {
+    s.apply(Command::Train { cell: 1, action });
+}
+
+#[test]
+fn step_epoch_reset_and_reinit() {
+    let mut s = lab_state(TrainingSetup::xor_default());
+    let c = cell(&s);
+    // 200 points, 20% validation: 160 training rows in batches of 32 = 5 steps per epoch.
+    assert_eq!(c.train_data().unwrap().len(), 160);
+    let t = c.trainer.as_ref().unwrap();
+    assert_eq!(t.steps_per_epoch(), 5);
+    let w0 = c.net().unwrap().clone();
+
+    act(&mut s, TrainAction::Step);
+    let c = cell(&s);
+    assert_eq!(c.trainer.as_ref().unwrap().steps_done(), 1);
+    assert_eq!(c.step_losses.len(), 1);
+    assert!(c.history().is_empty(), "one step is not an epoch");
+    assert_ne!(c.net().unwrap(), &w0, "a step changes the weights");
+
+    act(&mut s, TrainAction::Epoch);
+    let c = cell(&s);
+    assert_eq!(c.history().len(), 1, "Epoch finishes the epoch under way");
+    assert_eq!(c.trainer.as_ref().unwrap().steps_done(), 5);
+    assert_eq!(c.extras.len(), 1);
+    act(&mut s, TrainAction::Epoch);
+    assert_eq!(cell(&s).history().len(), 2);
+    assert_eq!(cell(&s).step_losses.len(), 10);
+
+    act(&mut s, TrainAction::Reset);
+    let c = cell(&s);
+    assert!(c.history().is_empty() && c.step_losses.is_empty());
+    assert_eq!(c.net().unwrap(), &w0, "Reset goes back to the same initial weights");
+
+    act(&mut s, TrainAction::Reinit);
+    let c = cell(&s);
+    assert_eq!(c.setup.init.seed, 1);
+    assert_ne!(c.net().unwrap(), &w0, "Re-initialise draws new weights");
+}
+
+#[test]
+fn play_trains_in_slices_and_pause_stops() {
+    let mut s = lab_state(TrainingSetup::xor_default());
+    act(&mut s, TrainAction::Play);
+    assert!(cell(&s).running);
+    // One slice of 20 ms trains at least one step and returns while still playing.
+    assert!(s.tick(Duration::from_millis(20)));
+    let steps = cell(&s).trainer.as_ref().unwrap().steps_done();
+    assert!(steps >= 1);
+    assert!(cell(&s).steps_per_second > 0.0);
+    act(&mut s, TrainAction::Pause);
+    assert!(!s.tick(Duration::from_millis(20)), "a paused cell does not train");
+    assert_eq!(cell(&s).trainer.as_ref().unwrap().steps_done(), steps);
+}
+
+#[test]
+fn xor_lab_learns_to_full_training_accuracy() {
+    let mut s = lab_state(TrainingSetup::xor_default());
+    act(&mut s, TrainAction::Play);
+    while s.tick(Duration::from_millis(50)) {}
+    let c = cell(&s);
+    assert_eq!(c.history().len(), 200);
+    let last = c.history().last().unwrap();
+    // Four noisy clusters (noise 0.2 around corners 2 apart) are separable: every training
+    // point is classified right by the end.
+    assert_eq!(last.accuracy, Some(1.0), "{last:?}");
+    assert!(c.notice.as_deref().unwrap_or("").contains("finished"));
+}
+
+#[test]
+fn learning_rate_changes_live_without_a_reset() {
+    let mut s = lab_state(TrainingSetup::xor_default());
+    act(&mut s, TrainAction::Epoch);
+    let w = cell(&s).net().unwrap().clone();
+    let mut setup = cell(&s).setup.clone();
+    setup.optimizer.lr = 0.001;
+    act(&mut s, TrainAction::Set(Box::new(setup)));
+    let c = cell(&s);
+    assert_eq!(c.history().len(), 1, "the run goes on");
+    assert_eq!(c.net().unwrap(), &w, "the weights are kept");
+    assert_eq!(c.trainer.as_ref().unwrap().optimizer.config.lr, 0.001);
+    assert!(s.dirty, "a changed setting is part of the lesson");
+    // A change of the network's shape starts over.
+    let mut setup = cell(&s).setup.clone();
+    setup.hidden = vec![3];
+    act(&mut s, TrainAction::Set(Box::new(setup)));
+    let c = cell(&s);
+    assert!(c.history().is_empty());
+    assert_eq!(c.net().unwrap().widths(), vec![2, 3, 1]);
+}
+
+#[test]
+fn a_huge_learning_rate_pauses_with_the_layer_and_finite_weights() {
+    let mut setup = TrainingSetup::xor_default();
+    setup.data = DataSpec::Generated {
+        generator: Generator::Line,
+        points: 100,
+        noise: 0.1,
+        seed: 0,
+        classes: None,
+    };
+    setup.hidden = vec![8];
+    setup.activation = mlp_notebook::nn::Activation::Relu;
+    setup.optimizer = OptimizerConfig {
+        lr: 1e6,
+        ..OptimizerConfig::defaults(OptimizerKind::Sgd)
+    };
+    let mut s = lab_state(setup);
+    act(&mut s, TrainAction::Play);
+    while s.tick(Duration::from_millis(50)) {}
+    let c = cell(&s);
+    let notice = c.notice.clone().unwrap_or_default();
+    assert!(!c.running, "training paused");
+    assert!(
+        notice.contains("layer") && notice.contains("smaller learning rate"),
+        "{notice}"
+    );
+    for l in c.net().unwrap().layers() {
+        assert!(l.weights.iter().chain(l.bias.iter()).all(|v| v.is_finite()));
+    }
+}
+
+#[test]
+fn kept_runs_are_labelled_with_what_differed_and_exported() {
+    let mut s = lab_state(TrainingSetup::xor_default());
+    act(&mut s, TrainAction::Epoch);
+    act(&mut s, TrainAction::Epoch);
+    act(&mut s, TrainAction::KeepRun);
+    let mut setup = cell(&s).setup.clone();
+    setup.optimizer.lr = 0.5;
+    act(&mut s, TrainAction::Set(Box::new(setup)));
+    act(&mut s, TrainAction::Epoch);
+    let c = cell(&s);
+    assert_eq!(c.runs.len(), 1);
+    let labels = c.run_labels();
+    assert_eq!(
+        labels,
+        vec!["run 1: lr 0.05".to_string(), "current: lr 0.5".to_string()]
+    );
+    let csv = curves_csv(c);
+    let lines: Vec<&str> = csv.lines().collect();
+    // A header, two epochs of the kept run, one of the current run.
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[0].starts_with("run,label,epoch,loss"));
+    let loss_kept: f64 = lines[1].split(',').nth(3).unwrap().parse().unwrap();
+    assert_eq!(loss_kept, c.runs[0].history[0].loss);
+    let cur: Vec<&str> = lines[3].split(',').collect();
+    assert_eq!(cur[0], "0");
+    assert_eq!(cur[3].parse::<f64>().unwrap(), c.history()[0].loss);
+}
+
+#[test]
+fn csv_import_reports_bad_rows_then_skips_them_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.csv");
+    // Line 4 has a word where a number belongs.
+    std::fs::write(
+        &path,
+        "weight,height,kind\n1,2,cat\n3,4,dog\n5,tall,cat\n7,8,dog\n9,10,cat\n2,1,dog\n",
+    )
+    .unwrap();
+    let mut s = lab_state(TrainingSetup::xor_default());
+    s.apply(Command::OpenPath(path.clone()));
+    let d = s.csv_import.clone().expect("a CSV opens the import dialog");
+    assert_eq!(d.cell, 1);
+    assert_eq!(d.target_name(), "kind");
+    s.apply(Command::FinishCsvImport(true));
+    let d = s.csv_import.clone().expect("the dialog stays open");
+    let e = d.error.clone().unwrap();
+    assert!(e.contains("line 4"), "{e}");
+    assert!(
+        matches!(cell(&s).setup.data, DataSpec::Generated { .. }),
+        "nothing changed"
+    );
+    let mut o = d.options;
+    o.bad_rows = mlp_notebook::nn::csv::BadRows::Skip;
+    s.apply(Command::SetCsvImport(Box::new(d.with_options(o))));
+    s.apply(Command::FinishCsvImport(true));
+    assert!(s.csv_import.is_none());
+    let msg = s.message.clone().unwrap().text;
+    assert!(msg.contains("skipped 1 bad row(s) at line(s) 4"), "{msg}");
+    assert!(matches!(cell(&s).setup.data, DataSpec::Csv { .. }));
+}
+
+#[test]
+fn a_csv_with_a_bad_row_imported_with_skip_trains() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.csv");
+    std::fs::write(&path, "a,b,kind\n1,2,x\n3,4,y\n5,?,x\n7,8,y\n9,10,x\n2,1,y\n").unwrap();
+    let mut s = lab_state(TrainingSetup::xor_default());
+    s.apply(Command::ImportCsvPath {
+        cell: 1,
+        path: path.clone(),
+    });
+    let d = s.csv_import.clone().unwrap();
+    let mut o = d.options;
+    o.bad_rows = mlp_notebook::nn::csv::BadRows::Skip;
+    s.apply(Command::SetCsvImport(Box::new(d.with_options(o))));
+    s.apply(Command::FinishCsvImport(true));
+    let c = cell(&s);
+    assert_eq!(c.error, None);
+    // Five good rows of six: the skipped row stays out when the file is read again.
+    assert_eq!(c.data.as_ref().unwrap().total, 5);
+    assert!(matches!(
+        c.setup.data,
+        DataSpec::Csv {
+            skip_bad_rows: true,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_lesson_with_a_training_cell_round_trips() {
+    let text = r#"
+title = "Lab"
+[[cells]]
+kind = "training"
+id = "moons"
+observe = "Watch."
+data = { generator = "moons", points = 120, noise = 0.1, seed = 3 }
+split = { validation = 0.25, seed = 2 }
+scaling = "standardise"
+hidden = [6, 6]
+activation = "tanh"
+optimizer = { kind = "sgd", lr = 0.1, momentum = 0.9 }
+epochs = 50
+batch_size = 16
+l2 = 0.001
+early_stopping = { patience = 5 }
+schedule = { kind = "step", step_size = 10, gamma = 0.5 }
+"#;
+    let l = parse_lesson(text, Syntax::Toml).unwrap();
+    let Cell::Training(t) = &l.cells[0] else {
+        panic!("not a training cell")
+    };
+    assert_eq!(t.hidden, vec![6, 6]);
+    assert_eq!(t.optimizer.momentum, 0.9);
+    assert_eq!(t.batch_size, Some(16));
+    for syntax in [Syntax::Toml, Syntax::Json] {
+        assert_eq!(parse_lesson(&l.write(syntax), syntax).unwrap(), l);
+    }
+    // The window keeps the setup: saving gives the same lesson.
+    let s = AppState::new(l.clone(), Box::new(NoDialogs));
+    assert!(matches!(s.cells[0], CellState::Training(_)));
+    assert_eq!(s.lesson(), l);
+}
+
+#[test]
+fn bad_training_cells_list_every_problem() {
+    let text = r#"
+title = "Lab"
+[[cells]]
+kind = "training"
+data = { generator = "moons", points = 10, noise = 0.1, seed = 3 }
+hidden = [0]
+activation = "nope"
+epochs = 0
+"#;
+    let e = parse_lesson(text, Syntax::Toml).unwrap_err().to_string();
+    for needle in [
+        "hidden layer 1 has 0 units",
+        "unknown activation 'nope'",
+        "epochs must be",
+    ] {
+        assert!(e.contains(needle), "missing {needle:?} in {e}");
+    }
+}
+
+#[test]
+fn crop_takes_the_plot_area_in_pixels() {
+    // A 4x3 image whose pixel (x, y) has red = x and green = y.
+    let px: Vec<egui::Color32> = (0..3)
+        .flat_map(|y| (0..4).map(move |x| egui::Color32::from_rgb(x, y, 0)))
+        .collect();
+    let img = egui::ColorImage::new([4, 3], px);
+    // Points (1, 1)-(2, 2) at 1 pixel per point: pixels x 1..2, y 1..2.
+    let c = crop(
+        &img,
+        egui::Rect::from_min_max(egui::pos2(1.0, 1.0), egui::pos2(2.0, 2.0)),
+        1.0,
+    )
+    .unwrap();
+    assert_eq!(c.size, [1, 1]);
+    assert_eq!(c.pixels[0], egui::Color32::from_rgb(1, 1, 0));
+    // At 2 pixels per point the same points are pixels 2..4 x 2..3 (clipped to the image).
+    let c = crop(
+        &img,
+        egui::Rect::from_min_max(egui::pos2(1.0, 1.0), egui::pos2(2.0, 2.0)),
+        2.0,
+    )
+    .unwrap();
+    assert_eq!(c.size, [2, 1]);
+    assert_eq!(
+        c.pixels,
+        vec![egui::Color32::from_rgb(2, 2, 0), egui::Color32::from_rgb(3, 2, 0)]
+    );
+    assert!(
+        crop(
+            &img,
+            egui::Rect::from_min_max(egui::pos2(9.0, 9.0), egui::pos2(10.0, 10.0)),
+            1.0
+        )
+        .is_none()
+    );
+}

@@ -1,0 +1,151 @@
+//! The training lab in the window, driven headless through egui_kittest: the buttons by their
+//! labels, the epoch counter and the curves' data checked against the trainer.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use mlp_notebook::app::files::NoDialogs;
+use mlp_notebook::app::training::TrainCell;
+use mlp_notebook::app::{AppState, Command, NotebookApp};
+use mlp_notebook::lesson::training::TrainingSetup;
+use mlp_notebook::lesson::{Cell, Lesson};
+
+fn harness() -> Harness<'static, NotebookApp> {
+    let lesson = Lesson {
+        title: "lab".into(),
+        cells: vec![Cell::Training(Box::new(TrainingSetup::xor_default()))],
+        ..Default::default()
+    };
+    let app = NotebookApp::new(AppState::new(lesson, Box::new(NoDialogs)));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+fn cell<'h>(h: &'h Harness<'_, NotebookApp>) -> &'h TrainCell {
+    h.state().state.training(0).expect("a training cell")
+}
+
+fn click(h: &mut Harness<'_, NotebookApp>, label: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::Button, label).click();
+    h.step();
+    h.step();
+}
+
+/// The text of the label that starts with `prefix`.
+fn label_starting(h: &Harness<'_, NotebookApp>, prefix: &str) -> String {
+    // A label's text is its accessible value; buttons and fields carry it as their label.
+    let all: Vec<String> = h
+        .query_all_by(|n| n.value().or_else(|| n.label()).is_some_and(|l| l.starts_with(prefix)))
+        .filter_map(|n| n.accesskit_node().value().or_else(|| n.accesskit_node().label()))
+        .collect();
+    match all.as_slice() {
+        [] => panic!("no label starting with {prefix:?}"),
+        [one, rest @ ..] => {
+            assert!(
+                rest.iter().all(|r| r == one),
+                "different labels start with {prefix:?}: {all:?}"
+            );
+            one.clone()
+        }
+    }
+}
+
+#[test]
+fn epoch_step_and_reset_update_the_counter_and_curves() {
+    let mut h = harness();
+    assert_eq!(label_starting(&h, "Epoch "), "Epoch 0 of 200");
+    click(&mut h, "Epoch");
+    assert_eq!(label_starting(&h, "Epoch "), "Epoch 1 of 200");
+    let c = cell(&h);
+    assert_eq!(c.history().len(), 1);
+    // The status line shows the epoch's loss as the trainer recorded it.
+    assert_eq!(label_starting(&h, "loss "), format!("loss {:.4}", c.history()[0].loss));
+    // 160 training rows in batches of 32: five steps, one loss point each.
+    assert_eq!(label_starting(&h, "step "), "step 5 (5 per epoch)");
+    assert_eq!(c.step_losses.len(), 5);
+
+    click(&mut h, "Step");
+    assert_eq!(label_starting(&h, "step "), "step 6 (5 per epoch)");
+    assert_eq!(label_starting(&h, "Epoch "), "Epoch 1 of 200");
+
+    click(&mut h, "Reset");
+    assert_eq!(label_starting(&h, "Epoch "), "Epoch 0 of 200");
+    assert!(cell(&h).step_losses.is_empty());
+}
+
+#[test]
+fn play_runs_across_frames_and_pause_stops_it() {
+    let mut h = harness();
+    // Enough epochs that 20 frames cannot finish them.
+    let mut setup = cell(&h).setup.clone();
+    setup.epochs = 100_000;
+    h.state_mut().state.apply(Command::Train {
+        cell: 0,
+        action: mlp_notebook::app::training::TrainAction::Set(Box::new(setup)),
+    });
+    click(&mut h, "Play");
+    for _ in 0..20 {
+        h.step();
+    }
+    let c = cell(&h);
+    assert!(c.running, "still playing after 20 frames");
+    let epochs = c.history().len();
+    assert!(epochs >= 1, "20 frames of 6 ms train at least one epoch of 5 steps");
+    // The counter on screen is the trainer's.
+    assert_eq!(label_starting(&h, "Epoch "), format!("Epoch {epochs} of 100000"));
+    assert!(h.query_by_label("Play").is_none(), "Play became Pause");
+    click(&mut h, "Pause");
+    let steps = cell(&h).trainer.as_ref().unwrap().steps_done();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(!cell(&h).running);
+    assert_eq!(
+        cell(&h).trainer.as_ref().unwrap().steps_done(),
+        steps,
+        "paused means no more steps"
+    );
+    assert!(h.query_by_label("Play").is_some());
+}
+
+#[test]
+fn keep_run_then_change_the_rate_labels_both_curves() {
+    let mut h = harness();
+    click(&mut h, "Epoch");
+    click(&mut h, "Keep run");
+    assert_eq!(cell(&h).runs.len(), 1);
+    assert_eq!(label_starting(&h, "Epoch "), "Epoch 0 of 200");
+    let mut setup = cell(&h).setup.clone();
+    setup.optimizer.lr = 0.2;
+    h.state_mut().state.apply(Command::Train {
+        cell: 0,
+        action: mlp_notebook::app::training::TrainAction::Set(Box::new(setup)),
+    });
+    h.step();
+    // The learning-rate field shows the new rate (4 significant digits).
+    let lr = h.get_by_label("Learning rate").accesskit_node().numeric_value();
+    assert_eq!(lr, Some(0.2));
+    assert_eq!(cell(&h).run_labels(), vec!["run 1: lr 0.05", "current: lr 0.2"]);
+}
+
+#[test]
+fn insert_training_cell_from_the_menu() {
+    let app = NotebookApp::new(AppState::builtin_headless());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    let before = h.state().state.cells.len();
+    h.get_by_label("Insert").click();
+    h.run();
+    h.get_by_label("Training cell").click();
+    h.run();
+    let s = &h.state().state;
+    assert_eq!(s.cells.len(), before + 1);
+    assert!(s.training(before).is_some());
+    assert!(s.dirty);
+}

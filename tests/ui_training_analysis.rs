@@ -1,0 +1,201 @@
+//! The training lab's analysis sections in the window, driven headless through egui_kittest:
+//! open a section by its header, then check the figures shown against the engine's own
+//! (nn::metrics on the same split, the cell's per-epoch extras).
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mlp_notebook::app::training::{TrainAction, TrainCell};
+use mlp_notebook::app::{AppState, CellState, Command, NotebookApp};
+use mlp_notebook::nn::Activation;
+use mlp_notebook::nn::metrics::confusion_matrix;
+use mlp_notebook::nn::numfmt::NumberFormat;
+use mlp_notebook::nn::trace::forward;
+
+/// How the window writes figures: 4 significant digits.
+fn g(v: f64) -> String {
+    NumberFormat::Significant(4).fmt(v)
+}
+
+/// The built-in lesson with a training cell inserted (the default XOR setup), then only that
+/// cell kept so the page is short; `setup` may change it before `epochs` epochs are trained.
+fn harness(
+    epochs: usize,
+    setup: impl FnOnce(&mut mlp_notebook::lesson::training::TrainingSetup),
+) -> Harness<'static, NotebookApp> {
+    let mut state = AppState::builtin_headless();
+    state.apply(Command::InsertTrainingCell);
+    state.cells.retain(|c| matches!(c, CellState::Training(_)));
+    let mut s = train_cell(&state).setup.clone();
+    setup(&mut s);
+    state.apply(Command::Train {
+        cell: 0,
+        action: TrainAction::Set(Box::new(s)),
+    });
+    for _ in 0..epochs {
+        state.apply(Command::Train {
+            cell: 0,
+            action: TrainAction::Epoch,
+        });
+    }
+    let app = NotebookApp::new(state);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+fn train_cell(state: &AppState) -> &TrainCell {
+    match state.cells.first() {
+        Some(CellState::Training(t)) => t,
+        _ => panic!("no training cell"),
+    }
+}
+
+fn cell<'h>(h: &'h Harness<'_, NotebookApp>) -> &'h TrainCell {
+    train_cell(&h.state().state)
+}
+
+/// Opens a collapsing section by its header (scrolled into view first, as a user would).
+fn open(h: &mut Harness<'_, NotebookApp>, header: &str) {
+    h.get_by_label(header).scroll_to_me();
+    h.run();
+    h.get_by_label(header).click();
+    h.run();
+}
+
+/// The accuracy as the engine computes it on `split`: "38 of 40" and the percentage.
+fn expected_accuracy(c: &TrainCell, split: &str) -> String {
+    let data = c.data.as_ref().unwrap();
+    let d = match split {
+        "test" => data.test.as_ref().unwrap(),
+        "validation" => data.validation.as_ref().unwrap(),
+        _ => &data.train,
+    };
+    let out = forward(c.net().unwrap(), &d.x);
+    let cm = confusion_matrix(out.output(), &d.y).unwrap();
+    let right: usize = (0..cm.classes()).map(|k| cm.counts[k][k]).sum();
+    assert_eq!(cm.total(), d.len());
+    format!(
+        "Accuracy on the {split} split: {}% ({right} of {} right)",
+        g(100.0 * cm.accuracy()),
+        d.len()
+    )
+}
+
+#[test]
+fn evaluation_shows_the_validation_accuracy_when_there_is_no_test_split() {
+    // The default setup holds 20% out for validation and has no test split.
+    let mut h = harness(3, |_| {});
+    assert!(h.query_by_label("Confusion matrix").is_none(), "closed at first");
+    open(&mut h, "Evaluation");
+    let want = expected_accuracy(cell(&h), "validation");
+    h.get_by_label(&want);
+    h.get_by_label("Confusion matrix");
+    h.get_by_label("precision");
+}
+
+#[test]
+fn evaluation_uses_the_test_split_and_layers_show_the_epoch_figures() {
+    let mut h = harness(4, |s| {
+        s.split.test = 0.25;
+        s.hidden = vec![8, 6];
+        s.activation = Activation::Relu;
+        s.init.kind = "he_uniform".into();
+    });
+    open(&mut h, "Evaluation");
+    let want = expected_accuracy(cell(&h), "test");
+    h.get_by_label(&want);
+
+    open(&mut h, "Layers");
+    let c = cell(&h);
+    assert_eq!(c.extras.len(), 4);
+    let last = c.extras.last().unwrap();
+    let net = c.net().unwrap();
+    h.get_by_label("After epoch 4:");
+    for (l, layer) in net.layers().iter().enumerate() {
+        let mut text = format!("layer {}: gradient norm {}", l + 1, g(last.grad_norms[l]));
+        // ReLU hidden layers also report their dead units; the sigmoid output does not.
+        if layer.activation == Activation::Relu {
+            let f = last.dead[l].expect("a ReLU layer has a dead fraction");
+            let units = layer.units();
+            text.push_str(&format!(
+                ", dead ReLU units {}% ({} of {units})",
+                g(100.0 * f),
+                (f * units as f64).round() as usize
+            ));
+        } else {
+            assert_eq!(last.dead[l], None);
+        }
+        h.get_by_label(&text);
+    }
+    h.get_by_label("Gradient norm per layer");
+    h.get_by_label("Dead ReLU units per layer");
+}
+
+#[test]
+fn activation_section_reports_the_share_of_dead_relu_inputs() {
+    let mut h = harness(2, |s| {
+        s.hidden = vec![8];
+        s.activation = Activation::Relu;
+    });
+    open(&mut h, "Activation function");
+    let c = cell(&h);
+    let t = forward(c.net().unwrap(), &c.data.as_ref().unwrap().train.x);
+    let z = &t.layers[0].z;
+    let dead = z.iter().filter(|&&v| v <= 0.0).count();
+    let want = format!(
+        "{}% of layer 1's z values on the training data are <= 0 ({dead} of {}): there ReLU outputs 0 and passes \
+         no gradient (dead).",
+        g(100.0 * dead as f64 / z.len() as f64),
+        z.len()
+    );
+    h.get_by_label(&want);
+}
+
+#[test]
+fn hidden_units_draw_one_picture_per_unit() {
+    let mut h = harness(1, |s| s.hidden = vec![3, 2]);
+    open(&mut h, "Hidden units");
+    for (l, units) in [(1, 3), (2, 2)] {
+        for u in 1..=units {
+            // The picture, named for screen readers.
+            h.get_by_label(&format!("layer {l}, unit {u}"));
+        }
+    }
+    // Captions under the pictures: units 1 and 2 in both layers, unit 3 in layer 1 only.
+    assert_eq!(h.query_all_by_label("unit 1").count(), 2);
+    assert_eq!(h.query_all_by_label("unit 3").count(), 1);
+    assert!(
+        h.query_by_label("layer 3, unit 1").is_none(),
+        "the output layer has no picture"
+    );
+}
+
+#[test]
+fn softmax_output_is_explained_not_plotted() {
+    use mlp_notebook::nn::datasets::{DataSpec, Generator};
+    let mut h = harness(1, |s| {
+        s.data = DataSpec::Generated {
+            generator: Generator::Blobs,
+            points: 120,
+            noise: 0.5,
+            seed: 0,
+            classes: Some(3),
+        };
+    });
+    open(&mut h, "Activation function");
+    h.get_by_label("Activation of layer 1: tanh");
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Layer to plot")
+        .click();
+    h.run();
+    h.get_by_label("layer 2 (output, 3 softmax units)").click();
+    h.run();
+    assert!(
+        h.query_by_label("Activation of layer 2: softmax").is_none(),
+        "no curve for softmax"
+    );
+    // The sentence that says why softmax is not drawn.
+    h.get_by_label_contains("Softmax has no single curve");
+}
