@@ -332,3 +332,17 @@ fn crop_takes_the_plot_area_in_pixels() {
         .is_none()
     );
 }
+
+#[test]
+fn long_curves_are_thinned_for_drawing_but_keep_their_ends() {
+    use mlp_notebook::ui::train_plots::{MAX_CURVE_POINTS, curve};
+    let pts: Vec<[f64; 2]> = (0..2500).map(|i| [i as f64, (i * i) as f64]).collect();
+    let c = curve(pts);
+    let drawn = c.points();
+    // 2500 points with every 3rd kept: 0, 3, ..., 2499 is 834 points (2499 = 3 * 833).
+    assert_eq!(drawn.len(), 834);
+    assert!(drawn.len() <= MAX_CURVE_POINTS);
+    assert_eq!((drawn[0].x, drawn[833].x), (0.0, 2499.0));
+    let short: Vec<[f64; 2]> = (0..10).map(|i| [i as f64, 0.0]).collect();
+    assert_eq!(curve(short).points().len(), 10);
+}

@@ -9,7 +9,11 @@ use mlp_notebook::nn::numfmt::NumberFormat;
 use mlp_notebook::nn::trace::{backward, forward};
 
 fn harness() -> Harness<'static, NotebookApp> {
-    let app = NotebookApp::new(AppState::builtin_headless());
+    // These tests are about the networks: every value shown, as to an instructor (students see
+    // the values the lesson's exercises ask for blank until answered: tests/ui_exercises.rs).
+    let mut state = AppState::builtin_headless();
+    state.set_reveal_answers(true);
+    let app = NotebookApp::new(state);
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_max_steps(12)

@@ -93,7 +93,7 @@ fn play_runs_across_frames_and_pause_stops_it() {
     let c = cell(&h);
     assert!(c.running, "still playing after 20 frames");
     let epochs = c.history().len();
-    assert!(epochs >= 1, "20 frames of 6 ms train at least one epoch of 5 steps");
+    assert!(epochs >= 1, "20 frames of 5 ms train at least one epoch of 5 steps");
     // The counter on screen is the trainer's.
     assert_eq!(label_starting(&h, "Epoch "), format!("Epoch {epochs} of 100000"));
     assert!(h.query_by_label("Play").is_none(), "Play became Pause");

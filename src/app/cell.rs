@@ -1,11 +1,47 @@
 //! A live network cell: its document, optimizer, traces and stepper position.
 
 use super::command::{Edit, Selection};
+use crate::lesson::Lock;
 use crate::nn::doc::{NetworkDoc, check_targets};
 use crate::nn::steps::{ChainStep, Quantity, UpdateInfo, chain_steps};
 use crate::nn::trace::{ForwardTrace, Gradients, backward_into, forward_into, loss_of};
 use crate::nn::{Activation, LossKind, Matrix, Optimizer, OptimizerConfig};
 use std::collections::HashMap;
+
+/// The lesson lock an edit needs to be free.
+fn lock_of(edit: &Edit) -> Option<Lock> {
+    Some(match edit {
+        Edit::Weight { .. } => Lock::Weights,
+        Edit::Bias { .. } => Lock::Biases,
+        Edit::Input { .. } | Edit::AddSample { .. } | Edit::RemoveSample { .. } => Lock::Inputs,
+        Edit::Target { .. } | Edit::TargetClass { .. } => Lock::Targets,
+        Edit::Loss(_) | Edit::Reduction(_) => Lock::Loss,
+        Edit::ApplyUpdate | Edit::LearningRate(_) | Edit::Optimizer(_) => Lock::Update,
+        Edit::Activation { .. }
+        | Edit::InsertLayer { .. }
+        | Edit::RemoveLayer { .. }
+        | Edit::AddUnit { .. }
+        | Edit::RemoveUnit { .. }
+        | Edit::AddInput
+        | Edit::RemoveInput { .. } => Lock::Structure,
+        #[allow(unreachable_patterns)]
+        _ => return None,
+    })
+}
+
+/// How a lock is named in messages.
+pub fn lock_text(l: Lock) -> &'static str {
+    match l {
+        Lock::Weights => "the weights",
+        Lock::Biases => "the biases",
+        Lock::Inputs => "the inputs",
+        Lock::Targets => "the targets",
+        Lock::Structure => "the shape and activations",
+        Lock::Loss => "the loss",
+        Lock::Update => "the update",
+        Lock::All => "every value",
+    }
+}
 
 /// Units a newly inserted layer gets.
 pub const NEW_LAYER_UNITS: usize = 4;
@@ -31,6 +67,8 @@ pub struct NetCell {
     /// The layer the matrix view shows (0-based).
     pub selected_layer: usize,
     pub selection: Option<Selection>,
+    /// Values unanswered exercises ask for: shown blank until answered (see `app::student`).
+    pub blanks: Vec<super::student::Blank>,
     /// For each quantity a step writes, the index of the first step writing it. The weights and
     /// biases (written by the update steps) are never blanked, so they are left out.
     written_at: HashMap<Quantity, usize>,
@@ -60,11 +98,17 @@ impl NetCell {
             sample: 0,
             selected_layer: 0,
             selection: None,
+            blanks: Vec::new(),
             written_at: HashMap::new(),
         };
         c.recompute();
         c.loss_history.push(c.grads.loss);
         c
+    }
+
+    /// Whether the lesson locks `what` in this network (`all` locks everything).
+    pub fn locked(&self, what: Lock) -> bool {
+        self.options.lock.iter().any(|&l| l == what || l == Lock::All)
     }
 
     pub fn snapshot(&self) -> CellSnapshot {
@@ -160,6 +204,11 @@ impl NetCell {
     /// Applies an edit and returns the cell as it was before (for undo). `Err` explains why it
     /// was refused (the cell is then unchanged).
     pub fn apply(&mut self, edit: &Edit) -> Result<CellSnapshot, String> {
+        if let Some(lock) = lock_of(edit)
+            && self.locked(lock)
+        {
+            return Err(format!("the lesson locks {} in this network", lock_text(lock)));
+        }
         let before = self.snapshot();
         if let Err(e) = self.apply_inner(edit) {
             self.restore(before);

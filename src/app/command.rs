@@ -175,6 +175,8 @@ pub enum Command {
     Open,
     OpenPath(PathBuf),
     OpenBuiltin,
+    /// Opens lesson `i` of the shipped curriculum.
+    OpenShipped(usize),
     Save,
     SaveAs,
     SaveTo(PathBuf),
@@ -186,6 +188,10 @@ pub enum Command {
     ShowError(String),
     /// Answer to "save changes before closing?".
     CloseAnswer(CloseAnswer),
+    /// A change of the lesson in edit mode.
+    Page(super::edit::PageEdit),
+    /// Edit mode on (the instructor's tools) or off (the page as a student sees it).
+    SetEditMode(bool),
     /// A button or setting of training cell `cell`.
     Train {
         cell: usize,
@@ -215,6 +221,22 @@ pub enum Command {
         name: String,
         rect: egui::Rect,
     },
+    /// Typing, "Check", "Hint" or "Show worked solution" in exercise cell `cell`.
+    Exercise {
+        cell: usize,
+        action: super::student::ExerciseAction,
+    },
+    /// Choosing an option or "Check" in quiz cell `cell`.
+    Quiz {
+        cell: usize,
+        action: super::student::QuizAction,
+    },
+    /// Sets the student's name or id (remembered; picks their variant networks).
+    SetStudent(String),
+    /// Exports the student's answers for grading (asks where).
+    ExportSubmission,
+    /// Exports the student's answers to this file.
+    ExportSubmissionTo(PathBuf),
 }
 
 impl Command {

@@ -18,6 +18,11 @@ pub trait Dialogs {
     fn pick_export(&self, _suggested_name: &str, _extension: &str) -> Option<PathBuf> {
         None
     }
+    /// The folder the student's progress is saved in; `None` saves nothing (tests give a
+    /// temporary folder).
+    fn progress_dir(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// No dialogs: every request is cancelled.
@@ -56,6 +61,9 @@ impl Dialogs for NativeDialogs {
             .add_filter(extension.to_uppercase(), &[extension])
             .save_file()
     }
+    fn progress_dir(&self) -> Option<PathBuf> {
+        progress_dir()
+    }
     fn pick_save(&self, suggested_name: &str) -> Option<PathBuf> {
         rfd::FileDialog::new()
             .set_title("Save as")
@@ -64,6 +72,12 @@ impl Dialogs for NativeDialogs {
             .add_filter("JSON", &["json"])
             .save_file()
     }
+}
+
+/// Where the student's progress is saved: `progress` in the app's data folder (on Linux
+/// `$XDG_DATA_HOME/mlpnotebook` or `~/.local/share/mlpnotebook`, as eframe places it).
+pub fn progress_dir() -> Option<PathBuf> {
+    eframe::storage_dir("MLP Notebook").map(|d| d.join("progress"))
 }
 
 /// Writes bytes atomically (exports).

@@ -6,10 +6,13 @@
 
 pub mod cell;
 pub mod command;
+pub mod edit;
 pub mod files;
 pub mod import;
 pub mod lab;
+pub mod progress;
 pub mod state;
+pub mod student;
 pub mod training;
 
 pub use cell::NetCell;
@@ -38,8 +41,9 @@ pub struct NotebookApp {
 
 type ShotSlot = std::sync::Arc<std::sync::Mutex<Option<Result<PathBuf, String>>>>;
 
-/// The time training may take in one frame; the rest of a 60 Hz frame is for drawing.
-pub const TRAIN_BUDGET: std::time::Duration = std::time::Duration::from_millis(6);
+/// The time training may take in one frame; the rest of a 60 Hz frame is for drawing
+/// (a frame while training measures about 1 ms of drawing on top, see benches/ui_frame.rs).
+pub const TRAIN_BUDGET: std::time::Duration = std::time::Duration::from_millis(5);
 
 impl NotebookApp {
     pub fn new(state: AppState) -> NotebookApp {
@@ -84,6 +88,10 @@ impl NotebookApp {
         }
         for c in commands {
             self.state.apply(c);
+        }
+        // Answers are saved at most once a second; wake up to write a pending change.
+        if let Some(wait) = self.state.save_progress_if_due() {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait.max(0.05)));
         }
         self.sync_window(&ctx);
     }
@@ -155,6 +163,14 @@ impl eframe::App for NotebookApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.state.settings);
+        self.state.save_progress_now();
+    }
+}
+
+impl Drop for NotebookApp {
+    /// The last answers typed are written when the window closes.
+    fn drop(&mut self) {
+        self.state.save_progress_now();
     }
 }
 
@@ -179,7 +195,13 @@ pub fn run_window(file: Option<PathBuf>) -> ExitCode {
             if let Some(storage) = cc.storage
                 && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
             {
-                state.settings = s;
+                let student = s.student.clone();
+                state.settings = Settings {
+                    student: String::new(),
+                    ..s
+                };
+                // The built-in lesson is rebuilt with the student's variants.
+                state.apply(Command::SetStudent(student));
             }
             if let Some(f) = &file {
                 state.open_path(f);

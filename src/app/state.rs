@@ -4,6 +4,7 @@ use super::cell::{CellSnapshot, NetCell};
 use super::command::{CloseAnswer, Command, Convention, Edit, NodeValue, StepNav};
 use super::files;
 use super::import::CsvImport;
+use super::student::{ExerciseState, PlotCell, QuizState, StudentState};
 use super::training::TrainCell;
 use crate::lesson::{Cell, FileKind, Lesson, LessonMeta, NetworkCell};
 use crate::nn::numfmt::NumberFormat;
@@ -22,8 +23,9 @@ pub enum CellState {
     Text(String),
     Network(Box<NetCell>),
     Training(Box<TrainCell>),
-    /// Exercises, quizzes and plots, kept as read until the window shows them.
-    Other(Box<Cell>),
+    Exercise(Box<ExerciseState>),
+    Quiz(Box<QuizState>),
+    Plot(Box<PlotCell>),
 }
 
 /// View settings, remembered between runs.
@@ -53,15 +55,32 @@ impl Default for ViewSettings {
 pub struct Settings {
     pub view: ViewSettings,
     pub recent: Vec<PathBuf>,
+    /// The student's name or id: it picks their variant networks and goes into submissions.
+    #[serde(default)]
+    pub student: String,
 }
 
 /// One undo step: a cell's state before an edit.
 #[derive(Clone, Debug)]
 struct UndoEntry {
     cell: usize,
-    snapshot: CellSnapshot,
+    saved: Saved,
     key: Option<String>,
     time: f64,
+}
+
+/// What an undo step restores: one network cell, or the whole page (edit mode's changes).
+#[derive(Clone, Debug)]
+enum Saved {
+    Cell(Box<CellSnapshot>),
+    Page(Box<Page>),
+}
+
+/// The page as edit mode changes it: the title and every cell.
+#[derive(Clone, Debug)]
+pub(super) struct Page {
+    pub title: String,
+    pub cells: Vec<CellState>,
 }
 
 /// A message shown in the window until dismissed.
@@ -78,6 +97,8 @@ pub enum Pending {
     Open(Option<PathBuf>),
     New,
     Builtin,
+    /// A lesson of the shipped curriculum (`lesson::shipped::SHIPPED`).
+    Shipped(usize),
 }
 
 /// Everything the window shows.
@@ -101,10 +122,17 @@ pub struct AppState {
     pub active: Option<usize>,
     /// The current time in seconds (from egui's input), for coalescing undo steps.
     pub now: f64,
+    /// Edit mode: the instructor's tools on every cell (off: the page as a student sees it).
+    pub edit_mode: bool,
     /// The CSV import dialog, while open.
     pub csv_import: Option<Box<CsvImport>>,
     /// A plot to save as PNG once the window has taken a screenshot: (file, area in points).
     pub screenshot_request: Option<(PathBuf, egui::Rect)>,
+    /// The networks as the lesson gave them, and progress bookkeeping.
+    pub student: StudentState,
+    /// Show the values exercises ask for in network cells even while unanswered (instructors,
+    /// tests); students see them blank until answered.
+    pub reveal_answers: bool,
     undo: Vec<UndoEntry>,
     redo: Vec<UndoEntry>,
     pub(super) dialogs: Box<dyn files::Dialogs>,
@@ -128,8 +156,11 @@ impl AppState {
             show_about: false,
             active: None,
             now: 0.0,
+            edit_mode: false,
             csv_import: None,
             screenshot_request: None,
+            student: StudentState::default(),
+            reveal_answers: false,
             undo: Vec::new(),
             redo: Vec::new(),
             dialogs,
@@ -144,29 +175,42 @@ impl AppState {
     }
 
     fn load_lesson(&mut self, lesson: Lesson, file: Option<PathBuf>, kind: FileKind) {
+        self.save_progress_now();
         self.title = lesson.title;
         self.lesson_meta = lesson.meta;
         self.cells = lesson
             .cells
             .into_iter()
-            .map(|c| match c {
-                Cell::Text(t) => CellState::Text(t),
-                Cell::Network(d) => {
-                    let mut n = NetCell::new(d.doc);
-                    n.options = d.options;
-                    CellState::Network(Box::new(n))
-                }
-                Cell::Training(t) => {
-                    CellState::Training(Box::new(TrainCell::new(*t, super::lab::reader(file.as_deref()))))
-                }
-                other => CellState::Other(Box::new(other)),
-            })
+            .map(|c| self.cell_state(c, file.as_deref()))
             .collect();
         self.csv_import = None;
         self.file = file;
         self.file_kind = kind;
         self.active = None;
         self.dirty = false;
+        self.undo.clear();
+        self.redo.clear();
+        self.lesson_loaded();
+    }
+
+    /// The window's state for a lesson cell (`file`: the lesson's file, for relative paths).
+    pub(super) fn cell_state(&mut self, c: Cell, file: Option<&Path>) -> CellState {
+        match c {
+            Cell::Text(t) => CellState::Text(t),
+            Cell::Network(d) => {
+                let mut n = NetCell::new(d.doc);
+                n.options = d.options;
+                CellState::Network(Box::new(n))
+            }
+            Cell::Training(t) => CellState::Training(Box::new(TrainCell::new(*t, super::lab::reader(file)))),
+            Cell::Exercise(e) => CellState::Exercise(Box::new(self.exercise_state(*e))),
+            Cell::Quiz(q) => CellState::Quiz(Box::new(QuizState::new(*q))),
+            Cell::Plot(p) => CellState::Plot(Box::new(PlotCell::new(*p, &super::lab::reader(file)))),
+        }
+    }
+
+    /// Forgets the undo history (the networks it restores were replaced).
+    pub(super) fn forget_history(&mut self) {
         self.undo.clear();
         self.redo.clear();
     }
@@ -176,19 +220,22 @@ impl AppState {
         Lesson {
             title: self.title.clone(),
             meta: self.lesson_meta.clone(),
-            cells: self
-                .cells
-                .iter()
-                .map(|c| match c {
-                    CellState::Text(t) => Cell::Text(t.clone()),
-                    CellState::Network(n) => Cell::Network(Box::new(NetworkCell {
-                        options: n.options.clone(),
-                        doc: n.doc.clone(),
-                    })),
-                    CellState::Training(t) => Cell::Training(Box::new(t.setup.clone())),
-                    CellState::Other(c) => (**c).clone(),
-                })
-                .collect(),
+            cells: self.cells.iter().map(|c| self.cell_of(c)).collect(),
+        }
+    }
+
+    /// The lesson cell a window cell saves as.
+    pub(super) fn cell_of(&self, c: &CellState) -> Cell {
+        match c {
+            CellState::Text(t) => Cell::Text(t.clone()),
+            CellState::Network(n) => Cell::Network(Box::new(NetworkCell {
+                options: n.options.clone(),
+                doc: self.doc_to_save(n),
+            })),
+            CellState::Training(t) => Cell::Training(Box::new(t.setup.clone())),
+            CellState::Exercise(e) => Cell::Exercise(Box::new(e.exercise.clone())),
+            CellState::Quiz(q) => Cell::Quiz(Box::new(q.quiz.clone())),
+            CellState::Plot(p) => Cell::Plot(Box::new(p.plot.clone())),
         }
     }
 
@@ -293,10 +340,13 @@ impl AppState {
             Command::SetConvention(c) => self.settings.view.convention = c,
             Command::SetDark(d) => self.settings.view.dark = d,
             Command::SetZoom(z) => self.settings.view.zoom = z.clamp(0.5, 3.0),
+            Command::Page(e) => self.page_edit(e),
+            Command::SetEditMode(on) => self.edit_mode = on,
             Command::Undo => self.undo_redo(true),
             Command::Redo => self.undo_redo(false),
             Command::NewNetwork => self.ask_then(Pending::New),
             Command::OpenBuiltin => self.ask_then(Pending::Builtin),
+            Command::OpenShipped(i) => self.ask_then(Pending::Shipped(i)),
             Command::Open => self.ask_then(Pending::Open(None)),
             Command::OpenPath(p) if super::lab::is_csv(&p) => self.open_csv(&p),
             Command::OpenPath(p) => self.ask_then(Pending::Open(Some(p))),
@@ -323,7 +373,13 @@ impl AppState {
             | Command::FinishCsvImport(_)
             | Command::ExportCurves { .. }
             | Command::ExportPlot { .. }) => self.lab_command(c),
+            c @ (Command::Exercise { .. }
+            | Command::Quiz { .. }
+            | Command::SetStudent(_)
+            | Command::ExportSubmission
+            | Command::ExportSubmissionTo(_)) => self.student_command(c),
         }
+        self.refresh_blanks();
     }
 
     fn edit(&mut self, cell: usize, edit: Edit) {
@@ -345,7 +401,7 @@ impl AppState {
                 } else {
                     self.undo.push(UndoEntry {
                         cell,
-                        snapshot,
+                        saved: Saved::Cell(Box::new(snapshot)),
                         key,
                         time: now,
                     });
@@ -371,18 +427,65 @@ impl AppState {
         };
         let Some(entry) = from.pop() else { return };
         let cell = entry.cell;
-        let Some(CellState::Network(n)) = self.cells.get_mut(cell) else {
-            return;
+        let current = match entry.saved {
+            Saved::Cell(snapshot) => {
+                let Some(CellState::Network(n)) = self.cells.get_mut(cell) else {
+                    return;
+                };
+                let current = n.snapshot();
+                n.restore(*snapshot);
+                Saved::Cell(Box::new(current))
+            }
+            Saved::Page(page) => {
+                let current = Page {
+                    title: std::mem::replace(&mut self.title, page.title),
+                    cells: std::mem::replace(&mut self.cells, page.cells),
+                };
+                Saved::Page(Box::new(current))
+            }
         };
-        let current = n.snapshot();
-        n.restore(entry.snapshot);
         to.push(UndoEntry {
             cell,
-            snapshot: current,
+            saved: current,
             key: None,
             time: f64::NEG_INFINITY,
         });
         self.dirty = true;
+    }
+
+    /// Forgets the last undo step (an edit that was refused).
+    pub(super) fn drop_last_undo(&mut self) {
+        self.undo.pop();
+    }
+
+    /// Records the whole page for undo, before edit mode changes it. Changes with the same
+    /// `key` (typing in one text cell) less than a second apart are one undo step.
+    pub(super) fn push_page_undo(&mut self, key: Option<String>) {
+        let now = self.now;
+        if let Some(last) = self.undo.last_mut()
+            && key.is_some()
+            && last.key == key
+            && matches!(last.saved, Saved::Page(_))
+            && now - last.time < COALESCE_SECONDS
+        {
+            last.time = now;
+            self.redo.clear();
+            return;
+        }
+        let page = Page {
+            title: self.title.clone(),
+            cells: self.cells.clone(),
+        };
+        self.undo.push(UndoEntry {
+            cell: 0,
+            saved: Saved::Page(Box::new(page)),
+            key,
+            time: now,
+        });
+        if self.undo.len() > UNDO_LIMIT {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
     }
 
     fn ask_then(&mut self, action: Pending) {
@@ -427,6 +530,15 @@ impl AppState {
                 Err(e) => self.error(format!("Could not make a new network: {e}")),
             },
             Pending::Builtin => self.load_lesson(Lesson::builtin(), None, FileKind::Lesson),
+            Pending::Shipped(i) => {
+                let Some((title, text)) = crate::lesson::shipped::SHIPPED.get(i) else {
+                    return;
+                };
+                match crate::lesson::parse_lesson(text, crate::nn::doc::Syntax::Toml) {
+                    Ok(l) => self.load_lesson(l, None, FileKind::Lesson),
+                    Err(e) => self.error(format!("The lesson '{title}' could not be read:\n{e}")),
+                }
+            }
             Pending::Open(path) => {
                 let path = match path {
                     Some(p) => p,

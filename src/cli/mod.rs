@@ -7,6 +7,7 @@
 //!   a freshly initialised network file.
 //! - [`lint`], [`solve`], [`check`]: a lesson's problems with line and column, its answer key
 //!   with worked solutions, and grading students' submissions.
+//! - [`worksheet`]: a printable worksheet (HTML) of a lesson or network, or its answer key.
 //! - [`args`]: value parsers shared by the flags; [`json`]: the JSON the subcommands print.
 //!
 //! Shapes on the command line follow the files: samples are rows (`B x units`), weights are
@@ -27,6 +28,7 @@ pub mod summary;
 pub mod trace;
 pub mod train;
 pub mod train_data;
+pub mod worksheet;
 
 use crate::files;
 use crate::lesson::{self, Lesson};
@@ -71,6 +73,8 @@ pub enum Command {
     Solve(solve::SolveArgs),
     /// Grade submissions against a lesson: a table of points per exercise (and --csv).
     Check(check::CheckArgs),
+    /// A printable worksheet (HTML) of a lesson or network laid out by hand; --answers for the key.
+    Worksheet(worksheet::WorksheetArgs),
 }
 
 /// Why a subcommand failed.
@@ -122,6 +126,7 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Lint(a) => lint::run(&a),
         Command::Solve(a) => solve::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Worksheet(a) => worksheet::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,6 +16,7 @@
 //!   answer key.
 //! - [`quiz`], [`plot`], [`training`]: the other cell kinds.
 //! - [`variant`]: per-student networks; [`grade`]: submissions and grades.
+//! - [`worksheet`]: printable worksheets and answer keys (HTML) of networks and lessons.
 //!
 //! # Conventions
 //! Files and people count from 1 (`layers[1]`, `z[2]`, sample 1, quiz option 1); the typed
@@ -30,10 +31,12 @@ pub mod mistakes;
 pub mod plot;
 pub mod quiz;
 pub mod reference;
+pub mod shipped;
 pub mod solve;
 pub mod training;
 pub mod variant;
 pub mod worked;
+pub mod worksheet;
 
 pub use compute::Computed;
 pub use exercise::{Answer, Exercise, Feedback, SolveFor, Tolerance, Verdict};

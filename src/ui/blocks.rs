@@ -3,7 +3,7 @@
 //! `name = value` to screen readers; editable cells are named like `W3[1,2]`.
 
 use super::theme;
-use super::visibility::{Mark, mark, visible};
+use super::visibility::{BLANK_HINT, Mark, blanked, mark, visible};
 use crate::app::{Command, Edit, NetCell};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
@@ -14,6 +14,9 @@ use egui::{RichText, Ui};
 pub type ValueFn<'a> = Box<dyn Fn(usize, usize) -> f64 + 'a>;
 /// Turns an edited element (row, column, as shown) into an edit.
 pub type EditFn<'a> = Box<dyn Fn(usize, usize, f64) -> Edit + 'a>;
+/// Maps an element (row, column, as shown) to the engine's (row, column, sample) of the
+/// quantity, to find the values an exercise keeps blank.
+pub type EngineFn<'a> = Box<dyn Fn(usize, usize) -> (usize, usize, usize) + 'a>;
 
 /// At most this many rows and columns of a block are drawn.
 const MAX_SHOWN: usize = 64;
@@ -45,6 +48,7 @@ pub struct Block<'a> {
     pub row_mark: Option<usize>,
     /// Outline this element (row, column as shown): what is selected in the diagram.
     pub selected: Option<(usize, usize)>,
+    pub engine: EngineFn<'a>,
 }
 
 impl Block<'_> {
@@ -118,6 +122,7 @@ impl Layout {
                 quantity: Some(q),
                 row_mark: Some(s),
                 selected: None,
+                engine: Box::new(|r, c| (c, 0, r)),
             })
         } else {
             Item::B(Block {
@@ -130,6 +135,7 @@ impl Layout {
                 quantity: Some(q),
                 row_mark: None,
                 selected: None,
+                engine: Box::new(move |r, _| (r, 0, s)),
             })
         }
     }
@@ -156,6 +162,11 @@ impl Layout {
             quantity: Some(q),
             row_mark: None,
             selected: None,
+            engine: if keras {
+                Box::new(|r, c| (c, r, 0))
+            } else {
+                Box::new(|r, c| (r, c, 0))
+            },
         })
     }
 
@@ -181,6 +192,7 @@ impl Layout {
             quantity: Some(q),
             row_mark: None,
             selected: None,
+            engine: Box::new(move |r, c| (unit(r, c), 0, 0)),
         })
     }
 }
@@ -257,18 +269,38 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFor
             .inner_margin(3.0)
             .corner_radius(3.0)
             .stroke(ui.visuals().widgets.noninteractive.bg_stroke);
-        frame.show(ui, |ui| {
-            egui::Grid::new(("block", ci, b.name.as_str()))
-                .spacing([3.0, 2.0])
-                .show(ui, |ui| {
-                    for r in 0..b.rows.min(MAX_SHOWN) {
-                        for c in 0..b.cols.min(MAX_SHOWN) {
-                            cell_ui(ui, ci, &b, r, c, shown, fmt, out);
+        // A block wider than the page (a layer with many inputs) scrolls sideways on its own
+        // instead of widening the whole page.
+        let wide = b.cols.min(MAX_SHOWN) as f32 * (theme::CELL_WIDTH + 3.0) > ui.available_width();
+        let mut grid = |ui: &mut Ui| {
+            frame.show(ui, |ui| {
+                egui::Grid::new(("block", ci, b.name.as_str()))
+                    .spacing([3.0, 2.0])
+                    .show(ui, |ui| {
+                        for r in 0..b.rows.min(MAX_SHOWN) {
+                            for c in 0..b.cols.min(MAX_SHOWN) {
+                                let (er, ec, es) = (b.engine)(r, c);
+                                let hidden = if !shown {
+                                    Some("not reached yet")
+                                } else if b.quantity.is_some_and(|q| blanked(cell, q, er, ec, es)) {
+                                    Some(BLANK_HINT)
+                                } else {
+                                    None
+                                };
+                                cell_ui(ui, ci, &b, r, c, hidden, fmt, out);
+                            }
+                            ui.end_row();
                         }
-                        ui.end_row();
-                    }
-                });
-        });
+                    });
+            })
+        };
+        if wide {
+            egui::ScrollArea::horizontal()
+                .id_salt(("block scroll", ci, b.name.as_str()))
+                .show(ui, grid);
+        } else {
+            grid(ui);
+        }
         if b.rows > MAX_SHOWN || b.cols > MAX_SHOWN {
             ui.weak(format!("(first {MAX_SHOWN} rows and columns)"));
         }
@@ -282,10 +314,11 @@ fn cell_ui(
     b: &Block<'_>,
     r: usize,
     c: usize,
-    shown: bool,
+    hidden: Option<&str>,
     fmt: NumberFormat,
     out: &mut Vec<Command>,
 ) {
+    let shown = hidden.is_none();
     let v = (b.value)(r, c);
     let name = b.elem(r, c);
     let resp = match &b.edit {
@@ -306,12 +339,34 @@ fn cell_ui(
             if b.row_mark == Some(r) {
                 rt = rt.strong();
             }
-            let hint = if shown { text.clone() } else { "not reached yet".into() };
+            let hint = hidden.map_or_else(|| text.clone(), |h| format!("? ({h})"));
             ui.add_sized([theme::CELL_WIDTH, 20.0], egui::Label::new(rt))
                 .accessible_name(format!("{name} = {text}"))
                 .on_hover_text(format!("{name} = {hint}"))
         }
     };
+    // Edit mode: any value can become an exercise.
+    if super::edit::edit_mode_on(ui)
+        && let Some(q) = b.quantity
+    {
+        let (er, ec, es) = (b.engine)(r, c);
+        if let Some(reference) = crate::app::edit::reference_for(q, er, ec) {
+            resp.context_menu(|ui| {
+                if ui
+                    .button(format!("Ask for this value ({name})"))
+                    .on_hover_text(format!("Adds an exercise asking for {reference} below this network"))
+                    .clicked()
+                {
+                    out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
+                        network: ci,
+                        reference,
+                        sample: es + 1,
+                    }));
+                    ui.close();
+                }
+            });
+        }
+    }
     if b.selected == Some((r, c)) {
         let color = theme::selection(ui.visuals().dark_mode);
         ui.painter().rect_stroke(

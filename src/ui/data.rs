@@ -4,6 +4,7 @@
 use super::action_button;
 use super::blocks::number_ui;
 use crate::app::{Command, Edit, NetCell, ViewSettings};
+use crate::lesson::Lock;
 use crate::nn::LossKind;
 use egui::{RichText, Ui};
 
@@ -45,7 +46,13 @@ pub fn data_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out:
             for i in 0..ins.min(MAX_COLS) {
                 let name = format!("x[{},{}]", s + 1, i + 1);
                 let hint = format!("input {} of sample {}", i + 1, s + 1);
-                if let (Some(value), _) = number_ui(ui, cell.doc.x[(i, s)], &name, &hint, fmt, None) {
+                // A value the lesson locks is shown greyed out and cannot be changed.
+                let (changed, _) = ui
+                    .add_enabled_ui(!cell.locked(Lock::Inputs), |ui| {
+                        number_ui(ui, cell.doc.x[(i, s)], &name, &hint, fmt, None)
+                    })
+                    .inner;
+                if let Some(value) = changed {
                     edit(
                         out,
                         Edit::Input {
@@ -76,7 +83,12 @@ pub fn data_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out:
                 for j in 0..outs.min(MAX_COLS) {
                     let name = format!("y[{},{}]", s + 1, j + 1);
                     let hint = format!("target {} of sample {}", j + 1, s + 1);
-                    if let (Some(value), _) = number_ui(ui, cell.doc.y[(j, s)], &name, &hint, fmt, range.clone()) {
+                    let (changed, _) = ui
+                        .add_enabled_ui(!cell.locked(Lock::Targets), |ui| {
+                            number_ui(ui, cell.doc.y[(j, s)], &name, &hint, fmt, range.clone())
+                        })
+                        .inner;
+                    if let Some(value) = changed {
                         edit(
                             out,
                             Edit::Target {

@@ -5,7 +5,7 @@
 //! output of layer `l` (1-based), so the edges between columns `l-1` and `l` are `W_l`.
 
 use super::theme;
-use super::visibility::{Mark, mark, visible};
+use super::visibility::{BLANK_HINT, Mark, blanked, line_text, mark, visible, visible_at};
 use crate::app::{Command, NetCell, NodeValue, Selection, ViewSettings};
 use crate::nn::steps::{Quantity, StepKind};
 use crate::nn::{Activation, Matrix};
@@ -199,7 +199,7 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         for u in 0..w.min(MAX_NODES) {
             let p = lay.screen_from_layout(c, u);
             let (v, q) = node_value(cell, c, u, view.node_value);
-            let shown = visible(cell, q);
+            let shown = visible_at(cell, q, u, 0, cell.sample);
             let act = if c == 0 {
                 None
             } else {
@@ -210,7 +210,9 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             } else {
                 at(&cell.fwd.layers[c - 1].a, u, cell.sample)
             };
-            let inactive = act == Some(Activation::Relu) && a_val == 0.0 && visible(cell, Quantity::A(c - 1));
+            let inactive = act == Some(Activation::Relu)
+                && a_val == 0.0
+                && visible_at(cell, Quantity::A(c - 1), u, 0, cell.sample);
             let m = column_mark(cell, c);
             let fill = if inactive {
                 theme::inactive_fill(dark)
@@ -261,8 +263,15 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         } else {
             format!("a{l}[{}]", i + 1)
         };
+        // The input's value is an answer while an exercise asks for it.
+        let a_shown = l == 0 || visible_at(cell, Quantity::A(l - 1), i, 0, cell.sample);
+        let (a_text, product) = if a_shown {
+            (fmt.fmt_operand(a), fmt.fmt(w * a))
+        } else {
+            ("?".to_string(), "?".to_string())
+        };
         let text = format!(
-            "W{}[{},{}] = {}  (from {src} to unit {} of layer {})\ncontribution w·{src} = {}·{} = {}",
+            "W{}[{},{}] = {}  (from {src} to unit {} of layer {})\ncontribution w·{src} = {}·{a_text} = {product}",
             l + 1,
             j + 1,
             i + 1,
@@ -270,8 +279,6 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             j + 1,
             l + 1,
             fmt.fmt_operand(w),
-            fmt.fmt_operand(a),
-            fmt.fmt(w * a)
         );
         let bg2 = bg.clone().on_hover_text_at_pointer(text);
         if bg2.clicked() {
@@ -335,7 +342,7 @@ fn node_tooltip_ui(ui: &mut Ui, cell: &NetCell, c: usize, u: usize, view: &ViewS
             u + 1,
             cell.sample + 1
         ));
-        if visible(cell, Quantity::GradX) {
+        if visible_at(cell, Quantity::GradX, u, 0, cell.sample) {
             ui.label(format!(
                 "dL/dx[{}] = {}",
                 u + 1,
@@ -354,10 +361,14 @@ fn node_tooltip_ui(ui: &mut Ui, cell: &NetCell, c: usize, u: usize, view: &ViewS
         if !visible(cell, q) {
             continue;
         }
-        if let Some(step) = cell.steps.iter().find(|s| s.kind == kind && s.layer == Some(l))
-            && let Some(line) = step.lines.get(u)
+        if let Some(i) = cell.steps.iter().position(|s| s.kind == kind && s.layer == Some(l))
+            && let Some(line) = cell.steps[i].lines.get(u)
         {
-            ui.label(egui::RichText::new(line.render(fmt)).monospace());
+            let step = &cell.steps[i];
+            ui.label(egui::RichText::new(line_text(cell, i, step, line, fmt)).monospace());
+            if blanked(cell, q, u, 0, cell.sample) {
+                ui.weak(format!("? is not shown yet: {BLANK_HINT}."));
+            }
         }
     }
 }

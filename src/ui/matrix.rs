@@ -5,6 +5,7 @@
 use super::action_button;
 use super::blocks::{Item, Layout, flow_ui};
 use crate::app::{Command, Convention, Edit, NetCell, Selection, ViewSettings};
+use crate::lesson::Lock;
 use crate::nn::Activation;
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
@@ -143,12 +144,15 @@ fn layer_blocks(
         &format!("W{k}"),
         &layer.weights,
         Quantity::W(l),
-        Some(Box::new(move |row, col, value| Edit::Weight {
-            layer: l,
-            row,
-            col,
-            value,
-        })),
+        // A value the lesson locks is shown read-only.
+        (!cell.locked(Lock::Weights)).then(|| -> Box<dyn Fn(usize, usize, f64) -> Edit> {
+            Box::new(move |row, col, value| Edit::Weight {
+                layer: l,
+                row,
+                col,
+                value,
+            })
+        }),
     );
     // What is selected in the diagram, as (unit, input) of this layer's weights, the unit of
     // this layer, or the unit of the layer below.
@@ -171,7 +175,9 @@ fn layer_blocks(
             &format!("b{k}"),
             &layer.bias,
             Quantity::B(l),
-            Some(Box::new(move |unit, value| Edit::Bias { layer: l, unit, value })),
+            (!cell.locked(Lock::Biases)).then(|| -> Box<dyn Fn(usize, f64) -> Edit> {
+                Box::new(move |unit, value| Edit::Bias { layer: l, unit, value })
+            }),
         )
         .select(unit_sel, lay),
         op("="),

@@ -4,8 +4,12 @@
 pub mod blocks;
 pub mod data;
 pub mod diagram;
+pub mod edit;
+pub mod exercise;
 pub mod import;
 pub mod matrix;
+pub mod plot_cell;
+pub mod quiz;
 pub mod stepper;
 pub mod theme;
 pub mod train_analysis;
@@ -29,7 +33,7 @@ pub const FORMATS: [NumberFormat; 5] = [
 ];
 
 /// The keyboard shortcuts, for the menu and the help window.
-pub const SHORTCUTS: [(&str, &str); 11] = [
+pub const SHORTCUTS: [(&str, &str); 12] = [
     ("Ctrl+N", "New network"),
     ("Ctrl+O", "Open..."),
     ("Ctrl+S", "Save"),
@@ -40,6 +44,7 @@ pub const SHORTCUTS: [(&str, &str); 11] = [
     ("Home / End", "First / last step"),
     ("Escape", "Leave the stepper (show everything live)"),
     ("Ctrl+Plus / Ctrl+Minus / Ctrl+0", "Zoom in / out / reset"),
+    ("Ctrl+E", "Edit mode on or off (preview as student)"),
     ("F1", "This list"),
 ];
 
@@ -89,8 +94,34 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui.add_space(4.0);
+                // Exercises and quizzes are numbered in lesson order.
+                let (mut exercises, mut quizzes) = (0, 0);
+                edit::set_edit_mode_flag(ui, state.edit_mode);
+                if state.edit_mode {
+                    edit::page_header_ui(ui, state, &mut out);
+                    ui.add_space(6.0);
+                }
                 for (ci, cell) in state.cells.iter().enumerate() {
+                    if state.edit_mode {
+                        edit::cell_toolbar_ui(ui, ci, state, &mut out);
+                        match cell {
+                            CellState::Exercise(e) => edit::exercise_form_ui(ui, ci, &e.exercise, state, &mut out),
+                            CellState::Quiz(q) => edit::quiz_form_ui(ui, ci, &q.quiz, &mut out),
+                            CellState::Plot(p) => edit::plot_form_ui(ui, ci, &p.plot, &mut out),
+                            CellState::Network(n) => edit::network_options_ui(
+                                ui,
+                                ci,
+                                crate::lesson::NetworkCell {
+                                    options: n.options.clone(),
+                                    doc: n.doc.clone(),
+                                },
+                                &mut out,
+                            ),
+                            _ => {}
+                        }
+                    }
                     match cell {
+                        CellState::Text(t) if state.edit_mode => edit::text_editor_ui(ui, ci, t, md, &mut out),
                         CellState::Text(t) => {
                             CommonMarkViewer::new().show(ui, md, t);
                         }
@@ -99,12 +130,28 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                         }
                         CellState::Training(t) => {
                             egui::Frame::group(ui.style()).show(ui, |ui| {
-                                training::training_ui(ui, ci, t, &state.settings.view, &mut out)
+                                training::training_ui(ui, ci, t, &state.settings.view, md, &mut out)
                             });
                         }
-                        CellState::Other(_) => {}
+                        CellState::Exercise(e) => {
+                            exercises += 1;
+                            egui::Frame::group(ui.style()).show(ui, |ui| {
+                                exercise::exercise_ui(ui, ci, e, exercises, state, md, &mut out)
+                            });
+                        }
+                        CellState::Quiz(q) => {
+                            quizzes += 1;
+                            egui::Frame::group(ui.style())
+                                .show(ui, |ui| quiz::quiz_ui(ui, ci, q, quizzes, md, &mut out));
+                        }
+                        CellState::Plot(p) => {
+                            egui::Frame::group(ui.style()).show(ui, |ui| plot_cell::plot_cell_ui(ui, ci, p));
+                        }
                     }
                     ui.add_space(8.0);
+                }
+                if state.edit_mode {
+                    edit::page_footer_ui(ui, state, &mut out);
                 }
             });
     });
@@ -143,6 +190,9 @@ fn shortcuts(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         if i.consume_shortcut(&sc(ctrl, Key::Num0)) {
             out.push(Command::SetZoom(1.0));
+        }
+        if i.consume_shortcut(&sc(ctrl, Key::E)) {
+            out.push(Command::SetEditMode(!state.edit_mode));
         }
         if i.consume_key(Modifiers::NONE, Key::F1) {
             out.push(Command::ShowShortcuts(true));
@@ -195,13 +245,37 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             if ui.button("Save as...").clicked() {
                 out.push(Command::SaveAs);
             }
+            ui.separator();
+            if ui
+                .button("Export submission...")
+                .on_hover_text("Write your answers to a file to hand in (JSON, graded by mlp-notebook check)")
+                .clicked()
+            {
+                out.push(Command::ExportSubmission);
+            }
         });
         ui.menu_button("Edit", |ui| {
+            let mut on = state.edit_mode;
+            if ui
+                .checkbox(&mut on, "Edit lesson (Ctrl+E)")
+                .on_hover_text("Add, remove, move and change cells; off shows the page as a student sees it")
+                .changed()
+            {
+                out.push(Command::SetEditMode(on));
+            }
+            ui.separator();
             if ui.add_enabled(state.can_undo(), egui::Button::new("Undo")).clicked() {
                 out.push(Command::Undo);
             }
             if ui.add_enabled(state.can_redo(), egui::Button::new("Redo")).clicked() {
                 out.push(Command::Redo);
+            }
+        });
+        ui.menu_button("Lessons", |ui| {
+            for (i, (title, _)) in crate::lesson::shipped::SHIPPED.iter().enumerate() {
+                if ui.button(format!("{}. {title}", i + 1)).clicked() {
+                    out.push(Command::OpenShipped(i));
+                }
             }
         });
         ui.menu_button("Insert", |ui| {
@@ -274,6 +348,8 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
         });
         ui.separator();
+        student_ui(ui, state, out);
+        ui.separator();
         let name = state
             .file
             .as_ref()
@@ -288,15 +364,61 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     });
 }
 
+/// The student's name or id, typed in the top bar; it is set when the field loses focus (or
+/// on Enter), so the variant networks are rebuilt once, not at every key.
+fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let label = ui.label("Student:");
+    let id = ui.make_persistent_id("student name");
+    let mut text: String = ui
+        .data(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| state.settings.student.clone());
+    let resp = ui
+        .add(
+            egui::TextEdit::singleline(&mut text)
+                .id(id.with("field"))
+                .hint_text("your name or id")
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Your name or id: it goes into the submission you export, and networks that vary per student show your own numbers");
+    if resp.has_focus() || resp.changed() {
+        ui.data_mut(|d| d.insert_temp(id, text.clone()));
+    }
+    if resp.lost_focus() {
+        ui.data_mut(|d| d.remove::<String>(id));
+        if text.trim() != state.settings.student {
+            out.push(Command::SetStudent(text));
+        }
+    }
+}
+
 /// A live network cell: toolbar, diagram, matrix view and data beside the stepper.
 fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
     let view = &state.settings.view;
+    if !cell.options.lock.is_empty() {
+        let what: Vec<&str> = cell
+            .options
+            .lock
+            .iter()
+            .map(|&l| crate::app::cell::lock_text(l))
+            .collect();
+        ui.weak(format!("Locked by the lesson: {}.", what.join(", ")));
+    }
     toolbar_ui(ui, ci, cell, state, out);
     diagram::diagram_ui(ui, ci, cell, view, out);
     ui.separator();
+    // A wide layer (many inputs) scrolls sideways instead of widening the whole page.
     matrix::matrix_ui(ui, ci, cell, view, out);
     ui.separator();
-    data::data_ui(ui, ci, cell, view, out);
+    // A data table wider than the page (many inputs) scrolls sideways on its own.
+    let cols = cell.doc.x.nrows() + cell.doc.y.nrows() + 2;
+    if cols as f32 * (theme::CELL_WIDTH + 8.0) > ui.available_width() {
+        egui::ScrollArea::horizontal()
+            .id_salt(("data scroll", ci))
+            .show(ui, |ui| data::data_ui(ui, ci, cell, view, out));
+    } else {
+        data::data_ui(ui, ci, cell, view, out);
+    }
 }
 
 fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
@@ -351,7 +473,7 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
             .response
             .labelled_by(rl.id);
         ui.separator();
-        let loss_shown = visibility::visible(cell, crate::nn::steps::Quantity::Loss);
+        let loss_shown = visibility::visible_at(cell, crate::nn::steps::Quantity::Loss, 0, 0, cell.sample);
         let loss = if loss_shown {
             view.number_format.fmt(cell.grads.loss)
         } else {
@@ -369,7 +491,7 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         let what = match p {
             Pending::Close => "before closing",
             Pending::Open(_) => "before opening another file",
-            Pending::New | Pending::Builtin => "before starting over",
+            Pending::New | Pending::Builtin | Pending::Shipped(_) => "before starting over",
         };
         egui::Modal::new(egui::Id::unique("unsaved changes")).show(&ctx, |ui| {
             ui.heading("Unsaved changes");

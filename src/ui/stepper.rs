@@ -1,6 +1,7 @@
 //! The backprop stepper: controls, the current step's formula in symbols and with the numbers
 //! put in, the list of steps, "Apply update" with the learning rate, and the loss plot.
 
+use super::visibility::{BLANK_HINT, blanked, line_blanked, line_text, step_blanked};
 use crate::app::{Command, Edit, NetCell, StepNav, ViewSettings};
 use crate::nn::OptimizerKind;
 use egui::{RichText, Ui};
@@ -56,7 +57,11 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                 .auto_shrink([false, true])
                 .show(ui, |ui| {
                     for line in &step.lines {
-                        ui.label(RichText::new(line.render(fmt)).monospace());
+                        let text = line_text(cell, i, step, line, fmt);
+                        let r = ui.label(RichText::new(text).monospace());
+                        if line_blanked(cell, i, step, line) {
+                            r.on_hover_text(BLANK_HINT);
+                        }
                     }
                     if step.omitted > 0 {
                         ui.weak(format!("... and {} more elements", step.omitted));
@@ -74,7 +79,7 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             .show(ui, |ui| {
                 for (i, s) in cell.steps.iter().enumerate() {
                     let reached = cell.reveal_all || cell.step.is_some_and(|c| i <= c) || cell.step.is_none();
-                    let summary = if reached && s.result.len() <= 4 {
+                    let summary = if reached && s.result.len() <= 4 && !step_blanked(cell, i, s) {
                         let vals: Vec<String> = s.result.iter().map(|v| fmt.fmt(*v)).collect();
                         format!("{}. {}  = [{}]", i + 1, s.title, vals.join(", "))
                     } else {
@@ -149,19 +154,26 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
         .iter()
         .position(|s| s.kind == crate::nn::steps::StepKind::Loss)
         .unwrap_or(0);
-    let now = if reached(loss_step) {
+    let loss_blank = blanked(cell, crate::nn::steps::Quantity::Loss, 0, 0, cell.sample);
+    let now = if reached(loss_step) && !loss_blank {
         fmt.fmt(cell.grads.loss)
     } else {
         "?".into()
     };
     let after = match cell.steps.last() {
-        Some(s) if reached(last_step) => fmt.fmt(s.result[(0, 0)]),
+        Some(s) if reached(last_step) && !step_blanked(cell, last_step, s) => fmt.fmt(s.result[(0, 0)]),
         _ => "?".into(),
     };
     ui.label(format!(
         "Loss now: {now}   updates applied: {}   loss after the next update: {after}",
         h.len().saturating_sub(1)
     ));
+    if loss_blank {
+        ui.weak(format!(
+            "The loss plot is hidden until the exercises on this network are answered ({BLANK_HINT})."
+        ));
+        return;
+    }
     let points: Vec<[f64; 2]> = h.iter().enumerate().map(|(i, v)| [i as f64, *v]).collect();
     egui_plot::Plot::new(("loss plot", ci))
         .height(130.0)

@@ -72,6 +72,20 @@ pub fn inactive_text(dark: bool) -> Color32 {
     }
 }
 
+/// A correct answer (Okabe-Ito bluish green); always with a tick and the word.
+pub fn correct(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(80, 200, 160)
+    } else {
+        Color32::from_rgb(0, 130, 95)
+    }
+}
+
+/// A wrong answer or entry (vermillion); always with a cross and the word, or an outline.
+pub fn wrong(dark: bool) -> Color32 {
+    negative(dark)
+}
+
 /// Height of the network diagram (at most; it shrinks with the window down to the minimum).
 pub const DIAGRAM_HEIGHT: f32 = 340.0;
 /// The smallest diagram height.

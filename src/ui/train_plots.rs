@@ -14,6 +14,8 @@ use crate::nn::{Matrix, Network};
 use egui::{Color32, Ui};
 use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
+/// The narrowest a main plot is drawn beside another.
+pub const MIN_PLOT_WIDTH: f32 = 280.0;
 /// Height of the main plots.
 pub const PLOT_HEIGHT: f32 = 260.0;
 /// How strongly the regions are coloured (1 = the class colour itself).
@@ -77,36 +79,49 @@ pub fn plots_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, o
     });
     ui.data_mut(|d| d.insert_temp(opt_id, opts));
     let width = ui.available_width();
-    let half = ((width - 12.0) / 2.0).max(240.0);
+    // Side by side when both fit at a readable size, else one under the other.
+    let side_by_side = width >= 2.0 * MIN_PLOT_WIDTH + 12.0;
+    let half = if side_by_side {
+        (width - 12.0) / 2.0
+    } else {
+        width.max(160.0)
+    };
     let two_d = cell.train_data().is_some_and(|d| d.x.nrows() == 2);
     let one_d = cell.train_data().is_some_and(|d| d.x.nrows() == 1);
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            plot_title(ui, "Loss per epoch", ci, "loss", out);
-            loss_plot_ui(ui, ci, cell, opts, half);
+    let second = |ui: &mut Ui, out: &mut Vec<Command>| {
+        ui.set_width(half);
+        if two_d {
+            plot_title(ui, "Decision boundary (training points)", ci, "boundary", out);
+            boundary_ui(ui, ci, cell, view, half);
+        } else if one_d {
+            plot_title(ui, "Fitted curve over the data", ci, "fit", out);
+            fit_ui(ui, ci, cell, half);
+        } else if cell.train_data().is_some_and(|d| !d.class_names.is_empty()) {
+            plot_title(ui, "Accuracy per epoch", ci, "accuracy", out);
+            accuracy_plot_ui(ui, ci, cell, half);
+        }
+    };
+    if side_by_side {
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                plot_title(ui, "Loss per epoch", ci, "loss", out);
+                loss_plot_ui(ui, ci, cell, opts, half);
+            });
+            ui.vertical(|ui| second(ui, out));
         });
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            if two_d {
-                plot_title(ui, "Decision boundary (training points)", ci, "boundary", out);
-                boundary_ui(ui, ci, cell, view, half);
-            } else if one_d {
-                plot_title(ui, "Fitted curve over the data", ci, "fit", out);
-                fit_ui(ui, ci, cell, half);
-            } else if cell.train_data().is_some_and(|d| !d.class_names.is_empty()) {
-                plot_title(ui, "Accuracy per epoch", ci, "accuracy", out);
-                accuracy_plot_ui(ui, ci, cell, half);
-            }
-        });
-    });
+    } else {
+        plot_title(ui, "Loss per epoch", ci, "loss", out);
+        loss_plot_ui(ui, ci, cell, opts, half);
+        second(ui, out);
+    }
     let classify = cell.train_data().is_some_and(|d| !d.class_names.is_empty());
     if classify && (two_d || one_d) {
         egui::CollapsingHeader::new("Accuracy")
             .id_salt(("acc section", ci))
             .show(ui, |ui| {
                 plot_title(ui, "Accuracy per epoch", ci, "accuracy", out);
-                accuracy_plot_ui(ui, ci, cell, width.min(2.0 * half));
+                accuracy_plot_ui(ui, ci, cell, width);
             });
     }
     super::train_analysis::analysis_ui(ui, ci, cell, view, out);
@@ -184,7 +199,7 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
                 .filter_map(|r| Some([r.epoch as f64, y_of(r.loss, log)?]))
                 .collect();
             p.line(
-                Line::new(labels[i].clone(), PlotPoints::from(pts))
+                Line::new(labels[i].clone(), curve(pts))
                     .color(class_color(i + 2))
                     .style(LineStyle::dashed_loose()),
             );
@@ -196,7 +211,7 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
                 .filter_map(|&[x, y]| Some([x, y_of(y, log)?]))
                 .collect();
             p.line(
-                Line::new("batch loss (per step)", PlotPoints::from(pts))
+                Line::new("batch loss (per step)", curve(pts))
                     .color(Color32::from_gray(150))
                     .width(1.0),
             );
@@ -208,7 +223,7 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
             .filter_map(|r| Some([r.epoch as f64, y_of(r.loss, log)?]))
             .collect();
         p.line(
-            Line::new(format!("training loss ({current})"), PlotPoints::from(train))
+            Line::new(format!("training loss ({current})"), curve(train))
                 .color(theme::positive(false))
                 .width(2.0),
         );
@@ -218,7 +233,7 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
             .collect();
         if !val.is_empty() {
             p.line(
-                Line::new(format!("validation loss ({current})"), PlotPoints::from(val))
+                Line::new(format!("validation loss ({current})"), curve(val))
                     .color(theme::negative(false))
                     .width(2.0)
                     .style(LineStyle::dashed_dense()),
@@ -247,7 +262,7 @@ fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
                     .filter_map(|r| Some([r.epoch as f64, 100.0 * r.val_accuracy.or(r.accuracy)?]))
                     .collect();
                 p.line(
-                    Line::new(labels[i].clone(), PlotPoints::from(pts))
+                    Line::new(labels[i].clone(), curve(pts))
                         .color(class_color(i + 2))
                         .style(LineStyle::dashed_loose()),
                 );
@@ -258,7 +273,7 @@ fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
                 .filter_map(|r| Some([r.epoch as f64, 100.0 * r.accuracy?]))
                 .collect();
             p.line(
-                Line::new("training accuracy", PlotPoints::from(train))
+                Line::new("training accuracy", curve(train))
                     .color(theme::positive(false))
                     .width(2.0),
             );
@@ -268,7 +283,7 @@ fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
                 .collect();
             if !val.is_empty() {
                 p.line(
-                    Line::new("validation accuracy", PlotPoints::from(val))
+                    Line::new("validation accuracy", curve(val))
                         .color(theme::negative(false))
                         .width(2.0)
                         .style(LineStyle::dashed_dense()),
@@ -493,6 +508,24 @@ fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
             );
         });
     remember_rect(ui, ci, "fit", resp.response.rect);
+}
+
+/// At most this many points per curve are drawn (a long run is thinned evenly).
+pub const MAX_CURVE_POINTS: usize = 1000;
+
+/// A curve's points for drawing: every k-th point so that at most [`MAX_CURVE_POINTS`] are
+/// drawn, always with the last one (drawing thousands of epochs would cost more than training).
+pub fn curve(points: Vec<[f64; 2]>) -> PlotPoints<'static> {
+    let n = points.len();
+    if n <= MAX_CURVE_POINTS {
+        return PlotPoints::from(points);
+    }
+    let k = n.div_ceil(MAX_CURVE_POINTS);
+    let mut out: Vec<[f64; 2]> = points.iter().step_by(k).copied().collect();
+    if !(n - 1).is_multiple_of(k) {
+        out.push(points[n - 1]);
+    }
+    PlotPoints::from(out)
 }
 
 /// A number in 4 significant digits.

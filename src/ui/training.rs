@@ -14,14 +14,21 @@ use crate::nn::{Activation, LossKind, OptimizerConfig, OptimizerKind};
 use egui::{RichText, Ui};
 
 /// Draws training cell `ci`.
-pub fn training_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, out: &mut Vec<Command>) {
+pub fn training_ui(
+    ui: &mut Ui,
+    ci: usize,
+    cell: &TrainCell,
+    view: &ViewSettings,
+    md: &mut egui_commonmark::CommonMarkCache,
+    out: &mut Vec<Command>,
+) {
     let send = |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Train { cell: ci, action });
     ui.horizontal(|ui| {
         ui.label(RichText::new("Training lab").heading());
         ui.weak(data_summary(cell));
     });
     if !cell.setup.observe.is_empty() {
-        ui.label(RichText::new(&cell.setup.observe).italics());
+        egui_commonmark::CommonMarkViewer::new().show(ui, md, &cell.setup.observe);
     }
     controls_ui(ui, cell, &mut |a| send(out, a));
     if let Some(n) = &cell.notice {
@@ -40,6 +47,7 @@ pub fn training_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(SETTINGS_WIDTH);
+            ui.set_max_width(SETTINGS_WIDTH);
             // Collect the changed setup first: `out` is also lent to the data settings.
             let mut changed: Option<TrainingSetup> = None;
             settings_ui(ui, ci, cell, &mut |s| changed = Some(s), out);
@@ -207,6 +215,8 @@ fn combo<T: Copy + PartialEq>(
     ui.horizontal(|ui| {
         let l = ui.label(label);
         egui::ComboBox::from_id_salt(id)
+            .width(170.0)
+            .truncate()
             .selected_text(name(current))
             .show_ui(ui, |ui| {
                 for &o in options {

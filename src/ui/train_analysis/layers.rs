@@ -13,7 +13,7 @@ use crate::app::training::TrainCell;
 use crate::nn::Network;
 use crate::nn::metrics::histogram;
 use egui::Ui;
-use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, LineStyle, Plot, PlotPoints, log_grid_spacer};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, LineStyle, Plot, log_grid_spacer};
 
 /// Bins of the weight and gradient histograms.
 const BINS: usize = 24;
@@ -254,7 +254,9 @@ fn dead_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) -> egui::Resp
 
 /// One layer's line: its own colour, and every other layer dashed, so colour is not the only cue.
 fn series(name: String, pts: Vec<[f64; 2]>, l: usize) -> Line<'static> {
-    let line = Line::new(name, PlotPoints::from(pts)).color(class_color(l)).width(2.0);
+    let line = Line::new(name, super::super::train_plots::curve(pts))
+        .color(class_color(l))
+        .width(2.0);
     if l % 2 == 1 {
         line.style(LineStyle::dashed_dense())
     } else {

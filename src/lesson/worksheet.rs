@@ -1,0 +1,265 @@
+//! Printable worksheets: a network laid out by hand, as HTML with print styles, with a
+//! labelled empty box for every number to compute (`z1[2]`, `δ3[1]`, `dL/dW2[1,3]`, `new W1[1,1]`),
+//! and the same page as an answer key with the boxes filled by the engine and the chain-rule
+//! steps with the numbers put in under each block.
+//!
+//! - [`worksheet_html`]: one network (`network` lays it out in the convention of `layout`;
+//!   `html` holds the page, the blocks and the escaping).
+//! - [`lesson_worksheet_html`]: every network cell of a lesson (a student's variant if named),
+//!   then every exercise and quiz as a numbered question; the key adds the answers and the worked
+//!   solutions of [`super::worked`].
+//!
+//! Numbers come from [`Computed`] only and are written as the answer key writes them (whole
+//! numbers exactly, others with up to 6 significant digits). No file IO here; every text is
+//! escaped.
+
+mod html;
+mod layout;
+mod network;
+
+use super::compute::Computed;
+use super::exercise::{Answer, Exercise, fmt_number};
+use super::quiz::Quiz;
+use super::reference::Shape;
+use super::worked::worked_solution;
+use super::{Cell, Lesson};
+use crate::nn::doc::NetworkDoc;
+use html::{Block, Fill, Item, Naming, esc, flow, inline, markdown, page};
+use std::fmt::Write as _;
+
+/// How vectors and weights are laid out, as the window's matrix view offers them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Convention {
+    /// PyTorch: `z = W a_prev + b`, `W` is `units x in`, the sample's vectors are columns.
+    #[default]
+    Torch,
+    /// Keras/NumPy: `Z = A_prev W + b`, `W` is `in x units`, the sample is a row.
+    Keras,
+}
+
+/// What a worksheet shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorksheetOptions {
+    /// The answer key: every box filled, with the working under each block.
+    pub answers: bool,
+    /// The sample laid out (0-based; past the batch, the last sample).
+    pub sample: usize,
+    /// The page's heading.
+    pub title: String,
+    /// The student's name, printed on the sheet (a blank line to write it on without one).
+    pub student: Option<String>,
+    pub convention: Convention,
+}
+
+impl WorksheetOptions {
+    /// The student's name, trimmed; `None` for no name or an empty one.
+    fn student(&self) -> Option<&str> {
+        self.student.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+}
+
+/// The heading, the kind of sheet and the name line.
+fn header(opts: &WorksheetOptions, description: Option<&str>, out: &mut String) {
+    let kind = if opts.answers { "Answer key" } else { "Worksheet" };
+    let _ = writeln!(out, "<header><p class=\"kind\">{kind}</p><h1>{}</h1>", esc(&opts.title));
+    if let Some(d) = description {
+        let _ = writeln!(out, "<p>{}</p>", inline(d));
+    }
+    let name = match opts.student() {
+        Some(s) => esc(s),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "<div class=\"meta\"><span>Name: <span class=\"fillin\">{name}</span></span>\
+         <span>Date: <span class=\"fillin\"></span></span></div>"
+    );
+    out.push_str(
+        "<p>Given numbers are in thin cells. Write each number you compute in the box with its label; \
+         dashed cells are for copying a value computed earlier.</p>\n</header>\n",
+    );
+}
+
+/// The worksheet of one network (the document a student works on: pass a cell's
+/// `doc_for(student)`), as a self-contained HTML page.
+pub fn worksheet_html(doc: &NetworkDoc, options: &WorksheetOptions) -> String {
+    let mut body = String::new();
+    header(options, None, &mut body);
+    network::network_html(&Computed::new(doc.clone()), options, &mut body);
+    page(&page_title(options), &body)
+}
+
+fn page_title(opts: &WorksheetOptions) -> String {
+    let kind = if opts.answers { "answer key" } else { "worksheet" };
+    match opts.student() {
+        Some(s) => format!("{}: {kind} ({s})", opts.title),
+        None => format!("{}: {kind}", opts.title),
+    }
+}
+
+/// The worksheet of a whole lesson with the default options: the lesson's title, the first
+/// sample, the PyTorch layout.
+pub fn lesson_worksheet_html(lesson: &Lesson, student: Option<&str>, answers: bool) -> String {
+    let opts = WorksheetOptions {
+        answers,
+        title: lesson.title.clone(),
+        student: student.map(str::to_string),
+        ..WorksheetOptions::default()
+    };
+    lesson_worksheet_html_with(lesson, &opts)
+}
+
+/// The worksheet of a whole lesson: every network cell (the student's variant when
+/// `options.student` is set), then every exercise and quiz as a numbered question.
+pub fn lesson_worksheet_html_with(lesson: &Lesson, options: &WorksheetOptions) -> String {
+    let mut body = String::new();
+    header(options, lesson.meta.description.as_deref(), &mut body);
+    let student = options.student();
+    let mut first = true;
+    for cell in &lesson.cells {
+        let Cell::Network(net) = cell else { continue };
+        let class = if first { "net" } else { "net part" };
+        first = false;
+        let doc = net.doc_for(student);
+        let name = doc.name.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        let _ = writeln!(
+            body,
+            "<section class=\"{class}\">\n<h2>Network <code>{}</code>{}</h2>",
+            esc(net.id()),
+            esc(&name)
+        );
+        if let (Some(s), Some(_)) = (student, &net.options.variant) {
+            let _ = writeln!(body, "<p>The weights of this network are {}'s own.</p>", esc(s));
+        }
+        network::network_html(&Computed::new(doc), options, &mut body);
+        body.push_str("</section>\n");
+    }
+    questions(lesson, options, first, &mut body);
+    if first
+        && !lesson
+            .cells
+            .iter()
+            .any(|c| matches!(c, Cell::Exercise(_) | Cell::Quiz(_)))
+    {
+        body.push_str("<p>This lesson has no network cells and no questions.</p>\n");
+    }
+    page(&page_title(options), &body)
+}
+
+/// Every exercise and quiz, numbered in lesson order.
+fn questions(lesson: &Lesson, opts: &WorksheetOptions, no_network: bool, out: &mut String) {
+    let any = lesson
+        .cells
+        .iter()
+        .any(|c| matches!(c, Cell::Exercise(_) | Cell::Quiz(_)));
+    if !any {
+        return;
+    }
+    let class = if no_network { "questions" } else { "questions part" };
+    let _ = writeln!(out, "<section class=\"{class}\">\n<h2>Questions</h2>");
+    let mut number = 0;
+    for cell in &lesson.cells {
+        match cell {
+            Cell::Exercise(ex) => {
+                number += 1;
+                exercise(lesson, ex, number, opts, out);
+            }
+            Cell::Quiz(q) => {
+                number += 1;
+                quiz(q, number, opts.answers, out);
+            }
+            _ => {}
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+fn points(p: u32) -> String {
+    if p == 1 {
+        "1 point".into()
+    } else {
+        format!("{p} points")
+    }
+}
+
+fn exercise(lesson: &Lesson, ex: &Exercise, number: usize, opts: &WorksheetOptions, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "<div class=\"question\"><p><span class=\"qn\">{number}.</span> <em>({}; network <code>{}</code>{})</em></p>",
+        points(ex.points),
+        esc(&ex.network),
+        match lesson.network(&ex.network) {
+            Some(n) if n.doc.batch() > 1 => format!(", sample {}", ex.sample),
+            _ => String::new(),
+        }
+    );
+    markdown(&ex.prompt, out);
+    let computed = lesson.computed_for(ex, opts.student());
+    let answer = computed.as_ref().map_err(String::clone).and_then(|c| ex.answer(c));
+    let (label, shape) = match (&ex.solve_for, lesson.network(&ex.network)) {
+        (Some(sf), _) => (sf.param.label(), Shape::Scalar),
+        (None, Some(n)) => (ex.ask.label(), ex.ask.shape(&n.doc.net)),
+        (None, None) => (ex.ask.label(), Shape::Scalar),
+    };
+    let values = answer.as_ref().map(Answer::entries).unwrap_or_default();
+    let get = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
+    let block = match shape {
+        Shape::Scalar => Block::new(label, Naming::Plain, (1, 1), |_, _| get(0), Fill::Answer),
+        Shape::Vector(n) => Block::new(label, Naming::Row, (n, 1), |r, _| get(r), Fill::Answer),
+        Shape::Matrix(r, c) => Block::new(label, Naming::RowCol, (r, c), |i, j| get(i * c + j), Fill::Answer),
+    };
+    flow(&[Item::B(block)], opts.answers, out);
+    if opts.answers {
+        let result = computed
+            .and_then(|c| worked_solution(ex, &c))
+            .and_then(|w| answer.map(|a| (a, w)));
+        match result {
+            Ok((a, worked)) => {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"key\">Answer: {} (tolerance: {})</p><div class=\"working\">",
+                    esc(&a.to_text()),
+                    esc(&ex.tolerance_for(&a).to_string())
+                );
+                markdown(&worked, out);
+                out.push_str("</div>\n");
+            }
+            Err(m) => {
+                let _ = writeln!(out, "<p class=\"key\">Error: {}</p>", esc(&m));
+            }
+        }
+    } else if let Some(sf) = &ex.solve_for {
+        let _ = writeln!(
+            out,
+            "<p>Find {} so that {} = {}.</p>",
+            esc(&sf.param.label()),
+            esc(&ex.ask.label()),
+            esc(&fmt_number(sf.equals))
+        );
+    }
+    out.push_str("</div>\n");
+}
+
+fn quiz(q: &Quiz, number: usize, answers: bool, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "<div class=\"question\"><p><span class=\"qn\">{number}.</span> <em>({}; tick one)</em></p>",
+        points(q.points)
+    );
+    markdown(&q.prompt, out);
+    out.push_str("<ol>");
+    for o in &q.options {
+        let tick = if answers && o.correct { "✓" } else { "" };
+        let _ = write!(out, "<li><span class=\"tick\">{tick}</span>{}", inline(&o.text));
+        if answers {
+            if o.correct {
+                out.push_str(" <strong>(correct)</strong>");
+            }
+            if let Some(e) = &o.explain {
+                let _ = write!(out, " — <em>{}</em>", inline(e));
+            }
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol></div>\n");
+}

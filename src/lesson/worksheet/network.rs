@@ -1,0 +1,332 @@
+//! One network laid out by hand, as the window's matrix view lays out a layer: the given numbers,
+//! then the forward pass (`W3 (4 x 4) · a2 + b3 = z3`, then `a3`), the loss, the backward pass
+//! (`dL/da3`, `δ3`, `dL/dW3`, `dL/db3`, `dL/da2`) and the update, each part on its own page.
+//! In the PyTorch convention vectors are columns of the chosen sample and `W` is `units x in`;
+//! in the Keras one the sample is a row and `W` is `in x units`. Every number comes from one
+//! [`Computed`] pass; the key adds the chain-rule steps of [`Computed::steps`] under each block.
+
+use super::html::{Block, Fill, Item, Naming, esc, flow, num, op, working};
+use super::layout::{Lay, keras_name, prev_name, with_note};
+use super::{Convention, WorksheetOptions};
+use crate::lesson::compute::Computed;
+use crate::nn::OptimizerKind;
+use crate::nn::steps::{ChainStep, StepKind};
+use std::fmt::Write as _;
+
+/// The steps of `kinds` for layer `layer` (0-based; `None` for the loss), in that order.
+fn find<'a>(steps: &'a [ChainStep], kinds: &[StepKind], layer: Option<usize>) -> Vec<&'a ChainStep> {
+    kinds
+        .iter()
+        .filter_map(|k| steps.iter().find(|s| s.kind == *k && s.layer == layer))
+        .collect()
+}
+
+/// Opens a layer's box; one that `may_break` may be split across pages (a key's working can be
+/// long).
+fn open_layer(title: &str, formula: &str, may_break: bool, out: &mut String) {
+    let class = if may_break { "layer long" } else { "layer" };
+    let _ = writeln!(
+        out,
+        "<div class=\"{class}\"><h4>{}</h4><p class=\"formula\">{}</p>",
+        esc(title),
+        esc(formula)
+    );
+}
+
+/// Writes the worksheet of one network: the givens, then the forward pass with the loss, the
+/// backward pass and the update, each part starting a new page when printed.
+pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
+    let n = c.doc.net.len();
+    if n == 0 || c.grads.layers.len() != n {
+        out.push_str("<p>This network has no backward pass to lay out.</p>\n");
+        return;
+    }
+    let s = opts.sample.min(c.doc.batch().saturating_sub(1));
+    let lay = Lay {
+        keras: opts.convention == Convention::Keras,
+        sample: s,
+    };
+    let key = opts.answers;
+    let steps = if key { c.steps(s) } else { Vec::new() };
+    givens(c, lay, out);
+    if key && lay.keras {
+        out.push_str(
+            "<p>The working under each block writes W as PyTorch does: <code>W1[j,i]</code> is unit j, input i \
+             (row i, column j of the W1 shown here).</p>\n",
+        );
+    }
+    out.push_str("<section class=\"part-forward\">\n<h3>Forward pass</h3>\n");
+    out.push_str(
+        "<p>For each layer compute the pre-activation, then the activation. Copy each layer's output into the \
+         dashed cells of the next layer.</p>\n",
+    );
+    for l in 0..n {
+        forward_layer(c, lay, l, key, &steps, out);
+    }
+    loss_block(c, lay, key, &steps, out);
+    out.push_str("</section>\n<section class=\"part\">\n<h3>Backward pass</h3>\n");
+    let _ = writeln!(
+        out,
+        "<p>From the output back, layer by layer. Copy each <code>dL/da</code> into the dashed cells of the \
+         layer below.{}</p>",
+        if c.doc.batch() > 1 {
+            format!(
+                " The per-sample values are for sample {} of {}; <code>dL/dW</code> and <code>dL/db</code> \
+                 sum over all {} samples.",
+                s + 1,
+                c.doc.batch(),
+                c.doc.batch()
+            )
+        } else {
+            String::new()
+        }
+    );
+    for l in (0..n).rev() {
+        backward_layer(c, lay, l, key, &steps, out);
+    }
+    out.push_str("</section>\n<section class=\"part\">\n<h3>Update</h3>\n");
+    update(c, lay, key, &steps, out);
+    out.push_str("</section>\n");
+}
+
+/// The numbers of the problem: layers, loss, optimizer, the sample's x and y.
+fn givens(c: &Computed, lay: Lay, out: &mut String) {
+    let d = &c.doc;
+    let widths: Vec<String> = d.net.widths().iter().map(usize::to_string).collect();
+    let acts: Vec<String> = d
+        .net
+        .layers()
+        .iter()
+        .enumerate()
+        .map(|(l, layer)| format!("{}: {}", l + 1, layer.activation.name()))
+        .collect();
+    let o = &d.optimizer;
+    let mut opt = format!("{}, learning rate {}", o.kind.name(), num(o.lr));
+    if o.momentum != 0.0 {
+        let _ = write!(opt, ", momentum {}", num(o.momentum));
+    }
+    if o.weight_decay != 0.0 {
+        let _ = write!(opt, ", weight decay {}", num(o.weight_decay));
+    }
+    if matches!(o.kind, OptimizerKind::Adam | OptimizerKind::Adamw) {
+        let _ = write!(opt, ", betas {}, {}, eps {}", num(o.beta1), num(o.beta2), num(o.eps));
+    }
+    let sample = if d.batch() > 1 {
+        format!("sample {} of a batch of {}", lay.sample + 1, d.batch())
+    } else {
+        "one sample".into()
+    };
+    let rows = [
+        ("Layers (widths)", widths.join(" - ")),
+        ("Activations", acts.join(", ")),
+        (
+            "Loss",
+            format!(
+                "{} (reduction {}): {}",
+                d.loss.kind.name(),
+                d.loss.reduction.name(),
+                d.loss.formula()
+            ),
+        ),
+        ("Its gradient", d.loss.grad_formula()),
+        ("Optimizer", format!("{opt}; {}", o.formula())),
+        ("Data", sample),
+    ];
+    out.push_str("<table class=\"facts\">");
+    for (k, v) in rows {
+        let _ = write!(out, "<tr><td>{}</td><td>{}</td></tr>", k, esc(&v));
+    }
+    out.push_str("</table>\n");
+    let items = if d.batch() > 1 {
+        [
+            lay.batch("x", &d.x, Fill::Given),
+            op(""),
+            lay.batch("y", &d.y, Fill::Given),
+        ]
+    } else {
+        [
+            lay.per_sample("x", &d.x, Fill::Given),
+            op(""),
+            lay.per_sample("y", &d.y, Fill::Given),
+        ]
+    };
+    flow(&items, true, out);
+}
+
+fn forward_layer(c: &Computed, lay: Lay, l: usize, key: bool, steps: &[ChainStep], out: &mut String) {
+    let (k, n) = (l + 1, c.doc.net.len());
+    let layer = &c.doc.net.layers()[l];
+    let act = layer.activation.name();
+    let pn = prev_name(l);
+    let formula = if lay.keras {
+        let pk = keras_name(&pn);
+        format!(
+            "Z{k} = {pk} W{k} + b{k},   A{k} = {act}(Z{k}),   {}",
+            layer.activation.formula().0
+        )
+    } else {
+        format!(
+            "z{k} = W{k} {pn} + b{k},   a{k} = {act}(z{k}),   {}",
+            layer.activation.formula().0
+        )
+    };
+    open_layer(&format!("Layer {k} ({act})"), &formula, key, out);
+    let w = lay.params(&format!("W{k}"), &layer.weights, Fill::Given);
+    let a_prev = if l == 0 {
+        lay.per_sample("x", &c.doc.x, Fill::Given)
+    } else {
+        with_note(
+            lay.per_sample(&pn, &c.fwd.layers[l - 1].a, Fill::Copy),
+            format!("copy from layer {l}"),
+        )
+    };
+    let mut items = if lay.keras {
+        vec![a_prev, op("·"), w]
+    } else {
+        vec![w, op("·"), a_prev]
+    };
+    let lt = &c.fwd.layers[l];
+    items.extend([
+        op("+"),
+        lay.units(&format!("b{k}"), &layer.bias, Fill::Given),
+        op("="),
+        lay.per_sample(&format!("z{k}"), &lt.z, Fill::Answer),
+        op(format!("{act}(z) =")),
+        lay.per_sample(&format!("a{k}"), &lt.a, Fill::Answer),
+    ]);
+    flow(&items, key, out);
+    if k == n {
+        let _ = writeln!(out, "<p>This is the network's output.</p>");
+    }
+    working(&find(steps, &[StepKind::Z, StepKind::A], Some(l)), out);
+    out.push_str("</div>\n");
+}
+
+fn loss_block(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut String) {
+    let n = c.doc.net.len();
+    let formula = c.doc.loss.formula();
+    let title = if c.doc.batch() > 1 {
+        format!("Loss ({}, over all {} samples)", c.doc.loss.kind.name(), c.doc.batch())
+    } else {
+        format!("Loss ({})", c.doc.loss.kind.name())
+    };
+    open_layer(&title, &formula, key, out);
+    let a = with_note(
+        lay.per_sample(&format!("a{n}"), &c.fwd.layers[n - 1].a, Fill::Copy),
+        format!("copy from layer {n}"),
+    );
+    let items = [
+        a,
+        op("vs"),
+        lay.per_sample("y", &c.doc.y, Fill::Given),
+        op("→"),
+        Item::B(Block::new(
+            "L",
+            Naming::Plain,
+            (1, 1),
+            |_, _| c.grads.loss,
+            Fill::Answer,
+        )),
+    ];
+    flow(&items, key, out);
+    working(&find(steps, &[StepKind::Loss], None), out);
+    out.push_str("</div>\n");
+}
+
+fn backward_layer(c: &Computed, lay: Lay, l: usize, key: bool, steps: &[ChainStep], out: &mut String) {
+    let (k, n) = (l + 1, c.doc.net.len());
+    let layer = &c.doc.net.layers()[l];
+    let g = &c.grads.layers[l];
+    let pn = prev_name(l);
+    let fp = layer.activation.formula().1;
+    let formula = if lay.keras {
+        let pk = keras_name(&pn);
+        let back = if l > 0 {
+            format!(",   dL/d{pk} = δ{k} W{k}^T")
+        } else {
+            String::new()
+        };
+        format!("δ{k} = dL/dA{k} * f'(Z{k}) ({fp}),   dL/dW{k} = {pk}^T δ{k},   dL/db{k} = δ{k}{back}")
+    } else {
+        let back = if l > 0 {
+            format!(",   dL/d{pn} = W{k}^T δ{k}")
+        } else {
+            String::new()
+        };
+        format!("δ{k} = dL/da{k} * f'(z{k}) ({fp}),   dL/dW{k} = δ{k} {pn}^T,   dL/db{k} = δ{k}{back}")
+    };
+    open_layer(&format!("Layer {k} ({})", layer.activation.name()), &formula, key, out);
+    let da = if k == n {
+        lay.per_sample(&format!("dL/da{k}"), &g.da, Fill::Answer)
+    } else {
+        with_note(
+            lay.per_sample(&format!("dL/da{k}"), &g.da, Fill::Copy),
+            format!("copy from layer {}", k + 1),
+        )
+    };
+    let mut items = vec![
+        da,
+        lay.per_sample(&format!("δ{k}"), &g.delta, Fill::Answer),
+        lay.params(&format!("dL/dW{k}"), &g.weights, Fill::Answer),
+        lay.units(&format!("dL/db{k}"), &g.bias, Fill::Answer),
+    ];
+    if l > 0 {
+        items.push(lay.per_sample(&format!("dL/da{l}"), &c.grads.layers[l - 1].da, Fill::Answer));
+    }
+    flow(&items, key, out);
+    let kinds: &[StepKind] = if l > 0 {
+        &[StepKind::Delta, StepKind::GradW, StepKind::GradB, StepKind::DaPrev]
+    } else {
+        &[StepKind::Delta, StepKind::GradW, StepKind::GradB]
+    };
+    let mut shown = find(steps, &[StepKind::Da], Some(l));
+    shown.extend(find(steps, kinds, Some(l)));
+    working(&shown, out);
+    out.push_str("</div>\n");
+}
+
+fn update(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut String) {
+    let o = &c.doc.optimizer;
+    let plain = o.kind == OptimizerKind::Sgd && o.momentum == 0.0 && o.weight_decay == 0.0;
+    let lr = num(o.lr);
+    if plain {
+        let _ = writeln!(
+            out,
+            "<p>One step of gradient descent with learning rate lr = {lr}: <code>W ← W - lr · dL/dW</code>, \
+             <code>b ← b - lr · dL/db</code>, with the gradients of the backward pass.</p>"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<p>One step of {} from fresh state (lr = {lr}): <code>{}</code>.</p>",
+            o.kind.name(),
+            esc(o.formula())
+        );
+    }
+    for (l, (before, after)) in c.doc.net.layers().iter().zip(c.after.layers()).enumerate() {
+        let k = l + 1;
+        open_layer(&format!("Layer {k}"), &format!("new W{k} and new b{k}"), true, out);
+        let rows = [
+            (
+                lay.params(&format!("W{k}"), &before.weights, Fill::Given),
+                format!("dL/dW{k}"),
+                lay.params(&format!("new W{k}"), &after.weights, Fill::Answer),
+            ),
+            (
+                lay.units(&format!("b{k}"), &before.bias, Fill::Given),
+                format!("dL/db{k}"),
+                lay.units(&format!("new b{k}"), &after.bias, Fill::Answer),
+            ),
+        ];
+        for (given, grad, new) in rows {
+            let step = if plain {
+                format!("- {lr} · {grad} =")
+            } else {
+                format!("{} step with {grad} →", o.kind.name())
+            };
+            flow(&[given, op(step), new], key, out);
+        }
+        working(&find(steps, &[StepKind::Update], Some(l)), out);
+        out.push_str("</div>\n");
+    }
+}

@@ -1,0 +1,311 @@
+//! The instructor's edit mode: cells added, moved, duplicated, removed and edited, "Ask for
+//! this value", undo, saving and reloading; and lesson locks on network cells.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mlp_notebook::app::edit::{NewCell, PageEdit, reference_for};
+use mlp_notebook::app::files::NoDialogs;
+use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp};
+use mlp_notebook::lesson::exercise::Answer;
+use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
+use mlp_notebook::nn::doc::Syntax;
+use mlp_notebook::nn::steps::Quantity;
+
+const ONE_NEURON: &str = include_str!("../lessons/02-one-neuron.toml");
+
+fn state() -> AppState {
+    AppState::new(parse_lesson(ONE_NEURON, Syntax::Toml).unwrap(), Box::new(NoDialogs))
+}
+
+fn page(s: &mut AppState, e: PageEdit) {
+    s.apply(Command::Page(e));
+}
+
+fn kinds(s: &AppState) -> Vec<&'static str> {
+    s.cells
+        .iter()
+        .map(|c| match c {
+            CellState::Text(_) => "text",
+            CellState::Network(_) => "network",
+            CellState::Training(_) => "training",
+            CellState::Exercise(_) => "exercise",
+            CellState::Quiz(_) => "quiz",
+            CellState::Plot(_) => "plot",
+        })
+        .collect()
+}
+
+#[test]
+fn add_move_duplicate_remove_and_undo() {
+    let mut s = state();
+    let n = s.cells.len();
+    let before = kinds(&s);
+    page(
+        &mut s,
+        PageEdit::Add {
+            at: 0,
+            kind: NewCell::Text,
+        },
+    );
+    assert_eq!(s.cells.len(), n + 1);
+    assert_eq!(kinds(&s)[0], "text");
+    assert!(s.dirty);
+    page(
+        &mut s,
+        PageEdit::SetText {
+            cell: 0,
+            text: "# Before we start".into(),
+        },
+    );
+    page(&mut s, PageEdit::Move { from: 0, to: 1 });
+    assert!(matches!(&s.cells[1], CellState::Text(t) if t == "# Before we start"));
+    page(&mut s, PageEdit::Duplicate(1));
+    assert!(matches!(&s.cells[2], CellState::Text(t) if t == "# Before we start"));
+    page(&mut s, PageEdit::Remove(2));
+    page(&mut s, PageEdit::Remove(1));
+    assert_eq!(kinds(&s), before, "back to the lesson as loaded");
+    // Each change is one undo step: undo the two removals, then redo one.
+    s.apply(Command::Undo);
+    s.apply(Command::Undo);
+    assert_eq!(s.cells.len(), n + 2);
+    s.apply(Command::Redo);
+    assert_eq!(s.cells.len(), n + 1);
+}
+
+#[test]
+fn a_duplicated_exercise_gets_a_new_id() {
+    let mut s = state();
+    let i = s
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Exercise(_)))
+        .unwrap();
+    let CellState::Exercise(e) = &s.cells[i] else {
+        unreachable!()
+    };
+    let e = e.clone();
+    let id = e.exercise.id.clone();
+    page(&mut s, PageEdit::Duplicate(i));
+    let CellState::Exercise(copy) = &s.cells[i + 1] else {
+        panic!("the copy follows the original")
+    };
+    assert_ne!(copy.exercise.id, id);
+    assert_eq!(copy.exercise.ask, e.exercise.ask);
+    // The lesson with the copy still loads (ids unique).
+    let text = s.lesson().write(Syntax::Toml);
+    parse_lesson(&text, Syntax::Toml).unwrap();
+}
+
+#[test]
+fn ask_for_a_value_makes_an_exercise_the_engine_answers() {
+    let mut s = state();
+    let net = s.first_net().unwrap();
+    // z of unit 1 of layer 1, as the matrix view's context menu would name it.
+    let r = reference_for(Quantity::Z(0), 0, 0).unwrap();
+    assert_eq!(r, "layers[1].z[1]");
+    page(
+        &mut s,
+        PageEdit::AskFor {
+            network: net,
+            reference: r,
+            sample: 1,
+        },
+    );
+    let (i, ex) = s
+        .cells
+        .iter()
+        .enumerate()
+        .skip(net + 1)
+        .find_map(|(i, c)| match c {
+            CellState::Exercise(e) if e.exercise.ask.to_string() == "layers[1].z[1]" => Some((i, e.exercise.clone())),
+            _ => None,
+        })
+        .expect("a new exercise below the network");
+    assert!(i > net);
+    // Its answer is the engine's z for the network as shown.
+    let n = s.net(net).unwrap();
+    let want = n.fwd.layers[0].z[(0, 0)];
+    let c = mlp_notebook::lesson::compute::Computed::new(n.doc.clone());
+    assert_eq!(ex.answer(&c).unwrap(), Answer::Scalar(want));
+}
+
+#[test]
+fn invalid_changes_are_refused_with_a_message_and_change_nothing() {
+    let mut s = state();
+    let net = s.first_net().unwrap();
+    let n = s.cells.len();
+    // The network is read by exercises.
+    page(&mut s, PageEdit::Remove(net));
+    assert_eq!(s.cells.len(), n);
+    assert!(s.message.as_ref().unwrap().text.contains("reads this network"));
+    // A reference to a layer the network does not have.
+    let i = s
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Exercise(_)))
+        .unwrap();
+    let CellState::Exercise(e) = &s.cells[i] else {
+        unreachable!()
+    };
+    let e = e.clone();
+    let mut bad = e.exercise.clone();
+    bad.ask = "layers[9].z[1]".parse().unwrap();
+    page(
+        &mut s,
+        PageEdit::Replace {
+            cell: i,
+            with: Box::new(Cell::Exercise(Box::new(bad))),
+        },
+    );
+    assert!(s.message.as_ref().unwrap().is_error);
+    let CellState::Exercise(after) = &s.cells[i] else {
+        unreachable!()
+    };
+    assert_eq!(after.exercise, e.exercise.clone());
+    // A refused change leaves no undo step behind.
+    s.apply(Command::Undo);
+    assert_eq!(s.cells.len(), n);
+}
+
+#[test]
+fn edited_lesson_saves_and_reloads_with_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lesson.toml");
+    let mut s = state();
+    page(&mut s, PageEdit::SetTitle("One neuron, revised".into()));
+    page(
+        &mut s,
+        PageEdit::Add {
+            at: 1,
+            kind: NewCell::Quiz,
+        },
+    );
+    let end = s.cells.len();
+    page(
+        &mut s,
+        PageEdit::Add {
+            at: end,
+            kind: NewCell::Text,
+        },
+    );
+    let last = s.cells.len() - 1;
+    page(
+        &mut s,
+        PageEdit::SetText {
+            cell: last,
+            text: "Well done.".into(),
+        },
+    );
+    s.apply(Command::SaveTo(path.clone()));
+    assert!(!s.dirty);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let back: Lesson = parse_lesson(&text, Syntax::Toml).unwrap();
+    assert_eq!(back.title, "One neuron, revised");
+    assert!(matches!(back.cells[1], Cell::Quiz(_)));
+    assert!(matches!(back.cells.last(), Some(Cell::Text(t)) if t == "Well done."));
+    assert_eq!(back, s.lesson(), "what was saved is what the window holds");
+    let mut again = AppState::new(Lesson::builtin(), Box::new(NoDialogs));
+    again.apply(Command::OpenPath(path));
+    assert_eq!(again.title, "One neuron, revised");
+}
+
+#[test]
+fn locked_weights_cannot_be_changed_but_biases_can() {
+    let text = ONE_NEURON.replacen("kind = \"network\"", "kind = \"network\"\nlock = [\"weights\"]", 1);
+    let mut s = AppState::new(parse_lesson(&text, Syntax::Toml).unwrap(), Box::new(NoDialogs));
+    let net = s.first_net().unwrap();
+    let w = s.net(net).unwrap().doc.net.layers()[0].weights[(0, 0)];
+    s.apply(Command::Edit {
+        cell: net,
+        edit: Edit::Weight {
+            layer: 0,
+            row: 0,
+            col: 0,
+            value: w + 1.0,
+        },
+    });
+    assert_eq!(s.net(net).unwrap().doc.net.layers()[0].weights[(0, 0)], w);
+    assert!(s.message.as_ref().unwrap().text.contains("locks the weights"));
+    s.apply(Command::Edit {
+        cell: net,
+        edit: Edit::Bias {
+            layer: 0,
+            unit: 0,
+            value: 7.0,
+        },
+    });
+    assert_eq!(s.net(net).unwrap().doc.net.layers()[0].bias[0], 7.0);
+}
+
+#[test]
+fn edit_mode_in_the_window_types_into_a_text_cell() {
+    let app = NotebookApp::new(state());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    assert!(h.query_by_label("Preview as student").is_none());
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label("Edit lesson (Ctrl+E)").click();
+    h.run();
+    assert!(h.state().state.edit_mode);
+    h.get_by_label("Preview as student");
+    // Add a text cell at the end and type into its editor.
+    let n = h.state().state.cells.len();
+    h.state_mut().state.apply(Command::Page(PageEdit::Add {
+        at: n,
+        kind: NewCell::Text,
+    }));
+    h.run();
+    let editor = h
+        .get_all_by_role(egui::accesskit::Role::MultilineTextInput)
+        .last()
+        .unwrap();
+    editor.scroll_to_me();
+    h.run();
+    let editor = h
+        .get_all_by_role(egui::accesskit::Role::MultilineTextInput)
+        .last()
+        .unwrap();
+    editor.click();
+    h.run();
+    h.get_all_by_role(egui::accesskit::Role::MultilineTextInput)
+        .last()
+        .unwrap()
+        .type_text(" Extra words.");
+    h.run();
+    let s = &h.state().state;
+    assert!(
+        matches!(&s.cells[n], CellState::Text(t) if t.contains("Extra words.")),
+        "the typed text is in the cell"
+    );
+    h.get_by_label("Preview as student").scroll_to_me();
+    h.run();
+    h.get_by_label("Preview as student").click();
+    h.run();
+    assert!(!h.state().state.edit_mode);
+}
+
+#[test]
+fn the_lessons_menu_holds_every_lesson_file_and_each_opens() {
+    use mlp_notebook::lesson::shipped::SHIPPED;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), SHIPPED.len(), "every file in lessons/ is in the menu");
+    for (i, f) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        assert_eq!(SHIPPED[i].1, text, "menu entry {} is {f}", i + 1);
+        let mut s = AppState::new(Lesson::builtin(), Box::new(NoDialogs));
+        s.apply(Command::OpenShipped(i));
+        assert_eq!(s.title, SHIPPED[i].0, "{f}");
+        assert!(s.message.as_ref().is_none_or(|m| !m.is_error), "{f}: {:?}", s.message);
+    }
+}

@@ -1,0 +1,380 @@
+//! Exercises, quizzes, plots, the student's name, saved progress and submissions in the
+//! window, driven headless through egui_kittest. Every expected answer is computed by the
+//! engine through the lesson API, never written here by hand.
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use mlp_notebook::app::files::Dialogs;
+use mlp_notebook::app::student::{ExerciseAction, ExerciseState};
+use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp};
+use mlp_notebook::lesson::exercise::fmt_number;
+use mlp_notebook::lesson::grade::Outcome;
+use mlp_notebook::lesson::{Answer, Cell, Lesson, MistakeKind, Submission, Variant, grade, parse_lesson};
+use mlp_notebook::nn::doc::Syntax;
+use std::path::PathBuf;
+
+const ONE_NEURON: &str = include_str!("../lessons/02-one-neuron.toml");
+
+fn one_neuron() -> Lesson {
+    parse_lesson(ONE_NEURON, Syntax::Toml).expect("the shipped lesson loads")
+}
+
+/// Dialogs that cancel, with progress saved in a folder of the test's.
+struct TestDialogs(Option<PathBuf>);
+
+impl Dialogs for TestDialogs {
+    fn pick_open(&self) -> Option<PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<PathBuf> {
+        None
+    }
+    fn progress_dir(&self) -> Option<PathBuf> {
+        self.0.clone()
+    }
+}
+
+fn harness_with(lesson: Lesson, progress: Option<PathBuf>) -> Harness<'static, NotebookApp> {
+    let app = NotebookApp::new(AppState::new(lesson, Box::new(TestDialogs(progress))));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+fn harness() -> Harness<'static, NotebookApp> {
+    harness_with(one_neuron(), None)
+}
+
+/// The expected answer of exercise `id`, from the engine, for `student`.
+fn expected(lesson: &Lesson, id: &str, student: Option<&str>) -> Answer {
+    let ex = lesson.exercise(id).expect("exercise");
+    ex.answer(&lesson.computed_for(ex, student).expect("network"))
+        .expect("answer")
+}
+
+fn scalar(a: &Answer) -> f64 {
+    match a {
+        Answer::Scalar(v) => *v,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// The cell index and state of exercise `id`.
+fn exercise<'h>(h: &'h Harness<'_, NotebookApp>, id: &str) -> (usize, &'h ExerciseState) {
+    h.state()
+        .state
+        .cells
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| match c {
+            CellState::Exercise(e) if e.exercise.id == id => Some((i, e.as_ref())),
+            _ => None,
+        })
+        .expect("exercise cell")
+}
+
+/// Whether some text on screen contains `part`.
+fn shows(h: &Harness<'_, NotebookApp>, part: &str) -> bool {
+    h.query_all_by(|n| n.value().or_else(|| n.label()).is_some_and(|l| l.contains(part)))
+        .next()
+        .is_some()
+}
+
+/// How many widgets show exactly `text` (as their text or their accessible name).
+fn count(h: &Harness<'_, NotebookApp>, text: &str) -> usize {
+    h.query_all_by(|n| {
+        n.role() != Role::TextRun && (n.value().as_deref() == Some(text) || n.label().as_deref() == Some(text))
+    })
+    .count()
+}
+
+fn click(h: &mut Harness<'_, NotebookApp>, role: Role, label: &str) {
+    h.get_by_role_and_label(role, label).scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(role, label).click();
+    h.run();
+}
+
+/// Types into a field (replacing its text); with `enter`, presses Enter after.
+fn type_into(h: &mut Harness<'_, NotebookApp>, name: &str, text: &str, enter: bool) {
+    h.get_by_label(name).scroll_to_me();
+    h.run();
+    h.get_by_label(name).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(name).type_text(text);
+    h.run();
+    if enter {
+        h.key_press(Key::Enter);
+    }
+    h.run();
+}
+
+fn field_text(h: &Harness<'_, NotebookApp>, name: &str) -> String {
+    h.get_by_label(name)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_right_answer_is_correct_and_reveals_the_value_in_the_network() {
+    let mut h = harness();
+    let lesson = one_neuron();
+    let z = scalar(&expected(&lesson, "z-of-the-neuron", None));
+    let a = scalar(&expected(&lesson, "a-of-the-neuron", None));
+    // Unanswered, the neuron's a is blank in the diagram (it is exercise 2's answer), and so
+    // is the sigmoid neuron's further down (exercises 5 and 6).
+    assert_eq!(count(&h, "node a1[1] = ?"), 2);
+    // So is what comes after it and would give it away: the loss and dL/da1 = 2 (a - y).
+    assert_eq!(count(&h, "L = ?"), 2);
+    assert_eq!(count(&h, "dL/da1[1] = ?"), 2);
+    type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z), true);
+    assert!(shows(&h, "Correct."), "no Correct shown");
+    let (_, e) = exercise(&h, "z-of-the-neuron");
+    assert!(e.solved);
+    assert_eq!(e.attempts, 1);
+    // z is answered, a is not yet.
+    assert_eq!(count(&h, "node a1[1] = ?"), 2);
+    type_into(&mut h, "answer a1[1], exercise 2", &fmt_number(a), true);
+    h.get_by_label(&format!("node a1[1] = {}", fmt_number(a)));
+    assert_eq!(count(&h, "L = ?"), 1);
+    assert_eq!(count(&h, "dL/da1[1] = ?"), 1);
+}
+
+#[test]
+fn a_wrong_sign_is_named() {
+    let mut h = harness();
+    let z = scalar(&expected(&one_neuron(), "z-of-the-neuron", None));
+    type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(-z), true);
+    assert!(shows(&h, "Wrong sign"), "the wrong-sign mistake is not named");
+    let (_, e) = exercise(&h, "z-of-the-neuron");
+    assert!(!e.solved);
+    assert_eq!(e.attempts, 1);
+}
+
+#[test]
+fn a_wrong_answer_shows_the_next_hint() {
+    let mut h = harness();
+    let lesson = one_neuron();
+    let z = scalar(&expected(&lesson, "z-of-the-neuron", None));
+    let hints = &lesson.exercise("z-of-the-neuron").unwrap().hints;
+    assert!(!shows(&h, &hints[0]));
+    type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z + 7.0), true);
+    assert!(shows(&h, "Not yet. Hint 1 is shown below."));
+    assert!(shows(&h, &hints[0]), "hint 1 is not shown");
+    assert_eq!(exercise(&h, "z-of-the-neuron").1.hints_shown, 1);
+}
+
+#[test]
+fn the_hint_button_reveals_hints_one_by_one() {
+    let mut h = harness();
+    let lesson = one_neuron();
+    let hints = &lesson.exercise("z-of-the-neuron").unwrap().hints;
+    click(&mut h, Role::Button, "Hint for exercise 1");
+    assert!(shows(&h, &hints[0]) && !shows(&h, &hints[1]));
+    click(&mut h, Role::Button, "Hint for exercise 1");
+    assert!(shows(&h, &hints[1]) && !shows(&h, &hints[2]));
+    assert_eq!(exercise(&h, "z-of-the-neuron").1.hints_shown, 2);
+}
+
+#[test]
+fn the_worked_solution_shows_the_answer_and_reveals_the_value() {
+    let mut h = harness();
+    let a = scalar(&expected(&one_neuron(), "a-of-the-neuron", None));
+    assert_eq!(count(&h, "node a1[1] = ?"), 2);
+    click(&mut h, Role::Button, "Show worked solution of exercise 2");
+    assert!(shows(&h, "Worked solution"));
+    let (_, e) = exercise(&h, "a-of-the-neuron");
+    let text = e.solution.clone().unwrap();
+    assert!(text.contains(&format!("a1[1] = {}", fmt_number(a))), "{text}");
+    // a is still blank: it comes after z, which exercise 1 still asks for.
+    assert_eq!(count(&h, "node a1[1] = ?"), 2);
+    click(&mut h, Role::Button, "Show worked solution of exercise 1");
+    h.get_by_label(&format!("node a1[1] = {}", fmt_number(a)));
+    assert!(!exercise(&h, "a-of-the-neuron").1.solved);
+}
+
+#[test]
+fn a_quiz_marks_the_chosen_option_with_its_explanation() {
+    let mut h = harness();
+    let lesson = one_neuron();
+    let q = lesson.quiz("relu-of-negative").unwrap();
+    let right = q.correct_choices()[0] - 1;
+    let wrong = (0..q.options.len()).find(|&i| !q.options[i].correct).unwrap();
+    click(&mut h, Role::RadioButton, &q.options[wrong].text);
+    click(&mut h, Role::Button, "Check quiz 1");
+    assert!(shows(&h, "Not right"));
+    assert!(shows(&h, q.options[wrong].explain.as_deref().unwrap()));
+    click(&mut h, Role::RadioButton, &q.options[right].text);
+    // A new choice is not checked yet.
+    assert!(!shows(&h, "Not right"));
+    click(&mut h, Role::Button, "Check quiz 1");
+    assert!(shows(&h, "Correct."));
+    assert!(shows(&h, q.options[right].explain.as_deref().unwrap()));
+}
+
+#[test]
+fn a_matrix_answer_is_a_worksheet_grid_and_wrong_entries_are_named() {
+    let lesson = Lesson::builtin();
+    let (number, ex) = lesson
+        .cells
+        .iter()
+        .filter_map(|c| match c {
+            Cell::Exercise(e) => Some(e),
+            _ => None,
+        })
+        .enumerate()
+        .find(|(_, e)| e.ask.label() == "dL/dW7" && e.solve_for.is_none())
+        .map(|(n, e)| (n, e.id.clone()))
+        .expect("the built-in lesson asks for dL/dW7");
+    let Answer::Matrix(want) = expected(&lesson, &ex, None) else {
+        panic!("dL/dW7 is a matrix");
+    };
+    let number = number + 1;
+    let mut h = harness_with(lesson, None);
+    let (ci, _) = exercise(&h, &ex);
+    // Every entry right but [1,2], typed as a student would in the other cells.
+    for (r, row) in want.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let v = if (r, c) == (0, 1) { v + 3.0 } else { *v };
+            h.state_mut().state.apply(Command::Exercise {
+                cell: ci,
+                action: ExerciseAction::Type {
+                    row: r,
+                    col: c,
+                    text: fmt_number(v),
+                },
+            });
+        }
+    }
+    h.run();
+    assert_eq!(
+        field_text(&h, &format!("answer dL/dW7[1,1], exercise {number}")),
+        fmt_number(want[0][0])
+    );
+    click(&mut h, Role::Button, &format!("Check exercise {number}"));
+    assert!(shows(&h, "Entries not right (outlined): dL/dW7[1,2]"));
+    let f = exercise(&h, &ex).1.result.clone().unwrap().feedback.unwrap();
+    assert_eq!(f.wrong_entries, vec![(1, 2)]);
+    type_into(
+        &mut h,
+        &format!("answer dL/dW7[1,2], exercise {number}"),
+        &fmt_number(want[0][1]),
+        true,
+    );
+    assert!(shows(&h, "Correct."));
+}
+
+#[test]
+fn a_variant_is_the_students_and_answers_are_checked_on_the_network_as_given() {
+    let mut lesson = one_neuron();
+    for c in &mut lesson.cells {
+        if let Cell::Network(n) = c
+            && n.options.id == "neuron"
+        {
+            n.options.variant = Some(Variant::SmallIntegers { k: 3 });
+        }
+    }
+    let mut h = harness_with(lesson.clone(), None);
+    h.state_mut().state.apply(Command::SetStudent("Ada Lovelace".into()));
+    h.run();
+    let ci = h.state().state.first_net().unwrap();
+    let given = lesson.network("neuron").unwrap().doc_for(Some("Ada Lovelace"));
+    assert_eq!(h.state().state.net(ci).unwrap().doc, given);
+    // The student edits the network; the answer is checked on the network as given.
+    h.state_mut().state.apply(Command::Edit {
+        cell: ci,
+        edit: Edit::Bias {
+            layer: 0,
+            unit: 0,
+            value: 50.0,
+        },
+    });
+    let z = scalar(&expected(&lesson, "z-of-the-neuron", Some("Ada Lovelace")));
+    type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z), true);
+    assert!(shows(&h, "Correct."));
+    assert!(shows(&h, "checked on the network as the lesson gave it"));
+}
+
+#[test]
+fn answers_typed_are_back_when_the_lesson_is_opened_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let progress = Some(dir.path().to_path_buf());
+    let field = "answer z1[1], exercise 1";
+    {
+        let mut h = harness_with(one_neuron(), progress.clone());
+        type_into(&mut h, field, "12", false);
+        click(&mut h, Role::RadioButton, "0");
+    } // the window closes
+    {
+        let mut h = harness_with(one_neuron(), progress.clone());
+        assert_eq!(field_text(&h, field), "12");
+        assert_eq!(h.state().state.quiz(exercise_free_quiz(&h)).unwrap().choice, Some(0));
+        click(&mut h, Role::Button, "Hint for exercise 1");
+        click(&mut h, Role::Button, "Check exercise 1");
+    }
+    let h = harness_with(one_neuron(), progress);
+    let (_, e) = exercise(&h, "z-of-the-neuron");
+    assert_eq!(
+        (e.attempts, e.hints_shown),
+        (1, 1 + 1),
+        "one hint asked for, one shown by the wrong answer"
+    );
+    // The verdict of the answer checked is shown again.
+    assert!(shows(&h, "Not yet."));
+}
+
+/// The cell of the first quiz.
+fn exercise_free_quiz(h: &Harness<'_, NotebookApp>) -> usize {
+    h.state()
+        .state
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Quiz(_)))
+        .unwrap()
+}
+
+#[test]
+fn an_exported_submission_grades_to_the_points_earned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ada.json");
+    let lesson = one_neuron();
+    let mut h = harness();
+    type_into(&mut h, "Student:", "Ada", true);
+    assert_eq!(h.state().state.settings.student, "Ada");
+    let z = scalar(&expected(&lesson, "z-of-the-neuron", Some("Ada")));
+    let a = scalar(&expected(&lesson, "a-of-the-neuron", Some("Ada")));
+    type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z), true);
+    type_into(&mut h, "answer a1[1], exercise 2", &fmt_number(-a), true);
+    let q = lesson.quiz("relu-of-negative").unwrap();
+    click(&mut h, Role::RadioButton, &q.options[q.correct_choices()[0] - 1].text);
+    h.state_mut().state.apply(Command::ExportSubmissionTo(path.clone()));
+    let sub = Submission::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(sub.student, "Ada");
+    let g = grade(&lesson, &sub);
+    let points = |id: &str| g.items.iter().find(|i| i.id == id).unwrap();
+    assert_eq!(g.total, lesson.exercise("z-of-the-neuron").unwrap().points + q.points);
+    assert_eq!(
+        points("a-of-the-neuron").outcome,
+        Outcome::Mistake(MistakeKind::WrongSign)
+    );
+    assert_eq!(points("bias-for-zero").outcome, Outcome::Missing);
+    assert_eq!(sub.answers["z-of-the-neuron"].attempts, 1);
+}
+
+#[test]
+fn plots_are_drawn_with_their_titles() {
+    let lesson = parse_lesson(include_str!("../lessons/05-activations.toml"), Syntax::Toml).unwrap();
+    let h = harness_with(lesson, None);
+    assert!(shows(&h, "Activation: sigmoid"));
+    let lesson = parse_lesson(include_str!("../lessons/06-loss-functions.toml"), Syntax::Toml).unwrap();
+    let h = harness_with(lesson, None);
+    assert!(shows(&h, "Loss: bce, for the target y = 1"));
+}
