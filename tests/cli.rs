@@ -472,8 +472,11 @@ fn init_then_trace_and_summary() {
     for layer in file["layers"].as_array().unwrap() {
         for row in layer["weights"].as_array().unwrap() {
             for w in row.as_array().unwrap() {
-                let w = w.as_float().unwrap();
-                assert!(w.fract() == 0.0 && w.abs() <= 2.0, "{w}");
+                // Whole numbers are written as integers (`2`, not `2.0`).
+                let w = w
+                    .as_integer()
+                    .unwrap_or_else(|| panic!("{w} is not written as an integer"));
+                assert!(w.abs() <= 2, "{w}");
             }
         }
     }

@@ -309,3 +309,17 @@ fn the_lessons_menu_holds_every_lesson_file_and_each_opens() {
         assert!(s.message.as_ref().is_none_or(|m| !m.is_error), "{f}: {:?}", s.message);
     }
 }
+
+#[test]
+fn the_opening_lesson_stays_live_while_exercise_networks_hide_their_answers() {
+    // The seven-layer lesson writes `hide_answers = false`: every value shows.
+    let s = AppState::builtin_headless();
+    let net = s.net(s.first_net().unwrap()).unwrap();
+    assert!(!net.options.hide_answers);
+    assert!(net.blanks.is_empty());
+    // One neuron keeps the default: what its unanswered exercises ask for is blank.
+    let s = state();
+    let net = s.net(s.first_net().unwrap()).unwrap();
+    assert!(net.options.hide_answers);
+    assert!(!net.blanks.is_empty());
+}

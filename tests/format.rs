@@ -717,3 +717,25 @@ fn syntax_is_guessed_from_the_name_then_the_text() {
     assert_eq!(Syntax::guess("net", "  {\"inputs\": 1}"), Syntax::Json);
     assert_eq!(Syntax::guess("net", "inputs = 1"), Syntax::Toml);
 }
+
+#[test]
+fn saved_files_write_whole_numbers_plainly_and_only_non_default_optimizer_keys() {
+    let text = "inputs = 2\nx = [[1, -0.5]]\ny = [[3]]\noptimizer = { kind = \"adam\", lr = 0.01, beta2 = 0.98 }\n[[layers]]\nunits = 1\nactivation = \"identity\"\nweights = [[2, -0.25]]\nbias = [0]\n";
+    let doc = toml(text).unwrap();
+    let out = doc.write(Syntax::Toml);
+    assert!(out.contains("weights = [[2, -0.25]]"), "{out}");
+    assert!(out.contains("x = [[1, -0.5]]"), "{out}");
+    assert!(out.contains("bias = [0]"), "{out}");
+    // Adam's defaults (beta1 0.9, eps 1e-8, ...) are not written; the changed beta2 is.
+    assert!(
+        out.contains("beta2 = 0.98") && !out.contains("beta1") && !out.contains("eps"),
+        "{out}"
+    );
+    assert_eq!(
+        toml(&out).unwrap(),
+        doc,
+        "the short form reads back to the same document"
+    );
+    let j = doc.write(Syntax::Json);
+    assert_eq!(json(&j).unwrap(), doc);
+}

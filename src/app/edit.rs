@@ -295,9 +295,8 @@ impl AppState {
             NewCell::Network => {
                 let doc = files::new_network_doc()?;
                 let options = NetworkOptions {
-                    id: self.unique_id("net1"),
                     id_named: true,
-                    ..NetworkOptions::default()
+                    ..NetworkOptions::new(self.unique_id("net1"))
                 };
                 Cell::Network(Box::new(NetworkCell { options, doc }))
             }

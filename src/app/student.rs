@@ -469,7 +469,11 @@ impl AppState {
         }
         for c in &mut self.cells {
             if let CellState::Network(n) = c {
-                let blanks = per_net.remove(&n.options.id).unwrap_or_default();
+                let mut blanks = per_net.remove(&n.options.id).unwrap_or_default();
+                // A network the lesson keeps live (`hide_answers = false`) shows everything.
+                if !n.options.hide_answers {
+                    blanks.clear();
+                }
                 if n.blanks != blanks {
                     n.blanks = blanks;
                 }

@@ -83,6 +83,8 @@ pub struct NetworkCellFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stepper: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_answers: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<VariantFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -135,6 +137,7 @@ impl NetworkCell {
             lock: o.lock.iter().map(|l| l.name().to_string()).collect(),
             show: (o.show != Show::A).then(|| o.show.name().to_string()),
             stepper: (!o.stepper).then_some(false),
+            hide_answers: (!o.hide_answers).then_some(false),
             variant: o.variant.map(|v| VariantFile {
                 init: v.init_name().into(),
                 k: v.k(),
@@ -142,7 +145,11 @@ impl NetworkCell {
             path: o.path.clone(),
             network: match o.path {
                 Some(_) => None,
-                None => Some(Box::new(self.doc.to_file())),
+                // Inside a lesson the lesson's own format_version is the one that counts.
+                None => Some(Box::new(NetworkFile {
+                    format_version: None,
+                    ..self.doc.to_file()
+                })),
             },
         }
     }

@@ -626,6 +626,7 @@ impl Checker<'_, '_, '_> {
                 lock,
                 show,
                 stepper: f.stepper.unwrap_or(true),
+                hide_answers: f.hide_answers.unwrap_or(true),
                 variant,
                 path: f.path.clone(),
             },

@@ -138,6 +138,9 @@ pub struct NetworkOptions {
     pub show: Show,
     /// Offer the backprop stepper (the default).
     pub stepper: bool,
+    /// Keep the values unanswered exercises ask for blank (the default); `false` shows every
+    /// value live, as the seven-layer lesson does.
+    pub hide_answers: bool,
     pub variant: Option<Variant>,
     /// The network file named by `path`, relative to the lesson; saving writes the path, not
     /// the network.
@@ -150,6 +153,7 @@ impl NetworkOptions {
         NetworkOptions {
             id: id.into(),
             stepper: true,
+            hide_answers: true,
             ..NetworkOptions::default()
         }
     }

@@ -531,6 +531,16 @@ pub fn network_options_ui(ui: &mut Ui, ci: usize, nc: NetworkCell, out: &mut Vec
                         send(out, n);
                     }
                 }
+                let mut hide = nc.options.hide_answers;
+                if ui
+                    .checkbox(&mut hide, "Hide answers until solved")
+                    .on_hover_text("Values an unanswered exercise asks for (and what follows from them) show as ?")
+                    .changed()
+                {
+                    let mut n = nc.clone();
+                    n.options.hide_answers = hide;
+                    send(out, n);
+                }
                 let mut stepper = nc.options.stepper;
                 if ui.checkbox(&mut stepper, "Offer the backprop stepper").changed() {
                     let mut n = nc.clone();

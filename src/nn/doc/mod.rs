@@ -52,8 +52,52 @@ impl Syntax {
     expecting = "expected a list of numbers (one sample) or a list of rows of numbers"
 )]
 pub enum Samples {
-    Rows(Vec<Vec<f64>>),
-    One(Vec<f64>),
+    Rows(#[serde(serialize_with = "num::rows")] Vec<Vec<f64>>),
+    One(#[serde(serialize_with = "num::row")] Vec<f64>),
+}
+
+/// Numbers as a person writes them: a whole number without `.0` (`2`, not `2.0`), so saved
+/// files look like the ones written by hand and read back to the same f64.
+mod num {
+    use serde::Serializer;
+    use serde::ser::Serialize;
+
+    struct Num(f64);
+
+    impl Serialize for Num {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            // Exact below 2^53; -0.0 keeps its sign as a float.
+            let whole = self.0.fract() == 0.0 && self.0.abs() < 9.0e15 && !(self.0 == 0.0 && self.0.is_sign_negative());
+            if whole {
+                s.serialize_i64(self.0 as i64)
+            } else {
+                s.serialize_f64(self.0)
+            }
+        }
+    }
+
+    struct Row<'a>(&'a [f64]);
+
+    impl Serialize for Row<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(|&v| Num(v)))
+        }
+    }
+
+    pub fn row<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        Row(v).serialize(s)
+    }
+
+    pub fn rows<S: Serializer>(v: &[Vec<f64>], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|r| Row(r)))
+    }
+
+    pub fn opt_row<S: Serializer>(v: &Option<Vec<f64>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(r) => s.serialize_some(&Row(r)),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 impl Samples {
@@ -157,8 +201,9 @@ pub struct LayerSpec {
     pub units: usize,
     pub activation: String,
     /// `units x in`.
+    #[serde(serialize_with = "num::rows")]
     pub weights: Vec<Vec<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "num::opt_row")]
     pub bias: Option<Vec<f64>>,
 }
 
@@ -323,19 +368,23 @@ pub fn optimizer_from_spec(s: &OptimizerSpec) -> Result<OptimizerConfig, Vec<Str
     if e.is_empty() { Ok(c) } else { Err(e) }
 }
 
-/// Writes a config back as a table with every key.
+/// Writes a config back as a table: the kind, the learning rate, and every other key whose
+/// value differs from torch.optim's default for the kind (reading fills those back in), so a
+/// saved file stays short and diffs cleanly.
 pub fn optimizer_to_spec(c: &OptimizerConfig) -> OptimizerSpec {
+    let d = OptimizerConfig::defaults(c.kind);
+    let keep = |v: f64, default: f64| (v != default).then_some(v);
     OptimizerSpec {
         kind: c.kind.name().into(),
         lr: Some(c.lr),
-        momentum: Some(c.momentum),
-        dampening: Some(c.dampening),
-        nesterov: Some(c.nesterov),
-        beta1: Some(c.beta1),
-        beta2: Some(c.beta2),
-        eps: Some(c.eps),
-        weight_decay: Some(c.weight_decay),
-        alpha: Some(c.alpha),
+        momentum: keep(c.momentum, d.momentum),
+        dampening: keep(c.dampening, d.dampening),
+        nesterov: (c.nesterov != d.nesterov).then_some(c.nesterov),
+        beta1: keep(c.beta1, d.beta1),
+        beta2: keep(c.beta2, d.beta2),
+        eps: keep(c.eps, d.eps),
+        weight_decay: keep(c.weight_decay, d.weight_decay),
+        alpha: keep(c.alpha, d.alpha),
     }
 }
 
