@@ -286,6 +286,52 @@ fn edit_mode_in_the_window_types_into_a_text_cell() {
     h.get_by_label("Preview as student").click();
     h.run();
     assert!(!h.state().state.edit_mode);
+    // Save, reload in a fresh window, and find the words there.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.toml");
+    h.state_mut().state.apply(Command::SaveTo(path.clone()));
+    let mut fresh = AppState::new(Lesson::builtin(), Box::new(NoDialogs));
+    fresh.apply(Command::OpenPath(path));
+    assert!(
+        fresh
+            .cells
+            .iter()
+            .any(|c| matches!(c, CellState::Text(t) if t.contains("Extra words.")))
+    );
+    let app = NotebookApp::new(fresh);
+    let mut h2 = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h2.run();
+    assert!(
+        h2.query_by_label_contains("Extra words.").is_some(),
+        "the reloaded page shows the text"
+    );
+}
+
+#[test]
+fn worksheet_and_answer_key_export_from_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state();
+    let blank = dir.path().join("sheet.html");
+    let key = dir.path().join("key.html");
+    s.apply(Command::ExportWorksheet {
+        answers: false,
+        to: Some(blank.clone()),
+    });
+    s.apply(Command::ExportWorksheet {
+        answers: true,
+        to: Some(key.clone()),
+    });
+    let blank = std::fs::read_to_string(blank).unwrap();
+    let key = std::fs::read_to_string(key).unwrap();
+    assert!(blank.starts_with("<!DOCTYPE html>") || blank.starts_with("<!doctype html>"));
+    // z of the neuron, from the engine: on the key, not on the blank sheet.
+    let net = s.net(s.first_net().unwrap()).unwrap();
+    let z = format!("{}", net.fwd.layers[0].z[(0, 0)]);
+    assert!(key.contains(&format!(">{z}<")), "the key holds z = {z}");
+    assert!(!blank.contains(&format!(">{z}<")), "the blank sheet does not");
 }
 
 #[test]

@@ -188,6 +188,12 @@ pub enum Command {
     ShowError(String),
     /// Answer to "save changes before closing?".
     CloseAnswer(CloseAnswer),
+    /// Writes a printable worksheet of the lesson (or its answer key) as HTML; `to: None` asks
+    /// where.
+    ExportWorksheet {
+        answers: bool,
+        to: Option<PathBuf>,
+    },
     /// A change of the lesson in edit mode.
     Page(super::edit::PageEdit),
     /// Edit mode on (the instructor's tools) or off (the page as a student sees it).

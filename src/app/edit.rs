@@ -207,6 +207,24 @@ impl AppState {
         Ok(())
     }
 
+    /// Writes the lesson's worksheet (blank boxes) or answer key as a printable HTML page, for
+    /// the student named in the window (their variant) if one is.
+    pub(super) fn export_worksheet(&mut self, answers: bool, to: Option<std::path::PathBuf>) {
+        let name = if answers { "answer-key.html" } else { "worksheet.html" };
+        let Some(path) = to.or_else(|| self.dialogs.pick_export(name, "html")) else {
+            return;
+        };
+        let html = crate::lesson::worksheet::lesson_worksheet_html(&self.lesson(), self.student_name(), answers);
+        match files::write_bytes(&path, html.as_bytes()) {
+            Ok(()) => self.info(format!(
+                "Saved the {} to {}",
+                if answers { "answer key" } else { "worksheet" },
+                path.display()
+            )),
+            Err(e) => self.error(format!("Could not save {}: {e}", path.display())),
+        }
+    }
+
     /// What depends on the page's cells: the values exercises keep blank.
     fn after_page_edit(&mut self) {
         self.refresh_blanks();

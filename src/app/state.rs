@@ -341,6 +341,7 @@ impl AppState {
             Command::SetDark(d) => self.settings.view.dark = d,
             Command::SetZoom(z) => self.settings.view.zoom = z.clamp(0.5, 3.0),
             Command::Page(e) => self.page_edit(e),
+            Command::ExportWorksheet { answers, to } => self.export_worksheet(answers, to),
             Command::SetEditMode(on) => self.edit_mode = on,
             Command::Undo => self.undo_redo(true),
             Command::Redo => self.undo_redo(false),

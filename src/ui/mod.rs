@@ -253,6 +253,26 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             {
                 out.push(Command::ExportSubmission);
             }
+            if ui
+                .button("Export worksheet...")
+                .on_hover_text("A printable worksheet (HTML) of this lesson's networks and exercises, with blank boxes")
+                .clicked()
+            {
+                out.push(Command::ExportWorksheet {
+                    answers: false,
+                    to: None,
+                });
+            }
+            if ui
+                .button("Export answer key...")
+                .on_hover_text("The same worksheet filled in by the engine, with the chain-rule steps")
+                .clicked()
+            {
+                out.push(Command::ExportWorksheet {
+                    answers: true,
+                    to: None,
+                });
+            }
         });
         ui.menu_button("Edit", |ui| {
             let mut on = state.edit_mode;
