@@ -346,3 +346,21 @@ fn long_curves_are_thinned_for_drawing_but_keep_their_ends() {
     let short: Vec<[f64; 2]> = (0..10).map(|i| [i as f64, 0.0]).collect();
     assert_eq!(curve(short).points().len(), 10);
 }
+
+#[test]
+fn a_changed_setting_is_undone_and_redone() {
+    let mut s = lab_state(TrainingSetup::xor_default());
+    let mut setup = cell(&s).setup.clone();
+    setup.hidden = vec![7];
+    act(&mut s, TrainAction::Set(Box::new(setup)));
+    assert_eq!(cell(&s).net().unwrap().widths(), vec![2, 7, 1]);
+    s.apply(Command::Undo);
+    assert_eq!(cell(&s).setup.hidden, vec![4]);
+    assert_eq!(cell(&s).net().unwrap().widths(), vec![2, 4, 1]);
+    s.apply(Command::Redo);
+    assert_eq!(cell(&s).setup.hidden, vec![7]);
+    // Buttons (Step, Play) change no setting and leave no undo step.
+    act(&mut s, TrainAction::Step);
+    s.apply(Command::Undo);
+    assert_eq!(cell(&s).setup.hidden, vec![4]);
+}

@@ -69,11 +69,16 @@ impl AppState {
         match c {
             Command::Train { cell, action } => {
                 let changes_setup = matches!(action, TrainAction::Set(_) | TrainAction::Reinit);
+                let Some(before) = self.training(cell).map(|t| t.setup.clone()) else {
+                    return;
+                };
                 if let Some(t) = self.train_mut(cell) {
                     t.apply(action);
-                    if changes_setup {
-                        self.dirty = true;
-                    }
+                }
+                // A changed setting is part of the lesson: undoable and saved.
+                if changes_setup && self.training(cell).is_some_and(|t| t.setup != before) {
+                    self.push_training_undo(cell, before);
+                    self.dirty = true;
                 }
             }
             Command::InsertTrainingCell => {

@@ -74,6 +74,8 @@ struct UndoEntry {
 enum Saved {
     Cell(Box<CellSnapshot>),
     Page(Box<Page>),
+    /// A training cell's settings (undo puts them back as a changed setting would).
+    Training(Box<crate::lesson::training::TrainingSetup>),
 }
 
 /// The page as edit mode changes it: the title and every cell.
@@ -437,6 +439,14 @@ impl AppState {
                 n.restore(*snapshot);
                 Saved::Cell(Box::new(current))
             }
+            Saved::Training(setup) => {
+                let Some(CellState::Training(t)) = self.cells.get_mut(cell) else {
+                    return;
+                };
+                let current = Box::new(t.setup.clone());
+                t.apply(super::training::TrainAction::Set(setup));
+                Saved::Training(current)
+            }
             Saved::Page(page) => {
                 let current = Page {
                     title: std::mem::replace(&mut self.title, page.title),
@@ -452,6 +462,31 @@ impl AppState {
             time: f64::NEG_INFINITY,
         });
         self.dirty = true;
+    }
+
+    /// Records training cell `cell`'s settings before a change; changes of the same cell less
+    /// than a second apart (a slider being dragged) are one undo step.
+    pub(super) fn push_training_undo(&mut self, cell: usize, before: crate::lesson::training::TrainingSetup) {
+        let now = self.now;
+        let key = Some(format!("train {cell}"));
+        if let Some(last) = self.undo.last_mut()
+            && last.key == key
+            && now - last.time < COALESCE_SECONDS
+        {
+            last.time = now;
+            self.redo.clear();
+            return;
+        }
+        self.undo.push(UndoEntry {
+            cell,
+            saved: Saved::Training(Box::new(before)),
+            key,
+            time: now,
+        });
+        if self.undo.len() > UNDO_LIMIT {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
     }
 
     /// Forgets the last undo step (an edit that was refused).
