@@ -2,7 +2,7 @@
 //! this value", undo, saving and reloading; and lesson locks on network cells.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::edit::{NewCell, PageEdit, reference_for};
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp};
@@ -368,4 +368,54 @@ fn the_opening_lesson_stays_live_while_exercise_networks_hide_their_answers() {
     let net = s.net(s.first_net().unwrap()).unwrap();
     assert!(net.options.hide_answers);
     assert!(!net.blanks.is_empty());
+}
+
+#[test]
+fn right_click_on_a_matrix_value_and_a_node_asks_for_it() {
+    let app = NotebookApp::new(AppState::builtin_headless());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    h.state_mut().state.apply(Command::SetEditMode(true));
+    h.run();
+    let exercises = |h: &Harness<'_, NotebookApp>| -> Vec<String> {
+        h.state()
+            .state
+            .cells
+            .iter()
+            .filter_map(|c| match c {
+                CellState::Exercise(e) => Some(e.exercise.ask.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let before = exercises(&h).len();
+    // The read-only z1[2] in the matrix view (layer 1 is selected).
+    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("z1[2] = ")))
+        .unwrap()
+        .scroll_to_me();
+    h.run();
+    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("z1[2] = ")))
+        .unwrap()
+        .click_secondary();
+    h.run();
+    h.get_by_label_contains("Ask for this value (z1[2])").click();
+    h.run();
+    let now = exercises(&h);
+    assert_eq!(now.len(), before + 1);
+    assert!(now.contains(&"layers[1].z[2]".to_string()), "{now:?}");
+    // A node of the diagram (showing a): a3[1].
+    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("node a3[1] = ")))
+        .unwrap()
+        .scroll_to_me();
+    h.run();
+    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("node a3[1] = ")))
+        .unwrap()
+        .click_secondary();
+    h.run();
+    h.get_by_label_contains("Ask for this value (a3[1])").click();
+    h.run();
+    assert!(exercises(&h).contains(&"layers[3].a[1]".to_string()));
 }

@@ -251,6 +251,22 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                     selection: Some(Selection::Node { column: c, unit: u }),
                 });
             }
+            // Edit mode: the value on a node can become an exercise.
+            if super::edit::edit_mode_on(ui) {
+                let (_, q) = node_value(cell, c, u, view.node_value);
+                if let Some(reference) = crate::app::edit::reference_for(q, u, 0) {
+                    r.context_menu(|ui| {
+                        if ui.button(format!("Ask for this value ({name})")).clicked() {
+                            out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
+                                network: ci,
+                                reference,
+                                sample: cell.sample + 1,
+                            }));
+                            ui.close();
+                        }
+                    });
+                }
+            }
             r.on_hover_ui(|ui| node_tooltip_ui(ui, cell, c, u, view));
         }
     }
