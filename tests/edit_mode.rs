@@ -2,7 +2,7 @@
 //! this value", undo, saving and reloading; and lesson locks on network cells.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use mlp_notebook::app::edit::{NewCell, PageEdit, reference_for};
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp};
