@@ -436,7 +436,8 @@ pub fn class_points(p: &mut egui_plot::PlotUi<'_>, data: &Dataset, suffix: &str)
         let shape = MARKERS[c % MARKERS.len()];
         // A dark outline under each marker keeps it visible on a region of its own colour.
         p.points(
-            Points::new(format!("{name}{suffix}"), PlotPoints::from(pts.clone()))
+            // Unnamed: the legend shows the class colour, not the outline.
+            Points::new("", PlotPoints::from(pts.clone()))
                 .color(Color32::from_gray(20))
                 .shape(shape)
                 .radius(4.2)

@@ -154,7 +154,7 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
         if cell.running {
             ui.label(format!("{:.0} steps/s", cell.steps_per_second));
             if let Some(left) = cell.time_left() {
-                ui.label(format!("about {} left", human_seconds(left)));
+                ui.label(human_seconds(left));
             }
         }
         if let Some(r) = cell.history().last() {
@@ -172,13 +172,14 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
     });
 }
 
+/// "about 12 s left", for the time training still needs.
 fn human_seconds(s: f64) -> String {
     if s < 1.0 {
-        "under a second".into()
+        "under a second left".into()
     } else if s < 120.0 {
-        format!("{s:.0} s")
+        format!("about {s:.0} s left")
     } else {
-        format!("{:.0} min", s / 60.0)
+        format!("about {:.0} min left", s / 60.0)
     }
 }
 
