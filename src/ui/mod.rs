@@ -14,6 +14,7 @@ pub mod stepper;
 pub mod theme;
 pub mod train_analysis;
 pub mod train_plots;
+pub mod train_settings;
 pub mod training;
 pub mod visibility;
 
