@@ -419,3 +419,15 @@ fn right_click_on_a_matrix_value_and_a_node_asks_for_it() {
     h.run();
     assert!(exercises(&h).contains(&"layers[3].a[1]".to_string()));
 }
+
+#[test]
+fn a_refused_change_merged_with_an_accepted_one_keeps_its_undo_step() {
+    let mut s = state();
+    let original = s.title.clone();
+    page(&mut s, PageEdit::SetTitle("A new title".into()));
+    // Within the same second and with the same key: refused (a lesson needs a title).
+    page(&mut s, PageEdit::SetTitle("   ".into()));
+    assert_eq!(s.title, "A new title");
+    s.apply(Command::Undo);
+    assert_eq!(s.title, original, "undo still goes back to the title before the change");
+}

@@ -92,7 +92,7 @@ impl AppState {
             _ => None,
         };
         let before_len = self.cells.len();
-        self.push_page_undo(key);
+        let pushed = self.push_page_undo(key);
         match self.page_edit_inner(e) {
             Ok(()) => {
                 self.dirty = true;
@@ -102,7 +102,11 @@ impl AppState {
                 self.after_page_edit();
             }
             Err(msg) => {
-                self.drop_last_undo();
+                // A refused change leaves no step behind (a merged step stays: it holds the
+                // page before the earlier, accepted changes).
+                if pushed {
+                    self.drop_last_undo();
+                }
                 self.error(msg);
             }
         }

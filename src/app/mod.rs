@@ -14,6 +14,7 @@ pub mod progress;
 pub mod state;
 pub mod student;
 pub mod training;
+pub mod undo;
 
 pub use cell::NetCell;
 pub use command::{CloseAnswer, Command, Convention, Edit, NodeValue, Selection, StepNav};

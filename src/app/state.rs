@@ -1,19 +1,16 @@
 //! The application state and the one function that changes it, [`AppState::apply`].
 
-use super::cell::{CellSnapshot, NetCell};
+use super::cell::NetCell;
 use super::command::{CloseAnswer, Command, Convention, Edit, NodeValue, StepNav};
 use super::files;
 use super::import::CsvImport;
 use super::student::{ExerciseState, PlotCell, QuizState, StudentState};
 use super::training::TrainCell;
+use super::undo::{History, Page, Saved};
 use crate::lesson::{Cell, FileKind, Lesson, LessonMeta, NetworkCell};
 use crate::nn::numfmt::NumberFormat;
 use std::path::{Path, PathBuf};
 
-/// At most this many undo steps are kept.
-pub const UNDO_LIMIT: usize = 200;
-/// Edits of the same value closer together than this (seconds) are one undo step.
-pub const COALESCE_SECONDS: f64 = 1.0;
 /// Recent files remembered.
 pub const RECENT_LIMIT: usize = 8;
 
@@ -58,31 +55,6 @@ pub struct Settings {
     /// The student's name or id: it picks their variant networks and goes into submissions.
     #[serde(default)]
     pub student: String,
-}
-
-/// One undo step: a cell's state before an edit.
-#[derive(Clone, Debug)]
-struct UndoEntry {
-    cell: usize,
-    saved: Saved,
-    key: Option<String>,
-    time: f64,
-}
-
-/// What an undo step restores: one network cell, or the whole page (edit mode's changes).
-#[derive(Clone, Debug)]
-enum Saved {
-    Cell(Box<CellSnapshot>),
-    Page(Box<Page>),
-    /// A training cell's settings (undo puts them back as a changed setting would).
-    Training(Box<crate::lesson::training::TrainingSetup>),
-}
-
-/// The page as edit mode changes it: the title and every cell.
-#[derive(Clone, Debug)]
-pub(super) struct Page {
-    pub title: String,
-    pub cells: Vec<CellState>,
 }
 
 /// A message shown in the window until dismissed.
@@ -135,8 +107,7 @@ pub struct AppState {
     /// Show the values exercises ask for in network cells even while unanswered (instructors,
     /// tests); students see them blank until answered.
     pub reveal_answers: bool,
-    undo: Vec<UndoEntry>,
-    redo: Vec<UndoEntry>,
+    history: History,
     pub(super) dialogs: Box<dyn files::Dialogs>,
 }
 
@@ -163,8 +134,7 @@ impl AppState {
             screenshot_request: None,
             student: StudentState::default(),
             reveal_answers: false,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            history: History::default(),
             dialogs,
         };
         s.load_lesson(lesson, None, FileKind::Lesson);
@@ -190,8 +160,7 @@ impl AppState {
         self.file_kind = kind;
         self.active = None;
         self.dirty = false;
-        self.undo.clear();
-        self.redo.clear();
+        self.history.clear();
         self.lesson_loaded();
     }
 
@@ -213,8 +182,7 @@ impl AppState {
 
     /// Forgets the undo history (the networks it restores were replaced).
     pub(super) fn forget_history(&mut self) {
-        self.undo.clear();
-        self.redo.clear();
+        self.history.clear();
     }
 
     /// The lesson as it is now (for saving).
@@ -269,11 +237,11 @@ impl AppState {
     }
 
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
+        self.history.can_undo()
     }
 
     pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
+        self.history.can_redo()
     }
 
     pub(super) fn error(&mut self, text: impl Into<String>) {
@@ -391,28 +359,7 @@ impl AppState {
         match n.apply(&edit) {
             Ok(snapshot) => {
                 let key = edit.coalesce_key();
-                let merge = match self.undo.last() {
-                    Some(last) => {
-                        last.cell == cell && key.is_some() && last.key == key && now - last.time < COALESCE_SECONDS
-                    }
-                    None => false,
-                };
-                if merge {
-                    if let Some(last) = self.undo.last_mut() {
-                        last.time = now;
-                    }
-                } else {
-                    self.undo.push(UndoEntry {
-                        cell,
-                        saved: Saved::Cell(Box::new(snapshot)),
-                        key,
-                        time: now,
-                    });
-                    if self.undo.len() > UNDO_LIMIT {
-                        self.undo.remove(0);
-                    }
-                }
-                self.redo.clear();
+                self.history.record(cell, key, now, || Saved::Cell(Box::new(snapshot)));
                 self.dirty = true;
                 if matches!(self.message, Some(Message { is_error: true, .. })) {
                     self.message = None;
@@ -423,12 +370,7 @@ impl AppState {
     }
 
     fn undo_redo(&mut self, undo: bool) {
-        let (from, to) = if undo {
-            (&mut self.undo, &mut self.redo)
-        } else {
-            (&mut self.redo, &mut self.undo)
-        };
-        let Some(entry) = from.pop() else { return };
+        let Some(entry) = self.history.take(undo) else { return };
         let cell = entry.cell;
         let current = match entry.saved {
             Saved::Cell(snapshot) => {
@@ -455,73 +397,33 @@ impl AppState {
                 Saved::Page(Box::new(current))
             }
         };
-        to.push(UndoEntry {
-            cell,
-            saved: current,
-            key: None,
-            time: f64::NEG_INFINITY,
-        });
+        self.history.put_back(undo, cell, current);
         self.dirty = true;
     }
 
-    /// Records training cell `cell`'s settings before a change; changes of the same cell less
-    /// than a second apart (a slider being dragged) are one undo step.
+    /// Records training cell `cell`'s settings before a change (a slider being dragged is one
+    /// step).
     pub(super) fn push_training_undo(&mut self, cell: usize, before: crate::lesson::training::TrainingSetup) {
-        let now = self.now;
         let key = Some(format!("train {cell}"));
-        if let Some(last) = self.undo.last_mut()
-            && last.key == key
-            && now - last.time < COALESCE_SECONDS
-        {
-            last.time = now;
-            self.redo.clear();
-            return;
-        }
-        self.undo.push(UndoEntry {
-            cell,
-            saved: Saved::Training(Box::new(before)),
-            key,
-            time: now,
-        });
-        if self.undo.len() > UNDO_LIMIT {
-            self.undo.remove(0);
-        }
-        self.redo.clear();
+        self.history
+            .record(cell, key, self.now, || Saved::Training(Box::new(before)));
     }
 
-    /// Forgets the last undo step (an edit that was refused).
-    pub(super) fn drop_last_undo(&mut self) {
-        self.undo.pop();
-    }
-
-    /// Records the whole page for undo, before edit mode changes it. Changes with the same
-    /// `key` (typing in one text cell) less than a second apart are one undo step.
-    pub(super) fn push_page_undo(&mut self, key: Option<String>) {
-        let now = self.now;
-        if let Some(last) = self.undo.last_mut()
-            && key.is_some()
-            && last.key == key
-            && matches!(last.saved, Saved::Page(_))
-            && now - last.time < COALESCE_SECONDS
-        {
-            last.time = now;
-            self.redo.clear();
-            return;
-        }
-        let page = Page {
-            title: self.title.clone(),
-            cells: self.cells.clone(),
+    /// Records the whole page for undo, before edit mode changes it (typing in one text cell is
+    /// one step). Returns whether a new step was pushed.
+    pub(super) fn push_page_undo(&mut self, key: Option<String>) -> bool {
+        let page = || {
+            Saved::Page(Box::new(Page {
+                title: self.title.clone(),
+                cells: self.cells.clone(),
+            }))
         };
-        self.undo.push(UndoEntry {
-            cell: 0,
-            saved: Saved::Page(Box::new(page)),
-            key,
-            time: now,
-        });
-        if self.undo.len() > UNDO_LIMIT {
-            self.undo.remove(0);
-        }
-        self.redo.clear();
+        self.history.record(0, key, self.now, page)
+    }
+
+    /// Takes back the undo step of a refused change.
+    pub(super) fn drop_last_undo(&mut self) {
+        self.history.drop_last();
     }
 
     fn ask_then(&mut self, action: Pending) {
