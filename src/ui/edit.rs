@@ -1,17 +1,14 @@
 //! Edit mode's drawing: the lesson title, a toolbar over every cell (move, duplicate, delete,
 //! add a cell), text cells as an editor beside a live preview, and forms for exercises,
-//! quizzes, plots and a network cell's lesson options. Forms send the whole edited cell
+//! quizzes, plots and a network cell's lesson options (the smaller forms are in `edit_forms`). Forms send the whole edited cell
 //! ([`PageEdit::Replace`]); text that is not valid yet (an id, a reference) stays in the field
 //! with its problem shown and is sent once it is valid.
 
 use crate::app::edit::{NewCell, PageEdit, valid_id};
 use crate::app::{AppState, CellState, Command};
+use crate::lesson::Cell;
 use crate::lesson::exercise::{Exercise, Tolerance};
-use crate::lesson::plot::{Plot, PlotOf};
-use crate::lesson::quiz::{Quiz, QuizOption};
 use crate::lesson::reference::Reference;
-use crate::lesson::{Cell, Lock, NetworkCell, Show};
-use crate::nn::{Activation, LossKind};
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
@@ -30,7 +27,7 @@ fn flag_id() -> egui::Id {
     egui::Id::unique("edit mode on")
 }
 
-fn page(out: &mut Vec<Command>, e: PageEdit) {
+pub(super) fn page(out: &mut Vec<Command>, e: PageEdit) {
     out.push(Command::Page(e));
 }
 
@@ -139,7 +136,7 @@ pub fn text_editor_ui(ui: &mut Ui, ci: usize, text: &str, md: &mut CommonMarkCac
 
 /// A one-line text field that keeps what is typed while it is not valid (shown with its
 /// problem) and returns the text once it is valid and changed.
-fn text_field(
+pub(super) fn text_field(
     ui: &mut Ui,
     id: &str,
     label: &str,
@@ -174,7 +171,12 @@ fn text_field(
     result
 }
 
-fn multiline(ui: &mut Ui, id: impl std::hash::Hash + std::fmt::Debug, label: &str, current: &str) -> Option<String> {
+pub(super) fn multiline(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    label: &str,
+    current: &str,
+) -> Option<String> {
     let mut t = current.to_string();
     let l = ui.label(label);
     let r = ui
@@ -306,7 +308,7 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
         });
 }
 
-fn check_id(t: &str) -> Result<(), String> {
+pub(super) fn check_id(t: &str) -> Result<(), String> {
     if valid_id(t) {
         Ok(())
     } else {
@@ -414,190 +416,5 @@ fn tolerance_ui(ui: &mut Ui, ci: usize, ex: &Exercise, send: &mut dyn FnMut(Exer
                 });
             }
         }
-    });
-}
-
-/// The form of quiz cell `ci`.
-pub fn quiz_form_ui(ui: &mut Ui, ci: usize, q: &Quiz, out: &mut Vec<Command>) {
-    let send = |out: &mut Vec<Command>, q: Quiz| {
-        page(
-            out,
-            PageEdit::Replace {
-                cell: ci,
-                with: Box::new(Cell::Quiz(Box::new(q))),
-            },
-        )
-    };
-    egui::CollapsingHeader::new(RichText::new("Quiz settings").strong())
-        .id_salt(("quiz form", ci))
-        .default_open(true)
-        .show(ui, |ui| {
-            if let Some(id) = text_field(ui, &format!("quiz id {ci}"), "Id", &q.id, 160.0, check_id) {
-                send(out, Quiz { id, ..q.clone() });
-            }
-            if let Some(prompt) = multiline(ui, ("quiz prompt", ci), "Question (Markdown)", &q.prompt) {
-                send(out, Quiz { prompt, ..q.clone() });
-            }
-            for (k, o) in q.options.iter().enumerate() {
-                ui.separator();
-                ui.horizontal(|ui| {
-                    let mut correct = o.correct;
-                    if ui
-                        .checkbox(&mut correct, format!("Option {} is correct", k + 1))
-                        .changed()
-                    {
-                        let mut n = q.clone();
-                        n.options[k].correct = correct;
-                        send(out, n);
-                    }
-                    if ui
-                        .add_enabled(q.options.len() > 2, egui::Button::new("Remove option").small())
-                        .clicked()
-                    {
-                        let mut n = q.clone();
-                        n.options.remove(k);
-                        send(out, n);
-                    }
-                });
-                if let Some(text) = multiline(ui, ("quiz opt", ci, k), &format!("Option {}", k + 1), &o.text) {
-                    let mut n = q.clone();
-                    n.options[k].text = text;
-                    send(out, n);
-                }
-                let explain = o.explain.clone().unwrap_or_default();
-                if let Some(e) = multiline(ui, ("quiz why", ci, k), "Explanation", &explain) {
-                    let mut n = q.clone();
-                    n.options[k].explain = (!e.is_empty()).then_some(e);
-                    send(out, n);
-                }
-            }
-            if ui.button("Add option").clicked() {
-                let mut n = q.clone();
-                n.options.push(QuizOption {
-                    text: "Another option".into(),
-                    correct: false,
-                    explain: None,
-                });
-                send(out, n);
-            }
-        });
-}
-
-/// A network cell's lesson options: locks, the value on the nodes, the stepper.
-pub fn network_options_ui(ui: &mut Ui, ci: usize, nc: NetworkCell, out: &mut Vec<Command>) {
-    let send = |out: &mut Vec<Command>, n: NetworkCell| {
-        page(
-            out,
-            PageEdit::Replace {
-                cell: ci,
-                with: Box::new(Cell::Network(Box::new(n))),
-            },
-        )
-    };
-    egui::CollapsingHeader::new(RichText::new("Network settings for students").strong())
-        .id_salt(("net form", ci))
-        .default_open(false)
-        .show(ui, |ui| {
-            if let Some(id) = text_field(ui, &format!("net id {ci}"), "Id", &nc.options.id, 160.0, check_id) {
-                let mut n = nc.clone();
-                n.options.id = id;
-                n.options.id_named = true;
-                send(out, n);
-            }
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Lock:");
-                for l in Lock::ALL {
-                    let mut on = nc.options.lock.contains(&l);
-                    if ui
-                        .checkbox(&mut on, crate::app::cell::lock_text(l))
-                        .on_hover_text("Students see it but cannot change it")
-                        .changed()
-                    {
-                        let mut n = nc.clone();
-                        n.options.lock.retain(|x| *x != l);
-                        if on {
-                            n.options.lock.push(l);
-                        }
-                        send(out, n);
-                    }
-                }
-            });
-            ui.horizontal(|ui| {
-                ui.label("Value on the nodes:");
-                for s in [Show::Z, Show::A, Show::Delta] {
-                    if ui.radio(nc.options.show == s, s.name()).clicked() && nc.options.show != s {
-                        let mut n = nc.clone();
-                        n.options.show = s;
-                        send(out, n);
-                    }
-                }
-                let mut hide = nc.options.hide_answers;
-                if ui
-                    .checkbox(&mut hide, "Hide answers until solved")
-                    .on_hover_text("Values an unanswered exercise asks for (and what follows from them) show as ?")
-                    .changed()
-                {
-                    let mut n = nc.clone();
-                    n.options.hide_answers = hide;
-                    send(out, n);
-                }
-                let mut stepper = nc.options.stepper;
-                if ui.checkbox(&mut stepper, "Offer the backprop stepper").changed() {
-                    let mut n = nc.clone();
-                    n.options.stepper = stepper;
-                    send(out, n);
-                }
-            });
-        });
-}
-
-/// The form of plot cell `ci`: an activation or a loss.
-pub fn plot_form_ui(ui: &mut Ui, ci: usize, p: &Plot, out: &mut Vec<Command>) {
-    let send = |out: &mut Vec<Command>, p: Plot| {
-        page(
-            out,
-            PageEdit::Replace {
-                cell: ci,
-                with: Box::new(Cell::Plot(Box::new(p))),
-            },
-        )
-    };
-    ui.horizontal_wrapped(|ui| {
-        ui.label("Plot:");
-        let current = match &p.of {
-            PlotOf::Activation(a) => format!("activation {}", a.name()),
-            PlotOf::Loss(k) => format!("loss {}", k.name()),
-            PlotOf::Data(_) => "a data set".to_string(),
-        };
-        egui::ComboBox::from_id_salt(("plot of", ci))
-            .selected_text(current)
-            .show_ui(ui, |ui| {
-                for a in Activation::ALL {
-                    if ui.button(format!("activation {}", a.name())).clicked() {
-                        send(
-                            out,
-                            Plot {
-                                of: PlotOf::Activation(a),
-                                range: None,
-                            },
-                        );
-                    }
-                }
-                for n in LossKind::NAMES {
-                    if let Some(k) = LossKind::from_name(n)
-                        && ui.button(format!("loss {n}")).clicked()
-                    {
-                        send(
-                            out,
-                            Plot {
-                                of: PlotOf::Loss(k),
-                                range: None,
-                            },
-                        );
-                    }
-                }
-            })
-            .response
-            .accessible_name("plot of");
     });
 }

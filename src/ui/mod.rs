@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod data;
 pub mod diagram;
 pub mod edit;
+pub mod edit_forms;
 pub mod exercise;
 pub mod import;
 pub mod matrix;
@@ -107,9 +108,9 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                         edit::cell_toolbar_ui(ui, ci, state, &mut out);
                         match cell {
                             CellState::Exercise(e) => edit::exercise_form_ui(ui, ci, &e.exercise, state, &mut out),
-                            CellState::Quiz(q) => edit::quiz_form_ui(ui, ci, &q.quiz, &mut out),
-                            CellState::Plot(p) => edit::plot_form_ui(ui, ci, &p.plot, &mut out),
-                            CellState::Network(n) => edit::network_options_ui(
+                            CellState::Quiz(q) => edit_forms::quiz_form_ui(ui, ci, &q.quiz, &mut out),
+                            CellState::Plot(p) => edit_forms::plot_form_ui(ui, ci, &p.plot, &mut out),
+                            CellState::Network(n) => edit_forms::network_options_ui(
                                 ui,
                                 ci,
                                 crate::lesson::NetworkCell {
