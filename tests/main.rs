@@ -1,0 +1,22 @@
+//! The integration tests, as one binary: each module is one area of the app, tested through the
+//! library, the command line or the window (egui_kittest). `tests/alloc.rs` stays a binary of its
+//! own because it replaces the global allocator.
+
+mod cli;
+mod datasets;
+mod digits;
+mod edit_mode;
+mod engine;
+mod format;
+mod lab;
+mod lesson_check;
+mod lesson_format;
+mod lesson_grade;
+mod lessons;
+mod refcases;
+mod training;
+mod ui;
+mod ui_exercises;
+mod ui_training;
+mod ui_training_analysis;
+mod worksheet;
