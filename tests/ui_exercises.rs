@@ -378,3 +378,48 @@ fn plots_are_drawn_with_their_titles() {
     let h = harness_with(lesson, None);
     assert!(shows(&h, "Loss: bce, for the target y = 1"));
 }
+
+#[test]
+fn apply_update_waits_until_the_exercise_on_the_update_is_answered() {
+    let lesson = parse_lesson(include_str!("../lessons/08-gradient-descent.toml"), Syntax::Toml).unwrap();
+    let new_w = scalar(&expected(&lesson, "new-w-small", None));
+    let number = 1 + lesson
+        .cells
+        .iter()
+        .filter(|c| matches!(c, Cell::Exercise(_)))
+        .position(|c| matches!(c, Cell::Exercise(e) if e.id == "new-w-small"))
+        .unwrap();
+    let mut h = harness_with(lesson, None);
+    // The stepper shows the first network, "lr-small", whose updated w an exercise asks for.
+    let net = h.state().state.first_net().unwrap();
+    let w = |h: &Harness<'_, NotebookApp>| h.state().state.net(net).unwrap().doc.net.layers()[0].weights[(0, 0)];
+    let w0 = w(&h);
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Apply update")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(shows(&h, "Apply update waits: answer the exercise on the update first"));
+    // Sent anyway (as a script or shortcut could), it is refused with the reason and changes nothing.
+    h.state_mut().state.apply(Command::Edit {
+        cell: net,
+        edit: Edit::ApplyUpdate,
+    });
+    h.run();
+    assert_eq!(w(&h), w0);
+    assert!(shows(&h, "would show the new weights"));
+    // Once the exercise is answered (here by its worked solution), the update applies.
+    click(
+        &mut h,
+        Role::Button,
+        &format!("Show worked solution of exercise {number}"),
+    );
+    assert!(
+        !h.get_by_role_and_label(Role::Button, "Apply update")
+            .accesskit_node()
+            .is_disabled()
+    );
+    click(&mut h, Role::Button, "Apply update");
+    assert!((w(&h) - new_w).abs() < 1e-12, "{} against {new_w}", w(&h));
+    assert_ne!(new_w, w0);
+}

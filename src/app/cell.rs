@@ -8,6 +8,10 @@ use crate::nn::trace::{ForwardTrace, Gradients, backward_into, forward_into, los
 use crate::nn::{Activation, LossKind, Matrix, Optimizer, OptimizerConfig};
 use std::collections::HashMap;
 
+/// Why "Apply update" waits while an exercise asks for the updated weights.
+pub const UPDATE_ASKED: &str =
+    "answer the exercise on the update first: applying it would show the new weights it asks for";
+
 /// The lesson lock an edit needs to be free.
 fn lock_of(edit: &Edit) -> Option<Lock> {
     Some(match edit {
@@ -196,6 +200,12 @@ impl NetCell {
         (net, l)
     }
 
+    /// Whether an unanswered exercise asks for this network's weights or biases after the
+    /// update: applying it would show the answer, so "Apply update" waits.
+    pub fn update_asked(&self) -> bool {
+        self.blanks.iter().any(|b| b.after_update)
+    }
+
     /// The current step, if stepping.
     pub fn current_step(&self) -> Option<&ChainStep> {
         self.step.and_then(|s| self.steps.get(s))
@@ -208,6 +218,9 @@ impl NetCell {
             && self.locked(lock)
         {
             return Err(format!("the lesson locks {} in this network", lock_text(lock)));
+        }
+        if matches!(edit, Edit::ApplyUpdate) && self.update_asked() {
+            return Err(UPDATE_ASKED.into());
         }
         let before = self.snapshot();
         if let Err(e) = self.apply_inner(edit) {

@@ -100,9 +100,11 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
 fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
     let fmt = view.number_format;
     ui.horizontal_wrapped(|ui| {
+        let asked = cell.update_asked();
         if ui
-            .button("Apply update")
+            .add_enabled(!asked, egui::Button::new("Apply update"))
             .on_hover_text("Take one optimizer step on this network (undo with Ctrl+Z)")
+            .on_disabled_hover_text(format!("Waits: {}.", crate::app::cell::UPDATE_ASKED))
             .clicked()
         {
             out.push(Command::Edit {
@@ -145,6 +147,9 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
             .response
             .labelled_by(ol.id);
     });
+    if cell.update_asked() {
+        ui.weak(format!("Apply update waits: {}.", crate::app::cell::UPDATE_ASKED));
+    }
     let h = &cell.loss_history;
     // Both numbers are answers of the stepper's steps: blank until those steps are reached.
     let last_step = cell.steps.len().saturating_sub(1);
