@@ -89,7 +89,12 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     let fmt = view.number_format;
     let widths = cell.doc.net.widths();
     let screen_h = ui.ctx().content_rect().height();
-    let height = (screen_h * 0.42).clamp(theme::DIAGRAM_MIN_HEIGHT, theme::DIAGRAM_HEIGHT);
+    // A small network (one or two units per layer) gets a short diagram, not an empty one.
+    let rows = widths.iter().copied().max().unwrap_or(1).max(1) as f32;
+    let fits = (60.0 + theme::DIAGRAM_ROW * rows).max(theme::DIAGRAM_SMALLEST);
+    let height = (screen_h * 0.42)
+        .clamp(theme::DIAGRAM_MIN_HEIGHT, theme::DIAGRAM_HEIGHT)
+        .min(fits);
     let size = vec2(ui.available_width().max(300.0), height);
     let (bg, painter) = ui.allocate_painter(size, Sense::click());
     let lay = Layout::new(bg.rect, &widths);

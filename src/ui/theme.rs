@@ -90,6 +90,9 @@ pub fn wrong(dark: bool) -> Color32 {
 pub const DIAGRAM_HEIGHT: f32 = 340.0;
 /// The smallest diagram height.
 pub const DIAGRAM_MIN_HEIGHT: f32 = 240.0;
+/// Height per unit row of the diagram, and the least height of a diagram of one-unit layers.
+pub const DIAGRAM_ROW: f32 = 80.0;
+pub const DIAGRAM_SMALLEST: f32 = 150.0;
 /// Width of one number cell in the matrix view.
 pub const CELL_WIDTH: f32 = 52.0;
 /// Width of the stepper column.
