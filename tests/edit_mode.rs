@@ -431,3 +431,48 @@ fn a_refused_change_merged_with_an_accepted_one_keeps_its_undo_step() {
     s.apply(Command::Undo);
     assert_eq!(s.title, original, "undo still goes back to the title before the change");
 }
+
+#[test]
+fn the_exercise_form_shows_the_engines_answer_and_follows_the_network() {
+    let app = NotebookApp::new(state());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    h.state_mut().state.apply(Command::SetEditMode(true));
+    h.run();
+    let answer = |h: &Harness<'_, NotebookApp>| -> f64 {
+        let s = &h.state().state;
+        let lesson = s.lesson();
+        let ex = lesson.exercise("z-of-the-neuron").unwrap();
+        let computed = mlp_notebook::lesson::compute::Computed::new(s.net(net_cell(s)).unwrap().doc.clone());
+        match ex.answer(&computed).unwrap() {
+            Answer::Scalar(v) => v,
+            other => panic!("{other:?}"),
+        }
+    };
+    let z = answer(&h);
+    let shown = format!("Answer, computed by the engine: {z}");
+    assert!(h.query_all_by_label(&shown).next().is_some(), "{shown}");
+    // Change the bias by 1: z (and the answer the form shows) moves by 1.
+    let cell = net_cell(&h.state().state);
+    let b = h.state().state.net(cell).unwrap().doc.net.layers()[0].bias[0];
+    h.state_mut().state.apply(Command::Edit {
+        cell,
+        edit: Edit::Bias {
+            layer: 0,
+            unit: 0,
+            value: b + 1.0,
+        },
+    });
+    h.run();
+    assert_eq!(answer(&h), z + 1.0);
+    let shown = format!("Answer, computed by the engine: {}", z + 1.0);
+    assert!(h.query_all_by_label(&shown).next().is_some(), "{shown}");
+}
+
+/// The first network cell.
+fn net_cell(s: &AppState) -> usize {
+    s.cells.iter().position(|c| matches!(c, CellState::Network(_))).unwrap()
+}
