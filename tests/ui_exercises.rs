@@ -423,3 +423,24 @@ fn apply_update_waits_until_the_exercise_on_the_update_is_answered() {
     assert!((w(&h) - new_w).abs() < 1e-12, "{} against {new_w}", w(&h));
     assert_ne!(new_w, w0);
 }
+
+#[test]
+fn the_stepper_follows_the_network_scrolled_into_view() {
+    let lesson = parse_lesson(include_str!("../lessons/08-gradient-descent.toml"), Syntax::Toml).unwrap();
+    let mut h = harness_with(lesson, None);
+    let shown = |h: &Harness<'_, NotebookApp>| {
+        let s = &h.state().state;
+        s.net(s.active_net().unwrap()).unwrap().doc.name.clone().unwrap()
+    };
+    assert_eq!(shown(&h), "Learning rate 0.01");
+    // The third network's name is shown once, in its own cell, until the stepper shows it too.
+    assert_eq!(count(&h, "Learning rate 0.35"), 1);
+    h.get_by_label("Learning rate 0.35").scroll_to_me();
+    h.run();
+    assert_eq!(shown(&h), "Learning rate 0.35");
+    assert_eq!(count(&h, "Learning rate 0.35"), 2, "the stepper panel names it too");
+    // Scrolling back to the top brings the first network back.
+    h.get_by_label("Learning rate 0.01").scroll_to_me();
+    h.run();
+    assert_eq!(shown(&h), "Learning rate 0.01");
+}

@@ -164,6 +164,11 @@ pub enum Command {
         cell: usize,
         on: bool,
     },
+    /// The stepper panel shows network cell `cell` (sent when the page scrolls the network it
+    /// showed out of view and this one into view).
+    ShowInStepper {
+        cell: usize,
+    },
     SetNodeValue(NodeValue),
     SetNumberFormat(NumberFormat),
     SetConvention(Convention),
@@ -255,6 +260,7 @@ impl Command {
             | Command::SetSample { cell, .. }
             | Command::Step { cell, .. }
             | Command::RevealAll { cell, .. }
+            | Command::ShowInStepper { cell }
             | Command::Train { cell, .. } => Some(*cell),
             _ => None,
         }

@@ -305,6 +305,8 @@ impl AppState {
                     n.reveal_all = on;
                 }
             }
+            // `apply` made the cell the active one above: nothing else changes.
+            Command::ShowInStepper { .. } => {}
             Command::SetNodeValue(v) => self.settings.view.node_value = v,
             Command::SetNumberFormat(f) => self.settings.view.number_format = f,
             Command::SetConvention(c) => self.settings.view.convention = c,

@@ -98,6 +98,8 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                 ui.add_space(4.0);
                 // Exercises and quizzes are numbered in lesson order.
                 let (mut exercises, mut quizzes) = (0, 0);
+                // Where each network cell is, to keep the stepper on one the student can see.
+                let mut nets_at = Vec::new();
                 edit::set_edit_mode_flag(ui, state.edit_mode);
                 if state.edit_mode {
                     edit::page_header_ui(ui, state, &mut out);
@@ -128,7 +130,9 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                             CommonMarkViewer::new().show(ui, md, t);
                         }
                         CellState::Network(n) => {
-                            egui::Frame::group(ui.style()).show(ui, |ui| netcell_ui(ui, ci, n, state, &mut out));
+                            let r =
+                                egui::Frame::group(ui.style()).show(ui, |ui| netcell_ui(ui, ci, n, state, &mut out));
+                            nets_at.push((ci, r.response.rect));
                         }
                         CellState::Training(t) => {
                             egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -155,10 +159,30 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                 if state.edit_mode {
                     edit::page_footer_ui(ui, state, &mut out);
                 }
+                follow_the_page(ui.clip_rect(), &nets_at, state.active_net(), &mut out);
             });
     });
     dialogs_ui(ui, state, &mut out);
     out
+}
+
+/// When the network the stepper shows has scrolled out of `visible` and another network cell
+/// is in view, the stepper moves to the one in view (the largest visible part).
+fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: Option<usize>, out: &mut Vec<Command>) {
+    let seen = |r: &egui::Rect| {
+        let i = r.intersect(visible);
+        if i.is_positive() { i.height() } else { 0.0 }
+    };
+    if nets_at.iter().any(|(c, r)| Some(*c) == shown && seen(r) > 0.0) {
+        return;
+    }
+    if let Some((c, _)) = nets_at
+        .iter()
+        .filter(|(_, r)| seen(r) > 0.0)
+        .max_by(|a, b| seen(&a.1).total_cmp(&seen(&b.1)))
+    {
+        out.push(Command::ShowInStepper { cell: *c });
+    }
 }
 
 fn shortcuts(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
