@@ -527,7 +527,9 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
         };
         ui.label(RichText::new(format!("L = {loss}")).monospace().strong())
             .on_hover_text(cell.doc.loss.formula());
-        ui.weak(format!("sample {} of {}", cell.sample + 1, cell.doc.batch()));
+        // Whole, on the next row if it does not fit, rather than split over two.
+        let sample = RichText::new(format!("sample {} of {}", cell.sample + 1, cell.doc.batch())).weak();
+        ui.add(egui::Label::new(sample).wrap_mode(egui::TextWrapMode::Extend));
     });
 }
 
