@@ -1,17 +1,20 @@
 //! `mlp-notebook train FILE --data CSV --epochs E ...`: mini-batch training on a CSV data set
 //! with [`Trainer`].
 //!
-//! The CSV has a header row; the last column holds class labels, one-hot encoded (numeric
-//! labels sorted numerically, others in order of appearance). The network's inputs must match
-//! the feature count and its outputs the class count; a single sigmoid-style output with two
-//! classes gets 0/1 targets (the second class is 1). The file's own x and y are not used.
+//! The CSV is read by [`crate::nn::csv`] (the window's reader: comma, semicolon or tab, quoted
+//! cells, every bad row by line). It has a header row; the last column holds class labels
+//! (numeric labels sorted by value, others in order of appearance). The network's inputs must
+//! match the feature count and its outputs the class count: one-hot targets, one row per class;
+//! a single sigmoid-style output with two classes gets 0/1 targets (the second class is 1).
+//! The file's own x and y are not used.
 //! A loss, gradient or weight that becomes NaN or infinite stops training with exit code 1.
 
 use super::json;
 use super::train::{TrainArgs, optimizer_text};
 use super::{CliError, args, emit, save};
 use crate::files;
-use crate::nn::data::{Dataset, Target, parse_csv};
+use crate::nn::csv::{BadRow, BadRows, CsvError, CsvOptions, RowProblem, import, inspect_with};
+use crate::nn::data::{Dataset, Task};
 use crate::nn::doc::NetworkDoc;
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::schedule::Schedule;
@@ -187,12 +190,18 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     Ok(())
 }
 
-/// Reads the CSV and checks it against the network: inputs vs features, outputs vs classes.
+/// Reads the CSV (a header row, classes in the last column) and checks it against the
+/// network: inputs vs features, outputs vs classes.
 fn load_data(csv: &Path, doc: &NetworkDoc) -> Result<Dataset, CliError> {
     let name = csv.display().to_string();
     let text = files::read_text(csv).map_err(|e| CliError::bad(e.to_string()))?;
-    let mut data = parse_csv(&text, Target::Classes)
-        .map_err(|e| CliError::BadInput(e.lines().map(|l| format!("{name}: {l}")).collect()))?;
+    let opts = CsvOptions {
+        has_header: true,
+        target_column: inspect_with(&text, true).target_column,
+        task: Task::Classification,
+        bad_rows: BadRows::Report,
+    };
+    let mut data = import(&text, &opts).map_err(|e| csv_problems(&name, &e))?.data;
     let mut problems = Vec::new();
     let (features, classes) = (data.x.nrows(), data.class_names.len());
     if features != doc.net.inputs() {
@@ -202,21 +211,56 @@ fn load_data(csv: &Path, doc: &NetworkDoc) -> Result<Dataset, CliError> {
         ));
     }
     let outputs = doc.net.outputs();
-    if outputs == 1 && classes == 2 {
-        // One output (sigmoid + bce, say): the second class is the target 1.
-        let row: Vec<f64> = data.y.row(1).iter().copied().collect();
-        data.y = Matrix::from_row_slice(1, row.len(), &row);
-    } else if outputs != classes {
-        problems.push(format!(
+    match (outputs, classes) {
+        // Two classes are one 0/1 row (the second class is 1): what one output (sigmoid + bce,
+        // say) needs.
+        (1, 2) => {}
+        // Two output units want one-hot rows: 1 - t for the first class, t for the second.
+        (2, 2) => {
+            let t = &data.y;
+            data.y = Matrix::from_fn(2, t.ncols(), |r, j| if r == 0 { 1.0 - t[(0, j)] } else { t[(0, j)] });
+        }
+        (o, k) if o != k => problems.push(format!(
             "{name}: the last column has {classes} classes ({}), but the network's output layer has {outputs} units; \
              it needs one unit per class (or one unit for two classes)",
             data.class_names.join(", ")
-        ));
+        )),
+        _ => {}
     }
     if problems.is_empty() {
         Ok(data)
     } else {
         Err(CliError::BadInput(problems))
+    }
+}
+
+/// The CSV's problems, each starting with the file's name: one line per bad row (`FILE: line
+/// L, column C (name): ...`, the first [`crate::nn::csv::MAX_LISTED`] and a count of the rest),
+/// or the one problem with the file as a whole.
+fn csv_problems(name: &str, e: &CsvError) -> CliError {
+    let CsvError::BadRows { rows, total, .. } = e else {
+        return CliError::bad(format!("{name}: {e}"));
+    };
+    let mut problems: Vec<String> = rows.iter().map(|r| format!("{name}: {}", row_text(r))).collect();
+    if *total > rows.len() {
+        problems.push(format!(
+            "{name}: and {} more rows could not be read",
+            total - rows.len()
+        ));
+    }
+    CliError::BadInput(problems)
+}
+
+/// A bad row in the command line's words, which have always called a cell it cannot use as a
+/// number "not a finite number" (the window says "not a number" when it is no number at all).
+fn row_text(r: &BadRow) -> String {
+    match &r.problem {
+        RowProblem::NotNumber(cell) => BadRow {
+            problem: RowProblem::NonFinite(cell.clone()),
+            ..r.clone()
+        }
+        .to_string(),
+        _ => r.to_string(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! In-memory data sets: the [`Dataset`] type, seeded shuffles and splits ([`split3`]), feature
-//! scaling fitted on the training split ([`Scaler`]), accuracy, and the command line's simple
-//! CSV reader ([`parse_csv`]; the window's import with a preview is [`super::csv`]).
+//! scaling fitted on the training split ([`Scaler`]), accuracy, and an older, simpler CSV reader
+//! ([`parse_csv`], still used by tests and benchmarks; the window, lessons and the command line
+//! read CSV with [`super::csv`]).
 //!
 //! # Conventions
 //! - A [`Dataset`] stores one column per sample, like every batch in the engine: `x` is

@@ -20,17 +20,26 @@
 //!   had finished them). The seed is read once, by [`Trainer::new`].
 //! - On a NaN or infinity nothing is applied: the parameters are the last finite ones, and
 //!   [`StopReason::NonFinite`] says where it happened ([`NonFiniteAt`]).
+//!
+//! # Map
+//! - this file: the settings ([`TrainConfig`]), [`Trainer`]'s state, its constructor, live
+//!   setters and run loop; [`train_step`] and [`evaluate`].
+//! - `step.rs`: one mini-batch step and the end of an epoch (early stopping).
+//! - `history.rs`: [`EpochRecord`], [`StopReason`], [`NonFiniteAt`].
+//! - `check.rs`: the checks of the settings and data ([`TrainError`]).
 
-use super::data::{Dataset, accuracy, shuffle_with};
-use super::fastmath::all_finite;
+use super::data::{Dataset, accuracy};
 use super::init::Stream;
-use super::schedule::{Schedule, clip_global_norm};
-use super::trace::{ForwardTrace, Gradients, backward_into, forward_in_place, forward_into};
+use super::schedule::Schedule;
+use super::trace::{ForwardTrace, Gradients, backward_into, forward_into};
 use super::{Loss, LossKind, Matrix, Network, Optimizer, OptimizerConfig};
 
 mod check;
+mod history;
+mod step;
 pub use check::TrainError;
 use check::{check_config, check_data, check_optimizer};
+pub use history::{EpochRecord, NonFiniteAt, StopReason};
 
 /// Reusable buffers for one training step.
 #[derive(Clone, Debug, Default)]
@@ -96,90 +105,6 @@ impl Default for TrainConfig {
             early_stopping: None,
             schedule: Schedule::Constant,
             clip_norm: None,
-        }
-    }
-}
-
-/// One epoch's figures.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EpochRecord {
-    /// 1-based.
-    pub epoch: usize,
-    /// Mean of the batch losses over the epoch, weighted by batch size (as Keras reports).
-    pub loss: f64,
-    pub accuracy: Option<f64>,
-    pub val_loss: Option<f64>,
-    pub val_accuracy: Option<f64>,
-    pub lr: f64,
-}
-
-/// Why training stopped.
-#[derive(Clone, Debug, PartialEq)]
-pub enum StopReason {
-    Finished,
-    EarlyStopped {
-        epoch: usize,
-        best_epoch: usize,
-    },
-    /// A value became NaN or infinite; the last finite parameters were kept.
-    NonFinite {
-        epoch: usize,
-        step: usize,
-        at: NonFiniteAt,
-    },
-}
-
-/// Where a value became NaN or infinite, checked in this order after each step's forward and
-/// backward passes, and then after its update.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NonFiniteAt {
-    /// A layer's forward values `z` or `a`: the lowest-numbered such layer (where it started;
-    /// the layers after it inherit the NaN).
-    Values { layer: usize },
-    /// The loss, while every forward value was finite (an overflowing square, say).
-    Loss,
-    /// A layer's gradients dL/dW or dL/db, with a finite loss: the highest-numbered such layer
-    /// (backpropagation runs from the output, so that is where it started).
-    Gradients { layer: usize },
-    /// A layer's weights or biases after the optimizer's update: the lowest-numbered such
-    /// layer. The update was undone.
-    Weights { layer: usize },
-}
-
-impl NonFiniteAt {
-    /// The layer (1-based), if the problem was in one.
-    pub fn layer(self) -> Option<usize> {
-        match self {
-            NonFiniteAt::Values { layer } | NonFiniteAt::Gradients { layer } | NonFiniteAt::Weights { layer } => {
-                Some(layer)
-            }
-            NonFiniteAt::Loss => None,
-        }
-    }
-}
-
-impl std::fmt::Display for NonFiniteAt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NonFiniteAt::Values { layer } => write!(f, "layer {layer}'s values (z, a)"),
-            NonFiniteAt::Loss => write!(f, "the loss"),
-            NonFiniteAt::Gradients { layer } => write!(f, "layer {layer}'s gradients"),
-            NonFiniteAt::Weights { layer } => write!(f, "layer {layer}'s weights after the update"),
-        }
-    }
-}
-
-impl std::fmt::Display for StopReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StopReason::Finished => write!(f, "finished all epochs"),
-            StopReason::EarlyStopped { epoch, best_epoch } => {
-                write!(f, "early stopping after epoch {epoch} (best epoch {best_epoch})")
-            }
-            StopReason::NonFinite { epoch, step, at } => write!(
-                f,
-                "stopped at epoch {epoch}, step {step}: {at} became NaN or infinite; the last finite parameters were kept (try a smaller learning rate)"
-            ),
         }
     }
 }
@@ -404,240 +329,6 @@ impl Trainer {
             self.step();
         }
         self.stopped.as_ref().unwrap_or(&StopReason::Finished)
-    }
-
-    /// Trains the rest of the current epoch without the end-of-epoch evaluation; returns the
-    /// epoch's mean batch loss. (Used by the epoch benchmark.)
-    pub fn train_epoch_steps(&mut self) -> f64 {
-        if self.cursor == 0 {
-            self.begin_epoch();
-        }
-        while self.cursor < self.order.len() && self.stopped.is_none() {
-            self.batch_step();
-        }
-        let mean = self.epoch_loss / self.epoch_seen.max(1) as f64;
-        self.cursor = 0;
-        self.epoch_loss = 0.0;
-        self.epoch_correct = 0.0;
-        self.epoch_seen = 0;
-        mean
-    }
-
-    /// One mini-batch step, closing the epoch when its last batch is done.
-    pub fn step(&mut self) {
-        if self.stopped.is_some() {
-            return;
-        }
-        if self.train.is_empty() || self.history.len() >= self.config.epochs {
-            self.stopped = Some(StopReason::Finished);
-            return;
-        }
-        if self.cursor == 0 {
-            self.begin_epoch();
-        }
-        self.batch_step();
-        if self.stopped.is_none() && self.cursor >= self.order.len() {
-            self.end_epoch();
-        }
-    }
-
-    fn begin_epoch(&mut self) {
-        if self.config.shuffle {
-            shuffle_with(&mut self.order, &mut self.stream);
-        }
-        self.epoch_batch = self.batch_size();
-        self.refresh_lr();
-    }
-
-    fn batch_step(&mut self) {
-        let bs = self.epoch_batch.max(1);
-        let end = (self.cursor + bs).min(self.order.len());
-        let n = end - self.cursor;
-        let (fx, fy) = (self.train.x.nrows(), self.train.y.nrows());
-        super::linalg::ensure_shape(&mut self.bx, fx, n);
-        super::linalg::ensure_shape(&mut self.by, fy, n);
-        for (c, &j) in self.order[self.cursor..end].iter().enumerate() {
-            self.bx.column_mut(c).copy_from(&self.train.x.column(j));
-            self.by.column_mut(c).copy_from(&self.train.y.column(j));
-        }
-        let step_no = self.cursor / bs + 1;
-        self.cursor = end;
-        let fwd = &mut self.bufs.fwd;
-        super::linalg::ensure_shape(&mut fwd.x, fx, n);
-        fwd.x.copy_from(&self.bx);
-        let masks = if self.config.dropout > 0.0 {
-            self.make_masks();
-            Some(self.masks.as_slice())
-        } else {
-            None
-        };
-        forward_in_place(&self.net, &mut self.bufs.fwd, masks);
-        backward_into(
-            &self.net,
-            &self.bufs.fwd,
-            &self.by,
-            &self.loss,
-            &mut self.bufs.grads,
-            false,
-            masks,
-        );
-        if self.config.l2 > 0.0 {
-            let l2 = self.config.l2;
-            for (g, l) in self.bufs.grads.layers.iter_mut().zip(self.net.layers()) {
-                self.bufs.grads.loss += l2 * l.weights.norm_squared();
-                g.weights.zip_apply(&l.weights, |gv, wv| *gv += 2.0 * l2 * wv);
-            }
-        }
-        self.has_grads = true;
-        self.last_loss = Some(self.bufs.grads.loss);
-        let epoch = self.history.len() + 1;
-        if let Some(at) = self.locate_non_finite() {
-            self.stopped = Some(StopReason::NonFinite {
-                epoch,
-                step: step_no,
-                at,
-            });
-            return;
-        }
-        if let Some(max) = self.config.clip_norm {
-            clip_global_norm(&mut self.bufs.grads, max);
-        }
-        self.save_backup();
-        self.optimizer.step(&mut self.net, &self.bufs.grads);
-        if let Some(i) = self
-            .net
-            .layers()
-            .iter()
-            .position(|l| !(all_finite(l.weights.as_slice()) && all_finite(l.bias.as_slice())))
-        {
-            self.restore_backup();
-            self.stopped = Some(StopReason::NonFinite {
-                epoch,
-                step: step_no,
-                at: NonFiniteAt::Weights { layer: i + 1 },
-            });
-            return;
-        }
-        self.steps += 1;
-        self.epoch_loss += self.bufs.grads.loss * n as f64;
-        self.epoch_seen += n;
-        if self.classify {
-            self.epoch_correct += accuracy(self.bufs.fwd.output(), &self.by) * n as f64;
-        }
-    }
-
-    /// Where this step's forward or backward pass first produced a NaN or infinity (see
-    /// [`NonFiniteAt`]), or `None` if everything is finite. Cheap when it is.
-    fn locate_non_finite(&self) -> Option<NonFiniteAt> {
-        let g = &self.bufs.grads;
-        if g.is_finite() {
-            return None;
-        }
-        let finite_layer = |z: &Matrix, a: &Matrix| all_finite(z.as_slice()) && all_finite(a.as_slice());
-        if let Some(i) = self.bufs.fwd.layers.iter().position(|l| !finite_layer(&l.z, &l.a)) {
-            return Some(NonFiniteAt::Values { layer: i + 1 });
-        }
-        if !g.loss.is_finite() {
-            return Some(NonFiniteAt::Loss);
-        }
-        let i = g
-            .layers
-            .iter()
-            .rposition(|l| !(all_finite(l.weights.as_slice()) && all_finite(l.bias.as_slice())))
-            .unwrap_or(0);
-        Some(NonFiniteAt::Gradients { layer: i + 1 })
-    }
-
-    fn make_masks(&mut self) {
-        let p = self.config.dropout.clamp(0.0, 0.999);
-        let keep = 1.0 / (1.0 - p);
-        let b = self.bx.ncols();
-        let hidden = self.net.len().saturating_sub(1);
-        self.masks.resize_with(hidden, || Matrix::zeros(0, 0));
-        for (m, l) in self.masks.iter_mut().zip(self.net.layers()) {
-            super::linalg::ensure_shape(m, l.units(), b);
-            for v in m.iter_mut() {
-                *v = if self.stream.uniform() < p { 0.0 } else { keep };
-            }
-        }
-    }
-
-    fn save_backup(&mut self) {
-        self.backup
-            .resize_with(self.net.len(), || (Matrix::zeros(0, 0), super::Vector::zeros(0)));
-        for ((bw, bb), l) in self.backup.iter_mut().zip(self.net.layers()) {
-            super::linalg::ensure_shape(bw, l.units(), l.inputs());
-            bw.copy_from(&l.weights);
-            if bb.len() != l.units() {
-                *bb = super::Vector::zeros(l.units());
-            }
-            bb.copy_from(&l.bias);
-        }
-    }
-
-    fn restore_backup(&mut self) {
-        for (i, (bw, bb)) in self.backup.iter().enumerate() {
-            let l = self.net.layer_mut(i);
-            l.weights.copy_from(bw);
-            l.bias.copy_from(bb);
-        }
-    }
-
-    fn end_epoch(&mut self) {
-        let seen = self.epoch_seen.max(1) as f64;
-        let classify = self.classify;
-        let (val_loss, val_accuracy) = match &self.val {
-            Some(v) if !v.is_empty() => {
-                let (l, a) = evaluate(&self.net, v, &self.loss);
-                (Some(l), classify.then_some(a))
-            }
-            _ => (None, None),
-        };
-        let rec = EpochRecord {
-            epoch: self.history.len() + 1,
-            loss: self.epoch_loss / seen,
-            accuracy: classify.then_some(self.epoch_correct / seen),
-            val_loss,
-            val_accuracy,
-            lr: self.optimizer.config.lr,
-        };
-        self.cursor = 0;
-        self.epoch_loss = 0.0;
-        self.epoch_correct = 0.0;
-        self.epoch_seen = 0;
-        let monitored = rec.val_loss.unwrap_or(rec.loss);
-        let epoch = rec.epoch;
-        self.history.push(rec);
-        if let Some(es) = self.config.early_stopping {
-            // A NaN loss is never an improvement (as Keras: `np.less(nan, best)` is false).
-            let improved =
-                !monitored.is_nan() && self.best.as_ref().is_none_or(|(b, _, _)| monitored < b - es.min_delta);
-            if improved {
-                self.best = Some((monitored, epoch, self.net.clone()));
-                self.wait = 0;
-            } else {
-                self.wait += 1;
-                if self.wait >= es.patience {
-                    let best_epoch = self.best.as_ref().map_or(epoch, |b| b.1);
-                    if es.restore_best
-                        && let Some((_, _, net)) = &self.best
-                    {
-                        self.net = net.clone();
-                    }
-                    self.stopped = Some(StopReason::EarlyStopped { epoch, best_epoch });
-                    return;
-                }
-            }
-        }
-        if self.history.len() >= self.config.epochs {
-            if let Some(es) = self.config.early_stopping
-                && es.restore_best
-                && let Some((_, _, net)) = &self.best
-            {
-                self.net = net.clone();
-            }
-            self.stopped = Some(StopReason::Finished);
-        }
     }
 }
 

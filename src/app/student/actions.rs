@@ -1,0 +1,145 @@
+//! The student's commands: typing, checking and hints in exercise cells, choosing and checking
+//! in quiz cells, the student's name (which picks their variants) and exporting a submission.
+
+use super::{CheckResult, ExerciseAction, ExerciseState, QuizAction};
+use crate::app::command::Command;
+use crate::app::state::{AppState, CellState};
+use crate::lesson::worked::worked_solution;
+use crate::lesson::{Computed, Verdict};
+use crate::nn::doc::NetworkDoc;
+
+impl AppState {
+    /// Exercise, quiz, student-name and submission commands.
+    pub(in crate::app) fn student_command(&mut self, c: Command) {
+        match c {
+            Command::Exercise { cell, action } => self.exercise_action(cell, action),
+            Command::Quiz { cell, action } => self.quiz_action(cell, action),
+            Command::SetStudent(name) => self.set_student(name),
+            Command::ExportSubmission => self.export_submission(None),
+            Command::ExportSubmissionTo(p) => self.export_submission(Some(p)),
+            _ => {}
+        }
+    }
+
+    fn set_student(&mut self, name: String) {
+        let name = name.trim().to_string();
+        if name == self.settings.student {
+            return;
+        }
+        self.settings.student = name;
+        self.put_in_variants();
+        // Shapes do not change with a variant; the answers typed stay, the checks are redone.
+        for c in &mut self.cells {
+            if let CellState::Exercise(e) = c
+                && let Some(r) = &mut e.result
+            {
+                r.stale = true;
+            }
+        }
+        self.forget_history();
+        self.student.unsaved = true;
+    }
+
+    fn exercise_action(&mut self, cell: usize, action: ExerciseAction) {
+        let Some(e) = self.exercise(cell) else { return };
+        let ex = e.exercise.clone();
+        let doc = self.given_doc(&ex.network);
+        let edited = self.network_edited(&ex.network);
+        let Some(CellState::Exercise(e)) = self.cells.get_mut(cell) else {
+            return;
+        };
+        match action {
+            ExerciseAction::Type { row, col, text } => {
+                let Some(slot) = e.entries.get_mut(row).and_then(|r| r.get_mut(col)) else {
+                    return;
+                };
+                if *slot == text {
+                    return;
+                }
+                *slot = text;
+                if let Some(r) = &mut e.result {
+                    r.stale = true;
+                }
+            }
+            ExerciseAction::Check => e.check(doc, edited),
+            ExerciseAction::Hint => {
+                if e.hints_shown >= ex.hints.len() {
+                    return;
+                }
+                e.hints_shown += 1;
+            }
+            ExerciseAction::ShowSolution => {
+                e.solution_shown = true;
+                e.solution = Some(match doc {
+                    Some(doc) => {
+                        worked_solution(&ex, &Computed::new(doc)).unwrap_or_else(|m| format!("No worked solution: {m}"))
+                    }
+                    None => format!("The network cell '{}' is no longer in the lesson.", ex.network),
+                });
+            }
+        }
+        self.student.unsaved = true;
+    }
+
+    fn quiz_action(&mut self, cell: usize, action: QuizAction) {
+        let Some(CellState::Quiz(q)) = self.cells.get_mut(cell) else {
+            return;
+        };
+        match action {
+            QuizAction::Choose(i) if i < q.quiz.options.len() => {
+                if q.choice == Some(i) {
+                    return;
+                }
+                q.choice = Some(i);
+            }
+            QuizAction::Choose(_) => return,
+            QuizAction::Check => {
+                let Some(i) = q.choice else { return };
+                let Ok(f) = q.quiz.check(i + 1) else { return };
+                q.attempts += 1;
+                q.checked = Some((i, f));
+            }
+        }
+        self.student.unsaved = true;
+    }
+}
+
+impl ExerciseState {
+    /// "Check": the typed answer against `doc`, the network as the lesson gave it (`None` if the
+    /// cell is gone); `edited` says the student had changed the live one. A verdict counts as an
+    /// attempt; a wrong answer with a hint reveals the next hint.
+    fn check(&mut self, doc: Option<NetworkDoc>, edited: bool) {
+        let feedback = match (self.typed_answer(), doc) {
+            (Err(m), _) => Err(m),
+            (_, None) => Err(format!(
+                "The network cell '{}' this exercise reads is no longer in the lesson.",
+                self.exercise.network
+            )),
+            (Ok(answer), Some(doc)) => {
+                let f = self.exercise.check(&Computed::new(doc), &answer, self.hints_shown);
+                if f.is_ok() {
+                    self.attempts += 1;
+                    self.last_checked = Some(answer);
+                }
+                f
+            }
+        };
+        let mut new_hint = None;
+        if let Ok(f) = &feedback {
+            match &f.verdict {
+                Verdict::Correct => self.solved = true,
+                Verdict::Wrong { hint: Some(_) } => {
+                    new_hint = Some(self.hints_shown);
+                    self.hints_shown += 1;
+                }
+                _ => {}
+            }
+        }
+        self.result = Some(CheckResult {
+            feedback,
+            new_hint,
+            network_edited: edited,
+            stale: false,
+        });
+    }
+}
