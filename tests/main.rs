@@ -14,6 +14,7 @@ mod lesson_format;
 mod lesson_grade;
 mod lessons;
 mod refcases;
+mod robustness;
 mod training;
 mod ui;
 mod ui_exercises;

@@ -10,6 +10,7 @@ pub mod exercise;
 pub mod import;
 pub mod matrix;
 pub mod plot_cell;
+pub mod plot_range;
 pub mod quiz;
 pub mod stepper;
 pub mod theme;

@@ -100,7 +100,8 @@ fn width(ui: &Ui) -> f32 {
 fn two_curves_ui(ui: &mut Ui, ci: usize, x: &str, y: &str, f: (&str, Vec<[f64; 2]>), df: (&str, Vec<[f64; 2]>)) {
     let ((fname, f), (dname, df)) = (f, df);
     let dark = ui.visuals().dark_mode;
-    Plot::new(("plot cell", ci))
+    let all: Vec<[f64; 2]> = f.iter().chain(&df).copied().collect();
+    super::plot_range::drawable_points(Plot::new(("plot cell", ci)), &all)
         .height(HEIGHT)
         .width(width(ui))
         .legend(Legend::default())
@@ -132,12 +133,15 @@ fn data_ui(ui: &mut Ui, ci: usize, d: &Dataset) {
         .legend(Legend::default())
         .allow_scroll(false);
     if d.x.nrows() >= 2 && !d.class_names.is_empty() {
-        plot.x_axis_label(name(0, "x1"))
+        let row = |r: usize| d.x.row(r).iter().copied().collect::<Vec<f64>>();
+        super::plot_range::drawable(plot, row(0), row(1))
+            .x_axis_label(name(0, "x1"))
             .y_axis_label(name(1, "x2"))
             .data_aspect(1.0)
             .show(ui, |p| class_points(p, d, ""));
     } else {
         let pts: Vec<[f64; 2]> = (0..d.len()).map(|j| [d.x[(0, j)], d.y[(0, j)]]).collect();
+        let plot = super::plot_range::drawable_points(plot, &pts);
         plot.x_axis_label(name(0, "x")).y_axis_label("y").show(ui, |p| {
             p.points(
                 Points::new("data", PlotPoints::from(pts))

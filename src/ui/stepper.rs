@@ -180,8 +180,8 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
         return;
     }
     let points: Vec<[f64; 2]> = h.iter().enumerate().map(|(i, v)| [i as f64, *v]).collect();
-    egui_plot::Plot::new(("loss plot", ci))
-        .height(130.0)
+    let plot = super::plot_range::drawable_points(egui_plot::Plot::new(("loss plot", ci)), &points);
+    plot.height(130.0)
         .x_axis_label("updates applied")
         .y_axis_label("loss")
         .allow_scroll(false)

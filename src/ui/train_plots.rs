@@ -191,6 +191,23 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
     if log {
         plot = plot.y_axis_formatter(|m, _| fmt_g(10f64.powf(m.value)));
     }
+    // Every point drawn, for a range that can be drawn when they are all the same.
+    let mut all: Vec<[f64; 2]> = cell
+        .step_losses
+        .iter()
+        .filter_map(|&[x, y]| Some([x, y_of(y, log)?]))
+        .collect();
+    for r in cell
+        .runs
+        .iter()
+        .flat_map(|run| run.history.iter())
+        .chain(cell.history().iter())
+    {
+        let e = r.epoch as f64;
+        all.extend(y_of(r.loss, log).map(|y| [e, y]));
+        all.extend(r.val_loss.and_then(|v| y_of(v, log)).map(|y| [e, y]));
+    }
+    let plot = super::plot_range::drawable_points(plot, &all);
     let resp = plot.show(ui, |p| {
         for (i, run) in cell.runs.iter().enumerate() {
             let pts: Vec<[f64; 2]> = run
@@ -306,7 +323,8 @@ pub fn extent(x: &Matrix) -> [[f64; 2]; 2] {
         if !r[0].is_finite() || !r[1].is_finite() {
             *r = [-1.0, 1.0];
         }
-        let pad = ((r[1] - r[0]) * 0.1).max(0.1);
+        // At least 0.1, and a thousandth of the values' size so that it cannot round away.
+        let pad = ((r[1] - r[0]) * 0.1).max(0.1).max(r[0].abs().max(r[1].abs()) * 1e-3);
         r[0] -= pad;
         r[1] += pad;
     }
@@ -489,7 +507,8 @@ fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
     let out = t.output();
     let curve: Vec<[f64; 2]> = (0..n).map(|j| [xs[(0, j)], out[(0, j)]]).collect();
     let pts: Vec<[f64; 2]> = (0..data.len()).map(|j| [data.x[(0, j)], data.y[(0, j)]]).collect();
-    let resp = Plot::new(("fit plot", ci))
+    let all: Vec<[f64; 2]> = pts.iter().chain(&curve).copied().collect();
+    let resp = super::plot_range::drawable_points(Plot::new(("fit plot", ci)), &all)
         .height(PLOT_HEIGHT)
         .width(width)
         .legend(Legend::default())

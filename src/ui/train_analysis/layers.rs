@@ -173,7 +173,9 @@ fn histogram_plot(
                 .name(format!("{} to {}", fmt_g(a), fmt_g(b)))
         })
         .collect();
-    Plot::new(id)
+    let edges = h.edges.iter().copied();
+    let counts = h.counts.iter().map(|&c| c as f64);
+    crate::ui::plot_range::drawable(Plot::new(id), edges, counts)
         .height(HEIGHT)
         .width(width)
         .x_axis_label(what.to_string())

@@ -1,0 +1,67 @@
+//! Plot ranges egui_plot can always draw. When every value on an axis is the same and large
+//! (a loss of 5e19 after one update), egui_plot pads the flat range by about 1, which rounds
+//! away, and it is left with a range of no height (a failed check in debug builds, an empty
+//! plot in release ones). These helpers give such an axis a range of its own.
+
+use egui_plot::Plot;
+
+/// `plot`, with a range around `xs` and `ys` on each axis whose values are all (nearly) equal.
+pub fn drawable<'a>(
+    mut plot: Plot<'a>,
+    xs: impl IntoIterator<Item = f64>,
+    ys: impl IntoIterator<Item = f64>,
+) -> Plot<'a> {
+    if let Some((lo, hi)) = flat_range(xs) {
+        plot = plot.include_x(lo).include_x(hi);
+    }
+    if let Some((lo, hi)) = flat_range(ys) {
+        plot = plot.include_y(lo).include_y(hi);
+    }
+    plot
+}
+
+/// `drawable` for points given as `[x, y]`.
+pub fn drawable_points<'a>(plot: Plot<'a>, points: &[[f64; 2]]) -> Plot<'a> {
+    drawable(plot, points.iter().map(|p| p[0]), points.iter().map(|p| p[1]))
+}
+
+/// For finite values that are all equal to within a millionth of their size: a range around
+/// them, 5% of their size (at least 0.5) either side. `None` when the values have a spread of
+/// their own, or none is finite.
+pub fn flat_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo > hi {
+        return None;
+    }
+    let size = lo.abs().max(hi.abs());
+    if hi - lo > size * 1e-6 {
+        return None;
+    }
+    let pad = (size * 0.05).max(0.5);
+    Some((lo - pad, hi + pad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flat_range;
+
+    #[test]
+    fn a_flat_large_range_gets_a_height() {
+        // 5e19 ± 0.5 rounds to 5e19: the pad is 5% of the value, 2.5e18.
+        let (lo, hi) = flat_range([5e19, 5e19]).unwrap();
+        assert_eq!((lo, hi), (4.75e19, 5.25e19));
+        assert!(hi - lo > 0.0);
+    }
+
+    #[test]
+    fn small_flat_values_get_half_a_unit_either_side_and_spread_values_none() {
+        assert_eq!(flat_range([0.0]), Some((-0.5, 0.5)));
+        assert_eq!(flat_range([2.0, 2.0, f64::NAN]), Some((1.5, 2.5)));
+        assert_eq!(flat_range([1.0, 2.0]), None);
+        assert_eq!(flat_range([f64::NAN, f64::INFINITY]), None);
+        assert_eq!(flat_range(std::iter::empty()), None);
+    }
+}
