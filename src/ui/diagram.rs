@@ -109,23 +109,36 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         .fold(0.0f64, |m, w| m.max(w.abs()))
         .max(1e-12);
 
-    // Column headings.
+    // Column headings: "layer 3: relu" on one line where the columns are wide enough, else
+    // "layer 3" over "relu".
+    let col_gap = (bg.rect.width() - 100.0) / (widths.len().max(2) - 1) as f32;
+    let font = FontId::proportional(12.0);
+    let one_line = |c: usize| format!("layer {c}: {}", cell.doc.net.layers()[c - 1].activation.name());
+    // All on one line or all on two, whichever the widest heading needs.
+    let two_lines =
+        (1..widths.len()).any(|c| painter.layout_no_wrap(one_line(c), font.clone(), weak).size().x + 8.0 > col_gap);
     for (c, &w) in widths.iter().enumerate() {
         let p = lay.screen_from_layout(c, 0);
-        let head = if c == 0 {
-            format!("x ({w})")
-        } else {
-            format!("layer {c}: {}", cell.doc.net.layers()[c - 1].activation.name())
-        };
         let selected = c > 0 && cell.selected_layer == c - 1;
         let color = if selected { text_color } else { weak };
-        painter.text(
-            pos2(p.x, bg.rect.top() + 12.0),
-            Align2::CENTER_CENTER,
-            head,
-            FontId::proportional(12.0),
-            color,
-        );
+        let lines = if c == 0 {
+            vec![format!("x ({w})")]
+        } else if two_lines {
+            let act = cell.doc.net.layers()[c - 1].activation.name();
+            vec![format!("layer {c}"), act.to_string()]
+        } else {
+            vec![one_line(c)]
+        };
+        let top = if lines.len() == 1 { 12.0 } else { 6.0 };
+        for (i, line) in lines.into_iter().enumerate() {
+            painter.text(
+                pos2(p.x, bg.rect.top() + top + 13.0 * i as f32),
+                Align2::CENTER_CENTER,
+                line,
+                font.clone(),
+                color,
+            );
+        }
         if w > MAX_NODES {
             let q = lay.screen_from_layout(c, MAX_NODES - 1);
             painter.text(

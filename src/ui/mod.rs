@@ -83,7 +83,8 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
     {
         egui::Panel::right("stepper panel")
             .resizable(true)
-            .default_size(theme::STEPPER_WIDTH)
+            // A third of a small window, so the page keeps the larger part.
+            .default_size((ui.ctx().content_rect().width() * 0.36).clamp(320.0, theme::STEPPER_WIDTH))
             .min_size(320.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("stepper scroll").show(ui, |ui| {
