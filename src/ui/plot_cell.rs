@@ -99,6 +99,7 @@ fn width(ui: &Ui) -> f32 {
 /// `f` solid and its derivative dashed, each with its legend name.
 fn two_curves_ui(ui: &mut Ui, ci: usize, x: &str, y: &str, f: (&str, Vec<[f64; 2]>), df: (&str, Vec<[f64; 2]>)) {
     let ((fname, f), (dname, df)) = (f, df);
+    let (f, df) = (super::plot_range::placeable(f), super::plot_range::placeable(df));
     let dark = ui.visuals().dark_mode;
     let all: Vec<[f64; 2]> = f.iter().chain(&df).copied().collect();
     super::plot_range::drawable_points(Plot::new(("plot cell", ci)), &all)
@@ -140,7 +141,7 @@ fn data_ui(ui: &mut Ui, ci: usize, d: &Dataset) {
             .data_aspect(1.0)
             .show(ui, |p| class_points(p, d, ""));
     } else {
-        let pts: Vec<[f64; 2]> = (0..d.len()).map(|j| [d.x[(0, j)], d.y[(0, j)]]).collect();
+        let pts = super::plot_range::placeable((0..d.len()).map(|j| [d.x[(0, j)], d.y[(0, j)]]));
         let plot = super::plot_range::drawable_points(plot, &pts);
         plot.x_axis_label(name(0, "x")).y_axis_label("y").show(ui, |p| {
             p.points(

@@ -20,6 +20,15 @@ pub fn drawable<'a>(
     plot
 }
 
+/// The points egui_plot can place: both coordinates finite and at most 1e300 in size (a
+/// plot's margin added to a larger value overflows). The others are left out of the drawing.
+pub fn placeable(points: impl IntoIterator<Item = [f64; 2]>) -> Vec<[f64; 2]> {
+    points
+        .into_iter()
+        .filter(|p| p.iter().all(|v| v.is_finite() && v.abs() <= 1e300))
+        .collect()
+}
+
 /// `drawable` for points given as `[x, y]`.
 pub fn drawable_points<'a>(plot: Plot<'a>, points: &[[f64; 2]]) -> Plot<'a> {
     drawable(plot, points.iter().map(|p| p[0]), points.iter().map(|p| p[1]))
@@ -47,6 +56,18 @@ pub fn flat_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::flat_range;
+
+    #[test]
+    fn points_that_cannot_be_placed_are_left_out() {
+        let pts = super::placeable([
+            [0.0, 1.0],
+            [1.0, f64::INFINITY],
+            [2.0, f64::NAN],
+            [3.0, 1e308],
+            [4.0, -1e300],
+        ]);
+        assert_eq!(pts, vec![[0.0, 1.0], [4.0, -1e300]]);
+    }
 
     #[test]
     fn a_flat_large_range_gets_a_height() {

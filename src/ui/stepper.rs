@@ -179,7 +179,7 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
         ));
         return;
     }
-    let points: Vec<[f64; 2]> = h.iter().enumerate().map(|(i, v)| [i as f64, *v]).collect();
+    let points = super::plot_range::placeable(h.iter().enumerate().map(|(i, v)| [i as f64, *v]));
     let plot = super::plot_range::drawable_points(egui_plot::Plot::new(("loss plot", ci)), &points);
     plot.height(130.0)
         .x_axis_label("updates applied")

@@ -154,7 +154,7 @@ pub(super) fn remember_rect(ui: &Ui, ci: usize, what: &str, rect: egui::Rect) {
 
 /// `y` for drawing: log10 when the log scale is on (non-positive values are dropped).
 fn y_of(v: f64, log: bool) -> Option<f64> {
-    if !v.is_finite() {
+    if !v.is_finite() || v.abs() > 1e300 {
         None
     } else if log {
         (v > 0.0).then(|| v.log10())
@@ -505,8 +505,8 @@ fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
     let xs = Matrix::from_fn(1, n, |_, j| lo + (hi - lo) * j as f64 / (n - 1) as f64);
     let t = crate::nn::trace::forward(net, &xs);
     let out = t.output();
-    let curve: Vec<[f64; 2]> = (0..n).map(|j| [xs[(0, j)], out[(0, j)]]).collect();
-    let pts: Vec<[f64; 2]> = (0..data.len()).map(|j| [data.x[(0, j)], data.y[(0, j)]]).collect();
+    let curve = super::plot_range::placeable((0..n).map(|j| [xs[(0, j)], out[(0, j)]]));
+    let pts = super::plot_range::placeable((0..data.len()).map(|j| [data.x[(0, j)], data.y[(0, j)]]));
     let all: Vec<[f64; 2]> = pts.iter().chain(&curve).copied().collect();
     let resp = super::plot_range::drawable_points(Plot::new(("fit plot", ci)), &all)
         .height(PLOT_HEIGHT)
