@@ -15,6 +15,7 @@ mod lesson_grade;
 mod lessons;
 mod refcases;
 mod robustness;
+mod robustness_edits;
 mod training;
 mod ui;
 mod ui_exercises;
