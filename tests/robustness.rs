@@ -11,7 +11,9 @@ use mlp_notebook::app::{AppState, CellState, Command, NotebookApp};
 use mlp_notebook::lesson::shipped::SHIPPED;
 use mlp_notebook::lesson::worksheet::lesson_worksheet_html;
 use mlp_notebook::lesson::{Cell, Lesson, Submission, grade, parse_lesson};
-use mlp_notebook::nn::doc::Syntax;
+use mlp_notebook::nn::csv::{self, BadRows, CsvOptions};
+use mlp_notebook::nn::data::Task;
+use mlp_notebook::nn::doc::{Syntax, parse};
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -174,6 +176,57 @@ proptest! {
                 draw(&lesson);
             }
             Err(e) => prop_assert!(!e.to_string().trim().is_empty(), "a refusal says why"),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
+
+    /// The shipped data sets with damage: a preview always, then an import or a list of the
+    /// bad rows, whichever option is chosen, with every line number inside the file.
+    #[test]
+    fn a_damaged_csv_imports_or_lists_its_bad_rows(i in 0..4usize, d in damage(), skip in any::<bool>(), regression in any::<bool>()) {
+        let file = ["iris.csv", "wine.csv", "breast_cancer.csv", "digits.csv"][i];
+        let text = std::fs::read_to_string(format!("{}/assets/datasets/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        // The first 40 lines keep each case quick.
+        let text: String = text.lines().take(40).map(|l| format!("{l}\n")).collect();
+        let text = apply(&text, &d);
+        let lines = text.lines().count();
+        let preview = csv::inspect(&text);
+        let opts = CsvOptions {
+            has_header: preview.has_header,
+            target_column: preview.columns.len().saturating_sub(1),
+            task: if regression { Task::Regression } else { Task::Classification },
+            bad_rows: if skip { BadRows::Skip } else { BadRows::Report },
+        };
+        match csv::import(&text, &opts) {
+            Ok(imported) => {
+                prop_assert!(imported.data.x.iter().all(|v| v.is_finite()));
+                for b in &imported.skipped {
+                    prop_assert!(b.line >= 1 && b.line <= lines, "line {} of {lines}", b.line);
+                }
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+
+    /// A network file with damage loads or is refused; one that loads traces and writes back.
+    #[test]
+    fn a_damaged_network_file_loads_or_is_refused(d in damage(), json in any::<bool>()) {
+        let syntax = if json { Syntax::Json } else { Syntax::Toml };
+        let lesson = parse_lesson(SHIPPED[2].1, Syntax::Toml).unwrap();
+        let doc = lesson.cells.iter().find_map(|c| match c {
+            Cell::Network(n) => Some(n.doc.clone()),
+            _ => None,
+        }).unwrap();
+        let text = apply(&doc.write(syntax), &d);
+        if let Ok(doc) = parse(&text, syntax) {
+            let _ = mlp_notebook::nn::trace::forward(&doc.net, &doc.x);
+            prop_assert!(parse(&doc.write(syntax), syntax).is_ok());
         }
     }
 }
