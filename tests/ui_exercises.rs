@@ -444,3 +444,24 @@ fn the_stepper_follows_the_network_scrolled_into_view() {
     h.run();
     assert_eq!(shown(&h), "Learning rate 0.01");
 }
+
+#[test]
+fn a_tall_block_shows_eight_rows_until_unfolded() {
+    let lesson = parse_lesson(include_str!("../lessons/12-project-digits.toml"), Syntax::Toml).unwrap();
+    let mut h = harness_with(lesson, None);
+    // The first network's input is a digit: 64 values, of which the first 8 are drawn.
+    let net = h.state().state.first_net().unwrap();
+    let x = h.state().state.net(net).unwrap().doc.x.clone();
+    assert_eq!(x.nrows(), 64);
+    // Read-only values are named "x[8] = 0" (the data table's column heads are just "x[8]").
+    let n = |h: &Harness<'_, NotebookApp>, l: &str| {
+        let start = format!("{l} = ");
+        h.query_all_by(|q| q.label().is_some_and(|t| t.starts_with(&start)))
+            .count()
+    };
+    assert_eq!((n(&h, "x[8]"), n(&h, "x[9]")), (1, 0));
+    click(&mut h, Role::Button, "Show all 64 rows of x");
+    assert_eq!((n(&h, "x[9]"), n(&h, "x[64]")), (1, 1));
+    click(&mut h, Role::Button, "Show the first 8 rows of x");
+    assert_eq!(n(&h, "x[9]"), 0);
+}

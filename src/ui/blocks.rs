@@ -20,6 +20,10 @@ pub type EngineFn<'a> = Box<dyn Fn(usize, usize) -> (usize, usize, usize) + 'a>;
 
 /// At most this many rows and columns of a block are drawn.
 const MAX_SHOWN: usize = 64;
+/// A block with more rows than this (the 64 inputs of a digit) shows its first
+/// [`FOLDED_ROWS`] until the reader unfolds it.
+const FOLD_ABOVE: usize = 16;
+const FOLDED_ROWS: usize = 8;
 
 /// How a block's elements are named (1-based, as shown).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -272,12 +276,20 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFor
         // A block wider than the page (a layer with many inputs) scrolls sideways on its own
         // instead of widening the whole page.
         let wide = b.cols.min(MAX_SHOWN) as f32 * (theme::CELL_WIDTH + 3.0) > ui.available_width();
+        let fold_id = ui.make_persistent_id(("block unfolded", ci, b.name.as_str()));
+        let foldable = b.rows > FOLD_ABOVE;
+        let unfolded = foldable && ui.data(|d| d.get_temp::<bool>(fold_id).unwrap_or(false));
+        let rows = if foldable && !unfolded {
+            FOLDED_ROWS
+        } else {
+            b.rows.min(MAX_SHOWN)
+        };
         let mut grid = |ui: &mut Ui| {
             frame.show(ui, |ui| {
                 egui::Grid::new(("block", ci, b.name.as_str()))
                     .spacing([3.0, 2.0])
                     .show(ui, |ui| {
-                        for r in 0..b.rows.min(MAX_SHOWN) {
+                        for r in 0..rows {
                             for c in 0..b.cols.min(MAX_SHOWN) {
                                 let (er, ec, es) = (b.engine)(r, c);
                                 let hidden = if !shown {
@@ -300,6 +312,16 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFor
                 .show(ui, grid);
         } else {
             grid(ui);
+        }
+        if foldable {
+            let label = if unfolded {
+                format!("Show the first {FOLDED_ROWS} rows of {}", b.name)
+            } else {
+                format!("Show all {} rows of {}", b.rows, b.name)
+            };
+            if ui.small_button(label).clicked() {
+                ui.data_mut(|d| d.insert_temp(fold_id, !unfolded));
+            }
         }
         if b.rows > MAX_SHOWN || b.cols > MAX_SHOWN {
             ui.weak(format!("(first {MAX_SHOWN} rows and columns)"));
