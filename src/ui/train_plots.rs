@@ -191,66 +191,60 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
     if log {
         plot = plot.y_axis_formatter(|m, _| fmt_g(10f64.powf(m.value)));
     }
-    // Every point drawn, for a range that can be drawn when they are all the same.
-    let mut all: Vec<[f64; 2]> = cell
-        .step_losses
+    // The curves, thinned for drawing; the plot's range comes from what is drawn.
+    let of = |h: &[crate::nn::train::EpochRecord], val: bool| -> Vec<[f64; 2]> {
+        let y = |r: &crate::nn::train::EpochRecord| if val { r.val_loss } else { Some(r.loss) };
+        thin(
+            h.iter()
+                .filter_map(|r| Some([r.epoch as f64, y_of(y(r)?, log)?]))
+                .collect(),
+        )
+    };
+    let kept: Vec<Vec<[f64; 2]>> = cell.runs.iter().map(|run| of(&run.history, false)).collect();
+    let per_step = if opts.per_step {
+        thin(
+            cell.step_losses
+                .iter()
+                .filter_map(|&[x, y]| Some([x, y_of(y, log)?]))
+                .collect(),
+        )
+    } else {
+        Vec::new()
+    };
+    let (train, val) = (of(cell.history(), false), of(cell.history(), true));
+    let all: Vec<[f64; 2]> = kept
         .iter()
-        .filter_map(|&[x, y]| Some([x, y_of(y, log)?]))
+        .flatten()
+        .chain(&per_step)
+        .chain(&train)
+        .chain(&val)
+        .copied()
         .collect();
-    for r in cell
-        .runs
-        .iter()
-        .flat_map(|run| run.history.iter())
-        .chain(cell.history().iter())
-    {
-        let e = r.epoch as f64;
-        all.extend(y_of(r.loss, log).map(|y| [e, y]));
-        all.extend(r.val_loss.and_then(|v| y_of(v, log)).map(|y| [e, y]));
-    }
     let plot = super::plot_range::drawable_points(plot, &all);
     let resp = plot.show(ui, |p| {
-        for (i, run) in cell.runs.iter().enumerate() {
-            let pts: Vec<[f64; 2]> = run
-                .history
-                .iter()
-                .filter_map(|r| Some([r.epoch as f64, y_of(r.loss, log)?]))
-                .collect();
+        for (i, pts) in kept.into_iter().enumerate() {
             p.line(
-                Line::new(labels[i].clone(), curve(pts))
+                Line::new(labels[i].clone(), PlotPoints::from(pts))
                     .color(class_color(i + 2))
                     .style(LineStyle::dashed_loose()),
             );
         }
-        if opts.per_step && !cell.step_losses.is_empty() {
-            let pts: Vec<[f64; 2]> = cell
-                .step_losses
-                .iter()
-                .filter_map(|&[x, y]| Some([x, y_of(y, log)?]))
-                .collect();
+        if !per_step.is_empty() {
             p.line(
-                Line::new("batch loss (per step)", curve(pts))
+                Line::new("batch loss (per step)", PlotPoints::from(per_step))
                     .color(Color32::from_gray(150))
                     .width(1.0),
             );
         }
         let current = labels.last().cloned().unwrap_or_default();
-        let h = cell.history();
-        let train: Vec<[f64; 2]> = h
-            .iter()
-            .filter_map(|r| Some([r.epoch as f64, y_of(r.loss, log)?]))
-            .collect();
         p.line(
-            Line::new(format!("training loss ({current})"), curve(train))
+            Line::new(format!("training loss ({current})"), PlotPoints::from(train))
                 .color(theme::positive(false))
                 .width(2.0),
         );
-        let val: Vec<[f64; 2]> = h
-            .iter()
-            .filter_map(|r| Some([r.epoch as f64, y_of(r.val_loss?, log)?]))
-            .collect();
         if !val.is_empty() {
             p.line(
-                Line::new(format!("validation loss ({current})"), curve(val))
+                Line::new(format!("validation loss ({current})"), PlotPoints::from(val))
                     .color(theme::negative(false))
                     .width(2.0)
                     .style(LineStyle::dashed_dense()),
@@ -536,16 +530,21 @@ pub const MAX_CURVE_POINTS: usize = 1000;
 /// A curve's points for drawing: every k-th point so that at most [`MAX_CURVE_POINTS`] are
 /// drawn, always with the last one (drawing thousands of epochs would cost more than training).
 pub fn curve(points: Vec<[f64; 2]>) -> PlotPoints<'static> {
+    PlotPoints::from(thin(points))
+}
+
+/// Every k-th point so that at most [`MAX_CURVE_POINTS`] are left, always with the last one.
+pub fn thin(points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
     let n = points.len();
     if n <= MAX_CURVE_POINTS {
-        return PlotPoints::from(points);
+        return points;
     }
     let k = n.div_ceil(MAX_CURVE_POINTS);
     let mut out: Vec<[f64; 2]> = points.iter().step_by(k).copied().collect();
     if !(n - 1).is_multiple_of(k) {
         out.push(points[n - 1]);
     }
-    PlotPoints::from(out)
+    out
 }
 
 /// A number in 4 significant digits.
