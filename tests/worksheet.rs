@@ -355,3 +355,55 @@ fn every_shipped_lesson_has_a_worksheet_and_a_key() {
     }
     assert!(count >= 12);
 }
+
+#[test]
+fn a_small_batch_is_laid_out_whole_and_a_large_one_by_sample() {
+    // Lesson 08's first network: w = 1, b = 0, samples x = 1 and 2 with targets 3 and 6, MSE.
+    // By hand: z = (1, 2); L = ((1-3)^2 + (2-6)^2) / 2 = 10; dL/da = (a - y) = (-2, -4);
+    // dL/dw = (-2)·1 + (-4)·2 = -10.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/08-gradient-descent.toml");
+    let lesson = parse_lesson(&std::fs::read_to_string(path).unwrap(), Syntax::Toml).unwrap();
+    let doc = lesson.network("lr-small").unwrap().doc_for(None);
+    assert_eq!(doc.batch(), 2);
+    let key = sheet(&doc, true);
+    let blank = sheet(&doc, false);
+    for (label, value) in [
+        ("z1[1,1]", "1"),
+        ("z1[1,2]", "2"),
+        ("L", "10"),
+        ("δ1[1,2]", "-4"),
+        ("dL/dW1[1,1]", "-10"),
+    ] {
+        assert_eq!(boxes(&blank, label), 1, "{label} has a box");
+        assert!(
+            key.contains(&format!(
+                "<span class=\"lbl\">{label}</span><span class=\"val\">{value}</span>"
+            )),
+            "{label} = {value} in the key"
+        );
+    }
+    assert!(blank.contains("a batch of 2 samples, all laid out"));
+    // In the Keras convention a sample is a row: sample 2's values are row 2. Greek stays.
+    let opts = WorksheetOptions {
+        answers: true,
+        convention: Convention::Keras,
+        ..WorksheetOptions::default()
+    };
+    let keras = worksheet_html(&doc, &opts);
+    for (label, value) in [("Z1[2,1]", "2"), ("δ1[2,1]", "-4")] {
+        assert!(
+            keras.contains(&format!(
+                "<span class=\"lbl\">{label}</span><span class=\"val\">{value}</span>"
+            )),
+            "{label} = {value} in the Keras key"
+        );
+    }
+    // Five samples are too many for a page: one sample is laid out, as before.
+    let mut big = doc.clone();
+    big.x = mlp_notebook::nn::Matrix::from_fn(1, 5, |_, j| j as f64);
+    big.y = mlp_notebook::nn::Matrix::from_fn(1, 5, |_, j| 2.0 * j as f64);
+    let big_sheet = sheet(&big, false);
+    assert!(big_sheet.contains("sample 1 of a batch of 5"));
+    assert_eq!(boxes(&big_sheet, "z1[1]"), 1);
+    assert_eq!(boxes_starting(&big_sheet, "z1[1,"), 0);
+}

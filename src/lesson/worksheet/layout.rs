@@ -10,9 +10,16 @@ use crate::nn::{Matrix, Vector};
 #[derive(Clone, Copy)]
 pub struct Lay {
     pub keras: bool,
-    /// The sample laid out (0-based).
+    /// The sample laid out (0-based), and the one the answer key's working is written for.
     pub sample: usize,
+    /// Every sample laid out (a small batch): per-sample quantities are `units x B` blocks,
+    /// one column (Keras: one row) per sample, so the loss and the gradients can be worked out
+    /// in full.
+    pub whole_batch: bool,
 }
+
+/// Batches up to this size are laid out whole on a worksheet.
+pub const WHOLE_BATCH_MAX: usize = 4;
 
 fn at(m: &Matrix, r: usize, c: usize) -> f64 {
     if r < m.nrows() && c < m.ncols() {
@@ -29,7 +36,7 @@ pub fn keras_name(name: &str) -> String {
         None => {
             let mut c = name.chars();
             c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
+                .map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect())
                 .unwrap_or_default()
         }
     }
@@ -38,6 +45,9 @@ pub fn keras_name(name: &str) -> String {
 impl Lay {
     /// The sample's column of a `units x B` quantity: a column, or a row for Keras.
     pub fn per_sample(self, name: &str, m: &Matrix, fill: Fill) -> Item {
+        if self.whole_batch {
+            return self.batch(name, m, fill);
+        }
         let (units, s) = (m.nrows(), self.sample);
         Item::B(if self.keras {
             Block::new(

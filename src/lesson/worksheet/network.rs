@@ -6,7 +6,7 @@
 //! [`Computed`] pass; the key adds the chain-rule steps of [`Computed::steps`] under each block.
 
 use super::html::{Block, Fill, Item, Naming, esc, flow, num, op, working};
-use super::layout::{Lay, keras_name, prev_name, with_note};
+use super::layout::{Lay, WHOLE_BATCH_MAX, keras_name, prev_name, with_note};
 use super::{Convention, WorksheetOptions};
 use crate::lesson::compute::Computed;
 use crate::nn::OptimizerKind;
@@ -42,9 +42,11 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
         return;
     }
     let s = opts.sample.min(c.doc.batch().saturating_sub(1));
+    let batch = c.doc.batch();
     let lay = Lay {
         keras: opts.convention == Convention::Keras,
         sample: s,
+        whole_batch: (2..=WHOLE_BATCH_MAX).contains(&batch),
     };
     let key = opts.answers;
     let steps = if key { c.steps(s) } else { Vec::new() };
@@ -69,7 +71,18 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
         out,
         "<p>From the output back, layer by layer. Copy each <code>dL/da</code> into the dashed cells of the \
          layer below.{}</p>",
-        if c.doc.batch() > 1 {
+        if lay.whole_batch {
+            format!(
+                " Every sample of the batch is laid out: {}. <code>dL/dW = δ a_prevᵀ</code> and \
+                 <code>dL/db</code> (the row sums of <code>δ</code>) add up over the {batch} samples.{}",
+                if lay.keras { "one row each" } else { "one column each" },
+                if key {
+                    format!(" The working is written out for sample {}.", s + 1)
+                } else {
+                    String::new()
+                }
+            )
+        } else if c.doc.batch() > 1 {
             format!(
                 " The per-sample values are for sample {} of {}; <code>dL/dW</code> and <code>dL/db</code> \
                  sum over all {} samples.",
@@ -111,7 +124,13 @@ fn givens(c: &Computed, lay: Lay, out: &mut String) {
     if matches!(o.kind, OptimizerKind::Adam | OptimizerKind::Adamw) {
         let _ = write!(opt, ", betas {}, {}, eps {}", num(o.beta1), num(o.beta2), num(o.eps));
     }
-    let sample = if d.batch() > 1 {
+    let sample = if lay.whole_batch {
+        format!(
+            "a batch of {} samples, all laid out ({} per sample)",
+            d.batch(),
+            if lay.keras { "one row" } else { "one column" }
+        )
+    } else if d.batch() > 1 {
         format!("sample {} of a batch of {}", lay.sample + 1, d.batch())
     } else {
         "one sample".into()
