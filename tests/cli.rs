@@ -546,7 +546,7 @@ fn init_refuses_bad_settings() {
     );
     assert_bad(
         &["init", "--layers", "3,2", "--output-activation", "softmax"],
-        &["softmax output layer needs the cross_entropy loss"],
+        &["softmax output layer needs the cross_entropy loss (add --loss cross_entropy)"],
     );
     assert_bad(
         &[

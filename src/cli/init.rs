@@ -108,7 +108,21 @@ pub fn build(a: &InitArgs) -> Result<NetworkDoc, CliError> {
         case_steps: None,
     };
     // Check it as a file: a softmax output needs cross_entropy, bce a sigmoid output, ...
-    doc.to_file().validate().map_err(|e| CliError::BadInput(e.problems))?;
+    doc.to_file().validate().map_err(|e| {
+        // The file's problems, put in the command line's terms.
+        let problems = e
+            .problems
+            .into_iter()
+            .map(|p| {
+                if p.contains("needs the cross_entropy loss") {
+                    format!("{p} (add --loss cross_entropy)")
+                } else {
+                    p
+                }
+            })
+            .collect();
+        CliError::BadInput(problems)
+    })?;
     Ok(doc)
 }
 
