@@ -199,3 +199,103 @@ fn softmax_output_is_explained_not_plotted() {
     // The sentence that says why softmax is not drawn.
     h.get_by_label_contains("Softmax has no single curve");
 }
+
+/// Dialogs whose "save as" answers a file in a folder of the test's.
+struct ExportTo(std::path::PathBuf);
+
+impl mlp_notebook::app::files::Dialogs for ExportTo {
+    fn pick_open(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<std::path::PathBuf> {
+        None
+    }
+    fn pick_export(&self, name: &str, _: &str) -> Option<std::path::PathBuf> {
+        Some(self.0.join(name))
+    }
+}
+
+#[test]
+fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = AppState::new(
+        mlp_notebook::lesson::Lesson::builtin(),
+        Box::new(ExportTo(dir.path().to_path_buf())),
+    );
+    state.apply(Command::InsertTrainingCell);
+    state.cells.retain(|c| matches!(c, CellState::Training(_)));
+    state.apply(Command::Train {
+        cell: 0,
+        action: TrainAction::Epoch,
+    });
+    let app = NotebookApp::new(state);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+    h.run();
+    // The "PNG..." button on the row of the title "Loss per epoch".
+    let title = h.get_by_label("Loss per epoch").rect();
+    let button = || {
+        h.get_all_by_label("PNG...")
+            .find(|b| (b.rect().center().y - title.center().y).abs() < 8.0)
+            .expect("the loss plot's PNG button")
+    };
+    let plot = button().rect();
+    button().click();
+    // One frame applies the click, the next asks the window for a screenshot.
+    let mut callbacks = Vec::new();
+    for _ in 0..3 {
+        h.step();
+        for vp in h.output().viewport_output.values() {
+            for c in &vp.commands {
+                if let egui::ViewportCommand::Screenshot(cb) = c {
+                    callbacks.push(cb.clone());
+                }
+            }
+        }
+    }
+    assert_eq!(callbacks.len(), 1, "one screenshot asked for");
+    // The backend's part, by hand: a screenshot where every pixel encodes its own position.
+    let ppp = h.ctx.pixels_per_point();
+    let (w, hgt) = ((1400.0 * ppp) as usize, (1000.0 * ppp) as usize);
+    let pixels = (0..hgt)
+        .flat_map(|y| {
+            (0..w).map(move |x| {
+                egui::Color32::from_rgb((x % 256) as u8, (y % 256) as u8, (x / 256 + 8 * (y / 256)) as u8)
+            })
+        })
+        .collect();
+    let shot = std::sync::Arc::new(egui::ColorImage::new([w, hgt], pixels));
+    callbacks.pop().unwrap().complete(shot);
+    h.run();
+    let path = dir.path().join("loss.png");
+    assert!(
+        h.query_by_label_contains(&format!("Saved the plot to {}", path.display()))
+            .is_some(),
+        "the window says where it saved"
+    );
+    // The file is the plot below its title: it starts under the PNG button and is as wide as
+    // the plot; each pixel is the screenshot's pixel at that place.
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (pw, ph) = (info.width as usize, info.height as usize);
+    assert!(pw > 200 && ph > 100, "{pw} x {ph}");
+    let pixel = |x: usize, y: usize| &buf[(y * pw + x) * 4..(y * pw + x) * 4 + 3];
+    let x0 = pixel(0, 0)[0] as usize + 256 * (pixel(0, 0)[2] as usize % 8);
+    let y0 = pixel(0, 0)[1] as usize + 256 * (pixel(0, 0)[2] as usize / 8);
+    assert!(
+        y0 as f32 >= plot.max.y * ppp - 1.0,
+        "the crop starts below the title row ({y0})"
+    );
+    for (x, y) in [(0, 0), (pw - 1, 0), (0, ph - 1), (pw - 1, ph - 1), (pw / 2, ph / 3)] {
+        let (sx, sy) = (x0 + x, y0 + y);
+        assert_eq!(
+            pixel(x, y),
+            &[(sx % 256) as u8, (sy % 256) as u8, (sx / 256 + 8 * (sy / 256)) as u8],
+            "pixel ({x}, {y})"
+        );
+    }
+}
