@@ -476,3 +476,46 @@ fn the_exercise_form_shows_the_engines_answer_and_follows_the_network() {
 fn net_cell(s: &AppState) -> usize {
     s.cells.iter().position(|c| matches!(c, CellState::Network(_))).unwrap()
 }
+
+#[test]
+fn preview_as_student_checks_answers_on_the_network_as_the_instructor_left_it() {
+    use mlp_notebook::app::student::ExerciseAction;
+    let mut s = state();
+    let cell = net_cell(&s);
+    let ex_cell = s
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"))
+        .unwrap();
+    let z = s.net(cell).unwrap().fwd.layers[0].z[(0, 0)];
+    let b = s.net(cell).unwrap().doc.net.layers()[0].bias[0];
+    s.apply(Command::SetEditMode(true));
+    // The instructor raises the bias by 1: z (the answer) is now one more.
+    s.apply(Command::Edit {
+        cell,
+        edit: Edit::Bias {
+            layer: 0,
+            unit: 0,
+            value: b + 1.0,
+        },
+    });
+    s.apply(Command::SetEditMode(false));
+    let answer = |s: &mut AppState, v: f64| {
+        s.apply(Command::Exercise {
+            cell: ex_cell,
+            action: ExerciseAction::Type {
+                row: 0,
+                col: 0,
+                text: v.to_string(),
+            },
+        });
+        s.apply(Command::Exercise {
+            cell: ex_cell,
+            action: ExerciseAction::Check,
+        });
+        s.exercise(ex_cell).unwrap().solved
+    };
+    assert!(!answer(&mut s, z), "the old z is no longer the answer");
+    assert!(answer(&mut s, z + 1.0), "the network as edited is the one given");
+    assert!(!s.network_edited("neuron"), "the student has not changed it");
+}

@@ -314,7 +314,12 @@ impl AppState {
             Command::SetZoom(z) => self.settings.view.zoom = z.clamp(0.5, 3.0),
             Command::Page(e) => self.page_edit(e),
             Command::ExportWorksheet { answers, to } => self.export_worksheet(answers, to),
-            Command::SetEditMode(on) => self.edit_mode = on,
+            Command::SetEditMode(on) => {
+                if self.edit_mode && !on {
+                    self.adopt_networks_as_given();
+                }
+                self.edit_mode = on;
+            }
             Command::Undo => self.undo_redo(true),
             Command::Redo => self.undo_redo(false),
             Command::NewNetwork => self.ask_then(Pending::New),

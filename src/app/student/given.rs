@@ -88,7 +88,39 @@ impl AppState {
             })
             .collect();
         self.put_in_variants();
-        // Exercise cells were built before the given networks were known: fix their shapes.
+        self.fix_exercise_shapes();
+        self.student.lesson_key = lesson_key(&self.lesson(), self.file.as_deref());
+        self.student.unsaved = false;
+        self.student.saved_at = None;
+        self.restore_progress();
+        self.refresh_blanks();
+    }
+
+    /// Leaving edit mode: the networks as the instructor left them (edited, added, reshaped)
+    /// become the lesson's networks as given, so "Preview as student" checks answers against
+    /// them, as the saved file will.
+    pub(in crate::app) fn adopt_networks_as_given(&mut self) {
+        let given: HashMap<String, NetworkCell> = self
+            .cells
+            .iter()
+            .filter_map(|c| match c {
+                CellState::Network(n) => Some((
+                    n.options.id.clone(),
+                    NetworkCell {
+                        options: n.options.clone(),
+                        doc: self.doc_to_save(n),
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        self.student.given = given;
+        self.fix_exercise_shapes();
+        self.refresh_blanks();
+    }
+
+    /// Gives each exercise cell the answer shape of the network it reads, as given.
+    fn fix_exercise_shapes(&mut self) {
         for i in 0..self.cells.len() {
             let shape = match self.exercise(i) {
                 Some(e) => self.shape_for(&e.exercise),
@@ -100,11 +132,6 @@ impl AppState {
                 **e = ExerciseState::new(e.exercise.clone(), shape);
             }
         }
-        self.student.lesson_key = lesson_key(&self.lesson(), self.file.as_deref());
-        self.student.unsaved = false;
-        self.student.saved_at = None;
-        self.restore_progress();
-        self.refresh_blanks();
     }
 
     /// Network cells with a variant show the student's variant (the file's without a name).
