@@ -305,16 +305,19 @@ impl Reference {
         }
     }
 
-    /// The shape of the whole quantity (before the index) for `net`.
+    /// The shape of the whole quantity (before the index) for `net`. A layer the network does
+    /// not have (an instructor removed it; `check` says so) reads as a single number.
     fn whole_shape(&self, net: &Network) -> Shape {
-        let layer = |l: usize| &net.layers()[l];
         match self.target {
             Target::Loss | Target::ParamCount => Shape::Scalar,
             Target::Output | Target::Y => Shape::Vector(net.outputs()),
             Target::X => Shape::Vector(net.inputs()),
             Target::Layer(_, LayerQuantity::ParamCount) => Shape::Scalar,
-            Target::Layer(l, q) if q.rank() == 2 => Shape::Matrix(layer(l).units(), layer(l).inputs()),
-            Target::Layer(l, _) => Shape::Vector(layer(l).units()),
+            Target::Layer(l, q) => match net.layers().get(l) {
+                None => Shape::Scalar,
+                Some(layer) if q.rank() == 2 => Shape::Matrix(layer.units(), layer.inputs()),
+                Some(layer) => Shape::Vector(layer.units()),
+            },
         }
     }
 
@@ -526,6 +529,20 @@ mod tests {
         ] {
             assert_eq!(parse(s).unwrap().to_string(), s);
         }
+    }
+
+    #[test]
+    fn a_layer_the_network_lacks_has_a_scalar_shape_and_a_problem() {
+        // 2 inputs, one layer of 3 units: layer 2 does not exist.
+        let layer = crate::nn::Layer {
+            activation: crate::nn::Activation::Relu,
+            weights: Matrix::zeros(3, 2),
+            bias: crate::nn::Vector::zeros(3),
+        };
+        let net = Network::new(2, vec![layer]).unwrap();
+        assert_eq!(parse("layers[1].weights").unwrap().shape(&net), Shape::Matrix(3, 2));
+        assert_eq!(parse("layers[2].weights").unwrap().shape(&net), Shape::Scalar);
+        assert!(!parse("layers[2].z").unwrap().check(&net, 1, 0).is_empty());
     }
 
     #[test]
