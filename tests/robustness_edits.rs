@@ -1,6 +1,7 @@
 //! Any sequence of edits, page changes, stepper moves, undos and redos, with indices in and
 //! out of range and odd values, leaves the app consistent (every network's data fits its
-//! shape) and never panics; undoing everything gives back the lesson as it opened.
+//! shape) and never panics; undoing everything gives back the lesson as it opened. Clicking
+//! whatever is clickable in the window, in any order, does not break it either.
 
 use egui_kittest::Harness;
 use mlp_notebook::app::edit::{NewCell, PageEdit};
@@ -129,5 +130,61 @@ proptest! {
             s.apply(Command::Undo);
         }
         prop_assert_eq!(s.lesson().write(Syntax::Toml), start);
+    }
+}
+
+/// The lessons the click test opens: the opening lesson, one with a training lab, one with
+/// plots and quizzes.
+const CLICKED: [&str; 3] = [
+    include_str!("../lessons/03-seven-layers-by-hand.toml"),
+    include_str!("../lessons/10-regularisation.toml"),
+    include_str!("../lessons/05-activations.toml"),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3),
+        ..ProptestConfig::default()
+    })]
+
+    /// A student (or a cat on the keyboard) clicking whatever is clickable, in any order:
+    /// buttons, checkboxes, radio buttons, tabs, menu entries. The window never panics and
+    /// every network stays consistent.
+    #[test]
+    fn clicking_anything_in_any_order_never_breaks_the_window(
+        lesson in 0..CLICKED.len(),
+        picks in proptest::collection::vec(0..10_000usize, 1..25),
+    ) {
+        use egui::accesskit::Role;
+        use egui_kittest::kittest::{NodeT as _, Queryable as _};
+        let lesson = mlp_notebook::lesson::parse_lesson(CLICKED[lesson], Syntax::Toml).unwrap();
+        let app = NotebookApp::new(AppState::new(lesson, Box::new(mlp_notebook::app::files::NoDialogs)));
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 900.0))
+            .with_max_steps(4)
+            .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+        h.run_steps(2);
+        for pick in picks {
+            let clickable = |r: Role| {
+                matches!(r, Role::Button | Role::CheckBox | Role::RadioButton | Role::Tab | Role::MenuItem | Role::ComboBox)
+            };
+            let targets: Vec<egui::Rect> = h
+                .query_all_by(|n| clickable(n.role()) && !n.is_disabled())
+                .map(|n| n.rect())
+                .collect();
+            prop_assume!(!targets.is_empty());
+            let rect = targets[pick % targets.len()];
+            // A click where the widget is, as a pointer would (scrolled into view if needed).
+            let node = h.query_all_by(|n| clickable(n.role()) && !n.is_disabled()).find(|n| n.rect() == rect);
+            if let Some(node) = node {
+                node.scroll_to_me();
+            }
+            h.run_steps(1);
+            if let Some(node) = h.query_all_by(|n| clickable(n.role()) && !n.is_disabled()).find(|n| n.rect().size() == rect.size()) {
+                node.click();
+            }
+            h.run_steps(2);
+            prop_assert!(consistent(&h.state().state).is_ok(), "{:?}", consistent(&h.state().state));
+        }
     }
 }
