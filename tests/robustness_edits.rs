@@ -156,7 +156,7 @@ proptest! {
         picks in proptest::collection::vec(0..10_000usize, 1..25),
     ) {
         use egui::accesskit::Role;
-        use egui_kittest::kittest::{NodeT as _, Queryable as _};
+        use egui_kittest::kittest::Queryable as _;
         let lesson = mlp_notebook::lesson::parse_lesson(CLICKED[lesson], Syntax::Toml).unwrap();
         let app = NotebookApp::new(AppState::new(lesson, Box::new(mlp_notebook::app::files::NoDialogs)));
         let mut h = Harness::builder()
