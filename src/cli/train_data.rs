@@ -13,7 +13,7 @@ use super::json;
 use super::train::{TrainArgs, optimizer_text};
 use super::{CliError, args, emit, save};
 use crate::files;
-use crate::nn::csv::{BadRow, BadRows, CsvError, CsvOptions, RowProblem, import, inspect_with};
+use crate::nn::csv::{BadRows, CsvError, CsvOptions, import, inspect_with};
 use crate::nn::data::{Dataset, Task};
 use crate::nn::doc::NetworkDoc;
 use crate::nn::numfmt::NumberFormat;
@@ -241,7 +241,7 @@ fn csv_problems(name: &str, e: &CsvError) -> CliError {
     let CsvError::BadRows { rows, total, .. } = e else {
         return CliError::bad(format!("{name}: {e}"));
     };
-    let mut problems: Vec<String> = rows.iter().map(|r| format!("{name}: {}", row_text(r))).collect();
+    let mut problems: Vec<String> = rows.iter().map(|r| format!("{name}: {r}")).collect();
     if *total > rows.len() {
         problems.push(format!(
             "{name}: and {} more rows could not be read",
@@ -249,19 +249,6 @@ fn csv_problems(name: &str, e: &CsvError) -> CliError {
         ));
     }
     CliError::BadInput(problems)
-}
-
-/// A bad row in the command line's words, which have always called a cell it cannot use as a
-/// number "not a finite number" (the window says "not a number" when it is no number at all).
-fn row_text(r: &BadRow) -> String {
-    match &r.problem {
-        RowProblem::NotNumber(cell) => BadRow {
-            problem: RowProblem::NonFinite(cell.clone()),
-            ..r.clone()
-        }
-        .to_string(),
-        _ => r.to_string(),
-    }
 }
 
 fn epoch_line(r: &EpochRecord, epochs: u64) -> String {
