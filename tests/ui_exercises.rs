@@ -465,3 +465,27 @@ fn a_tall_block_shows_eight_rows_until_unfolded() {
     click(&mut h, Role::Button, "Show the first 8 rows of x");
     assert_eq!(n(&h, "x[9]"), 0);
 }
+
+#[test]
+fn the_top_bar_counts_what_was_answered_right_and_its_points() {
+    let mut h = harness();
+    let lesson = one_neuron();
+    // Every exercise and quiz of the lesson, and their points, from the lesson itself.
+    let (items, max): (usize, u32) = lesson.cells.iter().fold((0, 0), |(n, p), c| match c {
+        Cell::Exercise(e) => (n + 1, p + e.points),
+        Cell::Quiz(q) => (n + 1, p + q.points),
+        _ => (n, p),
+    });
+    assert!(items >= 3);
+    assert!(shows(&h, &format!("0 of {items} right · 0 of {max} points")));
+    let z_points = lesson.exercise("z-of-the-neuron").unwrap().points;
+    let z = scalar(&expected(&lesson, "z-of-the-neuron", None));
+    // A wrong answer counts nothing; the right one counts its points.
+    type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z + 1.0), true);
+    assert!(shows(&h, &format!("0 of {items} right")));
+    type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z), true);
+    assert!(shows(&h, &format!("1 of {items} right · {z_points} of {max} points")));
+    // A worked solution shown is not an answer.
+    click(&mut h, Role::Button, "Show worked solution of exercise 2");
+    assert!(shows(&h, &format!("1 of {items} right")));
+}

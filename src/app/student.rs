@@ -157,6 +157,37 @@ impl ExerciseState {
     }
 }
 
+/// How far a student is through a lesson's exercises and quizzes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Score {
+    /// Exercises and quizzes answered right (a worked solution shown does not count).
+    pub right: usize,
+    pub items: usize,
+    pub points: u32,
+    pub max_points: u32,
+}
+
+impl crate::app::AppState {
+    /// The exercises and quizzes answered right so far, and their points.
+    pub fn score(&self) -> Score {
+        let mut p = Score::default();
+        for c in &self.cells {
+            let (right, points) = match c {
+                crate::app::CellState::Exercise(e) => (e.solved, e.exercise.points),
+                crate::app::CellState::Quiz(q) => (q.checked.as_ref().is_some_and(|(_, f)| f.correct), q.quiz.points),
+                _ => continue,
+            };
+            p.items += 1;
+            p.max_points += points;
+            if right {
+                p.right += 1;
+                p.points += points;
+            }
+        }
+        p
+    }
+}
+
 /// A quiz cell and the student's choice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuizState {

@@ -397,6 +397,15 @@ fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         });
         ui.separator();
         student_ui(ui, state, out);
+        let p = state.score();
+        if p.items > 0 && !state.edit_mode {
+            ui.separator();
+            ui.label(format!(
+                "{} of {} right · {} of {} points",
+                p.right, p.items, p.points, p.max_points
+            ))
+            .on_hover_text("Exercises and quizzes answered right so far (a worked solution shown does not count)");
+        }
         ui.separator();
         let name = state
             .file
