@@ -169,7 +169,9 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
 }
 
 /// When the network the stepper shows has scrolled out of `visible` and another network cell
-/// is in view, the stepper moves to the one in view (the largest visible part).
+/// is well in view (half of it, or 40% of the page's height), the stepper moves to the one
+/// most in view. A network only peeking in at an edge does not take the stepper from the one
+/// the exercises being read are about.
 fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: Option<usize>, out: &mut Vec<Command>) {
     let seen = |r: &egui::Rect| {
         let i = r.intersect(visible);
@@ -178,9 +180,10 @@ fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: 
     if nets_at.iter().any(|(c, r)| Some(*c) == shown && seen(r) > 0.0) {
         return;
     }
+    let well_in_view = |r: &egui::Rect| seen(r) >= (0.5 * r.height()).min(0.4 * visible.height());
     if let Some((c, _)) = nets_at
         .iter()
-        .filter(|(_, r)| seen(r) > 0.0)
+        .filter(|(_, r)| well_in_view(r))
         .max_by(|a, b| seen(&a.1).total_cmp(&seen(&b.1)))
     {
         out.push(Command::ShowInStepper { cell: *c });
