@@ -607,3 +607,46 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::follow_the_page;
+    use crate::app::Command;
+    use egui::{Rect, pos2};
+
+    fn cell(top: f32, bottom: f32) -> Rect {
+        Rect::from_min_max(pos2(0.0, top), pos2(800.0, bottom))
+    }
+
+    /// Which network the stepper moves to (None = it stays).
+    fn moves_to(nets: &[(usize, Rect)], shown: usize) -> Option<usize> {
+        let page = cell(0.0, 700.0);
+        let mut out = Vec::new();
+        follow_the_page(page, nets, Some(shown), &mut out);
+        out.iter().find_map(|c| match c {
+            Command::ShowInStepper { cell } => Some(*cell),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn the_stepper_stays_while_its_network_shows_and_moves_to_one_well_in_view() {
+        // Network 2 is in view (rows 100..500 of a 700-high page), network 5 below it.
+        let nets = [(2, cell(100.0, 500.0)), (5, cell(900.0, 1700.0))];
+        assert_eq!(moves_to(&nets, 2), None, "its own network is in view");
+        assert_eq!(
+            moves_to(&nets, 5),
+            Some(2),
+            "network 5 is out of view, 2 fills the page"
+        );
+        // Network 2 scrolled away above; network 5 peeks in by 100 of its 800 rows: stay.
+        let nets = [(2, cell(-900.0, -500.0)), (5, cell(600.0, 1400.0))];
+        assert_eq!(moves_to(&nets, 2), None);
+        // 300 rows in view: 40% of the page is 280, so it is well in view.
+        let nets = [(2, cell(-900.0, -500.0)), (5, cell(400.0, 1200.0))];
+        assert_eq!(moves_to(&nets, 2), Some(5));
+        // A small network is well in view once half of it shows.
+        let nets = [(2, cell(-900.0, -500.0)), (5, cell(620.0, 760.0))];
+        assert_eq!(moves_to(&nets, 2), Some(5));
+    }
+}
