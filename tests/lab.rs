@@ -364,3 +364,26 @@ fn a_changed_setting_is_undone_and_redone() {
     s.apply(Command::Undo);
     assert_eq!(cell(&s).setup.hidden, vec![4]);
 }
+
+#[test]
+fn a_copy_of_a_training_cell_shares_its_data_and_starts_from_the_same_weights() {
+    // Undo snapshots of the page copy every cell: the digits set is not read again nor held
+    // twice, and the copy starts over from the setup's initial weights.
+    let mut setup = TrainingSetup::xor_default();
+    setup.data = DataSpec::Builtin {
+        dataset: mlp_notebook::nn::datasets::BuiltinSet::Digits,
+    };
+    setup.hidden = vec![16];
+    let mut s = lab_state(setup);
+    act(&mut s, TrainAction::Epoch);
+    let original = cell(&s);
+    assert!(original.trainer.as_ref().unwrap().steps_done() > 0);
+    let copy = original.clone();
+    assert!(std::sync::Arc::ptr_eq(
+        original.data.as_ref().unwrap(),
+        copy.data.as_ref().unwrap()
+    ));
+    assert_eq!(copy.initial, original.initial, "the same initial weights");
+    assert_eq!(copy.trainer.as_ref().unwrap().steps_done(), 0, "a fresh start");
+    assert_eq!(copy.error, None);
+}

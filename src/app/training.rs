@@ -60,7 +60,8 @@ pub struct TrainCell {
     pub setup: TrainingSetup,
     /// Why the data or the network could not be made (the cell shows it instead of plots).
     pub error: Option<String>,
-    pub data: Option<Prepared>,
+    /// Shared with the cell's clones (undo snapshots of the page), which do not copy it.
+    pub data: Option<std::sync::Arc<Prepared>>,
     pub loss: Loss,
     /// The weights training started from (Reset goes back to them).
     pub initial: Option<Network>,
@@ -93,9 +94,27 @@ impl std::fmt::Debug for TrainCell {
 }
 
 impl Clone for TrainCell {
-    /// A clone has the same setup and data, freshly reset (a trainer's buffers are not shared).
+    /// A clone has the same setup and data (shared, not read again), freshly reset (a
+    /// trainer's buffers are not shared).
     fn clone(&self) -> Self {
-        TrainCell::new(self.setup.clone(), self.read.clone())
+        let mut c = TrainCell {
+            loss: Loss::new(crate::nn::LossKind::Mse),
+            setup: self.setup.clone(),
+            error: self.error.clone(),
+            data: self.data.clone(),
+            initial: None,
+            trainer: None,
+            running: false,
+            step_losses: Vec::new(),
+            extras: Vec::new(),
+            runs: Vec::new(),
+            steps_per_second: 0.0,
+            notice: None,
+            version: 0,
+            read: self.read.clone(),
+        };
+        c.rebuild_network();
+        c
     }
 }
 
@@ -127,7 +146,7 @@ impl TrainCell {
         self.data = None;
         match prepare(&self.setup, self.read.as_ref()) {
             Ok(p) => {
-                self.data = Some(p);
+                self.data = Some(std::sync::Arc::new(p));
                 self.rebuild_network();
             }
             Err(e) => self.fail(e),
