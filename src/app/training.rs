@@ -97,22 +97,9 @@ impl Clone for TrainCell {
     /// A clone has the same setup and data (shared, not read again), freshly reset (a
     /// trainer's buffers are not shared).
     fn clone(&self) -> Self {
-        let mut c = TrainCell {
-            loss: Loss::new(crate::nn::LossKind::Mse),
-            setup: self.setup.clone(),
-            error: self.error.clone(),
-            data: self.data.clone(),
-            initial: None,
-            trainer: None,
-            running: false,
-            step_losses: Vec::new(),
-            extras: Vec::new(),
-            runs: Vec::new(),
-            steps_per_second: 0.0,
-            notice: None,
-            version: 0,
-            read: self.read.clone(),
-        };
+        let mut c = TrainCell::empty(self.setup.clone(), self.read.clone());
+        c.error = self.error.clone();
+        c.data = self.data.clone();
         c.rebuild_network();
         c
     }
@@ -121,7 +108,14 @@ impl Clone for TrainCell {
 impl TrainCell {
     /// Prepares the data and the initial network of `setup`.
     pub fn new(setup: TrainingSetup, read: ReadFn) -> TrainCell {
-        let mut c = TrainCell {
+        let mut c = TrainCell::empty(setup, read);
+        c.rebuild_data();
+        c
+    }
+
+    /// A cell of `setup` with no data, network or curves yet.
+    fn empty(setup: TrainingSetup, read: ReadFn) -> TrainCell {
+        TrainCell {
             loss: Loss::new(crate::nn::LossKind::Mse),
             setup,
             error: None,
@@ -136,9 +130,7 @@ impl TrainCell {
             notice: None,
             version: 0,
             read,
-        };
-        c.rebuild_data();
-        c
+        }
     }
 
     /// Reloads and splits the data, then builds a fresh network.

@@ -15,6 +15,10 @@
 
 mod html;
 mod layout;
+
+/// How the Keras/NumPy convention names a per-sample quantity (`a2` -> `A2`), as the window's
+/// matrix view also does.
+pub use layout::keras_name;
 mod network;
 
 use super::compute::Computed;

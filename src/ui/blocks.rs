@@ -117,7 +117,7 @@ impl Layout {
         let s = self.sample;
         if self.keras {
             Item::B(Block {
-                name: keras_name(name),
+                name: crate::lesson::worksheet::keras_name(name),
                 naming: Naming::RowCol,
                 rows: self.batch,
                 cols: units,
@@ -198,19 +198,6 @@ impl Layout {
             selected: None,
             engine: Box::new(move |r, c| (unit(r, c), 0, 0)),
         })
-    }
-}
-
-/// `a2` -> `A2`, `x` -> `X`, `dL/da2` -> `dL/dA2`; Greek names (`δ3`) stay.
-fn keras_name(name: &str) -> String {
-    match name.rsplit_once("/d") {
-        Some((head, tail)) => format!("{head}/d{}", keras_name(tail)),
-        None => {
-            let mut c = name.chars();
-            c.next()
-                .map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect())
-                .unwrap_or_default()
-        }
     }
 }
 

@@ -73,20 +73,7 @@ impl AppState {
     /// After a lesson is loaded: remember its networks as given, put in the student's variants,
     /// restore saved progress and blank what unanswered exercises ask for.
     pub(in crate::app) fn lesson_loaded(&mut self) {
-        self.student.given = self
-            .cells
-            .iter()
-            .filter_map(|c| match c {
-                CellState::Network(n) => Some((
-                    n.options.id.clone(),
-                    NetworkCell {
-                        options: n.options.clone(),
-                        doc: n.doc.clone(),
-                    },
-                )),
-                _ => None,
-            })
-            .collect();
+        self.student.given = self.networks_with(|_, n| n.doc.clone());
         self.put_in_variants();
         self.fix_exercise_shapes();
         self.student.lesson_key = lesson_key(&self.lesson(), self.file.as_deref());
@@ -100,23 +87,26 @@ impl AppState {
     /// become the lesson's networks as given, so "Preview as student" checks answers against
     /// them, as the saved file will.
     pub(in crate::app) fn adopt_networks_as_given(&mut self) {
-        let given: HashMap<String, NetworkCell> = self
-            .cells
+        self.student.given = self.networks_with(|s, n| s.doc_to_save(n));
+        self.fix_exercise_shapes();
+        self.refresh_blanks();
+    }
+
+    /// Every network cell of the page by id, with the document `doc` picks.
+    fn networks_with(&self, doc: impl Fn(&AppState, &NetCell) -> NetworkDoc) -> HashMap<String, NetworkCell> {
+        self.cells
             .iter()
             .filter_map(|c| match c {
                 CellState::Network(n) => Some((
                     n.options.id.clone(),
                     NetworkCell {
                         options: n.options.clone(),
-                        doc: self.doc_to_save(n),
+                        doc: doc(self, n),
                     },
                 )),
                 _ => None,
             })
-            .collect();
-        self.student.given = given;
-        self.fix_exercise_shapes();
-        self.refresh_blanks();
+            .collect()
     }
 
     /// Gives each exercise cell the answer shape of the network it reads, as given.

@@ -1,0 +1,212 @@
+//! The top bar: the File, Edit, Lessons, Insert, View and Help menus, the student's name and
+//! the progress count.
+
+use super::FORMATS;
+use crate::app::{AppState, Command, Convention, NodeValue};
+use egui::Ui;
+
+/// The menus, the "Student:" field, the count of what was answered right and the title.
+pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if ui.button("New network").clicked() {
+                out.push(Command::NewNetwork);
+            }
+            if ui.button("Open...").clicked() {
+                out.push(Command::Open);
+            }
+            if ui.button("Open built-in lesson").clicked() {
+                out.push(Command::OpenBuiltin);
+            }
+            ui.menu_button("Recent files", |ui| {
+                if state.settings.recent.is_empty() {
+                    ui.weak("(none yet)");
+                }
+                for p in &state.settings.recent {
+                    if ui.button(p.display().to_string()).clicked() {
+                        out.push(Command::OpenPath(p.clone()));
+                    }
+                }
+            });
+            ui.separator();
+            if ui.button("Save").clicked() {
+                out.push(Command::Save);
+            }
+            if ui.button("Save as...").clicked() {
+                out.push(Command::SaveAs);
+            }
+            ui.separator();
+            if ui
+                .button("Export submission...")
+                .on_hover_text("Write your answers to a file to hand in (JSON, graded by mlp-notebook check)")
+                .clicked()
+            {
+                out.push(Command::ExportSubmission);
+            }
+            if ui
+                .button("Export worksheet...")
+                .on_hover_text("A printable worksheet (HTML) of this lesson's networks and exercises, with blank boxes")
+                .clicked()
+            {
+                out.push(Command::ExportWorksheet {
+                    answers: false,
+                    to: None,
+                });
+            }
+            if ui
+                .button("Export answer key...")
+                .on_hover_text("The same worksheet filled in by the engine, with the chain-rule steps")
+                .clicked()
+            {
+                out.push(Command::ExportWorksheet {
+                    answers: true,
+                    to: None,
+                });
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            let mut on = state.edit_mode;
+            if ui
+                .checkbox(&mut on, "Edit lesson (Ctrl+E)")
+                .on_hover_text("Add, remove, move and change cells; off shows the page as a student sees it")
+                .changed()
+            {
+                out.push(Command::SetEditMode(on));
+            }
+            ui.separator();
+            if ui.add_enabled(state.can_undo(), egui::Button::new("Undo")).clicked() {
+                out.push(Command::Undo);
+            }
+            if ui.add_enabled(state.can_redo(), egui::Button::new("Redo")).clicked() {
+                out.push(Command::Redo);
+            }
+        });
+        ui.menu_button("Lessons", |ui| {
+            for (i, (title, _)) in crate::lesson::shipped::SHIPPED.iter().enumerate() {
+                if ui.button(format!("{}. {title}", i + 1)).clicked() {
+                    out.push(Command::OpenShipped(i));
+                }
+            }
+        });
+        ui.menu_button("Insert", |ui| {
+            if ui
+                .button("Training cell")
+                .on_hover_text("A training lab at the end of the page: data, a network, live curves")
+                .clicked()
+            {
+                out.push(Command::InsertTrainingCell);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            let v = &state.settings.view;
+            ui.label("Value shown on nodes");
+            for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
+                if ui.radio(v.node_value == nv, format!("Show {}", nv.label())).clicked() {
+                    out.push(Command::SetNodeValue(nv));
+                }
+            }
+            ui.separator();
+            ui.label("Number format");
+            for f in FORMATS {
+                if ui.radio(v.number_format == f, f.label()).clicked() {
+                    out.push(Command::SetNumberFormat(f));
+                }
+            }
+            ui.separator();
+            ui.label("Convention");
+            if ui
+                .radio(
+                    v.convention == Convention::Torch,
+                    "PyTorch: z = W a + b (W is units x in)",
+                )
+                .clicked()
+            {
+                out.push(Command::SetConvention(Convention::Torch));
+            }
+            if ui
+                .radio(
+                    v.convention == Convention::Keras,
+                    "Keras/NumPy: Z = A W + b (W is in x units)",
+                )
+                .clicked()
+            {
+                out.push(Command::SetConvention(Convention::Keras));
+            }
+            ui.separator();
+            let mut dark = v.dark;
+            if ui.checkbox(&mut dark, "Dark theme").changed() {
+                out.push(Command::SetDark(dark));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Zoom out").clicked() {
+                    out.push(Command::SetZoom(v.zoom - 0.1));
+                }
+                if ui.button("Reset zoom").clicked() {
+                    out.push(Command::SetZoom(1.0));
+                }
+                if ui.button("Zoom in").clicked() {
+                    out.push(Command::SetZoom(v.zoom + 0.1));
+                }
+            });
+        });
+        ui.menu_button("Help", |ui| {
+            if ui.button("Keyboard shortcuts").clicked() {
+                out.push(Command::ShowShortcuts(true));
+            }
+            if ui.button("About MLP Notebook").clicked() {
+                out.push(Command::ShowAbout(true));
+            }
+        });
+        ui.separator();
+        student_ui(ui, state, out);
+        let p = state.score();
+        if p.items > 0 && !state.edit_mode {
+            ui.separator();
+            ui.label(format!(
+                "{} of {} right · {} of {} points",
+                p.right, p.items, p.points, p.max_points
+            ))
+            .on_hover_text("Exercises and quizzes answered right so far (a worked solution shown does not count)");
+        }
+        ui.separator();
+        let name = state
+            .file
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_string());
+        let dirty = if state.dirty { " (unsaved changes)" } else { "" };
+        ui.weak(format!(
+            "{}{}{dirty}",
+            state.title,
+            name.map(|n| format!(" — {n}")).unwrap_or_default()
+        ));
+    });
+}
+
+/// The student's name or id, typed in the top bar; it is set when the field loses focus (or
+/// on Enter), so the variant networks are rebuilt once, not at every key.
+fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let label = ui.label("Student:");
+    let id = ui.make_persistent_id("student name");
+    let mut text: String = ui
+        .data(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| state.settings.student.clone());
+    let resp = ui
+        .add(
+            egui::TextEdit::singleline(&mut text)
+                .id(id.with("field"))
+                .hint_text("your name or id")
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Your name or id: it goes into the submission you export, and networks that vary per student show your own numbers");
+    if resp.has_focus() || resp.changed() {
+        ui.data_mut(|d| d.insert_temp(id, text.clone()));
+    }
+    if resp.lost_focus() {
+        ui.data_mut(|d| d.remove::<String>(id));
+        if text.trim() != state.settings.student {
+            out.push(Command::SetStudent(text));
+        }
+    }
+}
