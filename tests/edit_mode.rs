@@ -17,6 +17,31 @@ fn state() -> AppState {
     AppState::new(parse_lesson(ONE_NEURON, Syntax::Toml).unwrap(), Box::new(NoDialogs))
 }
 
+/// The window on `state`, drawn once.
+fn window(state: AppState) -> Harness<'static, NotebookApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), NotebookApp::new(state));
+    h.run();
+    h
+}
+
+/// Right-clicks the value whose name starts with `label` (scrolled into view first) and picks
+/// "Ask for this value (`name`)".
+fn ask_for(h: &mut Harness<'_, NotebookApp>, label: &str, name: &str) {
+    h.query_by(|n| n.label().is_some_and(|l| l.starts_with(label)))
+        .unwrap()
+        .scroll_to_me();
+    h.run();
+    h.query_by(|n| n.label().is_some_and(|l| l.starts_with(label)))
+        .unwrap()
+        .click_secondary();
+    h.run();
+    h.get_by_label_contains(&format!("Ask for this value ({name})")).click();
+    h.run();
+}
+
 fn page(s: &mut AppState, e: PageEdit) {
     s.apply(Command::Page(e));
 }
@@ -239,12 +264,7 @@ fn locked_weights_cannot_be_changed_but_biases_can() {
 
 #[test]
 fn edit_mode_in_the_window_types_into_a_text_cell() {
-    let app = NotebookApp::new(state());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
-    h.run();
+    let mut h = window(state());
     assert!(h.query_by_label("Preview as student").is_none());
     h.get_by_label("Edit").click();
     h.run();
@@ -298,12 +318,7 @@ fn edit_mode_in_the_window_types_into_a_text_cell() {
             .iter()
             .any(|c| matches!(c, CellState::Text(t) if t.contains("Extra words.")))
     );
-    let app = NotebookApp::new(fresh);
-    let mut h2 = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
-    h2.run();
+    let h2 = window(fresh);
     assert!(
         h2.query_by_label_contains("Extra words.").is_some(),
         "the reloaded page shows the text"
@@ -372,12 +387,7 @@ fn the_opening_lesson_stays_live_while_exercise_networks_hide_their_answers() {
 
 #[test]
 fn right_click_on_a_matrix_value_and_a_node_asks_for_it() {
-    let app = NotebookApp::new(AppState::builtin_headless());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
-    h.run();
+    let mut h = window(AppState::builtin_headless());
     h.state_mut().state.apply(Command::SetEditMode(true));
     h.run();
     let exercises = |h: &Harness<'_, NotebookApp>| -> Vec<String> {
@@ -393,30 +403,12 @@ fn right_click_on_a_matrix_value_and_a_node_asks_for_it() {
     };
     let before = exercises(&h).len();
     // The read-only z1[2] in the matrix view (layer 1 is selected).
-    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("z1[2] = ")))
-        .unwrap()
-        .scroll_to_me();
-    h.run();
-    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("z1[2] = ")))
-        .unwrap()
-        .click_secondary();
-    h.run();
-    h.get_by_label_contains("Ask for this value (z1[2])").click();
-    h.run();
+    ask_for(&mut h, "z1[2] = ", "z1[2]");
     let now = exercises(&h);
     assert_eq!(now.len(), before + 1);
     assert!(now.contains(&"layers[1].z[2]".to_string()), "{now:?}");
     // A node of the diagram (showing a): a3[1].
-    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("node a3[1] = ")))
-        .unwrap()
-        .scroll_to_me();
-    h.run();
-    h.query_by(|n| n.label().is_some_and(|l| l.starts_with("node a3[1] = ")))
-        .unwrap()
-        .click_secondary();
-    h.run();
-    h.get_by_label_contains("Ask for this value (a3[1])").click();
-    h.run();
+    ask_for(&mut h, "node a3[1] = ", "a3[1]");
     assert!(exercises(&h).contains(&"layers[3].a[1]".to_string()));
 }
 
@@ -434,12 +426,7 @@ fn a_refused_change_merged_with_an_accepted_one_keeps_its_undo_step() {
 
 #[test]
 fn the_exercise_form_shows_the_engines_answer_and_follows_the_network() {
-    let app = NotebookApp::new(state());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
-    h.run();
+    let mut h = window(state());
     h.state_mut().state.apply(Command::SetEditMode(true));
     h.run();
     let answer = |h: &Harness<'_, NotebookApp>| -> f64 {

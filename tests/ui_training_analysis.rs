@@ -37,11 +37,15 @@ fn harness(
             action: TrainAction::Epoch,
         });
     }
-    let app = NotebookApp::new(state);
+    window(state)
+}
+
+/// The window on `state`, drawn once.
+fn window(state: AppState) -> Harness<'static, NotebookApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 1000.0))
         .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), NotebookApp::new(state));
     h.run();
     h
 }
@@ -228,12 +232,7 @@ fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
         cell: 0,
         action: TrainAction::Epoch,
     });
-    let app = NotebookApp::new(state);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
-    h.run();
+    let mut h = window(state);
     // The "PNG..." button on the row of the title "Loss per epoch".
     let title = h.get_by_label("Loss per epoch").rect();
     let button = || {

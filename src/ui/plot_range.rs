@@ -20,12 +20,15 @@ pub fn drawable<'a>(
     plot
 }
 
+/// The largest size of a value a plot places (a plot's margin added to a larger one overflows).
+pub const PLACEABLE: f64 = 1e300;
+
 /// The points egui_plot can place: both coordinates finite and at most 1e300 in size (a
 /// plot's margin added to a larger value overflows). The others are left out of the drawing.
 pub fn placeable(points: impl IntoIterator<Item = [f64; 2]>) -> Vec<[f64; 2]> {
     points
         .into_iter()
-        .filter(|p| p.iter().all(|v| v.is_finite() && v.abs() <= 1e300))
+        .filter(|p| p.iter().all(|v| v.is_finite() && v.abs() <= PLACEABLE))
         .collect()
 }
 

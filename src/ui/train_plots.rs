@@ -154,7 +154,7 @@ pub(super) fn remember_rect(ui: &Ui, ci: usize, what: &str, rect: egui::Rect) {
 
 /// `y` for drawing: log10 when the log scale is on (non-positive values are dropped).
 fn y_of(v: f64, log: bool) -> Option<f64> {
-    if !v.is_finite() || v.abs() > 1e300 {
+    if !v.is_finite() || v.abs() > super::plot_range::PLACEABLE {
         None
     } else if log {
         (v > 0.0).then(|| v.log10())
