@@ -3,7 +3,8 @@
 //! Target: under 4 ms per frame, so the window keeps 60 frames per second with room to spare.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mlp_notebook::app::{AppState, Command, NotebookApp, StepNav};
+use mlp_notebook::app::{AppState, Command, StepNav};
+use mlp_notebook::window::NotebookApp;
 
 fn input(t: f64) -> egui::RawInput {
     egui::RawInput {
@@ -14,7 +15,11 @@ fn input(t: f64) -> egui::RawInput {
 }
 
 fn frame(ctx: &egui::Context, app: &mut NotebookApp, t: f64) -> usize {
-    let out = ctx.run_ui(input(t), |ui| app.ui(ui));
+    let out = ctx.run_ui(input(t), |ui| {
+        let c = ui.ctx().clone();
+        app.logic(&c);
+        app.ui(ui)
+    });
     let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
     prims.len()
 }

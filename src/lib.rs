@@ -6,12 +6,14 @@
 //!   No GUI crate, no file IO.
 //! - [`lesson`]: lessons as plain data (text and network cells) and their file format.
 //! - [`files`]: reading and writing files (size limits, atomic saves); used by `cli` and `app`.
-//! - [`app`]: the window's state, commands, undo history, file dialogs and eframe glue.
+//! - [`app`]: the window's state, commands, undo history and file access; no window crate.
 //! - [`ui`]: drawing only; reads the state and emits commands.
+//! - [`window`]: the eframe glue: runs the frame's logic, draws with `ui`, applies commands.
 //! - [`cli`]: the `mlp-notebook` subcommands over `nn` and `lesson`.
 //!
-//! Dependency direction: `ui -> app -> lesson -> nn`, `cli -> lesson -> nn`. Nothing in `nn` or
-//! `lesson` names a GUI crate.
+//! Dependency direction: `window -> ui -> app -> lesson -> nn`, `cli -> lesson -> nn`; `files`
+//! is used by `app` and `cli`. Nothing in `nn` or `lesson` names a GUI crate, and `app` names
+//! no eframe, egui or rfd.
 
 pub mod app;
 pub mod cli;
@@ -19,3 +21,4 @@ pub mod files;
 pub mod lesson;
 pub mod nn;
 pub mod ui;
+pub mod window;

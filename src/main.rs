@@ -6,6 +6,6 @@ fn main() -> std::process::ExitCode {
     let cli = mlp_notebook::cli::Cli::parse();
     match cli.command {
         Some(cmd) => mlp_notebook::cli::run(cmd),
-        None => mlp_notebook::app::run_window(cli.file),
+        None => mlp_notebook::window::run(cli.file),
     }
 }

@@ -5,11 +5,12 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mlp_notebook::app::edit::{NewCell, PageEdit, reference_for};
 use mlp_notebook::app::files::NoDialogs;
-use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp};
+use mlp_notebook::app::{AppState, CellState, Command, Edit};
 use mlp_notebook::lesson::exercise::Answer;
 use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
 use mlp_notebook::nn::steps::Quantity;
+use mlp_notebook::window::NotebookApp;
 
 const ONE_NEURON: &str = include_str!("../lessons/02-one-neuron.toml");
 
@@ -22,7 +23,7 @@ fn window(state: AppState) -> Harness<'static, NotebookApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
         .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), NotebookApp::new(state));
+        .build_eframe(|_| NotebookApp::new(state));
     h.run();
     h
 }

@@ -2,14 +2,14 @@
 //! divergence, kept runs, the curves export, the CSV import flow and lesson round trips.
 
 use mlp_notebook::app::files::NoDialogs;
-use mlp_notebook::app::lab::crop;
 use mlp_notebook::app::training::{TrainAction, TrainCell, curves_csv};
-use mlp_notebook::app::{AppState, CellState, Command};
+use mlp_notebook::app::{AppState, CellState, Command, ScreenArea};
 use mlp_notebook::lesson::training::TrainingSetup;
 use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
 use mlp_notebook::nn::datasets::{DataSpec, Generator};
 use mlp_notebook::nn::doc::Syntax;
 use mlp_notebook::nn::{OptimizerConfig, OptimizerKind};
+use mlp_notebook::window::screenshot::crop;
 use std::time::Duration;
 
 fn lab_state(setup: TrainingSetup) -> AppState {
@@ -305,7 +305,10 @@ fn crop_takes_the_plot_area_in_pixels() {
     // Points (1, 1)-(2, 2) at 1 pixel per point: pixels x 1..2, y 1..2.
     let c = crop(
         &img,
-        egui::Rect::from_min_max(egui::pos2(1.0, 1.0), egui::pos2(2.0, 2.0)),
+        ScreenArea {
+            min: [1.0, 1.0],
+            max: [2.0, 2.0],
+        },
         1.0,
     )
     .unwrap();
@@ -314,7 +317,10 @@ fn crop_takes_the_plot_area_in_pixels() {
     // At 2 pixels per point the same points are pixels 2..4 x 2..3 (clipped to the image).
     let c = crop(
         &img,
-        egui::Rect::from_min_max(egui::pos2(1.0, 1.0), egui::pos2(2.0, 2.0)),
+        ScreenArea {
+            min: [1.0, 1.0],
+            max: [2.0, 2.0],
+        },
         2.0,
     )
     .unwrap();
@@ -326,7 +332,10 @@ fn crop_takes_the_plot_area_in_pixels() {
     assert!(
         crop(
             &img,
-            egui::Rect::from_min_max(egui::pos2(9.0, 9.0), egui::pos2(10.0, 10.0)),
+            ScreenArea {
+                min: [9.0, 9.0],
+                max: [10.0, 10.0]
+            },
             1.0
         )
         .is_none()

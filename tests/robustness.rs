@@ -7,13 +7,14 @@
 use egui_kittest::Harness;
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::training::TrainAction;
-use mlp_notebook::app::{AppState, CellState, Command, NotebookApp};
+use mlp_notebook::app::{AppState, CellState, Command};
 use mlp_notebook::lesson::shipped::SHIPPED;
 use mlp_notebook::lesson::worksheet::lesson_worksheet_html;
 use mlp_notebook::lesson::{Cell, Lesson, Submission, grade, parse_lesson};
 use mlp_notebook::nn::csv::{self, BadRows, CsvOptions};
 use mlp_notebook::nn::data::Task;
 use mlp_notebook::nn::doc::{Syntax, parse};
+use mlp_notebook::window::NotebookApp;
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -153,7 +154,7 @@ fn draw(lesson: &Lesson) {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
         .with_max_steps(4)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+        .build_eframe(|_| app);
     h.run_steps(1);
     h.state_mut().state.apply(Command::SetEditMode(true));
     h.run_steps(1);

@@ -5,9 +5,10 @@
 
 use egui_kittest::Harness;
 use mlp_notebook::app::edit::{NewCell, PageEdit};
-use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp, StepNav};
+use mlp_notebook::app::{AppState, CellState, Command, Edit, StepNav};
 use mlp_notebook::nn::doc::Syntax;
 use mlp_notebook::nn::{Activation, LossKind, OptimizerKind, Reduction};
+use mlp_notebook::window::NotebookApp;
 use proptest::prelude::*;
 
 const ODD: [f64; 10] = [0.0, -1.0, 2.5, 1e308, -1e308, 5e-324, 1e9, f64::NAN, f64::INFINITY, 7.0];
@@ -122,7 +123,7 @@ proptest! {
         let mut h = Harness::builder()
             .with_size(egui::vec2(1280.0, 900.0))
             .with_max_steps(2)
-            .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+            .build_eframe(|_| app);
         h.run_steps(1);
         let s = &mut h.state_mut().state;
         s.apply(Command::SetEditMode(false));
@@ -162,7 +163,7 @@ proptest! {
         let mut h = Harness::builder()
             .with_size(egui::vec2(1280.0, 900.0))
             .with_max_steps(4)
-            .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+            .build_eframe(|_| app);
         h.run_steps(2);
         for pick in picks {
             let clickable = |r: Role| {

@@ -4,9 +4,10 @@
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use mlp_notebook::app::{AppState, Command, NotebookApp};
+use mlp_notebook::app::{AppState, Command};
 use mlp_notebook::nn::numfmt::NumberFormat;
 use mlp_notebook::nn::trace::{backward, forward};
+use mlp_notebook::window::NotebookApp;
 
 fn harness() -> Harness<'static, NotebookApp> {
     // These tests are about the networks: every value shown, as to an instructor (students see
@@ -17,7 +18,7 @@ fn harness() -> Harness<'static, NotebookApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+        .build_eframe(|_| app);
     h.run();
     h
 }
@@ -533,7 +534,7 @@ fn theme_view_and_recent_files_are_remembered_between_runs() {
     let mut storage = MemoryStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
     let back: mlp_notebook::app::Settings =
-        eframe::get_value(&storage, mlp_notebook::app::SETTINGS_KEY).expect("settings were saved");
+        eframe::get_value(&storage, mlp_notebook::window::SETTINGS_KEY).expect("settings were saved");
     assert_eq!(back, h.state().state.settings);
     assert!(back.view.dark);
     assert_eq!(back.recent, vec![std::path::PathBuf::from("/some/lesson.toml")]);

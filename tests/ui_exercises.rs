@@ -8,11 +8,12 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::files::Dialogs;
 use mlp_notebook::app::student::{ExerciseAction, ExerciseState};
-use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp};
+use mlp_notebook::app::{AppState, CellState, Command, Edit};
 use mlp_notebook::lesson::exercise::fmt_number;
 use mlp_notebook::lesson::grade::Outcome;
 use mlp_notebook::lesson::{Answer, Cell, Lesson, MistakeKind, Submission, Variant, grade, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
+use mlp_notebook::window::NotebookApp;
 use std::path::PathBuf;
 
 const ONE_NEURON: &str = include_str!("../lessons/02-one-neuron.toml");
@@ -41,7 +42,7 @@ fn harness_with(lesson: Lesson, progress: Option<PathBuf>) -> Harness<'static, N
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
         .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+        .build_eframe(|_| app);
     h.run();
     h
 }

@@ -5,9 +5,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::training::TrainCell;
-use mlp_notebook::app::{AppState, Command, NotebookApp};
+use mlp_notebook::app::{AppState, Command};
 use mlp_notebook::lesson::training::TrainingSetup;
 use mlp_notebook::lesson::{Cell, Lesson};
+use mlp_notebook::window::NotebookApp;
 
 fn harness() -> Harness<'static, NotebookApp> {
     let lesson = Lesson {
@@ -19,7 +20,7 @@ fn harness() -> Harness<'static, NotebookApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
         .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+        .build_eframe(|_| app);
     h.run();
     h
 }
@@ -137,7 +138,7 @@ fn insert_training_cell_from_the_menu() {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
         .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), app);
+        .build_eframe(|_| app);
     h.run();
     let before = h.state().state.cells.len();
     h.get_by_label("Insert").click();
@@ -148,4 +149,29 @@ fn insert_training_cell_from_the_menu() {
     assert_eq!(s.cells.len(), before + 1);
     assert!(s.training(before).is_some());
     assert!(s.dirty);
+}
+
+#[test]
+fn training_goes_on_while_the_window_is_hidden() {
+    // eframe runs no `ui` pass while the window is minimised or hidden, only `App::logic`
+    // (eframe's docs of `App::logic`). Training must advance there, not in drawing.
+    let lesson = Lesson {
+        title: "lab".into(),
+        cells: vec![Cell::Training(Box::new(TrainingSetup::xor_default()))],
+        ..Default::default()
+    };
+    let mut app = NotebookApp::new(AppState::new(lesson, Box::new(NoDialogs)));
+    app.state.apply(Command::Train {
+        cell: 0,
+        action: mlp_notebook::app::training::TrainAction::Play,
+    });
+    let version = app.state.training(0).expect("a training cell").version;
+    let ctx = egui::Context::default();
+    let mut frame = eframe::Frame::_new_kittest();
+    for _ in 0..3 {
+        eframe::App::logic(&mut app, &ctx, &mut frame);
+    }
+    let c = app.state.training(0).expect("a training cell");
+    assert!(c.version > version, "no step was taken without drawing");
+    assert!(ctx.has_requested_repaint(), "a playing cell asks for the next frame");
 }

@@ -5,11 +5,12 @@
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mlp_notebook::app::training::{TrainAction, TrainCell};
-use mlp_notebook::app::{AppState, CellState, Command, NotebookApp};
+use mlp_notebook::app::{AppState, CellState, Command};
 use mlp_notebook::nn::Activation;
 use mlp_notebook::nn::metrics::confusion_matrix;
 use mlp_notebook::nn::numfmt::NumberFormat;
 use mlp_notebook::nn::trace::forward;
+use mlp_notebook::window::NotebookApp;
 
 /// How the window writes figures: 4 significant digits.
 fn g(v: f64) -> String {
@@ -45,7 +46,7 @@ fn window(state: AppState) -> Harness<'static, NotebookApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 1000.0))
         .with_max_steps(12)
-        .build_ui_state(|ui, app: &mut NotebookApp| app.ui(ui), NotebookApp::new(state));
+        .build_eframe(|_| NotebookApp::new(state));
     h.run();
     h
 }

@@ -128,6 +128,14 @@ pub enum Convention {
     Keras,
 }
 
+/// A rectangle of the window in points (egui's logical pixels), corners `min` (top left) and
+/// `max` (bottom right) as `[x, y]`: what the drawing code hands over for a plot's screenshot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScreenArea {
+    pub min: [f32; 2],
+    pub max: [f32; 2],
+}
+
 /// What is selected in the diagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
@@ -227,10 +235,10 @@ pub enum Command {
     ExportCurves {
         cell: usize,
     },
-    /// Saves the window area `rect` (a plot) as a PNG file named like `name`.
+    /// Saves the window area `area` (a plot) as a PNG file named like `name`.
     ExportPlot {
         name: String,
-        rect: egui::Rect,
+        area: ScreenArea,
     },
     /// Typing, "Check", "Hint" or "Show worked solution" in exercise cell `cell`.
     Exercise {

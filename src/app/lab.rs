@@ -3,7 +3,6 @@
 //! and plots, and [`AppState::tick`], which trains every playing cell for a slice of a frame.
 
 use super::Command;
-use super::files;
 use super::import::CsvImport;
 use super::state::{AppState, CellState};
 use super::training::{ReadFn, TrainAction, TrainCell, curves_csv};
@@ -99,9 +98,9 @@ impl AppState {
             Command::SetCsvImport(d) => self.csv_import = Some(d),
             Command::FinishCsvImport(ok) => self.finish_import(ok),
             Command::ExportCurves { cell } => self.export_curves(cell),
-            Command::ExportPlot { name, rect } => {
+            Command::ExportPlot { name, area } => {
                 if let Some(p) = self.dialogs.pick_export(&name, "png") {
-                    self.screenshot_request = Some((p, rect));
+                    self.screenshot_request = Some((p, area));
                 }
             }
             _ => {}
@@ -190,35 +189,4 @@ impl AppState {
             }
         }
     }
-}
-
-/// Saves the part `rect` (in points) of a screenshot as a PNG file.
-pub fn save_png(image: &egui::ColorImage, rect: egui::Rect, pixels_per_point: f32, path: &Path) -> Result<(), String> {
-    let crop = crop(image, rect, pixels_per_point).ok_or("the plot is outside the window")?;
-    let mut bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut bytes, crop.size[0] as u32, crop.size[1] as u32);
-        enc.set_color(png::ColorType::Rgba);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().map_err(|e| e.to_string())?;
-        let raw: Vec<u8> = crop.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
-        w.write_image_data(&raw).map_err(|e| e.to_string())?;
-    }
-    files::write_bytes(path, &bytes)
-}
-
-/// The pixels of `rect` (in points), or `None` if it lies outside the image.
-pub fn crop(image: &egui::ColorImage, rect: egui::Rect, ppp: f32) -> Option<egui::ColorImage> {
-    let [w, h] = image.size;
-    let x0 = ((rect.min.x * ppp).floor().max(0.0) as usize).min(w);
-    let y0 = ((rect.min.y * ppp).floor().max(0.0) as usize).min(h);
-    let x1 = ((rect.max.x * ppp).ceil().max(0.0) as usize).min(w);
-    let y1 = ((rect.max.y * ppp).ceil().max(0.0) as usize).min(h);
-    if x1 <= x0 || y1 <= y0 {
-        return None;
-    }
-    let pixels = (y0..y1)
-        .flat_map(|y| image.pixels[y * w + x0..y * w + x1].iter().copied())
-        .collect();
-    Some(egui::ColorImage::new([x1 - x0, y1 - y0], pixels))
 }

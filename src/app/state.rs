@@ -101,7 +101,7 @@ pub struct AppState {
     /// The CSV import dialog, while open.
     pub csv_import: Option<Box<CsvImport>>,
     /// A plot to save as PNG once the window has taken a screenshot: (file, area in points).
-    pub screenshot_request: Option<(PathBuf, egui::Rect)>,
+    pub screenshot_request: Option<(PathBuf, super::ScreenArea)>,
     /// The networks as the lesson gave them, and progress bookkeeping.
     pub student: StudentState,
     /// Show the values exercises ask for in network cells even while unanswered (instructors,
@@ -207,6 +207,21 @@ impl AppState {
             CellState::Quiz(q) => Cell::Quiz(Box::new(q.quiz.clone())),
             CellState::Plot(p) => Cell::Plot(Box::new(p.plot.clone())),
         }
+    }
+
+    /// The window's title: `* ` when unsaved, the lesson's title, the file's name.
+    pub fn window_title(&self) -> String {
+        let file = self
+            .file
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_string());
+        format!(
+            "{}{}{} - MLP Notebook",
+            if self.dirty { "* " } else { "" },
+            self.title,
+            file.map(|f| format!(" ({f})")).unwrap_or_default()
+        )
     }
 
     /// The network cell at `cell`, if it is one.

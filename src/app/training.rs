@@ -11,7 +11,7 @@ use crate::lesson::training::{Prepared, TrainingSetup, prepare};
 use crate::nn::data::Dataset;
 use crate::nn::train::{EpochRecord, StopReason, Trainer};
 use crate::nn::{Activation, Loss, Network, OptimizerConfig};
-use std::time::{Duration, Instant};
+use web_time::{Duration, Instant};
 
 /// At most this many per-step losses are kept (older ones are thinned by half).
 pub const MAX_STEP_POINTS: usize = 20_000;

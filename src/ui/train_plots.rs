@@ -142,7 +142,10 @@ pub(super) fn plot_title(ui: &mut Ui, title: &str, ci: usize, what: &str, out: &
         {
             out.push(Command::ExportPlot {
                 name: format!("{what}.png"),
-                rect,
+                area: crate::app::ScreenArea {
+                    min: [rect.min.x, rect.min.y],
+                    max: [rect.max.x, rect.max.y],
+                },
             });
         }
     });

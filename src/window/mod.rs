@@ -1,0 +1,194 @@
+//! The window: the eframe glue above [`crate::ui`] and [`crate::app`]. It owns the
+//! [`AppState`], runs the frame's logic (training, dropped files, saving progress, screenshot
+//! results) in [`eframe::App::logic`], which eframe calls even while the window is hidden, and
+//! draws with [`crate::ui::app_ui`] in [`eframe::App::ui`], applying the commands it returns.
+//!
+//! Layering: `window -> ui -> app -> lesson -> nn`. Nothing below this module names eframe;
+//! the platform's file dialogs and data folder are [`native::NativeDialogs`], behind
+//! [`crate::app::files::Dialogs`].
+
+pub mod native;
+pub mod screenshot;
+
+use crate::app::{AppState, Command, Settings};
+use crate::lesson::Lesson;
+use egui_commonmark::CommonMarkCache;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use web_time::Duration;
+
+/// The key under which settings are stored between runs.
+pub const SETTINGS_KEY: &str = "mlp-notebook-settings";
+
+/// The time training may take in one frame; the rest of a 60 Hz frame is for drawing
+/// (a frame while training measures about 1 ms of drawing on top, see benches/ui_frame.rs).
+pub const TRAIN_BUDGET: Duration = Duration::from_millis(5);
+
+/// The window: the state, the markdown cache and what was last sent to the window.
+pub struct NotebookApp {
+    pub state: AppState,
+    md: CommonMarkCache,
+    shown_title: String,
+    shown_dark: Option<bool>,
+    shown_zoom: f32,
+    close_sent: bool,
+    shots: screenshot::Shots,
+}
+
+impl NotebookApp {
+    pub fn new(state: AppState) -> NotebookApp {
+        NotebookApp {
+            state,
+            md: CommonMarkCache::default(),
+            shown_title: String::new(),
+            shown_dark: None,
+            shown_zoom: 1.0,
+            close_sent: false,
+            shots: screenshot::Shots::default(),
+        }
+    }
+
+    /// Everything of a frame that is not drawing: the clock, dropped files, the close request,
+    /// finished screenshots, a slice of training for the playing cells and saving answers.
+    /// eframe calls it before each frame and also while the window is hidden, so training goes
+    /// on behind a minimised window.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        self.state.now = ctx.input(|i| i.time);
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for p in dropped {
+            self.state.apply(Command::OpenPath(p));
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.state.request_close() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        if let Some(done) = self.shots.finished() {
+            self.state.apply(done);
+        }
+        // Train playing cells for a slice of the frame; the frame then draws what they reached.
+        if self.state.tick(TRAIN_BUDGET) {
+            ctx.request_repaint();
+        }
+        // Answers are saved shortly after the last change; wake up to write a pending one.
+        if let Some(wait) = self.state.save_progress_if_due() {
+            ctx.request_repaint_after(Duration::from_secs_f64(wait.max(0.05)));
+        }
+    }
+
+    /// Draws the window, applies the commands the drawing returned, then tells the window what
+    /// changed (title, theme, zoom, closing) and takes a screenshot a plot export asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let commands = crate::ui::app_ui(ui, &self.state, &mut self.md);
+        if !commands.is_empty() {
+            // Draw the result of the commands at once rather than on the next input event.
+            ctx.request_repaint();
+        }
+        for c in commands {
+            self.state.apply(c);
+        }
+        if let Some((path, area)) = self.state.screenshot_request.take() {
+            self.shots.request(&ctx, path, area);
+        }
+        self.sync_window(&ctx);
+    }
+
+    fn sync_window(&mut self, ctx: &egui::Context) {
+        let v = &self.state.settings.view;
+        if self.shown_dark != Some(v.dark) {
+            ctx.set_theme(if v.dark { egui::Theme::Dark } else { egui::Theme::Light });
+            self.shown_dark = Some(v.dark);
+        }
+        if (self.shown_zoom - v.zoom).abs() > 1e-3 {
+            ctx.set_zoom_factor(v.zoom);
+            self.shown_zoom = v.zoom;
+        }
+        let title = self.state.window_title();
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
+        if self.state.close_now && !self.close_sent {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            self.close_sent = true;
+        }
+    }
+}
+
+impl eframe::App for NotebookApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        NotebookApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        NotebookApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.state.settings);
+        self.state.save_progress_now();
+    }
+}
+
+impl Drop for NotebookApp {
+    /// The last answers typed are written when the window closes.
+    fn drop(&mut self) {
+        self.state.save_progress_now();
+    }
+}
+
+/// The state the window starts with: the built-in lesson, the settings remembered in
+/// `storage` (the student's name rebuilds the lesson with their variants), then `file`.
+pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::path::Path>) -> AppState {
+    let mut state = AppState::new(Lesson::builtin(), Box::new(native::NativeDialogs));
+    if let Some(storage) = storage
+        && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
+    {
+        let student = s.student.clone();
+        state.settings = Settings {
+            student: String::new(),
+            ..s
+        };
+        state.apply(Command::SetStudent(student));
+    }
+    if let Some(f) = file {
+        state.open_path(f);
+    }
+    state
+}
+
+/// Opens the window (on `file` if given, else on the built-in lesson).
+pub fn run(file: Option<PathBuf>) -> ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("MLP Notebook")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        persist_window: true,
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "MLP Notebook",
+        options,
+        Box::new(move |cc| {
+            // Zoom is the app's own setting (View menu, Ctrl+Plus/Minus/0), remembered between runs.
+            cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
+            let state = initial_state(cc.storage, file.as_deref());
+            Ok(Box::new(NotebookApp::new(state)))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not open the window: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
