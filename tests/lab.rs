@@ -396,3 +396,35 @@ fn a_copy_of_a_training_cell_shares_its_data_and_starts_from_the_same_weights() 
     assert_eq!(copy.trainer.as_ref().unwrap().steps_done(), 0, "a fresh start");
     assert_eq!(copy.error, None);
 }
+
+#[test]
+fn training_commands_leave_the_stepper_on_its_network() {
+    // Two networks, then a training cell. The student steps through the second network; Play
+    // on the training cell must not move the stepper back to the first one.
+    let net = Lesson::builtin()
+        .cells
+        .into_iter()
+        .find(|c| matches!(c, Cell::Network(_)))
+        .expect("the built-in lesson has a network");
+    let lesson = Lesson {
+        title: "two networks".into(),
+        cells: vec![net.clone(), net, Cell::Training(Box::new(TrainingSetup::xor_default()))],
+        ..Default::default()
+    };
+    let mut s = AppState::new(lesson, Box::new(NoDialogs));
+    s.apply(Command::Step {
+        cell: 1,
+        nav: mlp_notebook::app::StepNav::Next,
+    });
+    assert_eq!(s.active_net(), Some(1));
+    s.apply(Command::Train {
+        cell: 2,
+        action: TrainAction::Play,
+    });
+    assert_eq!(s.active_net(), Some(1), "Play moved the stepper to another network");
+    s.apply(Command::Train {
+        cell: 2,
+        action: TrainAction::Pause,
+    });
+    assert_eq!(s.active_net(), Some(1));
+}

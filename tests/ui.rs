@@ -204,6 +204,49 @@ fn undo_and_redo_an_edit() {
 }
 
 #[test]
+fn redo_keys_belong_to_a_text_field_while_typing() {
+    let mut h = harness();
+    type_into(&mut h, "b1[2]", "3");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(cell_value(&h, "b1[2]"), 0.0);
+    // Typing in the student's name field: Ctrl+Shift+Z and Ctrl+Y are the field's own redo,
+    // not the app's (which would put b1[2] = 3 back under the cursor).
+    h.get_by_label("Student:").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(cell_value(&h, "b1[2]"), 0.0, "the app's redo ran while typing");
+    assert!(h.state().state.can_redo());
+    // Out of the field the same keys redo the edit.
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(cell_value(&h, "b1[2]"), 3.0);
+}
+
+#[test]
+fn menus_show_the_shortcuts_the_keys_run() {
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    // Each item carries its shortcut, as the action table gives it.
+    assert!(h.query_by_label("Save Ctrl+S").is_some());
+    assert!(h.query_by_label("Save as... Ctrl+Shift+S").is_some());
+    assert!(h.query_by_label("Open... Ctrl+O").is_some());
+    h.key_press(Key::Escape);
+    h.run();
+    // F1 lists the same keys as the menus, and both redo keys.
+    h.key_press(Key::F1);
+    h.run();
+    assert!(h.query_by_label("Ctrl+Shift+Z or Ctrl+Y").is_some());
+    assert!(h.query_by_label("Ctrl+E").is_some());
+}
+
+#[test]
 fn convention_switch_shows_keras_shapes() {
     let mut h = harness();
     h.get_by_label("W1 (4 x 3)");

@@ -268,8 +268,7 @@ impl Command {
             | Command::SetSample { cell, .. }
             | Command::Step { cell, .. }
             | Command::RevealAll { cell, .. }
-            | Command::ShowInStepper { cell }
-            | Command::Train { cell, .. } => Some(*cell),
+            | Command::ShowInStepper { cell } => Some(*cell),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 //! the progress count.
 
 use super::FORMATS;
+use super::actions::{Action, menu_item};
 use crate::app::{AppState, Command, Convention, NodeValue};
 use egui::Ui;
 
@@ -9,12 +10,8 @@ use egui::Ui;
 pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            if ui.button("New network").clicked() {
-                out.push(Command::NewNetwork);
-            }
-            if ui.button("Open...").clicked() {
-                out.push(Command::Open);
-            }
+            menu_item(ui, state, Action::NewNetwork, out);
+            menu_item(ui, state, Action::Open, out);
             if ui.button("Open built-in lesson").clicked() {
                 out.push(Command::OpenBuiltin);
             }
@@ -29,12 +26,8 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 }
             });
             ui.separator();
-            if ui.button("Save").clicked() {
-                out.push(Command::Save);
-            }
-            if ui.button("Save as...").clicked() {
-                out.push(Command::SaveAs);
-            }
+            menu_item(ui, state, Action::Save, out);
+            menu_item(ui, state, Action::SaveAs, out);
             ui.separator();
             if ui
                 .button("Export submission...")
@@ -66,20 +59,14 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         });
         ui.menu_button("Edit", |ui| {
             let mut on = state.edit_mode;
-            if ui
-                .checkbox(&mut on, "Edit lesson (Ctrl+E)")
-                .on_hover_text("Add, remove, move and change cells; off shows the page as a student sees it")
-                .changed()
-            {
+            let edit = Action::EditMode;
+            let label = format!("{} ({})", edit.label(), edit.shortcut_text(ui.ctx()));
+            if ui.checkbox(&mut on, label).on_hover_text(edit.tooltip()).changed() {
                 out.push(Command::SetEditMode(on));
             }
             ui.separator();
-            if ui.add_enabled(state.can_undo(), egui::Button::new("Undo")).clicked() {
-                out.push(Command::Undo);
-            }
-            if ui.add_enabled(state.can_redo(), egui::Button::new("Redo")).clicked() {
-                out.push(Command::Redo);
-            }
+            menu_item(ui, state, Action::Undo, out);
+            menu_item(ui, state, Action::Redo, out);
         });
         ui.menu_button("Lessons", |ui| {
             for (i, (title, _)) in crate::lesson::shipped::SHIPPED.iter().enumerate() {
@@ -137,22 +124,12 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             if ui.checkbox(&mut dark, "Dark theme").changed() {
                 out.push(Command::SetDark(dark));
             }
-            ui.horizontal(|ui| {
-                if ui.button("Zoom out").clicked() {
-                    out.push(Command::SetZoom(v.zoom - 0.1));
-                }
-                if ui.button("Reset zoom").clicked() {
-                    out.push(Command::SetZoom(1.0));
-                }
-                if ui.button("Zoom in").clicked() {
-                    out.push(Command::SetZoom(v.zoom + 0.1));
-                }
-            });
+            for zoom in [Action::ZoomIn, Action::ZoomOut, Action::ZoomReset] {
+                menu_item(ui, state, zoom, out);
+            }
         });
         ui.menu_button("Help", |ui| {
-            if ui.button("Keyboard shortcuts").clicked() {
-                out.push(Command::ShowShortcuts(true));
-            }
+            menu_item(ui, state, Action::Shortcuts, out);
             if ui.button("About MLP Notebook").clicked() {
                 out.push(Command::ShowAbout(true));
             }

@@ -1,6 +1,7 @@
 //! Drawing only: functions named `*_ui` read the state and push [`Command`]s; they change
 //! nothing themselves. [`app_ui`] draws the whole window.
 
+pub mod actions;
 pub mod blocks;
 pub mod data;
 pub mod diagram;
@@ -21,10 +22,10 @@ pub mod train_settings;
 pub mod training;
 pub mod visibility;
 
-use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NodeValue, Pending, StepNav};
+use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NodeValue, Pending};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::{LossKind, Reduction};
-use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 /// The number formats the View menu offers.
@@ -34,22 +35,6 @@ pub const FORMATS: [NumberFormat; 5] = [
     NumberFormat::Fixed(4),
     NumberFormat::Significant(3),
     NumberFormat::Significant(6),
-];
-
-/// The keyboard shortcuts, for the menu and the help window.
-pub const SHORTCUTS: [(&str, &str); 12] = [
-    ("Ctrl+N", "New network"),
-    ("Ctrl+O", "Open..."),
-    ("Ctrl+S", "Save"),
-    ("Ctrl+Shift+S", "Save as..."),
-    ("Ctrl+Z", "Undo"),
-    ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
-    ("Right / Left arrow", "Next / previous backprop step"),
-    ("Home / End", "First / last step"),
-    ("Escape", "Leave the stepper (show everything live)"),
-    ("Ctrl+Plus / Ctrl+Minus / Ctrl+0", "Zoom in / out / reset"),
-    ("Ctrl+E", "Edit mode on or off (preview as student)"),
-    ("F1", "This list"),
 ];
 
 /// A button with a hover hint, greyed out when not `enabled`; returns whether it was clicked.
@@ -62,7 +47,7 @@ pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, hint: &str) -> bool
 /// Draws the window and returns what the user asked for.
 pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Command> {
     let mut out = Vec::new();
-    shortcuts(ui, state, &mut out);
+    actions::listen(ui, state, &mut out);
     egui::Panel::top("menu").show(ui, |ui| menu::menu_ui(ui, state, &mut out));
     if let Some(m) = &state.message {
         egui::Panel::top("message").show(ui, |ui| {
@@ -189,63 +174,6 @@ fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: 
     {
         out.push(Command::ShowInStepper { cell: *c });
     }
-}
-
-fn shortcuts(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-    let ctrl = Modifiers::COMMAND;
-    let sc = |m, k| KeyboardShortcut::new(m, k);
-    let typing = ui.ctx().egui_wants_keyboard_input();
-    ui.input_mut(|i| {
-        if i.consume_shortcut(&sc(ctrl | Modifiers::SHIFT, Key::S)) {
-            out.push(Command::SaveAs);
-        }
-        if i.consume_shortcut(&sc(ctrl, Key::S)) {
-            out.push(Command::Save);
-        }
-        if i.consume_shortcut(&sc(ctrl, Key::O)) {
-            out.push(Command::Open);
-        }
-        if i.consume_shortcut(&sc(ctrl, Key::N)) {
-            out.push(Command::NewNetwork);
-        }
-        if i.consume_shortcut(&sc(ctrl | Modifiers::SHIFT, Key::Z)) || i.consume_shortcut(&sc(ctrl, Key::Y)) {
-            out.push(Command::Redo);
-        }
-        if !typing && i.consume_shortcut(&sc(ctrl, Key::Z)) {
-            out.push(Command::Undo);
-        }
-        if i.consume_shortcut(&sc(ctrl, Key::Plus)) || i.consume_shortcut(&sc(ctrl, Key::Equals)) {
-            out.push(Command::SetZoom(state.settings.view.zoom + 0.1));
-        }
-        if i.consume_shortcut(&sc(ctrl, Key::Minus)) {
-            out.push(Command::SetZoom(state.settings.view.zoom - 0.1));
-        }
-        if i.consume_shortcut(&sc(ctrl, Key::Num0)) {
-            out.push(Command::SetZoom(1.0));
-        }
-        if i.consume_shortcut(&sc(ctrl, Key::E)) {
-            out.push(Command::SetEditMode(!state.edit_mode));
-        }
-        if i.consume_key(Modifiers::NONE, Key::F1) {
-            out.push(Command::ShowShortcuts(true));
-        }
-        if typing {
-            return;
-        }
-        if let Some(cell) = state.active_net() {
-            for (key, nav) in [
-                (Key::ArrowRight, StepNav::Next),
-                (Key::ArrowLeft, StepNav::Prev),
-                (Key::Home, StepNav::First),
-                (Key::End, StepNav::Last),
-                (Key::Escape, StepNav::Reset),
-            ] {
-                if i.consume_key(Modifiers::NONE, key) {
-                    out.push(Command::Step { cell, nav });
-                }
-            }
-        }
-    });
 }
 
 /// A live network cell: toolbar, diagram, matrix view and data beside the stepper.
@@ -376,13 +304,7 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             .open(&mut open)
             .collapsible(false)
             .show(&ctx, |ui| {
-                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                    for (k, what) in SHORTCUTS {
-                        ui.label(RichText::new(k).monospace());
-                        ui.label(what);
-                        ui.end_row();
-                    }
-                });
+                actions::shortcuts_table_ui(ui);
             });
         if !open {
             out.push(Command::ShowShortcuts(false));

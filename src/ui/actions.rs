@@ -1,0 +1,241 @@
+//! The window's actions in one table: each has its label, its hover hint and its keyboard
+//! shortcuts. The menus, the keyboard listener and the F1 list are all built from it, so they
+//! cannot disagree (rerun's `UICommand` does the same).
+
+use crate::app::{AppState, Command, StepNav};
+use egui::{Key, KeyboardShortcut, Modifiers, Ui};
+
+/// Something the user can ask for from a menu or a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    NewNetwork,
+    Open,
+    Save,
+    SaveAs,
+    Undo,
+    Redo,
+    EditMode,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    NextStep,
+    PrevStep,
+    FirstStep,
+    LastStep,
+    LeaveStepper,
+    Shortcuts,
+}
+
+const CTRL: Modifiers = Modifiers::COMMAND;
+const CTRL_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+/// A `'static` list of shortcuts (a constant, so the table can hand out references).
+macro_rules! keys {
+    ($($k:expr),+) => {{
+        const KEYS: &[KeyboardShortcut] = &[$($k),+];
+        KEYS
+    }};
+}
+
+impl Action {
+    /// Every action, in the order the F1 list shows them.
+    pub const ALL: [Action; 16] = [
+        Action::NewNetwork,
+        Action::Open,
+        Action::Save,
+        Action::SaveAs,
+        Action::Undo,
+        Action::Redo,
+        Action::EditMode,
+        Action::ZoomIn,
+        Action::ZoomOut,
+        Action::ZoomReset,
+        Action::NextStep,
+        Action::PrevStep,
+        Action::FirstStep,
+        Action::LastStep,
+        Action::LeaveStepper,
+        Action::Shortcuts,
+    ];
+
+    /// The menu item's text (sentence case; an ellipsis where a dialog opens).
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::NewNetwork => "New network",
+            Action::Open => "Open...",
+            Action::Save => "Save",
+            Action::SaveAs => "Save as...",
+            Action::Undo => "Undo",
+            Action::Redo => "Redo",
+            Action::EditMode => "Edit lesson",
+            Action::ZoomIn => "Zoom in",
+            Action::ZoomOut => "Zoom out",
+            Action::ZoomReset => "Reset zoom",
+            Action::NextStep => "Next backprop step",
+            Action::PrevStep => "Previous backprop step",
+            Action::FirstStep => "First step",
+            Action::LastStep => "Last step",
+            Action::LeaveStepper => "Leave the stepper (show everything live)",
+            Action::Shortcuts => "Keyboard shortcuts",
+        }
+    }
+
+    /// The hover hint.
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Action::NewNetwork => "A new small network (2 inputs, 3 ReLU units, 1 output)",
+            Action::Open => "Open a lesson, a network or a CSV data set",
+            Action::Save => "Save the lesson to its file",
+            Action::SaveAs => "Save the lesson to a new file",
+            Action::Undo => "Take back the last change",
+            Action::Redo => "Do again what was taken back",
+            Action::EditMode => "Add, remove, move and change cells; off shows the page as a student sees it",
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => "Make everything larger or smaller",
+            Action::NextStep | Action::PrevStep | Action::FirstStep | Action::LastStep => {
+                "Walk the chain rule one step at a time"
+            }
+            Action::LeaveStepper => "Every value shown live again",
+            Action::Shortcuts => "This list",
+        }
+    }
+
+    /// The keys that run the action; the first is the one shown.
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const NONE: Modifiers = Modifiers::NONE;
+        match self {
+            Action::NewNetwork => keys![key(CTRL, Key::N)],
+            Action::Open => keys![key(CTRL, Key::O)],
+            Action::Save => keys![key(CTRL, Key::S)],
+            Action::SaveAs => keys![key(CTRL_SHIFT, Key::S)],
+            Action::Undo => keys![key(CTRL, Key::Z)],
+            Action::Redo => keys![key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)],
+            Action::EditMode => keys![key(CTRL, Key::E)],
+            Action::ZoomIn => keys![key(CTRL, Key::Plus), key(CTRL, Key::Equals)],
+            Action::ZoomOut => keys![key(CTRL, Key::Minus)],
+            Action::ZoomReset => keys![key(CTRL, Key::Num0)],
+            Action::NextStep => keys![key(NONE, Key::ArrowRight)],
+            Action::PrevStep => keys![key(NONE, Key::ArrowLeft)],
+            Action::FirstStep => keys![key(NONE, Key::Home)],
+            Action::LastStep => keys![key(NONE, Key::End)],
+            Action::LeaveStepper => keys![key(NONE, Key::Escape)],
+            Action::Shortcuts => keys![key(NONE, Key::F1)],
+        }
+    }
+
+    /// Whether the keys act while a text field has the keyboard. Undo and redo then belong to
+    /// the field, and the arrows, Home, End and Escape move its cursor.
+    fn while_typing(self) -> bool {
+        !matches!(
+            self,
+            Action::Undo
+                | Action::Redo
+                | Action::NextStep
+                | Action::PrevStep
+                | Action::FirstStep
+                | Action::LastStep
+                | Action::LeaveStepper
+        )
+    }
+
+    /// Whether the action can run now.
+    pub fn enabled(self, state: &AppState) -> bool {
+        match self {
+            Action::Undo => state.can_undo(),
+            Action::Redo => state.can_redo(),
+            Action::NextStep | Action::PrevStep | Action::FirstStep | Action::LastStep | Action::LeaveStepper => {
+                state.active_net().is_some()
+            }
+            _ => true,
+        }
+    }
+
+    /// The command the action sends, if it can run now.
+    pub fn command(self, state: &AppState) -> Option<Command> {
+        let zoom = state.settings.view.zoom;
+        let step = |nav| state.active_net().map(|cell| Command::Step { cell, nav });
+        Some(match self {
+            Action::NewNetwork => Command::NewNetwork,
+            Action::Open => Command::Open,
+            Action::Save => Command::Save,
+            Action::SaveAs => Command::SaveAs,
+            Action::Undo => Command::Undo,
+            Action::Redo => Command::Redo,
+            Action::EditMode => Command::SetEditMode(!state.edit_mode),
+            Action::ZoomIn => Command::SetZoom(zoom + 0.1),
+            Action::ZoomOut => Command::SetZoom(zoom - 0.1),
+            Action::ZoomReset => Command::SetZoom(1.0),
+            Action::NextStep => return step(StepNav::Next),
+            Action::PrevStep => return step(StepNav::Prev),
+            Action::FirstStep => return step(StepNav::First),
+            Action::LastStep => return step(StepNav::Last),
+            Action::LeaveStepper => return step(StepNav::Reset),
+            Action::Shortcuts => Command::ShowShortcuts(true),
+        })
+    }
+
+    /// The shortcuts as the F1 list writes them ("Ctrl+Shift+Z or Ctrl+Y").
+    pub fn shortcut_text(self, ctx: &egui::Context) -> String {
+        let keys: Vec<String> = self.shortcuts().iter().map(|s| ctx.format_shortcut(s)).collect();
+        keys.join(" or ")
+    }
+}
+
+/// Runs the actions whose keys were pressed this frame. Shortcuts with more modifiers are
+/// tried first, so Ctrl+Shift+S is Save as, not Save.
+pub fn listen(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let typing = ui.ctx().egui_wants_keyboard_input();
+    let mut order = Action::ALL;
+    order.sort_by_key(|a| std::cmp::Reverse(a.shortcuts().iter().map(|s| modifier_count(s.modifiers)).max()));
+    ui.input_mut(|i| {
+        for a in order {
+            if typing && !a.while_typing() {
+                continue;
+            }
+            let pressed = a.shortcuts().iter().any(|s| i.consume_shortcut(s));
+            if pressed && let Some(c) = a.command(state) {
+                out.push(c);
+            }
+        }
+    });
+}
+
+fn modifier_count(m: Modifiers) -> usize {
+    [m.alt, m.ctrl || m.command || m.mac_cmd, m.shift]
+        .iter()
+        .filter(|&&b| b)
+        .count()
+}
+
+/// A menu item for `action`: its label, its first shortcut on the right, its hint; greyed out
+/// when it cannot run.
+pub fn menu_item(ui: &mut Ui, state: &AppState, action: Action, out: &mut Vec<Command>) {
+    let shortcut = action
+        .shortcuts()
+        .first()
+        .map(|s| ui.ctx().format_shortcut(s))
+        .unwrap_or_default();
+    let clicked = ui
+        .add_enabled(
+            action.enabled(state),
+            egui::Button::new(action.label()).shortcut_text(shortcut),
+        )
+        .on_hover_text(action.tooltip())
+        .clicked();
+    if clicked && let Some(c) = action.command(state) {
+        out.push(c);
+    }
+}
+
+/// The F1 list: every action with its keys.
+pub fn shortcuts_table_ui(ui: &mut Ui) {
+    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+        for a in Action::ALL {
+            ui.monospace(a.shortcut_text(ui.ctx()));
+            ui.label(a.label());
+            ui.end_row();
+        }
+    });
+}
