@@ -1,6 +1,7 @@
 //! The training lab's state, without a window: the buttons, live hyperparameter changes,
 //! divergence, kept runs, the curves export, the CSV import flow and lesson round trips.
 
+use mlp_notebook::app::edit::PageEdit;
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::training::{TrainAction, TrainCell, curves_csv};
 use mlp_notebook::app::{AppState, CellState, Command, ScreenArea};
@@ -427,4 +428,87 @@ fn training_commands_leave_the_stepper_on_its_network() {
         action: TrainAction::Pause,
     });
     assert_eq!(s.active_net(), Some(1));
+}
+
+#[test]
+fn undoing_a_page_edit_keeps_what_training_cells_learned() {
+    let mut s = lab_state(TrainingSetup::xor_default());
+    act(&mut s, TrainAction::Epoch);
+    act(&mut s, TrainAction::KeepRun);
+    act(&mut s, TrainAction::Epoch);
+    let trained = cell(&s).net().expect("a network").clone();
+    let epoch = cell(&s).epoch();
+    // Keep run put the first epoch aside and started again from the same weights.
+    assert_eq!(epoch, 1);
+    let untrained = TrainCell::new(
+        TrainingSetup::xor_default(),
+        std::sync::Arc::new(|_: &str| Err(String::new())),
+    );
+    assert_ne!(Some(&trained), untrained.net(), "two epochs changed the weights");
+    let same = |s: &AppState| {
+        let c = cell(s);
+        assert_eq!(c.epoch(), epoch);
+        assert_eq!(c.net(), Some(&trained));
+        assert_eq!(c.runs.len(), 1, "the kept run is still there");
+    };
+    // A title change and its undo and redo leave the training cell as it was.
+    s.apply(Command::Page(PageEdit::SetTitle("Renamed".into())));
+    s.apply(Command::Undo);
+    assert_eq!(s.title, "lab");
+    same(&s);
+    s.apply(Command::Redo);
+    assert_eq!(s.title, "Renamed");
+    same(&s);
+    // Removing the training cell and undoing brings it back trained.
+    s.apply(Command::Page(PageEdit::Remove(1)));
+    assert!(s.training(1).is_none());
+    s.apply(Command::Undo);
+    same(&s);
+    // Moving it and undoing keeps it too.
+    s.apply(Command::Page(PageEdit::Move { from: 1, to: 0 }));
+    assert!(s.training(0).is_some());
+    s.apply(Command::Undo);
+    same(&s);
+}
+
+#[test]
+fn an_imported_csv_beside_the_lesson_is_saved_relative_and_the_import_undoes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let csv = dir.path().join("data").join("points.csv");
+    std::fs::write(&csv, "a,b,kind\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n2,1,y\n").unwrap();
+    let lesson_file = dir.path().join("lesson.toml");
+    let mut s = lab_state(TrainingSetup::xor_default());
+    s.apply(Command::SaveTo(lesson_file.clone()));
+    s.apply(Command::ImportCsvPath { cell: 1, path: csv });
+    s.apply(Command::FinishCsvImport(true));
+    match &cell(&s).setup.data {
+        DataSpec::Csv { csv, .. } => assert_eq!(csv, "data/points.csv"),
+        other => panic!("not imported: {other:?}"),
+    }
+    assert!(s.dirty);
+    s.apply(Command::Save);
+    let text = std::fs::read_to_string(&lesson_file).unwrap();
+    assert!(text.contains("\"data/points.csv\""), "{text}");
+    assert!(
+        !text.contains(&dir.path().display().to_string()),
+        "an absolute path was saved:\n{text}"
+    );
+    // The saved lesson reads its data from beside it: 6 rows, 20% validation = 1, 5 to train.
+    s.apply(Command::OpenPath(lesson_file));
+    assert!(cell(&s).error.is_none(), "{:?}", cell(&s).error);
+    assert_eq!(cell(&s).train_data().map(|d| d.len()), Some(5));
+    // The import is one undo step, like any changed setting.
+    let mut s = lab_state(TrainingSetup::xor_default());
+    s.apply(Command::ImportCsvPath {
+        cell: 1,
+        path: dir.path().join("data").join("points.csv"),
+    });
+    s.apply(Command::FinishCsvImport(true));
+    assert!(matches!(cell(&s).setup.data, DataSpec::Csv { .. }));
+    s.apply(Command::Undo);
+    assert!(
+        matches!(cell(&s).setup.data, DataSpec::Generated { .. }),
+        "undo takes the import back"
+    );
 }

@@ -582,3 +582,24 @@ fn theme_view_and_recent_files_are_remembered_between_runs() {
     assert!(back.view.dark);
     assert_eq!(back.recent, vec![std::path::PathBuf::from("/some/lesson.toml")]);
 }
+
+#[test]
+fn settings_written_by_an_older_build_keep_the_theme_and_recent_files() {
+    // What a build from before the convention switch and zoom wrote (eframe stores RON): the
+    // fields a newer build added are missing. They take their defaults; the rest is kept.
+    let mut storage = MemoryStorage::default();
+    eframe::Storage::set_string(
+        &mut storage,
+        mlp_notebook::window::SETTINGS_KEY,
+        r#"(view:(node_value:Z,number_format:Fixed(2),dark:true),recent:["/a/lesson.toml"])"#.into(),
+    );
+    let s: mlp_notebook::app::Settings =
+        eframe::get_value(&storage, mlp_notebook::window::SETTINGS_KEY).expect("older settings are read, not dropped");
+    assert!(s.view.dark);
+    assert_eq!(s.view.node_value, mlp_notebook::app::NodeValue::Z);
+    assert_eq!(s.view.number_format, mlp_notebook::nn::numfmt::NumberFormat::Fixed(2));
+    assert_eq!(s.view.zoom, 1.0);
+    assert_eq!(s.view.convention, mlp_notebook::app::Convention::Torch);
+    assert_eq!(s.recent, vec![std::path::PathBuf::from("/a/lesson.toml")]);
+    assert_eq!(s.student, "");
+}

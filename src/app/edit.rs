@@ -92,8 +92,19 @@ impl AppState {
             _ => None,
         };
         let before_len = self.cells.len();
+        // The live training cells step aside for their reset copies while the page changes;
+        // the ones still on the page come back after, the ones taken off go to the undo step.
+        let mut live: Vec<CellState> = self
+            .cells
+            .iter_mut()
+            .filter(|c| matches!(c, CellState::Training(_)))
+            .map(|c| std::mem::replace(c, c.clone()))
+            .collect();
         let pushed = self.push_page_undo(key);
-        match self.page_edit_inner(e) {
+        let result = self.page_edit_inner(e);
+        super::undo::carry_training(&mut self.cells, &mut live);
+        self.keep_removed_training(&mut live);
+        match result {
             Ok(()) => {
                 self.dirty = true;
                 if self.cells.len() != before_len {

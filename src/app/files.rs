@@ -38,6 +38,23 @@ impl Dialogs for NoDialogs {
     }
 }
 
+/// How a lesson at `lesson_file` names the data file `path`: relative to the lesson's folder
+/// (with `/`, on every system) when the file is inside it, so the lesson carries to another
+/// machine with its folder; otherwise the path as given.
+pub fn path_in_lesson(lesson_file: Option<&Path>, path: &Path) -> String {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if let Some(dir) = lesson_file.and_then(Path::parent)
+        && let Ok(inside) = canonical(path).strip_prefix(canonical(dir))
+    {
+        let parts: Vec<String> = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().to_string())
+            .collect();
+        return parts.join("/");
+    }
+    path.to_string_lossy().to_string()
+}
+
 /// Writes bytes atomically (exports).
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), String> {
     crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())

@@ -3,6 +3,7 @@
 //! and plots, and [`AppState::tick`], which trains every playing cell for a slice of a frame.
 
 use super::Command;
+use super::files;
 use super::import::CsvImport;
 use super::state::{AppState, CellState};
 use super::training::{ReadFn, TrainAction, TrainCell, curves_csv};
@@ -135,12 +136,9 @@ impl AppState {
         match dialog.run() {
             Ok(imported) => {
                 let skipped = imported.skipped.len();
-                let spec = crate::lesson::training::csv_spec(
-                    &dialog.path.to_string_lossy(),
-                    &dialog.target_name(),
-                    dialog.options,
-                );
-                let Some(t) = self.train_mut(dialog.cell) else { return };
+                let stored = files::path_in_lesson(self.file.as_deref(), &dialog.path);
+                let spec = crate::lesson::training::csv_spec(&stored, &dialog.target_name(), dialog.options);
+                let Some(t) = self.training(dialog.cell) else { return };
                 let mut setup = t.setup.clone();
                 setup.data = spec;
                 if setup.scaling == crate::nn::data::Scaling::None {
@@ -152,8 +150,11 @@ impl AppState {
                 // The file's classes decide the loss and output: clear choices made for other data.
                 setup.loss = None;
                 setup.output_activation = None;
-                t.apply(TrainAction::Set(Box::new(setup)));
-                self.dirty = true;
+                // A setting like any other: undoable, and the lesson is changed.
+                self.lab_command(Command::Train {
+                    cell: dialog.cell,
+                    action: TrainAction::Set(Box::new(setup)),
+                });
                 let mut msg = format!(
                     "Imported {} rows from {} (target '{}')",
                     imported.data.len(),

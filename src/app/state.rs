@@ -25,8 +25,10 @@ pub enum CellState {
     Plot(Box<PlotCell>),
 }
 
-/// View settings, remembered between runs.
+/// View settings, remembered between runs. A setting missing from what an older build stored
+/// takes its default (the container-level `serde(default)`), so adding one never resets the rest.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ViewSettings {
     pub node_value: NodeValue,
     pub number_format: NumberFormat,
@@ -47,13 +49,14 @@ impl Default for ViewSettings {
     }
 }
 
-/// What is remembered between runs (besides the window size, which eframe keeps).
+/// What is remembered between runs (besides the window size, which eframe keeps); missing
+/// fields take their defaults, as in [`ViewSettings`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Settings {
     pub view: ViewSettings,
     pub recent: Vec<PathBuf>,
     /// The student's name or id: it picks their variant networks and goes into submissions.
-    #[serde(default)]
     pub student: String,
 }
 
@@ -412,9 +415,11 @@ impl AppState {
                 Saved::Training(current)
             }
             Saved::Page(page) => {
+                let mut cells = page.cells;
+                super::undo::carry_training(&mut cells, &mut self.cells);
                 let current = Page {
                     title: std::mem::replace(&mut self.title, page.title),
-                    cells: std::mem::replace(&mut self.cells, page.cells),
+                    cells: std::mem::replace(&mut self.cells, cells),
                 };
                 Saved::Page(Box::new(current))
             }
@@ -441,6 +446,14 @@ impl AppState {
             }))
         };
         self.history.record(0, key, self.now, page)
+    }
+
+    /// Puts live training cells a page edit took off the page into the last page snapshot, in
+    /// place of its reset copies, so undoing the edit brings them back trained.
+    pub(super) fn keep_removed_training(&mut self, removed: &mut [CellState]) {
+        if let Some(page) = self.history.last_page_mut() {
+            super::undo::carry_training(&mut page.cells, removed);
+        }
     }
 
     /// Takes back the undo step of a refused change.

@@ -79,7 +79,13 @@ pub struct TrainCell {
     pub version: u64,
     /// Reads a CSV named by the setup (relative to the lesson).
     read: ReadFn,
+    /// Which cell this is, kept by clones: undo of a page edit finds the live cell by it and
+    /// keeps its trained network, curves and runs ([`super::undo::carry_training`]).
+    uid: u64,
 }
+
+/// The next [`TrainCell::uid`].
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Reads a data file named in a lesson.
 pub type ReadFn = std::sync::Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
@@ -95,9 +101,11 @@ impl std::fmt::Debug for TrainCell {
 
 impl Clone for TrainCell {
     /// A clone has the same setup and data (shared, not read again), freshly reset (a
-    /// trainer's buffers are not shared).
+    /// trainer's buffers are not shared), and the same [`TrainCell::uid`]: it stands for the
+    /// cell in an undo snapshot of the page.
     fn clone(&self) -> Self {
         let mut c = TrainCell::empty(self.setup.clone(), self.read.clone());
+        c.uid = self.uid;
         c.error = self.error.clone();
         c.data = self.data.clone();
         c.rebuild_network();
@@ -130,7 +138,13 @@ impl TrainCell {
             notice: None,
             version: 0,
             read,
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    /// Which cell this is: the same for its clones (undo snapshots), new for every other cell.
+    pub fn uid(&self) -> u64 {
+        self.uid
     }
 
     /// Reloads and splits the data, then builds a fresh network.

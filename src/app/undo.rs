@@ -5,6 +5,7 @@
 use super::cell::CellSnapshot;
 use super::state::CellState;
 use crate::lesson::training::TrainingSetup;
+use std::collections::VecDeque;
 
 /// At most this many undo steps are kept.
 pub const UNDO_LIMIT: usize = 200;
@@ -38,10 +39,29 @@ pub(super) struct Page {
     pub cells: Vec<CellState>,
 }
 
-/// The undo and redo stacks.
+/// Training cells are not restored from a page snapshot but carried: each training cell of
+/// `incoming` that is also live in `outgoing` (the same [`TrainCell::uid`](super::training::TrainCell::uid))
+/// swaps places with it, so undoing a page edit keeps the trained network, the curves and the
+/// kept runs (a snapshot holds only a reset copy). Cells only in `incoming` come as the snapshot
+/// holds them.
+pub(super) fn carry_training(incoming: &mut [CellState], outgoing: &mut [CellState]) {
+    for c in incoming.iter_mut() {
+        let CellState::Training(t) = c else { continue };
+        let live = outgoing.iter_mut().find_map(|o| match o {
+            CellState::Training(l) if l.uid() == t.uid() => Some(l),
+            _ => None,
+        });
+        if let Some(live) = live {
+            std::mem::swap(t, live);
+        }
+    }
+}
+
+/// The undo and redo stacks. The undo stack is a ring: past [`UNDO_LIMIT`] the oldest step
+/// drops off the front in constant time (page snapshots are large).
 #[derive(Clone, Debug, Default)]
 pub(super) struct History {
-    undo: Vec<UndoEntry>,
+    undo: VecDeque<UndoEntry>,
     redo: Vec<UndoEntry>,
 }
 
@@ -64,7 +84,7 @@ impl History {
     /// whether a new step was pushed. Any change empties the redo stack.
     pub fn record(&mut self, cell: usize, key: Option<String>, now: f64, saved: impl FnOnce() -> Saved) -> bool {
         self.redo.clear();
-        if let Some(last) = self.undo.last_mut()
+        if let Some(last) = self.undo.back_mut()
             && key.is_some()
             && last.key == key
             && last.cell == cell
@@ -73,26 +93,34 @@ impl History {
             last.time = now;
             return false;
         }
-        self.undo.push(UndoEntry {
+        self.undo.push_back(UndoEntry {
             cell,
             saved: saved(),
             key,
             time: now,
         });
         if self.undo.len() > UNDO_LIMIT {
-            self.undo.remove(0);
+            self.undo.pop_front();
         }
         true
     }
 
+    /// The page of the last undo step, if it is a page snapshot.
+    pub fn last_page_mut(&mut self) -> Option<&mut Page> {
+        match self.undo.back_mut().map(|e| &mut e.saved) {
+            Some(Saved::Page(p)) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Takes back the last step pushed by [`History::record`] (a change that was refused).
     pub fn drop_last(&mut self) {
-        self.undo.pop();
+        self.undo.pop_back();
     }
 
     /// The step to undo (or redo).
     pub fn take(&mut self, undo: bool) -> Option<UndoEntry> {
-        if undo { self.undo.pop() } else { self.redo.pop() }
+        if undo { self.undo.pop_back() } else { self.redo.pop() }
     }
 
     /// After undoing (or redoing) a step: what it replaced goes on the other stack.
@@ -106,7 +134,7 @@ impl History {
         if undo {
             self.redo.push(entry)
         } else {
-            self.undo.push(entry)
+            self.undo.push_back(entry)
         }
     }
 }
