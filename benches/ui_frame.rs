@@ -3,7 +3,7 @@
 //! Target: under 4 ms per frame, so the window keeps 60 frames per second with room to spare.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mlp_notebook::app::{AppState, Command, StepNav};
+use mlp_notebook::app::{AppState, Command, LabCommand, NetCommand, StepNav};
 use mlp_notebook::window::NotebookApp;
 
 fn input(t: f64) -> egui::RawInput {
@@ -41,9 +41,9 @@ fn bench(c: &mut Criterion) {
     });
     // A frame while stepping (highlights, step lines, blanks).
     if let Some(cell) = app.state.first_net() {
-        app.state.apply(Command::Step {
+        app.state.apply(Command::Net {
             cell,
-            nav: StepNav::Goto(32),
+            cmd: NetCommand::Step(StepNav::Goto(32)),
         });
     }
     c.bench_function("ui_frame_stepping", |b| {
@@ -58,13 +58,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             v += 1.0;
             if let Some(cell) = app.state.first_net() {
-                app.state.apply(Command::Edit {
+                app.state.apply(Command::Net {
                     cell,
-                    edit: mlp_notebook::app::Edit::Bias {
+                    cmd: NetCommand::Edit(mlp_notebook::app::Edit::Bias {
                         layer: 0,
                         unit: 0,
                         value: v % 5.0,
-                    },
+                    }),
                 });
             }
             t += 1.0 / 60.0;
@@ -106,19 +106,19 @@ fn bench_training(c: &mut Criterion) {
     // (100 x 100 grid) and every curve are redrawn, but training takes no budget.
     c.bench_function("ui_frame_training_draw", |b| {
         b.iter(|| {
-            app.state.apply(Command::Train {
+            app.state.apply(Command::Lab(LabCommand::Train {
                 cell: 0,
                 action: TrainAction::Step,
-            });
+            }));
             t += 1.0 / 60.0;
             frame(&ctx, &mut app, t)
         })
     });
     // The whole frame while playing: the training slice (6 ms budget) plus drawing.
-    app.state.apply(Command::Train {
+    app.state.apply(Command::Lab(LabCommand::Train {
         cell: 0,
         action: TrainAction::Play,
-    });
+    }));
     c.bench_function("ui_frame_training_playing", |b| {
         b.iter(|| {
             t += 1.0 / 60.0;

@@ -5,7 +5,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mlp_notebook::app::edit::{NewCell, PageEdit, reference_for};
 use mlp_notebook::app::files::NoDialogs;
-use mlp_notebook::app::{AppState, CellState, Command, Edit};
+use mlp_notebook::app::{AppState, CellState, Command, Edit, NetCommand, StudentCommand};
 use mlp_notebook::lesson::exercise::Answer;
 use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
@@ -241,24 +241,24 @@ fn locked_weights_cannot_be_changed_but_biases_can() {
     let mut s = AppState::new(parse_lesson(&text, Syntax::Toml).unwrap(), Box::new(NoDialogs));
     let net = s.first_net().unwrap();
     let w = s.net(net).unwrap().doc.net.layers()[0].weights[(0, 0)];
-    s.apply(Command::Edit {
+    s.apply(Command::Net {
         cell: net,
-        edit: Edit::Weight {
+        cmd: NetCommand::Edit(Edit::Weight {
             layer: 0,
             row: 0,
             col: 0,
             value: w + 1.0,
-        },
+        }),
     });
     assert_eq!(s.net(net).unwrap().doc.net.layers()[0].weights[(0, 0)], w);
     assert!(s.message.as_ref().unwrap().text.contains("locks the weights"));
-    s.apply(Command::Edit {
+    s.apply(Command::Net {
         cell: net,
-        edit: Edit::Bias {
+        cmd: NetCommand::Edit(Edit::Bias {
             layer: 0,
             unit: 0,
             value: 7.0,
-        },
+        }),
     });
     assert_eq!(s.net(net).unwrap().doc.net.layers()[0].bias[0], 7.0);
 }
@@ -446,13 +446,13 @@ fn the_exercise_form_shows_the_engines_answer_and_follows_the_network() {
     // Change the bias by 1: z (and the answer the form shows) moves by 1.
     let cell = net_cell(&h.state().state);
     let b = h.state().state.net(cell).unwrap().doc.net.layers()[0].bias[0];
-    h.state_mut().state.apply(Command::Edit {
+    h.state_mut().state.apply(Command::Net {
         cell,
-        edit: Edit::Bias {
+        cmd: NetCommand::Edit(Edit::Bias {
             layer: 0,
             unit: 0,
             value: b + 1.0,
-        },
+        }),
     });
     h.run();
     assert_eq!(answer(&h), z + 1.0);
@@ -479,28 +479,28 @@ fn preview_as_student_checks_answers_on_the_network_as_the_instructor_left_it() 
     let b = s.net(cell).unwrap().doc.net.layers()[0].bias[0];
     s.apply(Command::SetEditMode(true));
     // The instructor raises the bias by 1: z (the answer) is now one more.
-    s.apply(Command::Edit {
+    s.apply(Command::Net {
         cell,
-        edit: Edit::Bias {
+        cmd: NetCommand::Edit(Edit::Bias {
             layer: 0,
             unit: 0,
             value: b + 1.0,
-        },
+        }),
     });
     s.apply(Command::SetEditMode(false));
     let answer = |s: &mut AppState, v: f64| {
-        s.apply(Command::Exercise {
+        s.apply(Command::Student(StudentCommand::Exercise {
             cell: ex_cell,
             action: ExerciseAction::Type {
                 row: 0,
                 col: 0,
                 text: v.to_string(),
             },
-        });
-        s.apply(Command::Exercise {
+        }));
+        s.apply(Command::Student(StudentCommand::Exercise {
             cell: ex_cell,
             action: ExerciseAction::Check,
-        });
+        }));
         s.exercise(ex_cell).unwrap().solved
     };
     assert!(!answer(&mut s, z), "the old z is no longer the answer");

@@ -4,7 +4,7 @@
 use mlp_notebook::app::edit::PageEdit;
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::training::{TrainAction, TrainCell, curves_csv};
-use mlp_notebook::app::{AppState, CellState, Command, ScreenArea};
+use mlp_notebook::app::{AppState, CellState, Command, LabCommand, NetCommand, ScreenArea};
 use mlp_notebook::lesson::training::TrainingSetup;
 use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
 use mlp_notebook::nn::datasets::{DataSpec, Generator};
@@ -27,7 +27,7 @@ fn cell(s: &AppState) -> &TrainCell {
 }
 
 fn act(s: &mut AppState, action: TrainAction) {
-    s.apply(Command::Train { cell: 1, action });
+    s.apply(Command::Lab(LabCommand::Train { cell: 1, action }));
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn csv_import_reports_bad_rows_then_skips_them_on_request() {
     let d = s.csv_import.clone().expect("a CSV opens the import dialog");
     assert_eq!(d.cell, 1);
     assert_eq!(d.target_name(), "kind");
-    s.apply(Command::FinishCsvImport(true));
+    s.apply(Command::Lab(LabCommand::FinishCsvImport(true)));
     let d = s.csv_import.clone().expect("the dialog stays open");
     let e = d.error.clone().unwrap();
     assert!(e.contains("line 4"), "{e}");
@@ -203,8 +203,8 @@ fn csv_import_reports_bad_rows_then_skips_them_on_request() {
     );
     let mut o = d.options;
     o.bad_rows = mlp_notebook::nn::csv::BadRows::Skip;
-    s.apply(Command::SetCsvImport(Box::new(d.with_options(o))));
-    s.apply(Command::FinishCsvImport(true));
+    s.apply(Command::Lab(LabCommand::SetCsvImport(Box::new(d.with_options(o)))));
+    s.apply(Command::Lab(LabCommand::FinishCsvImport(true)));
     assert!(s.csv_import.is_none());
     let msg = s.message.clone().unwrap().text;
     assert!(msg.contains("skipped 1 bad row(s) at line(s) 4"), "{msg}");
@@ -217,15 +217,15 @@ fn a_csv_with_a_bad_row_imported_with_skip_trains() {
     let path = dir.path().join("pets.csv");
     std::fs::write(&path, "a,b,kind\n1,2,x\n3,4,y\n5,?,x\n7,8,y\n9,10,x\n2,1,y\n").unwrap();
     let mut s = lab_state(TrainingSetup::xor_default());
-    s.apply(Command::ImportCsvPath {
+    s.apply(Command::Lab(LabCommand::ImportCsvPath {
         cell: 1,
         path: path.clone(),
-    });
+    }));
     let d = s.csv_import.clone().unwrap();
     let mut o = d.options;
     o.bad_rows = mlp_notebook::nn::csv::BadRows::Skip;
-    s.apply(Command::SetCsvImport(Box::new(d.with_options(o))));
-    s.apply(Command::FinishCsvImport(true));
+    s.apply(Command::Lab(LabCommand::SetCsvImport(Box::new(d.with_options(o)))));
+    s.apply(Command::Lab(LabCommand::FinishCsvImport(true)));
     let c = cell(&s);
     assert_eq!(c.error, None);
     // Five good rows of six: the skipped row stays out when the file is read again.
@@ -413,20 +413,20 @@ fn training_commands_leave_the_stepper_on_its_network() {
         ..Default::default()
     };
     let mut s = AppState::new(lesson, Box::new(NoDialogs));
-    s.apply(Command::Step {
+    s.apply(Command::Net {
         cell: 1,
-        nav: mlp_notebook::app::StepNav::Next,
+        cmd: NetCommand::Step(mlp_notebook::app::StepNav::Next),
     });
     assert_eq!(s.active_net(), Some(1));
-    s.apply(Command::Train {
+    s.apply(Command::Lab(LabCommand::Train {
         cell: 2,
         action: TrainAction::Play,
-    });
+    }));
     assert_eq!(s.active_net(), Some(1), "Play moved the stepper to another network");
-    s.apply(Command::Train {
+    s.apply(Command::Lab(LabCommand::Train {
         cell: 2,
         action: TrainAction::Pause,
-    });
+    }));
     assert_eq!(s.active_net(), Some(1));
 }
 
@@ -480,8 +480,8 @@ fn an_imported_csv_beside_the_lesson_is_saved_relative_and_the_import_undoes() {
     let lesson_file = dir.path().join("lesson.toml");
     let mut s = lab_state(TrainingSetup::xor_default());
     s.apply(Command::SaveTo(lesson_file.clone()));
-    s.apply(Command::ImportCsvPath { cell: 1, path: csv });
-    s.apply(Command::FinishCsvImport(true));
+    s.apply(Command::Lab(LabCommand::ImportCsvPath { cell: 1, path: csv }));
+    s.apply(Command::Lab(LabCommand::FinishCsvImport(true)));
     match &cell(&s).setup.data {
         DataSpec::Csv { csv, .. } => assert_eq!(csv, "data/points.csv"),
         other => panic!("not imported: {other:?}"),
@@ -500,11 +500,11 @@ fn an_imported_csv_beside_the_lesson_is_saved_relative_and_the_import_undoes() {
     assert_eq!(cell(&s).train_data().map(|d| d.len()), Some(5));
     // The import is one undo step, like any changed setting.
     let mut s = lab_state(TrainingSetup::xor_default());
-    s.apply(Command::ImportCsvPath {
+    s.apply(Command::Lab(LabCommand::ImportCsvPath {
         cell: 1,
         path: dir.path().join("data").join("points.csv"),
-    });
-    s.apply(Command::FinishCsvImport(true));
+    }));
+    s.apply(Command::Lab(LabCommand::FinishCsvImport(true)));
     assert!(matches!(cell(&s).setup.data, DataSpec::Csv { .. }));
     s.apply(Command::Undo);
     assert!(

@@ -7,7 +7,7 @@
 use egui_kittest::Harness;
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::training::TrainAction;
-use mlp_notebook::app::{AppState, CellState, Command};
+use mlp_notebook::app::{AppState, CellState, Command, LabCommand};
 use mlp_notebook::lesson::shipped::SHIPPED;
 use mlp_notebook::lesson::worksheet::lesson_worksheet_html;
 use mlp_notebook::lesson::{Cell, Lesson, Submission, grade, parse_lesson};
@@ -133,14 +133,14 @@ fn exercise_everything(lesson: &Lesson) {
         .filter(|&i| matches!(state.cells[i], CellState::Training(_)))
         .collect();
     for &cell in &training {
-        state.apply(Command::Train {
+        state.apply(Command::Lab(LabCommand::Train {
             cell,
             action: TrainAction::Step,
-        });
-        state.apply(Command::Train {
+        }));
+        state.apply(Command::Lab(LabCommand::Train {
             cell,
             action: TrainAction::Play,
-        });
+        }));
     }
     for _ in 0..3 {
         state.tick(Duration::from_millis(1));

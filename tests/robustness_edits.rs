@@ -5,7 +5,7 @@
 
 use egui_kittest::Harness;
 use mlp_notebook::app::edit::{NewCell, PageEdit};
-use mlp_notebook::app::{AppState, CellState, Command, Edit, StepNav};
+use mlp_notebook::app::{AppState, CellState, Command, Edit, NetCommand, StepNav};
 use mlp_notebook::nn::doc::Syntax;
 use mlp_notebook::nn::{Activation, LossKind, OptimizerKind, Reduction};
 use mlp_notebook::window::NotebookApp;
@@ -54,11 +54,11 @@ fn command() -> impl Strategy<Value = Command> {
         NewCell::Plot,
     ];
     prop_oneof![
-        6 => (cell(), edit()).prop_map(|(cell, edit)| Command::Edit { cell, edit }),
-        1 => (cell(), 0..9usize).prop_map(|(cell, layer)| Command::SelectLayer { cell, layer }),
-        1 => (cell(), 0..5usize).prop_map(|(cell, sample)| Command::SetSample { cell, sample }),
+        6 => (cell(), edit()).prop_map(|(cell, edit)| Command::Net { cell, cmd: NetCommand::Edit(edit) }),
+        1 => (cell(), 0..9usize).prop_map(|(cell, layer)| Command::Net { cell, cmd: NetCommand::SelectLayer(layer) }),
+        1 => (cell(), 0..5usize).prop_map(|(cell, sample)| Command::Net { cell, cmd: NetCommand::SetSample(sample) }),
         1 => (cell(), prop_oneof![Just(StepNav::Next), Just(StepNav::Last), Just(StepNav::Reset), (0..80usize).prop_map(StepNav::Goto)])
-            .prop_map(|(cell, nav)| Command::Step { cell, nav }),
+            .prop_map(|(cell, nav)| Command::Net { cell, cmd: NetCommand::Step(nav) }),
         2 => Just(Command::Undo),
         1 => Just(Command::Redo),
         1 => (cell(), 0..kinds.len()).prop_map(move |(at, k)| Command::Page(PageEdit::Add { at, kind: kinds[k] })),

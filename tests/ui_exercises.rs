@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::files::Dialogs;
 use mlp_notebook::app::student::{ExerciseAction, ExerciseState};
-use mlp_notebook::app::{AppState, CellState, Command, Edit};
+use mlp_notebook::app::{AppState, CellState, Command, Edit, NetCommand, StudentCommand};
 use mlp_notebook::lesson::exercise::fmt_number;
 use mlp_notebook::lesson::grade::Outcome;
 use mlp_notebook::lesson::{Answer, Cell, Lesson, MistakeKind, Submission, Variant, grade, parse_lesson};
@@ -245,14 +245,14 @@ fn a_matrix_answer_is_a_worksheet_grid_and_wrong_entries_are_named() {
     for (r, row) in want.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             let v = if (r, c) == (0, 1) { v + 3.0 } else { *v };
-            h.state_mut().state.apply(Command::Exercise {
+            h.state_mut().state.apply(Command::Student(StudentCommand::Exercise {
                 cell: ci,
                 action: ExerciseAction::Type {
                     row: r,
                     col: c,
                     text: fmt_number(v),
                 },
-            });
+            }));
         }
     }
     h.run();
@@ -284,19 +284,21 @@ fn a_variant_is_the_students_and_answers_are_checked_on_the_network_as_given() {
         }
     }
     let mut h = harness_with(lesson.clone(), None);
-    h.state_mut().state.apply(Command::SetStudent("Ada Lovelace".into()));
+    h.state_mut()
+        .state
+        .apply(Command::Student(StudentCommand::SetStudent("Ada Lovelace".into())));
     h.run();
     let ci = h.state().state.first_net().unwrap();
     let given = lesson.network("neuron").unwrap().doc_for(Some("Ada Lovelace"));
     assert_eq!(h.state().state.net(ci).unwrap().doc, given);
     // The student edits the network; the answer is checked on the network as given.
-    h.state_mut().state.apply(Command::Edit {
+    h.state_mut().state.apply(Command::Net {
         cell: ci,
-        edit: Edit::Bias {
+        cmd: NetCommand::Edit(Edit::Bias {
             layer: 0,
             unit: 0,
             value: 50.0,
-        },
+        }),
     });
     let z = scalar(&expected(&lesson, "z-of-the-neuron", Some("Ada Lovelace")));
     type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z), true);
@@ -356,7 +358,9 @@ fn an_exported_submission_grades_to_the_points_earned() {
     type_into(&mut h, "answer a1[1], exercise 2", &fmt_number(-a), true);
     let q = lesson.quiz("relu-of-negative").unwrap();
     click(&mut h, Role::RadioButton, &q.options[q.correct_choices()[0] - 1].text);
-    h.state_mut().state.apply(Command::ExportSubmissionTo(path.clone()));
+    h.state_mut()
+        .state
+        .apply(Command::Student(StudentCommand::ExportSubmissionTo(path.clone())));
     let sub = Submission::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(sub.student, "Ada");
     let g = grade(&lesson, &sub);
@@ -402,9 +406,9 @@ fn apply_update_waits_until_the_exercise_on_the_update_is_answered() {
     );
     assert!(shows(&h, "Apply update waits: answer the exercise on the update first"));
     // Sent anyway (as a script or shortcut could), it is refused with the reason and changes nothing.
-    h.state_mut().state.apply(Command::Edit {
+    h.state_mut().state.apply(Command::Net {
         cell: net,
-        edit: Edit::ApplyUpdate,
+        cmd: NetCommand::Edit(Edit::ApplyUpdate),
     });
     h.run();
     assert_eq!(w(&h), w0);

@@ -5,7 +5,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::training::TrainCell;
-use mlp_notebook::app::{AppState, Command};
+use mlp_notebook::app::{AppState, Command, LabCommand};
 use mlp_notebook::lesson::training::TrainingSetup;
 use mlp_notebook::lesson::{Cell, Lesson};
 use mlp_notebook::window::NotebookApp;
@@ -83,10 +83,10 @@ fn play_runs_across_frames_and_pause_stops_it() {
     // Enough epochs that 20 frames cannot finish them.
     let mut setup = cell(&h).setup.clone();
     setup.epochs = 100_000;
-    h.state_mut().state.apply(Command::Train {
+    h.state_mut().state.apply(Command::Lab(LabCommand::Train {
         cell: 0,
         action: mlp_notebook::app::training::TrainAction::Set(Box::new(setup)),
-    });
+    }));
     click(&mut h, "Play");
     for _ in 0..20 {
         h.step();
@@ -121,10 +121,10 @@ fn keep_run_then_change_the_rate_labels_both_curves() {
     assert_eq!(label_starting(&h, "Epoch "), "Epoch 0 of 200");
     let mut setup = cell(&h).setup.clone();
     setup.optimizer.lr = 0.2;
-    h.state_mut().state.apply(Command::Train {
+    h.state_mut().state.apply(Command::Lab(LabCommand::Train {
         cell: 0,
         action: mlp_notebook::app::training::TrainAction::Set(Box::new(setup)),
-    });
+    }));
     h.step();
     // The learning-rate field shows the new rate (4 significant digits).
     let lr = h.get_by_label("Learning rate").accesskit_node().numeric_value();
@@ -161,10 +161,10 @@ fn training_goes_on_while_the_window_is_hidden() {
         ..Default::default()
     };
     let mut app = NotebookApp::new(AppState::new(lesson, Box::new(NoDialogs)));
-    app.state.apply(Command::Train {
+    app.state.apply(Command::Lab(LabCommand::Train {
         cell: 0,
         action: mlp_notebook::app::training::TrainAction::Play,
-    });
+    }));
     let version = app.state.training(0).expect("a training cell").version;
     let ctx = egui::Context::default();
     let mut frame = eframe::Frame::_new_kittest();

@@ -5,7 +5,7 @@
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mlp_notebook::app::training::{TrainAction, TrainCell};
-use mlp_notebook::app::{AppState, CellState, Command};
+use mlp_notebook::app::{AppState, CellState, Command, LabCommand};
 use mlp_notebook::nn::Activation;
 use mlp_notebook::nn::metrics::confusion_matrix;
 use mlp_notebook::nn::numfmt::NumberFormat;
@@ -24,19 +24,19 @@ fn harness(
     setup: impl FnOnce(&mut mlp_notebook::lesson::training::TrainingSetup),
 ) -> Harness<'static, NotebookApp> {
     let mut state = AppState::builtin_headless();
-    state.apply(Command::InsertTrainingCell);
+    state.apply(Command::Lab(LabCommand::InsertTrainingCell));
     state.cells.retain(|c| matches!(c, CellState::Training(_)));
     let mut s = train_cell(&state).setup.clone();
     setup(&mut s);
-    state.apply(Command::Train {
+    state.apply(Command::Lab(LabCommand::Train {
         cell: 0,
         action: TrainAction::Set(Box::new(s)),
-    });
+    }));
     for _ in 0..epochs {
-        state.apply(Command::Train {
+        state.apply(Command::Lab(LabCommand::Train {
             cell: 0,
             action: TrainAction::Epoch,
-        });
+        }));
     }
     window(state)
 }
@@ -227,12 +227,12 @@ fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
         mlp_notebook::lesson::Lesson::builtin(),
         Box::new(ExportTo(dir.path().to_path_buf())),
     );
-    state.apply(Command::InsertTrainingCell);
+    state.apply(Command::Lab(LabCommand::InsertTrainingCell));
     state.cells.retain(|c| matches!(c, CellState::Training(_)));
-    state.apply(Command::Train {
+    state.apply(Command::Lab(LabCommand::Train {
         cell: 0,
         action: TrainAction::Epoch,
-    });
+    }));
     let mut h = window(state);
     // The "PNG..." button on the row of the title "Loss per epoch".
     let title = h.get_by_label("Loss per epoch").rect();

@@ -145,38 +145,24 @@ pub enum Selection {
     Edge { layer: usize, from: usize, to: usize },
 }
 
-/// Everything the window can ask for.
+/// Everything the window can ask for. Commands that belong to one part of the window are
+/// grouped in a sub-enum that its owner matches exhaustively: [`NetCommand`] (a network cell),
+/// [`LabCommand`] (training cells), [`StudentCommand`] (answers, the student) and
+/// [`PageEdit`](super::edit::PageEdit) (edit mode). The rest (files, view, undo, messages) are
+/// the window's own.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    Edit {
+    /// Something done to network cell `cell`; the stepper panel then shows that cell.
+    Net {
         cell: usize,
-        edit: Edit,
+        cmd: NetCommand,
     },
-    SelectLayer {
-        cell: usize,
-        layer: usize,
-    },
-    Select {
-        cell: usize,
-        selection: Option<Selection>,
-    },
-    SetSample {
-        cell: usize,
-        sample: usize,
-    },
-    Step {
-        cell: usize,
-        nav: StepNav,
-    },
-    RevealAll {
-        cell: usize,
-        on: bool,
-    },
-    /// The stepper panel shows network cell `cell` (sent when the page scrolls the network it
-    /// showed out of view and this one into view).
-    ShowInStepper {
-        cell: usize,
-    },
+    /// Training cells and the CSV import.
+    Lab(LabCommand),
+    /// Exercises, quizzes, the student's name and submissions.
+    Student(StudentCommand),
+    /// A change of the lesson in edit mode.
+    Page(super::edit::PageEdit),
     SetNodeValue(NodeValue),
     SetNumberFormat(NumberFormat),
     SetConvention(Convention),
@@ -207,10 +193,33 @@ pub enum Command {
         answers: bool,
         to: Option<PathBuf>,
     },
-    /// A change of the lesson in edit mode.
-    Page(super::edit::PageEdit),
     /// Edit mode on (the instructor's tools) or off (the page as a student sees it).
     SetEditMode(bool),
+}
+
+/// What can be done to one network cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetCommand {
+    /// A change of the network's document (undoable).
+    Edit(Edit),
+    /// The layer the matrix view shows (0-based).
+    SelectLayer(usize),
+    /// The node or edge selected in the diagram.
+    Select(Option<Selection>),
+    /// The sample the diagram and the stepper show (0-based).
+    SetSample(usize),
+    /// Moves the backprop stepper.
+    Step(StepNav),
+    /// Shows every value while stepping.
+    RevealAll(bool),
+    /// Only shows the cell in the stepper panel (sent when the page scrolls the network it
+    /// showed out of view and this one into view).
+    ShowInStepper,
+}
+
+/// Training cells: their buttons and settings, inserting one, the CSV import, exports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabCommand {
     /// A button or setting of training cell `cell`.
     Train {
         cell: usize,
@@ -219,27 +228,22 @@ pub enum Command {
     /// Adds a training cell (XOR, a small net, Adam) at the end of the page.
     InsertTrainingCell,
     /// Opens a CSV file for training cell `cell` (asks for the file, then shows the import dialog).
-    ImportCsv {
-        cell: usize,
-    },
+    ImportCsv { cell: usize },
     /// Reads a CSV file for training cell `cell` into the import dialog.
-    ImportCsvPath {
-        cell: usize,
-        path: PathBuf,
-    },
+    ImportCsvPath { cell: usize, path: PathBuf },
     /// Changes the options of the open CSV import dialog.
     SetCsvImport(Box<super::import::CsvImport>),
     /// Imports the CSV with the dialog's options (or closes the dialog with `false`).
     FinishCsvImport(bool),
     /// Writes the curves of training cell `cell` (kept runs included) to a CSV file.
-    ExportCurves {
-        cell: usize,
-    },
+    ExportCurves { cell: usize },
     /// Saves the window area `area` (a plot) as a PNG file named like `name`.
-    ExportPlot {
-        name: String,
-        area: ScreenArea,
-    },
+    ExportPlot { name: String, area: ScreenArea },
+}
+
+/// The student's side: answers, the student's name, submissions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StudentCommand {
     /// Typing, "Check", "Hint" or "Show worked solution" in exercise cell `cell`.
     Exercise {
         cell: usize,
@@ -259,18 +263,17 @@ pub enum Command {
 }
 
 impl Command {
-    /// The network cell a command acts on, if any.
-    pub fn cell(&self) -> Option<usize> {
-        match self {
-            Command::Edit { cell, .. }
-            | Command::SelectLayer { cell, .. }
-            | Command::Select { cell, .. }
-            | Command::SetSample { cell, .. }
-            | Command::Step { cell, .. }
-            | Command::RevealAll { cell, .. }
-            | Command::ShowInStepper { cell } => Some(*cell),
-            _ => None,
+    /// An edit of network cell `cell`'s document.
+    pub fn edit(cell: usize, edit: Edit) -> Command {
+        Command::Net {
+            cell,
+            cmd: NetCommand::Edit(edit),
         }
+    }
+
+    /// A button or setting of training cell `cell`.
+    pub fn train(cell: usize, action: super::training::TrainAction) -> Command {
+        Command::Lab(LabCommand::Train { cell, action })
     }
 }
 

@@ -2,7 +2,7 @@
 //! the CSV import flow (File > Open or a dropped `.csv` file goes here too), exporting curves
 //! and plots, and [`AppState::tick`], which trains every playing cell for a slice of a frame.
 
-use super::Command;
+use super::LabCommand;
 use super::files;
 use super::import::CsvImport;
 use super::state::{AppState, CellState};
@@ -65,9 +65,9 @@ impl AppState {
         any
     }
 
-    pub(super) fn lab_command(&mut self, c: Command) {
+    pub(super) fn lab_command(&mut self, c: LabCommand) {
         match c {
-            Command::Train { cell, action } => {
+            LabCommand::Train { cell, action } => {
                 let changes_setup = matches!(action, TrainAction::Set(_) | TrainAction::Reinit);
                 let Some(before) = self.training(cell).map(|t| t.setup.clone()) else {
                     return;
@@ -81,7 +81,7 @@ impl AppState {
                     self.dirty = true;
                 }
             }
-            Command::InsertTrainingCell => {
+            LabCommand::InsertTrainingCell => {
                 let read = reader(self.file.as_deref());
                 self.cells.push(CellState::Training(Box::new(TrainCell::new(
                     TrainingSetup::xor_default(),
@@ -90,21 +90,20 @@ impl AppState {
                 self.dirty = true;
                 self.info("Added a training cell at the end of the page: XOR with a small network.");
             }
-            Command::ImportCsv { cell } => {
+            LabCommand::ImportCsv { cell } => {
                 if let Some(p) = self.dialogs.pick_csv() {
                     self.import_from(cell, &p);
                 }
             }
-            Command::ImportCsvPath { cell, path } => self.import_from(cell, &path),
-            Command::SetCsvImport(d) => self.csv_import = Some(d),
-            Command::FinishCsvImport(ok) => self.finish_import(ok),
-            Command::ExportCurves { cell } => self.export_curves(cell),
-            Command::ExportPlot { name, area } => {
+            LabCommand::ImportCsvPath { cell, path } => self.import_from(cell, &path),
+            LabCommand::SetCsvImport(d) => self.csv_import = Some(d),
+            LabCommand::FinishCsvImport(ok) => self.finish_import(ok),
+            LabCommand::ExportCurves { cell } => self.export_curves(cell),
+            LabCommand::ExportPlot { name, area } => {
                 if let Some(p) = self.dialogs.pick_export(&name, "png") {
                     self.screenshot_request = Some((p, area));
                 }
             }
-            _ => {}
         }
     }
 
@@ -114,7 +113,7 @@ impl AppState {
         let cell = match (0..self.cells.len()).find(|&i| self.training(i).is_some()) {
             Some(i) => i,
             None => {
-                self.lab_command(Command::InsertTrainingCell);
+                self.lab_command(LabCommand::InsertTrainingCell);
                 self.cells.len() - 1
             }
         };
@@ -151,7 +150,7 @@ impl AppState {
                 setup.loss = None;
                 setup.output_activation = None;
                 // A setting like any other: undoable, and the lesson is changed.
-                self.lab_command(Command::Train {
+                self.lab_command(LabCommand::Train {
                     cell: dialog.cell,
                     action: TrainAction::Set(Box::new(setup)),
                 });

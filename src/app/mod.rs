@@ -19,5 +19,8 @@ pub mod training;
 pub mod undo;
 
 pub use cell::NetCell;
-pub use command::{CloseAnswer, Command, Convention, Edit, NodeValue, ScreenArea, Selection, StepNav};
+pub use command::{
+    CloseAnswer, Command, Convention, Edit, LabCommand, NetCommand, NodeValue, ScreenArea, Selection, StepNav,
+    StudentCommand,
+};
 pub use state::{AppState, CellState, Message, Pending, Settings, ViewSettings};

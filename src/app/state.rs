@@ -1,7 +1,7 @@
 //! The application state and the one function that changes it, [`AppState::apply`].
 
 use super::cell::NetCell;
-use super::command::{CloseAnswer, Command, Convention, Edit, NodeValue, StepNav};
+use super::command::{CloseAnswer, Command, Convention, Edit, NetCommand, NodeValue, StepNav};
 use super::files;
 use super::import::CsvImport;
 use super::student::{ExerciseState, PlotCell, QuizState, StudentState};
@@ -278,59 +278,20 @@ impl AppState {
 
     /// Applies a command: the one place state changes.
     pub fn apply(&mut self, cmd: Command) {
-        if let Some(c) = cmd.cell() {
-            self.active = Some(c);
-        }
         match cmd {
-            Command::Edit { cell, edit } => self.edit(cell, edit),
-            Command::SelectLayer { cell, layer } => {
-                if let Some(n) = self.net_mut(cell) {
-                    n.selected_layer = layer.min(n.doc.net.len() - 1);
-                }
+            Command::Net { cell, cmd } => {
+                // The stepper panel shows the network cell last acted on.
+                self.active = Some(cell);
+                self.net_command(cell, cmd);
             }
-            Command::Select { cell, selection } => {
-                if let Some(n) = self.net_mut(cell) {
-                    n.selection = selection;
-                    if let Some(l) = selection.and_then(|s| selected_layer_of(s, n.doc.net.len())) {
-                        n.selected_layer = l;
-                    }
-                }
-            }
-            Command::SetSample { cell, sample } => {
-                if let Some(n) = self.net_mut(cell) {
-                    n.sample = sample.min(n.doc.batch() - 1);
-                    n.recompute();
-                }
-            }
-            Command::Step { cell, nav } => {
-                if let Some(n) = self.net_mut(cell) {
-                    let last = n.steps.len().saturating_sub(1);
-                    n.step = match (nav, n.step) {
-                        (StepNav::Reset, _) => None,
-                        (StepNav::First, _) | (StepNav::Next, None) => Some(0),
-                        (StepNav::Last, _) | (StepNav::Prev, None) => Some(last),
-                        (StepNav::Next, Some(s)) => Some((s + 1).min(last)),
-                        (StepNav::Prev, Some(s)) => Some(s.saturating_sub(1)),
-                        (StepNav::Goto(i), _) => Some(i.min(last)),
-                    };
-                    if let Some(l) = n.current_step().and_then(|s| s.layer) {
-                        n.selected_layer = l;
-                    }
-                }
-            }
-            Command::RevealAll { cell, on } => {
-                if let Some(n) = self.net_mut(cell) {
-                    n.reveal_all = on;
-                }
-            }
-            // `apply` made the cell the active one above: nothing else changes.
-            Command::ShowInStepper { .. } => {}
+            Command::Lab(c) => self.lab_command(c),
+            Command::Student(c) => self.student_command(c),
+            Command::Page(e) => self.page_edit(e),
             Command::SetNodeValue(v) => self.settings.view.node_value = v,
             Command::SetNumberFormat(f) => self.settings.view.number_format = f,
             Command::SetConvention(c) => self.settings.view.convention = c,
             Command::SetDark(d) => self.settings.view.dark = d,
             Command::SetZoom(z) => self.settings.view.zoom = z.clamp(0.5, 3.0),
-            Command::Page(e) => self.page_edit(e),
             Command::ExportWorksheet { answers, to } => self.export_worksheet(answers, to),
             Command::SetEditMode(on) => {
                 if self.edit_mode && !on {
@@ -361,21 +322,21 @@ impl AppState {
             Command::ShowInfo(t) => self.info(t),
             Command::ShowError(t) => self.error(t),
             Command::CloseAnswer(a) => self.answer(a),
-            c @ (Command::Train { .. }
-            | Command::InsertTrainingCell
-            | Command::ImportCsv { .. }
-            | Command::ImportCsvPath { .. }
-            | Command::SetCsvImport(_)
-            | Command::FinishCsvImport(_)
-            | Command::ExportCurves { .. }
-            | Command::ExportPlot { .. }) => self.lab_command(c),
-            c @ (Command::Exercise { .. }
-            | Command::Quiz { .. }
-            | Command::SetStudent(_)
-            | Command::ExportSubmission
-            | Command::ExportSubmissionTo(_)) => self.student_command(c),
         }
         self.refresh_blanks();
+    }
+
+    /// A command for network cell `cell`: edits change the document (and are undoable), the
+    /// rest only what the cell shows.
+    fn net_command(&mut self, cell: usize, cmd: NetCommand) {
+        match cmd {
+            NetCommand::Edit(edit) => self.edit(cell, edit),
+            view => {
+                if let Some(n) = self.net_mut(cell) {
+                    view_command(n, view);
+                }
+            }
+        }
     }
 
     fn edit(&mut self, cell: usize, edit: Edit) {
@@ -581,6 +542,42 @@ impl AppState {
                 false
             }
         }
+    }
+}
+
+/// A command that changes what network cell `n` shows, not its document.
+fn view_command(n: &mut NetCell, cmd: NetCommand) {
+    match cmd {
+        // Edits go through `AppState::edit`, which records undo.
+        NetCommand::Edit(_) => {}
+        NetCommand::SelectLayer(layer) => n.selected_layer = layer.min(n.doc.net.len() - 1),
+        NetCommand::Select(selection) => {
+            n.selection = selection;
+            if let Some(l) = selection.and_then(|s| selected_layer_of(s, n.doc.net.len())) {
+                n.selected_layer = l;
+            }
+        }
+        NetCommand::SetSample(sample) => {
+            n.sample = sample.min(n.doc.batch() - 1);
+            n.recompute();
+        }
+        NetCommand::Step(nav) => {
+            let last = n.steps.len().saturating_sub(1);
+            n.step = match (nav, n.step) {
+                (StepNav::Reset, _) => None,
+                (StepNav::First, _) | (StepNav::Next, None) => Some(0),
+                (StepNav::Last, _) | (StepNav::Prev, None) => Some(last),
+                (StepNav::Next, Some(s)) => Some((s + 1).min(last)),
+                (StepNav::Prev, Some(s)) => Some(s.saturating_sub(1)),
+                (StepNav::Goto(i), _) => Some(i.min(last)),
+            };
+            if let Some(l) = n.current_step().and_then(|s| s.layer) {
+                n.selected_layer = l;
+            }
+        }
+        NetCommand::RevealAll(on) => n.reveal_all = on,
+        // Applying made the cell the active one: nothing else changes.
+        NetCommand::ShowInStepper => {}
     }
 }
 

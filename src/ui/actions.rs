@@ -2,7 +2,7 @@
 //! shortcuts. The menus, the keyboard listener and the F1 list are all built from it, so they
 //! cannot disagree (rerun's `UICommand` does the same).
 
-use crate::app::{AppState, Command, StepNav};
+use crate::app::{AppState, Command, NetCommand, StepNav};
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 
 /// Something the user can ask for from a menu or a key.
@@ -155,7 +155,12 @@ impl Action {
     /// The command the action sends, if it can run now.
     pub fn command(self, state: &AppState) -> Option<Command> {
         let zoom = state.settings.view.zoom;
-        let step = |nav| state.active_net().map(|cell| Command::Step { cell, nav });
+        let step = |nav| {
+            state.active_net().map(|cell| Command::Net {
+                cell,
+                cmd: NetCommand::Step(nav),
+            })
+        };
         Some(match self {
             Action::NewNetwork => Command::NewNetwork,
             Action::Open => Command::Open,

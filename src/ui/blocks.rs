@@ -4,7 +4,7 @@
 
 use super::theme;
 use super::visibility::{BLANK_HINT, Mark, blanked, mark, visible};
-use crate::app::{Command, Edit, NetCell};
+use crate::app::{Command, Edit, NetCell, NetCommand};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
 use crate::nn::{Matrix, Vector};
@@ -335,9 +335,9 @@ fn cell_ui(
             let hint = format!("{name} = {}  (drag or type to change)", fmt.fmt(v));
             let (changed, resp) = number_ui(ui, v, &name, &hint, fmt, None);
             if let Some(x) = changed {
-                out.push(Command::Edit {
+                out.push(Command::Net {
                     cell: ci,
-                    edit: edit(r, c, x),
+                    cmd: NetCommand::Edit(edit(r, c, x)),
                 });
             }
             resp

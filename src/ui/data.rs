@@ -3,7 +3,7 @@
 
 use super::action_button;
 use super::blocks::number_ui;
-use crate::app::{Command, Edit, NetCell, ViewSettings};
+use crate::app::{Command, Edit, NetCell, NetCommand, ViewSettings};
 use crate::lesson::Lock;
 use crate::nn::LossKind;
 use egui::{RichText, Ui};
@@ -18,7 +18,12 @@ pub fn data_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out:
     let b = cell.doc.batch();
     let (ins, outs) = (cell.doc.x.nrows(), cell.doc.y.nrows());
     let kind = cell.doc.loss.kind;
-    let edit = |out: &mut Vec<Command>, edit: Edit| out.push(Command::Edit { cell: ci, edit });
+    let edit = |out: &mut Vec<Command>, edit: Edit| {
+        out.push(Command::Net {
+            cell: ci,
+            cmd: NetCommand::Edit(edit),
+        })
+    };
     ui.horizontal(|ui| {
         ui.label(RichText::new("Data").strong());
         ui.weak(format!(
@@ -41,7 +46,10 @@ pub fn data_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out:
         ui.end_row();
         for s in 0..b.min(MAX_ROWS) {
             if ui.radio(s == cell.sample, format!("sample {}", s + 1)).clicked() {
-                out.push(Command::SetSample { cell: ci, sample: s });
+                out.push(Command::Net {
+                    cell: ci,
+                    cmd: NetCommand::SetSample(s),
+                });
             }
             for i in 0..ins.min(MAX_COLS) {
                 let name = format!("x[{},{}]", s + 1, i + 1);

@@ -6,7 +6,7 @@
 
 use super::theme;
 use super::visibility::{BLANK_HINT, Mark, blanked, line_text, mark, visible, visible_at};
-use crate::app::{Command, NetCell, NodeValue, Selection, ViewSettings};
+use crate::app::{Command, NetCell, NetCommand, NodeValue, Selection, ViewSettings};
 use crate::nn::steps::{Quantity, StepKind};
 use crate::nn::{Activation, Matrix};
 use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
@@ -264,9 +264,9 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                 node_hovered = true;
             }
             if r.clicked() {
-                out.push(Command::Select {
+                out.push(Command::Net {
                     cell: ci,
-                    selection: Some(Selection::Node { column: c, unit: u }),
+                    cmd: NetCommand::Select(Some(Selection::Node { column: c, unit: u })),
                 });
             }
             // Edit mode: the value on a node can become an exercise.
@@ -316,19 +316,19 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         );
         let bg2 = bg.clone().on_hover_text_at_pointer(text);
         if bg2.clicked() {
-            out.push(Command::Select {
+            out.push(Command::Net {
                 cell: ci,
-                selection: Some(Selection::Edge {
+                cmd: NetCommand::Select(Some(Selection::Edge {
                     layer: l,
                     from: i,
                     to: j,
-                }),
+                })),
             });
         }
     } else if bg.clicked() && !node_hovered {
-        out.push(Command::Select {
+        out.push(Command::Net {
             cell: ci,
-            selection: None,
+            cmd: NetCommand::Select(None),
         });
     }
 }

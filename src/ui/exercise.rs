@@ -7,7 +7,7 @@
 
 use super::theme;
 use crate::app::student::{CheckResult, ExerciseAction, ExerciseState};
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Command, StudentCommand};
 use crate::lesson::Verdict;
 use crate::lesson::reference::Shape;
 use egui::{Key, RichText, Ui};
@@ -91,7 +91,8 @@ pub fn exercise_ui(
     md: &mut CommonMarkCache,
     out: &mut Vec<Command>,
 ) {
-    let send = |out: &mut Vec<Command>, action| out.push(Command::Exercise { cell: ci, action });
+    let send =
+        |out: &mut Vec<Command>, action| out.push(Command::Student(StudentCommand::Exercise { cell: ci, action }));
     ui.set_min_width(ui.available_width());
     header_ui(ui, e, number);
     CommonMarkViewer::new().show(ui, md, &e.exercise.prompt);
@@ -269,16 +270,16 @@ fn entry_ui(
         .accessible_name(format!("answer {name}, exercise {number}"))
         .on_hover_text(format!("Your value of {name}: a number such as -1.5, 2e-3 or 1/3"));
     if resp.changed() {
-        out.push(Command::Exercise {
+        out.push(Command::Student(StudentCommand::Exercise {
             cell: ci,
             action: ExerciseAction::Type { row: r, col: c, text },
-        });
+        }));
     }
     if resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
-        out.push(Command::Exercise {
+        out.push(Command::Student(StudentCommand::Exercise {
             cell: ci,
             action: ExerciseAction::Check,
-        });
+        }));
     }
     if !resp.has_focus() {
         // An outline, so an empty field is visible on the page.

@@ -2,15 +2,17 @@
 //! header, the target column, classification or regression, and what to do with bad rows.
 //! A failed import keeps the dialog open with every bad row and its line number.
 
-use crate::app::Command;
 use crate::app::import::CsvImport;
+use crate::app::{Command, LabCommand};
 use crate::nn::csv::{BadRows, CsvOptions};
 use crate::nn::data::Task;
 use egui::{RichText, Ui};
 
 /// Draws the dialog for `d`.
 pub fn csv_import_ui(ctx: &egui::Context, d: &CsvImport, out: &mut Vec<Command>) {
-    let set = |out: &mut Vec<Command>, o: CsvOptions| out.push(Command::SetCsvImport(Box::new(d.with_options(o))));
+    let set = |out: &mut Vec<Command>, o: CsvOptions| {
+        out.push(Command::Lab(LabCommand::SetCsvImport(Box::new(d.with_options(o)))))
+    };
     egui::Modal::new(egui::Id::unique("csv import")).show(ctx, |ui| {
         ui.set_max_width(720.0);
         ui.heading("Import a CSV data set");
@@ -107,10 +109,10 @@ pub fn csv_import_ui(ctx: &egui::Context, d: &CsvImport, out: &mut Vec<Command>)
         ui.separator();
         ui.horizontal(|ui| {
             if ui.button("Import").clicked() {
-                out.push(Command::FinishCsvImport(true));
+                out.push(Command::Lab(LabCommand::FinishCsvImport(true)));
             }
             if ui.button("Cancel").clicked() {
-                out.push(Command::FinishCsvImport(false));
+                out.push(Command::Lab(LabCommand::FinishCsvImport(false)));
             }
         });
     });

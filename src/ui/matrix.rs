@@ -4,7 +4,7 @@
 
 use super::action_button;
 use super::blocks::{Item, Layout, flow_ui};
-use crate::app::{Command, Convention, Edit, NetCell, Selection, ViewSettings};
+use crate::app::{Command, Convention, Edit, NetCell, NetCommand, Selection, ViewSettings};
 use crate::lesson::Lock;
 use crate::nn::Activation;
 use crate::nn::numfmt::NumberFormat;
@@ -26,7 +26,10 @@ pub fn matrix_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, ou
                 .on_hover_text(format!("Show layer {} in the matrix view", i + 1))
                 .clicked()
             {
-                out.push(Command::SelectLayer { cell: ci, layer: i });
+                out.push(Command::Net {
+                    cell: ci,
+                    cmd: NetCommand::SelectLayer(i),
+                });
             }
         }
         ui.separator();
@@ -39,12 +42,12 @@ pub fn matrix_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, ou
                         continue;
                     }
                     if ui.selectable_label(a == layer.activation, a.name()).clicked() && a != layer.activation {
-                        out.push(Command::Edit {
+                        out.push(Command::Net {
                             cell: ci,
-                            edit: Edit::Activation {
+                            cmd: NetCommand::Edit(Edit::Activation {
                                 layer: l,
                                 activation: a,
-                            },
+                            }),
                         });
                     }
                 }
@@ -52,7 +55,12 @@ pub fn matrix_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, ou
             .response
             .labelled_by(label.id);
         ui.separator();
-        let edit = |out: &mut Vec<Command>, edit: Edit| out.push(Command::Edit { cell: ci, edit });
+        let edit = |out: &mut Vec<Command>, edit: Edit| {
+            out.push(Command::Net {
+                cell: ci,
+                cmd: NetCommand::Edit(edit),
+            })
+        };
         if action_button(
             ui,
             true,

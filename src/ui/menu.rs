@@ -3,7 +3,7 @@
 
 use super::FORMATS;
 use super::actions::{Action, menu_item};
-use crate::app::{AppState, Command, Convention, NodeValue};
+use crate::app::{AppState, Command, Convention, LabCommand, NodeValue, StudentCommand};
 use egui::Ui;
 
 /// The menus, the "Student:" field, the count of what was answered right and the title.
@@ -34,7 +34,7 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 .on_hover_text("Write your answers to a file to hand in (JSON, graded by mlp-notebook check)")
                 .clicked()
             {
-                out.push(Command::ExportSubmission);
+                out.push(Command::Student(StudentCommand::ExportSubmission));
             }
             if ui
                 .button("Export worksheet...")
@@ -81,7 +81,7 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 .on_hover_text("A training lab at the end of the page: data, a network, live curves")
                 .clicked()
             {
-                out.push(Command::InsertTrainingCell);
+                out.push(Command::Lab(LabCommand::InsertTrainingCell));
             }
         });
         ui.menu_button("View", |ui| {
@@ -183,7 +183,7 @@ fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     if resp.lost_focus() {
         ui.data_mut(|d| d.remove::<String>(id));
         if text.trim() != state.settings.student {
-            out.push(Command::SetStudent(text));
+            out.push(Command::Student(StudentCommand::SetStudent(text)));
         }
     }
 }

@@ -22,7 +22,7 @@ pub mod train_settings;
 pub mod training;
 pub mod visibility;
 
-use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NodeValue, Pending};
+use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NetCommand, NodeValue, Pending};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::{LossKind, Reduction};
 use egui::{RichText, Ui};
@@ -172,7 +172,10 @@ fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: 
         .filter(|(_, r)| well_in_view(r))
         .max_by(|a, b| seen(&a.1).total_cmp(&seen(&b.1)))
     {
-        out.push(Command::ShowInStepper { cell: *c });
+        out.push(Command::Net {
+            cell: *c,
+            cmd: NetCommand::ShowInStepper,
+        });
     }
 }
 
@@ -230,9 +233,9 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
                         && ui.selectable_label(cell.doc.loss.kind.name() == name, name).clicked()
                         && cell.doc.loss.kind.name() != name
                     {
-                        out.push(Command::Edit {
+                        out.push(Command::Net {
                             cell: ci,
-                            edit: Edit::Loss(k),
+                            cmd: NetCommand::Edit(Edit::Loss(k)),
                         });
                     }
                 }
@@ -247,9 +250,9 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
                     if ui.selectable_label(cell.doc.loss.reduction == r, r.name()).clicked()
                         && cell.doc.loss.reduction != r
                     {
-                        out.push(Command::Edit {
+                        out.push(Command::Net {
                             cell: ci,
-                            edit: Edit::Reduction(r),
+                            cmd: NetCommand::Edit(Edit::Reduction(r)),
                         });
                     }
                 }
@@ -329,7 +332,7 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 #[cfg(test)]
 mod tests {
     use super::follow_the_page;
-    use crate::app::Command;
+    use crate::app::{Command, NetCommand};
     use egui::{Rect, pos2};
 
     fn cell(top: f32, bottom: f32) -> Rect {
@@ -342,7 +345,10 @@ mod tests {
         let mut out = Vec::new();
         follow_the_page(page, nets, Some(shown), &mut out);
         out.iter().find_map(|c| match c {
-            Command::ShowInStepper { cell } => Some(*cell),
+            Command::Net {
+                cell,
+                cmd: NetCommand::ShowInStepper,
+            } => Some(*cell),
             _ => None,
         })
     }

@@ -3,8 +3,8 @@
 
 use super::exercise::{Glyph, glyph_ui, verdict_ui};
 use super::theme;
-use crate::app::Command;
 use crate::app::student::{QuizAction, QuizState};
+use crate::app::{Command, StudentCommand};
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
@@ -30,10 +30,10 @@ pub fn quiz_ui(ui: &mut Ui, ci: usize, q: &QuizState, number: usize, md: &mut Co
     for (i, o) in q.quiz.options.iter().enumerate() {
         ui.horizontal_wrapped(|ui| {
             if ui.radio(q.choice == Some(i), &o.text).clicked() && q.choice != Some(i) {
-                out.push(Command::Quiz {
+                out.push(Command::Student(StudentCommand::Quiz {
                     cell: ci,
                     action: QuizAction::Choose(i),
-                });
+                }));
             }
             if let Some((c, f)) = verdict
                 && *c == i
@@ -56,10 +56,10 @@ pub fn quiz_ui(ui: &mut Ui, ci: usize, q: &QuizState, number: usize, md: &mut Co
             .on_disabled_hover_text("Choose an option first")
             .clicked()
         {
-            out.push(Command::Quiz {
+            out.push(Command::Student(StudentCommand::Quiz {
                 cell: ci,
                 action: QuizAction::Check,
-            });
+            }));
         }
     });
     if let Some((_, f)) = verdict {

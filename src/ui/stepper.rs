@@ -2,7 +2,7 @@
 //! put in, the list of steps, "Apply update" with the learning rate, and the loss plot.
 
 use super::visibility::{BLANK_HINT, blanked, line_blanked, line_text, step_blanked};
-use crate::app::{Command, Edit, NetCell, StepNav, ViewSettings};
+use crate::app::{Command, Edit, NetCell, NetCommand, StepNav, ViewSettings};
 use crate::nn::OptimizerKind;
 use egui::{RichText, Ui};
 
@@ -15,7 +15,10 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     ui.horizontal_wrapped(|ui| {
         let nav = |ui: &mut Ui, text: &str, hint: &str, nav: StepNav, out: &mut Vec<Command>| {
             if ui.button(text).on_hover_text(hint).clicked() {
-                out.push(Command::Step { cell: ci, nav });
+                out.push(Command::Net {
+                    cell: ci,
+                    cmd: NetCommand::Step(nav),
+                });
             }
         };
         nav(ui, "First step", "Go to the first step (Home)", StepNav::First, out);
@@ -27,9 +30,9 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             .on_hover_text("Leave the stepper: every value is shown live again (Escape)")
             .clicked()
         {
-            out.push(Command::Step {
+            out.push(Command::Net {
                 cell: ci,
-                nav: StepNav::Reset,
+                cmd: NetCommand::Step(StepNav::Reset),
             });
         }
         let mut reveal = cell.reveal_all;
@@ -38,7 +41,10 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
             .on_hover_text("Show every value, even of steps not reached yet")
             .changed()
         {
-            out.push(Command::RevealAll { cell: ci, on: reveal });
+            out.push(Command::Net {
+                cell: ci,
+                cmd: NetCommand::RevealAll(reveal),
+            });
         }
     });
     match cell.current_step() {
@@ -86,9 +92,9 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                         format!("{}. {}", i + 1, s.title)
                     };
                     if ui.selectable_label(cell.step == Some(i), summary).clicked() {
-                        out.push(Command::Step {
+                        out.push(Command::Net {
                             cell: ci,
-                            nav: StepNav::Goto(i),
+                            cmd: NetCommand::Step(StepNav::Goto(i)),
                         });
                     }
                 }
@@ -107,9 +113,9 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
             .on_disabled_hover_text(format!("Waits: {}.", crate::app::cell::UPDATE_ASKED))
             .clicked()
         {
-            out.push(Command::Edit {
+            out.push(Command::Net {
                 cell: ci,
-                edit: Edit::ApplyUpdate,
+                cmd: NetCommand::Edit(Edit::ApplyUpdate),
             });
         }
         let label = ui.label("Learning rate");
@@ -124,9 +130,9 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
             .labelled_by(label.id)
             .on_hover_text("lr in W <- W - lr dL/dW");
         if r.changed() && lr != cell.doc.optimizer.lr {
-            out.push(Command::Edit {
+            out.push(Command::Net {
                 cell: ci,
-                edit: Edit::LearningRate(lr),
+                cmd: NetCommand::Edit(Edit::LearningRate(lr)),
             });
         }
         let ol = ui.label("Optimizer");
@@ -137,9 +143,9 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
                     if ui.selectable_label(k == cell.doc.optimizer.kind, k.name()).clicked()
                         && k != cell.doc.optimizer.kind
                     {
-                        out.push(Command::Edit {
+                        out.push(Command::Net {
                             cell: ci,
-                            edit: Edit::Optimizer(k),
+                            cmd: NetCommand::Edit(Edit::Optimizer(k)),
                         });
                     }
                 }

@@ -7,7 +7,7 @@
 
 use super::theme;
 use crate::app::training::TrainCell;
-use crate::app::{Command, ViewSettings};
+use crate::app::{Command, LabCommand, ViewSettings};
 use crate::nn::data::Dataset;
 use crate::nn::fastmath::grid::{FeatureMajor32, GridBuffers, forward_f32};
 use crate::nn::{Matrix, Network};
@@ -74,7 +74,7 @@ pub fn plots_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, o
             "Export curves (CSV)...",
             "Write every epoch's figures, kept runs included, to a CSV file",
         ) {
-            out.push(Command::ExportCurves { cell: ci });
+            out.push(Command::Lab(LabCommand::ExportCurves { cell: ci }));
         }
     });
     ui.data_mut(|d| d.insert_temp(opt_id, opts));
@@ -140,13 +140,13 @@ pub(super) fn plot_title(ui: &mut Ui, title: &str, ci: usize, what: &str, out: &
             .clicked()
             && let Some(rect) = rect
         {
-            out.push(Command::ExportPlot {
+            out.push(Command::Lab(LabCommand::ExportPlot {
                 name: format!("{what}.png"),
                 area: crate::app::ScreenArea {
                     min: [rect.min.x, rect.min.y],
                     max: [rect.max.x, rect.max.y],
                 },
-            });
+            }));
         }
     });
 }

@@ -2,8 +2,8 @@
 //! edit a draft of the setup; when the draft differs at the end of the frame the whole new
 //! setup is sent once, and the state decides what applies live.
 
-use crate::app::Command;
 use crate::app::training::TrainCell;
+use crate::app::{Command, LabCommand};
 use crate::lesson::training::{EarlyStoppingSpec, ScheduleSpec, TrainingSetup};
 use crate::nn::data::Scaling;
 use crate::nn::datasets::{BuiltinSet, DataSpec, Generator};
@@ -156,7 +156,7 @@ fn data_settings_ui(ui: &mut Ui, ci: usize, n: &mut TrainingSetup, out: &mut Vec
         .on_hover_text("Train on your own data: choose the target column, classification or regression")
         .clicked()
     {
-        out.push(Command::ImportCsv { cell: ci });
+        out.push(Command::Lab(LabCommand::ImportCsv { cell: ci }));
     }
     if let DataSpec::Generated {
         generator,

@@ -6,7 +6,7 @@
 
 use super::train_plots;
 use crate::app::training::{TrainAction, TrainCell};
-use crate::app::{Command, ViewSettings};
+use crate::app::{Command, LabCommand, ViewSettings};
 use crate::lesson::training::TrainingSetup;
 use crate::nn::datasets::DataSpec;
 use egui::{RichText, Ui};
@@ -20,7 +20,8 @@ pub fn training_ui(
     md: &mut egui_commonmark::CommonMarkCache,
     out: &mut Vec<Command>,
 ) {
-    let send = |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Train { cell: ci, action });
+    let send =
+        |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Lab(LabCommand::Train { cell: ci, action }));
     ui.horizontal(|ui| {
         ui.label(RichText::new("Training lab").heading());
         ui.weak(data_summary(cell));

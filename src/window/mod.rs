@@ -10,7 +10,7 @@
 pub mod native;
 pub mod screenshot;
 
-use crate::app::{AppState, Command, Settings};
+use crate::app::{AppState, Command, Settings, StudentCommand};
 use crate::lesson::Lesson;
 use egui_commonmark::CommonMarkCache;
 use std::path::PathBuf;
@@ -155,7 +155,7 @@ pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::p
             student: String::new(),
             ..s
         };
-        state.apply(Command::SetStudent(student));
+        state.apply(Command::Student(StudentCommand::SetStudent(student)));
     }
     if let Some(f) = file {
         state.open_path(f);

@@ -2,7 +2,7 @@
 //! in quiz cells, the student's name (which picks their variants) and exporting a submission.
 
 use super::{CheckResult, ExerciseAction, ExerciseState, QuizAction};
-use crate::app::command::Command;
+use crate::app::command::StudentCommand;
 use crate::app::state::{AppState, CellState};
 use crate::lesson::worked::worked_solution;
 use crate::lesson::{Computed, Verdict};
@@ -10,14 +10,13 @@ use crate::nn::doc::NetworkDoc;
 
 impl AppState {
     /// Exercise, quiz, student-name and submission commands.
-    pub(in crate::app) fn student_command(&mut self, c: Command) {
+    pub(in crate::app) fn student_command(&mut self, c: StudentCommand) {
         match c {
-            Command::Exercise { cell, action } => self.exercise_action(cell, action),
-            Command::Quiz { cell, action } => self.quiz_action(cell, action),
-            Command::SetStudent(name) => self.set_student(name),
-            Command::ExportSubmission => self.export_submission(None),
-            Command::ExportSubmissionTo(p) => self.export_submission(Some(p)),
-            _ => {}
+            StudentCommand::Exercise { cell, action } => self.exercise_action(cell, action),
+            StudentCommand::Quiz { cell, action } => self.quiz_action(cell, action),
+            StudentCommand::SetStudent(name) => self.set_student(name),
+            StudentCommand::ExportSubmission => self.export_submission(None),
+            StudentCommand::ExportSubmissionTo(p) => self.export_submission(Some(p)),
         }
     }
 
