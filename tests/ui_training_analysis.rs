@@ -3,7 +3,7 @@
 //! (nn::metrics on the same split, the cell's per-epoch extras).
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::training::{TrainAction, TrainCell};
 use mlp_notebook::app::{AppState, CellState, Command, LabCommand};
 use mlp_notebook::nn::Activation;
@@ -298,4 +298,68 @@ fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
             "pixel ({x}, {y})"
         );
     }
+}
+
+#[test]
+fn figures_stay_with_their_cell_when_cells_move() {
+    // Two training cells at the same weights' version (set, then one step each) but different
+    // validation splits (50 and 100 of 200 points), so their evaluations differ.
+    let mut state = AppState::builtin_headless();
+    state.apply(Command::Lab(LabCommand::InsertTrainingCell));
+    state.apply(Command::Lab(LabCommand::InsertTrainingCell));
+    state.cells.retain(|c| matches!(c, CellState::Training(_)));
+    for (cell, validation) in [(0, 0.25), (1, 0.5)] {
+        let mut s = match &state.cells[cell] {
+            CellState::Training(t) => t.setup.clone(),
+            _ => unreachable!("only training cells are left"),
+        };
+        s.split.validation = validation;
+        state.apply(Command::train(cell, TrainAction::Set(Box::new(s))));
+        state.apply(Command::train(cell, TrainAction::Step));
+    }
+    let version = |s: &AppState, i: usize| match &s.cells[i] {
+        CellState::Training(t) => t.version,
+        _ => unreachable!(),
+    };
+    assert_eq!(version(&state, 0), version(&state, 1));
+    let mut h = window(state);
+    for i in 0..2 {
+        h.get_all_by_label("Evaluation")
+            .nth(i)
+            .expect("two sections")
+            .scroll_to_me();
+        h.run();
+        h.get_all_by_label("Evaluation").nth(i).expect("two sections").click();
+        h.run();
+    }
+    let shown = |h: &Harness<'_, NotebookApp>| -> Vec<String> {
+        let mut v: Vec<String> = h
+            .query_all_by(|n| {
+                n.value()
+                    .is_some_and(|v| v.starts_with("Accuracy on the validation split"))
+            })
+            .filter_map(|n| n.accesskit_node().value())
+            .collect();
+        // The accessibility tree can list one label twice (same text, same place).
+        v.dedup();
+        v
+    };
+    let each = |h: &Harness<'_, NotebookApp>, i: usize| match &h.state().state.cells[i] {
+        CellState::Training(t) => expected_accuracy(t, "validation"),
+        _ => unreachable!(),
+    };
+    let before = shown(&h);
+    assert_eq!(before, vec![each(&h, 0), each(&h, 1)]);
+    assert!(before[1].contains("of 100 right"), "{before:?}");
+    // Move the second cell first: each evaluation moves with its cell.
+    h.state_mut()
+        .state
+        .apply(Command::Page(mlp_notebook::app::edit::PageEdit::Move {
+            from: 1,
+            to: 0,
+        }));
+    h.run();
+    let after = shown(&h);
+    assert_eq!(after, vec![each(&h, 0), each(&h, 1)]);
+    assert_eq!(after, vec![before[1].clone(), before[0].clone()]);
 }

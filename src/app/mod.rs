@@ -6,6 +6,7 @@
 //! and nothing here names eframe, egui or rfd: the platform comes in through
 //! [`files::Dialogs`].
 
+pub mod analysis;
 pub mod cell;
 pub mod command;
 pub mod edit;

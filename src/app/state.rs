@@ -324,6 +324,7 @@ impl AppState {
             Command::CloseAnswer(a) => self.answer(a),
         }
         self.refresh_blanks();
+        self.refresh_engine_answers();
     }
 
     /// A command for network cell `cell`: edits change the document (and are undoable), the

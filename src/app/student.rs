@@ -12,6 +12,7 @@
 //! - this file: the cells' states ([`ExerciseState`], [`QuizState`], [`PlotCell`]), the
 //!   actions on them, [`StudentState`], and reading typed numbers ([`parse_number`]).
 //! - `blank.rs`: [`Blank`], a value kept blank until its exercise is answered.
+//! - `engine.rs`: the engine's answer to each exercise, for edit mode's form.
 //! - `given.rs`: the networks as given, the student's variants, the blanks; `actions.rs`: the
 //!   student's commands. Both are methods of [`AppState`](super::AppState).
 
@@ -22,8 +23,10 @@ use std::collections::HashMap;
 
 mod actions;
 mod blank;
+mod engine;
 mod given;
 pub use blank::Blank;
+pub use engine::EngineAnswer;
 
 /// What a button of an exercise cell asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,6 +87,8 @@ pub struct ExerciseState {
     /// The last answer checked.
     pub last_checked: Option<Answer>,
     pub result: Option<CheckResult>,
+    /// Edit mode: the engine's answer on the network as the page has it.
+    pub engine: Option<EngineAnswer>,
 }
 
 impl ExerciseState {
@@ -101,6 +106,7 @@ impl ExerciseState {
             solved: false,
             last_checked: None,
             result: None,
+            engine: None,
         }
     }
 

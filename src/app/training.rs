@@ -82,6 +82,8 @@ pub struct TrainCell {
     /// Which cell this is, kept by clones: undo of a page edit finds the live cell by it and
     /// keeps its trained network, curves and runs ([`super::undo::carry_training`]).
     uid: u64,
+    /// The figures drawn from the current network ([`super::analysis`]).
+    pub(super) analysis: super::analysis::Analysis,
 }
 
 /// The next [`TrainCell::uid`].
@@ -139,6 +141,7 @@ impl TrainCell {
             version: 0,
             read,
             uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            analysis: super::analysis::Analysis::default(),
         }
     }
 

@@ -9,7 +9,6 @@ use crate::app::{AppState, CellState, Command};
 use crate::lesson::Cell;
 use crate::lesson::exercise::{Exercise, Tolerance};
 use crate::lesson::reference::Reference;
-use crate::nn::doc::NetworkDoc;
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
@@ -263,9 +262,13 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
             {
                 send(out, Exercise { ask, ..ex.clone() });
             }
-            if let Some(n) = net {
-                match engine_answer(ui, ci, ex, &n.doc) {
-                    Ok(a) => ui.label(format!("Answer, computed by the engine: {a}")),
+            let engine = match state.cells.get(ci) {
+                Some(CellState::Exercise(e)) if net.is_some() => e.engine.as_ref(),
+                _ => None,
+            };
+            if let Some(k) = engine {
+                match &k.answer {
+                    Ok(a) => ui.label(format!("Answer, computed by the engine: {}", answer_text(a))),
                     Err(e) => ui.colored_label(ui.visuals().error_fg_color, format!("No answer: {e}")),
                 };
             }
@@ -314,25 +317,6 @@ pub(super) fn check_id(t: &str) -> Result<(), String> {
     } else {
         Err("letters, digits, - and _ only".into())
     }
-}
-
-/// The engine's answer to `ex` on `doc`, as text. A forward, backward and update pass is not
-/// free on a large network, so it is kept in the window's memory until the exercise or the
-/// network changes.
-fn engine_answer(ui: &Ui, ci: usize, ex: &Exercise, doc: &NetworkDoc) -> Result<String, String> {
-    type Kept = (Exercise, NetworkDoc, Result<String, String>);
-    let id = ui.make_persistent_id(("engine answer", ci));
-    let kept: Option<Kept> = ui.data(|d| d.get_temp(id));
-    if let Some((e, d, answer)) = kept
-        && e == *ex
-        && d == *doc
-    {
-        return answer;
-    }
-    let computed = crate::lesson::compute::Computed::new(doc.clone());
-    let answer = ex.answer(&computed).map(|a| answer_text(&a)).map_err(|e| e.to_string());
-    ui.data_mut(|d| d.insert_temp(id, (ex.clone(), doc.clone(), answer.clone())));
-    answer
 }
 
 fn answer_text(a: &crate::lesson::exercise::Answer) -> String {

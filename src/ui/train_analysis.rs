@@ -6,10 +6,9 @@
 //! - **Hidden units** ([`units`]): what each hidden unit responds to over a 2-D input plane;
 //! - **Activation function** ([`activation`]): f and f' of a layer, with its real z values.
 //!
-//! Every figure comes from an f64 forward pass ([`crate::nn::trace::forward`]) of the current
-//! network and [`crate::nn::metrics`]. Results are cached in egui's memory by the cell's
-//! `version` ([`cached`]): recomputed when the weights changed, at most every
-//! [`REFRESH_SECONDS`] while training runs. Layers are numbered from 1 in every text.
+//! Every figure is computed and kept by the cell ([`crate::app::analysis`]); this module only
+//! draws it (textures are kept in egui's memory under the cell's [`TrainCell::uid`], so a
+//! picture stays with its cell when cells move). Layers are numbered from 1 in every text.
 
 mod activation;
 mod layers;
@@ -17,18 +16,13 @@ mod units;
 
 use super::theme;
 use super::train_plots::{fmt_g, plot_title, remember_rect};
+use crate::app::analysis::{Evaluation, REFRESH_SECONDS, evaluation_split};
 use crate::app::training::TrainCell;
 use crate::app::{Command, ViewSettings};
 use crate::lesson::training::Prepared;
-use crate::nn::data::Dataset;
-use crate::nn::metrics::{ConfusionMatrix, confusion_matrix, r2, rmse};
-use crate::nn::trace::forward;
+use crate::nn::metrics::ConfusionMatrix;
 use crate::nn::{Activation, Network};
 use egui::{Color32, RichText, Ui};
-use std::sync::Arc;
-
-/// While training runs, cached figures are recomputed at most this often (seconds).
-pub const REFRESH_SECONDS: f64 = 0.25;
 
 /// Draws the analysis sections of training cell `ci`.
 pub fn analysis_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, out: &mut Vec<Command>) {
@@ -37,110 +31,28 @@ pub fn analysis_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings
     };
     egui::CollapsingHeader::new("Evaluation")
         .id_salt(("analysis evaluation", ci))
-        .show(ui, |ui| evaluation_ui(ui, ci, cell, net, data, view, out));
+        .show(ui, |ui| evaluation_ui(ui, ci, cell, data, view, out));
     egui::CollapsingHeader::new("Layers")
         .id_salt(("analysis layers", ci))
         .show(ui, |ui| layers::layers_ui(ui, ci, cell, net, out));
     if data.train.x.nrows() == 2 && net.len() > 1 {
         egui::CollapsingHeader::new("Hidden units")
             .id_salt(("analysis units", ci))
-            .show(ui, |ui| units::units_ui(ui, ci, cell, net, &data.train, view));
+            .show(ui, |ui| units::units_ui(ui, cell, net, view));
     }
     egui::CollapsingHeader::new("Activation function")
         .id_salt(("analysis activation", ci))
-        .show(ui, |ui| {
-            activation::activation_ui(ui, ci, cell, net, &data.train, view, out)
-        });
-}
-
-/// A value computed from the weights, kept in egui's memory.
-struct Cached<T> {
-    version: u64,
-    key: u64,
-    time: f64,
-    value: Arc<T>,
-}
-
-impl<T> Clone for Cached<T> {
-    fn clone(&self) -> Self {
-        Cached {
-            version: self.version,
-            key: self.key,
-            time: self.time,
-            value: self.value.clone(),
-        }
+        .show(ui, |ui| activation::activation_ui(ui, ci, cell, net, view, out));
+    if cell.analysis_behind() {
+        // A figure older than the weights was drawn: draw again once it may be refreshed.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(REFRESH_SECONDS));
     }
 }
 
-/// The value cached under `id`, or a fresh one from `make`: recomputed when `key` changed, or
-/// when the weights changed (at most every [`REFRESH_SECONDS`] while `cell.running`).
-fn cached<T: Send + Sync + 'static>(
-    ui: &Ui,
-    id: egui::Id,
-    cell: &TrainCell,
-    key: u64,
-    make: impl FnOnce() -> T,
-) -> Arc<T> {
-    let now = ui.input(|i| i.time);
-    let old: Option<Cached<T>> = ui.data(|d| d.get_temp(id));
-    if let Some(c) = &old {
-        let fresh = c.version == cell.version || (cell.running && now - c.time < REFRESH_SECONDS);
-        if c.key == key && fresh {
-            if c.version != cell.version {
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_secs_f64(REFRESH_SECONDS));
-            }
-            return c.value.clone();
-        }
-    }
-    let value = Arc::new(make());
-    let c = Cached {
-        version: cell.version,
-        key,
-        time: now,
-        value: value.clone(),
-    };
-    ui.data_mut(|d| d.insert_temp(id, c));
-    value
-}
-
-/// The split the evaluation is computed on: test, else validation, else training.
-pub fn evaluation_split(data: &Prepared) -> (&'static str, &Dataset) {
-    if let Some(t) = data.test.as_ref().filter(|d| !d.is_empty()) {
-        ("test", t)
-    } else if let Some(v) = data.validation.as_ref().filter(|d| !d.is_empty()) {
-        ("validation", v)
-    } else {
-        ("training", &data.train)
-    }
-}
-
-/// The evaluation's figures.
-enum Eval {
-    Classes { cm: ConfusionMatrix, names: Vec<String> },
-    Regression { r2: f64, rmse: f64 },
-    Failed(String),
-}
-
-fn evaluate(net: &Network, d: &Dataset) -> Eval {
-    let t = forward(net, &d.x);
-    let out = t.output();
-    if d.class_names.is_empty() {
-        match (r2(out, &d.y), rmse(out, &d.y)) {
-            (Ok(r2), Ok(rmse)) => Eval::Regression { r2, rmse },
-            (Err(e), _) | (_, Err(e)) => Eval::Failed(e.to_string()),
-        }
-    } else {
-        match confusion_matrix(out, &d.y) {
-            Ok(cm) => {
-                let names = (0..cm.classes())
-                    .map(|k| d.class_names.get(k).cloned().unwrap_or_else(|| format!("class {k}")))
-                    .collect();
-                Eval::Classes { cm, names }
-            }
-            Err(e) => Eval::Failed(e.to_string()),
-        }
-    }
+/// The current time for the cell's figures.
+fn now(ui: &Ui) -> f64 {
+    ui.input(|i| i.time)
 }
 
 /// "Accuracy on the test split: 95.00% (38 of 40 right)".
@@ -157,7 +69,6 @@ fn evaluation_ui(
     ui: &mut Ui,
     ci: usize,
     cell: &TrainCell,
-    net: &Network,
     data: &Prepared,
     view: &ViewSettings,
     out: &mut Vec<Command>,
@@ -174,14 +85,12 @@ fn evaluation_ui(
         "How the network does on the {split} split ({} samples; {why}).",
         d.len()
     ));
-    let eval = cached(ui, egui::Id::unique(("analysis eval", ci)), cell, 0, || {
-        evaluate(net, d)
-    });
+    let Some(eval) = cell.evaluation(now(ui)) else { return };
     match &*eval {
-        Eval::Failed(e) => {
+        Evaluation::Failed(e) => {
             ui.label(RichText::new(format!("Cannot evaluate: {e}")).color(ui.visuals().error_fg_color));
         }
-        Eval::Regression { r2, rmse } => {
+        Evaluation::Regression { r2, rmse } => {
             ui.label(format!(
                 "R² on the {split} split = {} (1 is a perfect fit; 0 is no better than always predicting the mean)",
                 fmt_g(*r2)
@@ -191,7 +100,7 @@ fn evaluation_ui(
                 fmt_g(*rmse)
             ));
         }
-        Eval::Classes { cm, names } => {
+        Evaluation::Classes { cm, names } => {
             ui.label(RichText::new(accuracy_text(split, cm)).strong());
             ui.label(
                 "Rows are the true class, columns the class the network predicts: the diagonal holds the right answers.",

@@ -6,11 +6,11 @@
 //! no number and are not saved with the lesson.
 
 use super::theme;
+use crate::app::analysis::BoundaryGrid;
 use crate::app::training::TrainCell;
 use crate::app::{Command, LabCommand, ViewSettings};
 use crate::nn::data::Dataset;
-use crate::nn::fastmath::grid::{FeatureMajor32, GridBuffers, forward_f32};
-use crate::nn::{Matrix, Network};
+
 use egui::{Color32, Ui};
 use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
@@ -307,41 +307,6 @@ fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
     remember_rect(ui, ci, "accuracy", resp.response.rect);
 }
 
-/// `[min, max]` of each of the first two features, widened by 10% (the picture's extent).
-pub fn extent(x: &Matrix) -> [[f64; 2]; 2] {
-    let mut e = [[f64::INFINITY, f64::NEG_INFINITY]; 2];
-    for col in x.column_iter() {
-        for f in 0..2.min(col.len()) {
-            e[f][0] = e[f][0].min(col[f]);
-            e[f][1] = e[f][1].max(col[f]);
-        }
-    }
-    for r in &mut e {
-        if !r[0].is_finite() || !r[1].is_finite() {
-            *r = [-1.0, 1.0];
-        }
-        // At least 0.1, and a thousandth of the values' size so that it cannot round away.
-        let pad = ((r[1] - r[0]) * 0.1).max(0.1).max(r[0].abs().max(r[1].abs()) * 1e-3);
-        r[0] -= pad;
-        r[1] += pad;
-    }
-    e
-}
-
-/// The grid's points, feature-major, row by row from the top (largest x2) down.
-pub fn grid_points(e: [[f64; 2]; 2], n: usize) -> Matrix {
-    let mut x = Matrix::zeros(2, n * n);
-    for r in 0..n {
-        let x2 = e[1][1] - (r as f64 + 0.5) / n as f64 * (e[1][1] - e[1][0]);
-        for c in 0..n {
-            let x1 = e[0][0] + (c as f64 + 0.5) / n as f64 * (e[0][1] - e[0][0]);
-            x[(0, r * n + c)] = x1;
-            x[(1, r * n + c)] = x2;
-        }
-    }
-    x
-}
-
 /// The picture's colour for one grid point's outputs (`k` outputs per point).
 fn output_color(out: &[f32], dark: bool) -> Color32 {
     let white = if dark { Color32::from_gray(30) } else { Color32::WHITE };
@@ -372,42 +337,41 @@ fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
     Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
 }
 
-/// The cached picture of one cell: redrawn only when the weights changed.
+/// The texture of one cell's decision boundary, for the figure it was made from.
 #[derive(Clone)]
-struct BoundaryCache {
-    version: u64,
+struct BoundaryTexture {
+    /// The figure's address: a new figure, a new texture.
+    made_from: usize,
     dark: bool,
-    extent: [[f64; 2]; 2],
     texture: egui::TextureHandle,
 }
 
 /// Draws the colours of the network's output over the input plane (the f32 picture path;
 /// no number shown comes from it) and the data points on top.
 fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, width: f32) {
-    let (Some(net), Some(data)) = (cell.net(), cell.train_data()) else {
+    let (Some(grid), Some(data)) = (cell.boundary(ui.input(|i| i.time)), cell.train_data()) else {
         return;
     };
-    let id = egui::Id::unique(("boundary", ci));
-    let cached: Option<BoundaryCache> = ui.data(|d| d.get_temp(id));
-    let cache = match cached {
-        Some(c) if c.version == cell.version && c.dark == view.dark => c,
+    // Kept under the cell's uid, so the picture stays with its cell when cells move.
+    let id = egui::Id::unique(("boundary texture", cell.uid()));
+    let made_from = std::sync::Arc::as_ptr(&grid) as usize;
+    let kept: Option<BoundaryTexture> = ui.data(|d| d.get_temp(id));
+    let texture = match kept {
+        Some(t) if t.made_from == made_from && t.dark == view.dark => t.texture,
         _ => {
-            let e = extent(&data.x);
-            let image = boundary_image(net, e, GRID, view.dark);
-            let texture = ui
-                .ctx()
-                .load_texture(format!("boundary {ci}"), image, egui::TextureOptions::LINEAR);
-            let c = BoundaryCache {
-                version: cell.version,
+            let image = boundary_image(&grid, view.dark);
+            let name = format!("boundary {}", cell.uid());
+            let texture = ui.ctx().load_texture(name, image, egui::TextureOptions::LINEAR);
+            let t = BoundaryTexture {
+                made_from,
                 dark: view.dark,
-                extent: e,
-                texture,
+                texture: texture.clone(),
             };
-            ui.data_mut(|d| d.insert_temp(id, c.clone()));
-            c
+            ui.data_mut(|d| d.insert_temp(id, t));
+            texture
         }
     };
-    let e = cache.extent;
+    let e = grid.extent;
     let names = &data.feature_names;
     let resp = Plot::new(("boundary plot", ci))
         .height(PLOT_HEIGHT)
@@ -419,7 +383,7 @@ fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, wi
         .show(ui, |p| {
             let center = PlotPoint::new((e[0][0] + e[0][1]) / 2.0, (e[1][0] + e[1][1]) / 2.0);
             let size = egui::vec2((e[0][1] - e[0][0]) as f32, (e[1][1] - e[1][0]) as f32);
-            p.image(PlotImage::new("", cache.texture.id(), center, size));
+            p.image(PlotImage::new("", texture.id(), center, size));
             class_points(p, data, "");
         });
     remember_rect(ui, ci, "boundary", resp.response.rect);
@@ -468,41 +432,19 @@ pub fn class_points(p: &mut egui_plot::PlotUi<'_>, data: &Dataset, suffix: &str)
     }
 }
 
-/// The network's outputs over a grid, as a picture (row 0 at the top).
-pub fn boundary_image(net: &Network, e: [[f64; 2]; 2], n: usize, dark: bool) -> egui::ColorImage {
-    let x = FeatureMajor32::from_columns(&grid_points(e, n));
-    let mut out = Vec::new();
-    let mut bufs = GridBuffers::default();
-    forward_f32(net, &x, &mut out, &mut bufs);
-    let k = net.outputs();
-    let pixels: Vec<Color32> = (0..n * n)
-        .map(|j| {
-            let o: Vec<f32> = (0..k).map(|r| out.get(r * n * n + j).copied().unwrap_or(0.0)).collect();
-            output_color(&o, dark)
-        })
-        .collect();
+/// The network's outputs over the grid as a picture (row 0 at the top).
+pub fn boundary_image(grid: &BoundaryGrid, dark: bool) -> egui::ColorImage {
+    let n = grid.n;
+    let pixels: Vec<Color32> = (0..n * n).map(|j| output_color(&grid.at(j), dark)).collect();
     egui::ColorImage::new([n, n], pixels)
 }
 
 /// One feature: the network's output as a curve over the data.
 fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
-    let (Some(net), Some(data)) = (cell.net(), cell.train_data()) else {
+    let (Some(fit), Some(data)) = (cell.fit_curve(ui.input(|i| i.time)), cell.train_data()) else {
         return;
     };
-    let (lo, hi) = data
-        .x
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-    let (lo, hi) = if lo.is_finite() && hi > lo {
-        (lo, hi)
-    } else {
-        (-1.0, 1.0)
-    };
-    let n = 200;
-    let xs = Matrix::from_fn(1, n, |_, j| lo + (hi - lo) * j as f64 / (n - 1) as f64);
-    let t = crate::nn::trace::forward(net, &xs);
-    let out = t.output();
-    let curve = super::plot_range::placeable((0..n).map(|j| [xs[(0, j)], out[(0, j)]]));
+    let curve = super::plot_range::placeable(fit.iter().copied());
     let pts = super::plot_range::placeable((0..data.len()).map(|j| [data.x[(0, j)], data.y[(0, j)]]));
     let all: Vec<[f64; 2]> = pts.iter().chain(&curve).copied().collect();
     let resp = super::plot_range::drawable_points(Plot::new(("fit plot", ci)), &all)

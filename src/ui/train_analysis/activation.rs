@@ -1,45 +1,27 @@
 //! The "Activation function" section: for a chosen layer, f(z) and f'(z) of its activation
 //! over [-5, 5] (widened to cover the layer's real z values), those z values on the training
-//! data marked on the f curve (a sample of at most [`MAX_POINTS`]), and the share of them where
+//! data marked on the f curve (a sample of at most [`crate::app::analysis::MAX_Z_POINTS`]), and the share of them where
 //! the slope is tiny (saturated; for ReLU: z <= 0, dead).
 
 use super::super::theme;
 use super::super::train_plots::{fmt_g, plot_title, remember_rect};
-use super::{cached, layer_picker};
+use super::{layer_picker, now};
+use crate::app::analysis::{LayerZ, SATURATED_SLOPE};
 use crate::app::training::TrainCell;
 use crate::app::{Command, ViewSettings};
-use crate::nn::data::Dataset;
-use crate::nn::trace::forward;
 use crate::nn::{Activation, Network};
 use egui::{Color32, Ui};
 use egui_plot::{Corner, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
-/// At most this many z values are marked on the curve.
-pub const MAX_POINTS: usize = 300;
-/// Below this |f'(z)| a unit counts as saturated.
-pub const SATURATED_SLOPE: f64 = 0.05;
 /// Points on the f and f' curves.
 const CURVE_POINTS: usize = 400;
 const HEIGHT: f32 = 240.0;
-
-/// One layer's z values on the training data.
-struct LayerZ {
-    /// `(z, a)` of an even sample of the units' values.
-    samples: Vec<[f64; 2]>,
-    lo: f64,
-    hi: f64,
-    /// Every value (units x samples).
-    count: usize,
-    /// Values where |f'(z)| < [`SATURATED_SLOPE`] (for ReLU: z <= 0).
-    low_slope: usize,
-}
 
 pub(super) fn activation_ui(
     ui: &mut Ui,
     ci: usize,
     cell: &TrainCell,
     net: &Network,
-    train: &Dataset,
     view: &ViewSettings,
     out: &mut Vec<Command>,
 ) {
@@ -58,9 +40,7 @@ pub(super) fn activation_ui(
         );
         return;
     }
-    let stats = cached(ui, egui::Id::unique(("analysis z values", ci)), cell, 0, || {
-        layer_z(net, train)
-    });
+    let Some(stats) = cell.layer_z(now(ui)) else { return };
     let Some(z) = stats.get(l) else { return };
     let (lo, hi) = if z.count > 0 {
         (z.lo.min(-5.0), z.hi.max(5.0))
@@ -133,41 +113,4 @@ fn share_text(l: usize, act: Activation, z: &LayerZ) -> String {
             l + 1
         ),
     }
-}
-
-/// Every layer's z values on the training data (one f64 forward pass).
-fn layer_z(net: &Network, train: &Dataset) -> Vec<LayerZ> {
-    let t = forward(net, &train.x);
-    net.layers()
-        .iter()
-        .zip(&t.layers)
-        .map(|(layer, lt)| {
-            let act = layer.activation;
-            let (zs, as_) = (lt.z.as_slice(), lt.a.as_slice());
-            let stride = zs.len().div_ceil(MAX_POINTS).max(1);
-            let samples = (0..zs.len())
-                .step_by(stride)
-                .filter(|&i| zs[i].is_finite() && as_[i].is_finite())
-                .map(|i| [zs[i], as_[i]])
-                .collect();
-            let finite = zs.iter().copied().filter(|v| v.is_finite());
-            let lo = finite.clone().fold(f64::INFINITY, f64::min);
-            let hi = finite.fold(f64::NEG_INFINITY, f64::max);
-            let low_slope = zs
-                .iter()
-                .zip(as_)
-                .filter(|&(&z, &a)| match act {
-                    Activation::Relu => z <= 0.0,
-                    _ => act.derivative(z, a).abs() < SATURATED_SLOPE,
-                })
-                .count();
-            LayerZ {
-                samples,
-                lo,
-                hi,
-                count: zs.len(),
-                low_slope,
-            }
-        })
-        .collect()
 }

@@ -7,16 +7,14 @@
 
 use super::super::theme;
 use super::super::train_plots::{class_color, fmt_g, plot_title, remember_rect};
-use super::{layer_name, layer_picker};
+use super::{layer_name, layer_picker, now};
 use crate::app::Command;
 use crate::app::training::TrainCell;
 use crate::nn::Network;
-use crate::nn::metrics::histogram;
+use crate::nn::metrics::Histogram;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, LineStyle, Plot, log_grid_spacer};
 
-/// Bins of the weight and gradient histograms.
-const BINS: usize = 24;
 /// Height of the plots in this section.
 const HEIGHT: f32 = 200.0;
 
@@ -35,31 +33,28 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
         .and_then(|t| t.last_gradients())
         .and_then(|g| g.layers.get(l))
         .map(|g| g.weights.iter().copied().collect());
+    let t = now(ui);
+    let (weights_hist, grads_hist) = (cell.layer_histogram(t, l, false), cell.layer_histogram(t, l, true));
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(half);
             plot_title(ui, &format!("Weights of layer {}", l + 1), ci, "weights", out);
-            let r = histogram_plot(
-                ui,
-                ("weights hist", ci),
-                &weights,
-                "weight",
-                theme::positive(false),
-                half,
-            );
-            remember_rect(ui, ci, "weights", r.rect);
+            if let Some(h) = &weights_hist {
+                let r = histogram_plot(ui, ("weights hist", ci), h, "weight", theme::positive(false), half);
+                remember_rect(ui, ci, "weights", r.rect);
+            }
             ui.label(values_summary(&weights));
         });
         ui.vertical(|ui| {
             ui.set_width(half);
             plot_title(ui, &format!("Last gradients of layer {}", l + 1), ci, "gradients", out);
-            match &grads {
-                Some(g) => {
-                    let r = histogram_plot(ui, ("grads hist", ci), g, "dL/dW", theme::negative(false), half);
+            match (&grads, &grads_hist) {
+                (Some(g), Some(h)) => {
+                    let r = histogram_plot(ui, ("grads hist", ci), h, "dL/dW", theme::negative(false), half);
                     remember_rect(ui, ci, "gradients", r.rect);
                     ui.label(values_summary(g));
                 }
-                None => {
+                _ => {
                     ui.label("No gradients yet: train one step first.");
                 }
             }
@@ -156,12 +151,11 @@ fn values_summary(v: &[f64]) -> String {
 fn histogram_plot(
     ui: &mut Ui,
     id: impl egui::AsIdSalt,
-    values: &[f64],
+    h: &Histogram,
     what: &str,
     color: egui::Color32,
     width: f32,
 ) -> egui::Response {
-    let h = histogram(values, BINS);
     let bars: Vec<Bar> = h
         .counts
         .iter()
