@@ -428,6 +428,10 @@ fn a_small_batch_is_laid_out_whole_and_a_large_one_by_sample() {
         ..WorksheetOptions::default()
     };
     let keras = worksheet_html(&doc, &opts);
+    // δ1 is 2 x 1 (one row per sample): dL/db1 = -2 + (-4) sums its column, as the formula says.
+    assert!(keras.contains("dL/db1 = column sums of δ1"));
+    assert!(keras.contains("<code>dL/db</code> (the column sums of <code>δ</code>)"));
+    assert!(!keras.contains("row sums"));
     for (label, value) in [("Z1[2,1]", "2"), ("δ1[2,1]", "-4")] {
         assert!(
             keras.contains(&format!(

@@ -70,10 +70,14 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
         "<p>From the output back, layer by layer. Copy each <code>dL/da</code> into the dashed cells of the \
          layer below.{}</p>",
         if whole_batch {
+            let (each, dw, sums) = if lay.keras() {
+                ("one row each", "A_prevᵀ δ", "column")
+            } else {
+                ("one column each", "δ a_prevᵀ", "row")
+            };
             format!(
-                " Every sample of the batch is laid out: {}. <code>dL/dW = δ a_prevᵀ</code> and \
-                 <code>dL/db</code> (the row sums of <code>δ</code>) add up over the {batch} samples.{}",
-                if lay.keras() { "one row each" } else { "one column each" },
+                " Every sample of the batch is laid out: {each}. <code>dL/dW = {dw}</code> and \
+                 <code>dL/db</code> (the {sums} sums of <code>δ</code>) add up over the {batch} samples.{}",
                 if key {
                     format!(" The working is written out for sample {}.", s + 1)
                 } else {
