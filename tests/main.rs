@@ -16,6 +16,7 @@ mod lessons;
 mod refcases;
 mod robustness;
 mod robustness_edits;
+mod sheet;
 mod training;
 mod ui;
 mod ui_exercises;

@@ -288,6 +288,44 @@ fn the_keras_layout_transposes() {
     assert_balanced(&key);
 }
 
+/// The window's "Export worksheet" lays the lesson out in the convention the matrix view shows.
+/// Before, it always wrote the PyTorch layout. By hand (the lesson's hints give a6 = (28, 0, 0, 10)):
+/// a7 = W7 a6 = (8, 38), so the Keras key holds Z7[1,2] = 38, one sample's row.
+#[test]
+fn the_windows_export_follows_the_chosen_convention() {
+    use mlp_notebook::app::{AppState, Command, Convention};
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = AppState::builtin_headless();
+    let export = |state: &mut AppState, name: &str| {
+        let path = dir.path().join(name);
+        state.apply(Command::ExportWorksheet {
+            answers: true,
+            to: Some(path.clone()),
+        });
+        std::fs::read_to_string(path).unwrap()
+    };
+    state.apply(Command::SetConvention(Convention::Keras));
+    let keras = export(&mut state, "keras.html");
+    // W1 is in x units = 3 x 4, W7 4 x 2; the sample is a row.
+    assert!(
+        keras.contains("W1 <span class=\"shape\">(3 x 4)</span>"),
+        "W1 as in x units"
+    );
+    assert!(
+        keras.contains("W7 <span class=\"shape\">(4 x 2)</span>"),
+        "W7 as in x units"
+    );
+    assert!(keras.contains("Z7 <span class=\"shape\">(1 x 2)</span>"), "z7 as a row");
+    assert!(!keras.contains("W1 <span class=\"shape\">(4 x 3)</span>"));
+    assert!(keras.contains("<span class=\"lbl\">Z7[1,2]</span><span class=\"val\">38</span>"));
+    assert_eq!(boxes(&keras, "z7[2]"), 0);
+    assert_balanced(&keras);
+    state.apply(Command::SetConvention(Convention::Torch));
+    let torch = export(&mut state, "torch.html");
+    assert!(torch.contains("W1 <span class=\"shape\">(4 x 3)</span>"));
+    assert!(torch.contains("<span class=\"lbl\">z7[2]</span><span class=\"val\">38</span>"));
+}
+
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mlp-notebook"))
         .args(args)
@@ -390,6 +428,10 @@ fn a_small_batch_is_laid_out_whole_and_a_large_one_by_sample() {
         ..WorksheetOptions::default()
     };
     let keras = worksheet_html(&doc, &opts);
+    // δ1 is 2 x 1 (one row per sample): dL/db1 = -2 + (-4) sums its column, as the formula says.
+    assert!(keras.contains("dL/db1 = column sums of δ1"));
+    assert!(keras.contains("<code>dL/db</code> (the column sums of <code>δ</code>)"));
+    assert!(!keras.contains("row sums"));
     for (label, value) in [("Z1[2,1]", "2"), ("δ1[2,1]", "-4")] {
         assert!(
             keras.contains(&format!(

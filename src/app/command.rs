@@ -118,15 +118,8 @@ impl NodeValue {
     }
 }
 
-/// How the matrix view lays out a layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
-pub enum Convention {
-    /// PyTorch / by-hand: `z = W a_prev + b`, W is `units x in`, vectors are columns.
-    #[default]
-    Torch,
-    /// Keras / NumPy: `Z = A_prev W + b`, W is `in x units`, rows are samples.
-    Keras,
-}
+/// How the matrix view and an exported worksheet lay out a layer.
+pub use crate::lesson::sheet::Convention;
 
 /// A rectangle of the window in points (egui's logical pixels), corners `min` (top left) and
 /// `max` (bottom right) as `[x, y]`: what the drawing code hands over for a plot's screenshot.

@@ -223,13 +223,23 @@ impl AppState {
     }
 
     /// Writes the lesson's worksheet (blank boxes) or answer key as a printable HTML page, for
-    /// the student named in the window (their variant) if one is.
+    /// the student named in the window (their variant) if one is, laid out in the convention
+    /// the matrix view shows.
     pub(super) fn export_worksheet(&mut self, answers: bool, to: Option<std::path::PathBuf>) {
+        use crate::lesson::worksheet::{WorksheetOptions, lesson_worksheet_html_with};
         let name = if answers { "answer-key.html" } else { "worksheet.html" };
         let Some(path) = to.or_else(|| self.dialogs.pick_export(name, "html")) else {
             return;
         };
-        let html = crate::lesson::worksheet::lesson_worksheet_html(&self.lesson(), self.student_name(), answers);
+        let lesson = self.lesson();
+        let options = WorksheetOptions {
+            answers,
+            title: lesson.title.clone(),
+            student: self.student_name().map(str::to_string),
+            convention: self.settings.view.convention,
+            ..WorksheetOptions::default()
+        };
+        let html = lesson_worksheet_html_with(&lesson, &options);
         match files::write_bytes(&path, html.as_bytes()) {
             Ok(()) => self.info(format!(
                 "Saved the {} to {}",

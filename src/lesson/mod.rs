@@ -16,7 +16,9 @@
 //!   answer key.
 //! - [`quiz`], [`plot`], [`training`]: the other cell kinds.
 //! - [`variant`]: per-student networks; [`grade`]: submissions and grades.
-//! - [`worksheet`]: printable worksheets and answer keys (HTML) of networks and lessons.
+//! - [`sheet`]: a layer laid out as blocks of numbers in either convention, for the window's
+//!   matrix view and for paper; [`worksheet`]: printable worksheets and answer keys (HTML) of
+//!   networks and lessons.
 //!
 //! # Conventions
 //! Files and people count from 1 (`layers[1]`, `z[2]`, sample 1, quiz option 1); the typed
@@ -31,6 +33,7 @@ pub mod mistakes;
 pub mod plot;
 pub mod quiz;
 pub mod reference;
+pub mod sheet;
 pub mod shipped;
 pub mod solve;
 pub mod training;

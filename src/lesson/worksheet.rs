@@ -3,8 +3,9 @@
 //! and the same page as an answer key with the boxes filled by the engine and the chain-rule
 //! steps with the numbers put in under each block.
 //!
-//! - [`worksheet_html`]: one network (`network` lays it out in the convention of `layout`;
-//!   `html` holds the page, the blocks and the escaping).
+//! - [`worksheet_html`]: one network (`network` lays it out with the blocks of
+//!   [`super::sheet`], in the chosen [`Convention`]; `html` holds the page, writes the blocks
+//!   and escapes).
 //! - [`lesson_worksheet_html`]: every network cell of a lesson (a student's variant if named),
 //!   then every exercise and quiz as a numbered question; the key adds the answers and the worked
 //!   solutions of [`super::worked`].
@@ -14,32 +15,21 @@
 //! escaped.
 
 mod html;
-mod layout;
-
-/// How the Keras/NumPy convention names a per-sample quantity (`a2` -> `A2`), as the window's
-/// matrix view also does.
-pub use layout::keras_name;
 mod network;
+
+/// The layout convention, the one the window's matrix view uses.
+pub use super::sheet::Convention;
 
 use super::compute::Computed;
 use super::exercise::{Answer, Exercise, fmt_number};
 use super::quiz::Quiz;
 use super::reference::Shape;
+use super::sheet::{Block, Fill, Item, Naming};
 use super::worked::worked_solution;
 use super::{Cell, Lesson};
 use crate::nn::doc::NetworkDoc;
-use html::{Block, Fill, Item, Naming, esc, flow, inline, markdown, page};
+use html::{esc, flow, inline, markdown, page};
 use std::fmt::Write as _;
-
-/// How vectors and weights are laid out, as the window's matrix view offers them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Convention {
-    /// PyTorch: `z = W a_prev + b`, `W` is `units x in`, the sample's vectors are columns.
-    #[default]
-    Torch,
-    /// Keras/NumPy: `Z = A_prev W + b`, `W` is `in x units`, the sample is a row.
-    Keras,
-}
 
 /// What a worksheet shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -206,12 +196,12 @@ fn exercise(lesson: &Lesson, ex: &Exercise, number: usize, opts: &WorksheetOptio
         (None, None) => (ex.ask.label(), Shape::Scalar),
     };
     let values = answer.as_ref().map(Answer::entries).unwrap_or_default();
-    let get = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
-    let block = match shape {
-        Shape::Scalar => Block::new(label, Naming::Plain, (1, 1), |_, _| get(0), Fill::Answer),
-        Shape::Vector(n) => Block::new(label, Naming::Row, (n, 1), |r, _| get(r), Fill::Answer),
-        Shape::Matrix(r, c) => Block::new(label, Naming::RowCol, (r, c), |i, j| get(i * c + j), Fill::Answer),
+    let (naming, shape) = match shape {
+        Shape::Scalar => (Naming::Plain, (1, 1)),
+        Shape::Vector(n) => (Naming::Row, (n, 1)),
+        Shape::Matrix(r, c) => (Naming::RowCol, (r, c)),
     };
+    let block = Block::from_values(label, naming, shape, values, Fill::Answer);
     flow(&[Item::B(block)], opts.answers, out);
     if opts.answers {
         let result = computed

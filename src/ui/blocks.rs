@@ -1,22 +1,18 @@
-//! Blocks of numbers as on a worksheet: a title with the shape (`W3 (4 x 4)`) over a grid, with
-//! operators between blocks, laid out in rows that fit the width. Read-only cells announce
-//! `name = value` to screen readers; editable cells are named like `W3[1,2]`.
+//! The blocks of a network sheet ([`crate::lesson::sheet`]) as the window draws them: a title
+//! with the shape (`W3 (4 x 4)`) over a grid, with operators between blocks, laid out in rows that
+//! fit the width. Read-only cells announce `name = value` to screen readers; editable cells are
+//! named like `W3[1,2]`.
 
 use super::theme;
 use super::visibility::{BLANK_HINT, Mark, blanked, mark, visible};
 use crate::app::{Command, Edit, NetCell, NetCommand};
+use crate::lesson::sheet::{self, Block};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
-use crate::nn::{Matrix, Vector};
 use egui::{RichText, Ui};
 
-/// Reads element (row, column) of a block as shown.
-pub type ValueFn<'a> = Box<dyn Fn(usize, usize) -> f64 + 'a>;
-/// Turns an edited element (row, column, as shown) into an edit.
+/// Turns an edited element, by the engine's (row, column) of its quantity, into an edit.
 pub type EditFn<'a> = Box<dyn Fn(usize, usize, f64) -> Edit + 'a>;
-/// Maps an element (row, column, as shown) to the engine's (row, column, sample) of the
-/// quantity, to find the values an exercise keeps blank.
-pub type EngineFn<'a> = Box<dyn Fn(usize, usize) -> (usize, usize, usize) + 'a>;
 
 /// At most this many rows and columns of a block are drawn.
 const MAX_SHOWN: usize = 64;
@@ -25,64 +21,62 @@ const MAX_SHOWN: usize = 64;
 const FOLD_ABOVE: usize = 16;
 const FOLDED_ROWS: usize = 8;
 
-/// How a block's elements are named (1-based, as shown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Naming {
-    /// `W3[r,c]`.
-    RowCol,
-    /// `z3[r]` (a column).
-    Row,
-    /// `b3[c]` (a row).
-    Col,
-}
-
-/// One block of numbers.
-pub struct Block<'a> {
-    /// `W3`.
-    pub name: String,
-    pub naming: Naming,
-    pub rows: usize,
-    pub cols: usize,
-    pub value: ValueFn<'a>,
+/// A block of the sheet with what the window adds: editing and the diagram's selection.
+pub struct Shown<'a> {
+    pub block: Block<'a>,
     /// `None` = read-only.
     pub edit: Option<EditFn<'a>>,
-    /// What the block shows, for blanks and highlights while stepping.
-    pub quantity: Option<Quantity>,
-    /// Emphasise this row (the shown sample when rows are samples).
-    pub row_mark: Option<usize>,
     /// Outline this element (row, column as shown): what is selected in the diagram.
     pub selected: Option<(usize, usize)>,
-    pub engine: EngineFn<'a>,
-}
-
-impl Block<'_> {
-    fn elem(&self, r: usize, c: usize) -> String {
-        match self.naming {
-            Naming::RowCol => format!("{}[{},{}]", self.name, r + 1, c + 1),
-            Naming::Row => format!("{}[{}]", self.name, r + 1),
-            Naming::Col => format!("{}[{}]", self.name, c + 1),
-        }
-    }
 }
 
 /// A block or an operator between blocks.
 pub enum Item<'a> {
-    B(Block<'a>),
+    B(Shown<'a>),
     Op(String),
 }
 
-impl Item<'_> {
-    /// Outlines one element (row, column, as the engine indexes the quantity: `(unit, input)`
-    /// for weights, `(unit, _)` for per-unit values), mapped to the block's layout.
-    pub fn select(mut self, engine: Option<(usize, usize)>, lay: Layout) -> Self {
+impl<'a> From<Block<'a>> for Item<'a> {
+    fn from(block: Block<'a>) -> Self {
+        Item::B(Shown {
+            block,
+            edit: None,
+            selected: None,
+        })
+    }
+}
+
+impl<'a> From<sheet::Item<'a>> for Item<'a> {
+    fn from(it: sheet::Item<'a>) -> Self {
+        match it {
+            sheet::Item::B(block) => Item::from(block),
+            sheet::Item::Op(s) => Item::Op(s),
+        }
+    }
+}
+
+impl<'a> Item<'a> {
+    /// What the block shows; `None` for an operator.
+    pub fn quantity(&self) -> Option<Quantity> {
+        match self {
+            Item::B(b) => b.block.quantity,
+            Item::Op(_) => None,
+        }
+    }
+
+    /// Makes the block's values editable.
+    pub fn editable(mut self, edit: Option<EditFn<'a>>) -> Self {
+        if let Item::B(b) = &mut self {
+            b.edit = edit;
+        }
+        self
+    }
+
+    /// Outlines one element, given as the engine indexes the quantity (`(unit, input)` for
+    /// weights, `(unit, _)` for per-unit values) of the shown `sample`.
+    pub fn select(mut self, engine: Option<(usize, usize)>, sample: usize) -> Self {
         if let (Item::B(b), Some((u, i))) = (&mut self, engine) {
-            b.selected = Some(match b.naming {
-                Naming::RowCol if b.row_mark.is_some() => (lay.sample, u),
-                Naming::RowCol if lay.keras => (i, u),
-                Naming::RowCol => (u, i),
-                Naming::Row => (u, 0),
-                Naming::Col => (0, u),
-            });
+            b.selected = b.block.position(u, i, sample);
         }
         self
     }
@@ -91,6 +85,7 @@ impl Item<'_> {
     fn width(&self) -> f32 {
         match self {
             Item::B(b) => {
+                let b = &b.block;
                 let cells = b.cols.min(MAX_SHOWN) as f32 * (theme::CELL_WIDTH + 3.0) + 12.0;
                 // The title is the name and " (r x c)", about 7 px a character.
                 let title = (b.name.chars().count() + 8) as f32 * 7.0;
@@ -98,114 +93,6 @@ impl Item<'_> {
             }
             Item::Op(s) => s.chars().count() as f32 * 9.0 + 12.0,
         }
-    }
-}
-
-/// How a layer's quantities are laid out: PyTorch (vectors are columns of the shown sample,
-/// W is `units x in`) or Keras (every sample is a row, W is `in x units`).
-#[derive(Clone, Copy, Debug)]
-pub struct Layout {
-    pub keras: bool,
-    pub sample: usize,
-    pub batch: usize,
-}
-
-impl Layout {
-    /// A per-sample quantity `m` (`units x B` in the engine), named like `z3` (Keras: `Z3`).
-    pub fn per_sample<'a>(self, name: &str, m: &'a Matrix, q: Quantity) -> Item<'a> {
-        let units = m.nrows();
-        let s = self.sample;
-        if self.keras {
-            Item::B(Block {
-                name: crate::lesson::worksheet::keras_name(name),
-                naming: Naming::RowCol,
-                rows: self.batch,
-                cols: units,
-                value: Box::new(move |r, c| at(m, c, r)),
-                edit: None,
-                quantity: Some(q),
-                row_mark: Some(s),
-                selected: None,
-                engine: Box::new(|r, c| (c, 0, r)),
-            })
-        } else {
-            Item::B(Block {
-                name: name.to_string(),
-                naming: Naming::Row,
-                rows: units,
-                cols: 1,
-                value: Box::new(move |r, _| at(m, r, s)),
-                edit: None,
-                quantity: Some(q),
-                row_mark: None,
-                selected: None,
-                engine: Box::new(move |r, _| (r, 0, s)),
-            })
-        }
-    }
-
-    /// A `units x in` matrix (weights or their gradient), transposed for Keras. `edit` takes
-    /// the engine's (unit, input) indices.
-    pub fn params<'a>(self, name: &str, m: &'a Matrix, q: Quantity, edit: Option<EditFn<'a>>) -> Item<'a> {
-        let (units, ins) = m.shape();
-        let keras = self.keras;
-        let edit = edit.map(|e| -> EditFn<'a> {
-            if keras { Box::new(move |r, c, v| e(c, r, v)) } else { e }
-        });
-        Item::B(Block {
-            name: name.to_string(),
-            naming: Naming::RowCol,
-            rows: if keras { ins } else { units },
-            cols: if keras { units } else { ins },
-            value: if keras {
-                Box::new(move |r, c| at(m, c, r))
-            } else {
-                Box::new(move |r, c| at(m, r, c))
-            },
-            edit,
-            quantity: Some(q),
-            row_mark: None,
-            selected: None,
-            engine: if keras {
-                Box::new(|r, c| (c, r, 0))
-            } else {
-                Box::new(|r, c| (r, c, 0))
-            },
-        })
-    }
-
-    /// A vector over a layer's units (bias or its gradient): a column, or a row for Keras.
-    /// `edit` takes the unit index.
-    pub fn units_vector<'a>(
-        self,
-        name: &str,
-        v: &'a Vector,
-        q: Quantity,
-        edit: Option<Box<dyn Fn(usize, f64) -> Edit + 'a>>,
-    ) -> Item<'a> {
-        let n = v.len();
-        let keras = self.keras;
-        let unit = move |r: usize, c: usize| if keras { c } else { r };
-        Item::B(Block {
-            name: name.to_string(),
-            naming: if keras { Naming::Col } else { Naming::Row },
-            rows: if keras { 1 } else { n },
-            cols: if keras { n } else { 1 },
-            value: Box::new(move |r, c| v.get(unit(r, c)).copied().unwrap_or(f64::NAN)),
-            edit: edit.map(|e| -> EditFn<'a> { Box::new(move |r, c, x| e(unit(r, c), x)) }),
-            quantity: Some(q),
-            row_mark: None,
-            selected: None,
-            engine: Box::new(move |r, c| (unit(r, c), 0, 0)),
-        })
-    }
-}
-
-pub fn at(m: &Matrix, r: usize, c: usize) -> f64 {
-    if r < m.nrows() && c < m.ncols() {
-        m[(r, c)]
-    } else {
-        f64::NAN
     }
 }
 
@@ -244,7 +131,8 @@ pub fn flow_ui(
     }
 }
 
-fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFormat, out: &mut Vec<Command>) {
+fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, sb: Shown<'_>, fmt: NumberFormat, out: &mut Vec<Command>) {
+    let b = &sb.block;
     let dark = ui.visuals().dark_mode;
     let shown = b.quantity.is_none_or(|q| visible(cell, q));
     let fill = match b.quantity.map_or(Mark::Plain, |q| mark(cell, q)) {
@@ -278,7 +166,7 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFor
                     .show(ui, |ui| {
                         for r in 0..rows {
                             for c in 0..b.cols.min(MAX_SHOWN) {
-                                let (er, ec, es) = (b.engine)(r, c);
+                                let (er, ec, es) = b.engine(r, c);
                                 let hidden = if !shown {
                                     Some("not reached yet")
                                 } else if b.quantity.is_some_and(|q| blanked(cell, q, er, ec, es)) {
@@ -286,7 +174,7 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFor
                                 } else {
                                     None
                                 };
-                                cell_ui(ui, ci, &b, r, c, hidden, fmt, out);
+                                cell_ui(ui, ci, &sb, r, c, hidden, fmt, out);
                             }
                             ui.end_row();
                         }
@@ -320,7 +208,7 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, b: Block<'_>, fmt: NumberFor
 fn cell_ui(
     ui: &mut Ui,
     ci: usize,
-    b: &Block<'_>,
+    sb: &Shown<'_>,
     r: usize,
     c: usize,
     hidden: Option<&str>,
@@ -328,16 +216,18 @@ fn cell_ui(
     out: &mut Vec<Command>,
 ) {
     let shown = hidden.is_none();
-    let v = (b.value)(r, c);
-    let name = b.elem(r, c);
-    let resp = match &b.edit {
+    let b = &sb.block;
+    let v = b.value(r, c);
+    let name = b.label(r, c);
+    let resp = match &sb.edit {
         Some(edit) if shown => {
             let hint = format!("{name} = {}  (drag or type to change)", fmt.fmt(v));
             let (changed, resp) = number_ui(ui, v, &name, &hint, fmt, None);
             if let Some(x) = changed {
+                let (er, ec, _) = b.engine(r, c);
                 out.push(Command::Net {
                     cell: ci,
-                    cmd: NetCommand::Edit(edit(r, c, x)),
+                    cmd: NetCommand::Edit(edit(er, ec, x)),
                 });
             }
             resp
@@ -345,7 +235,7 @@ fn cell_ui(
         _ => {
             let text = if shown { fmt.fmt(v) } else { "?".to_string() };
             let mut rt = RichText::new(&text).monospace();
-            if b.row_mark == Some(r) {
+            if b.marked(r, c) {
                 rt = rt.strong();
             }
             let hint = hidden.map_or_else(|| text.clone(), |h| format!("? ({h})"));
@@ -358,7 +248,7 @@ fn cell_ui(
     if super::edit::edit_mode_on(ui)
         && let Some(q) = b.quantity
     {
-        let (er, ec, es) = (b.engine)(r, c);
+        let (er, ec, es) = b.engine(r, c);
         if let Some(reference) = crate::app::edit::reference_for(q, er, ec) {
             resp.context_menu(|ui| {
                 if ui
@@ -376,7 +266,7 @@ fn cell_ui(
             });
         }
     }
-    if b.selected == Some((r, c)) {
+    if sb.selected == Some((r, c)) {
         let color = theme::selection(ui.visuals().dark_mode);
         ui.painter().rect_stroke(
             resp.rect.expand(1.5),

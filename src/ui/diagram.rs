@@ -7,8 +7,9 @@
 use super::theme;
 use super::visibility::{BLANK_HINT, Mark, blanked, line_text, mark, visible, visible_at};
 use crate::app::{Command, NetCell, NetCommand, NodeValue, Selection, ViewSettings};
+use crate::lesson::sheet::at;
+use crate::nn::Activation;
 use crate::nn::steps::{Quantity, StepKind};
-use crate::nn::{Activation, Matrix};
 use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
 
 /// Columns with more units than this show the first ones and a "+N more" note.
@@ -61,14 +62,6 @@ fn node_value(cell: &NetCell, column: usize, unit: usize, which: NodeValue) -> (
         NodeValue::Z => (at(&cell.fwd.layers[l].z, unit, s), Quantity::Z(l)),
         NodeValue::A => (at(&cell.fwd.layers[l].a, unit, s), Quantity::A(l)),
         NodeValue::Delta => (at(&cell.grads.layers[l].delta, unit, s), Quantity::Delta(l)),
-    }
-}
-
-fn at(m: &Matrix, r: usize, c: usize) -> f64 {
-    if r < m.nrows() && c < m.ncols() {
-        m[(r, c)]
-    } else {
-        f64::NAN
     }
 }
 

@@ -1,11 +1,14 @@
-//! The matrix view of the selected layer, laid out as on a by-hand worksheet, in either the
-//! PyTorch convention (`z = W a_prev + b`, W is `units x in`, vectors are columns) or the
-//! Keras/NumPy one (`Z = A_prev W + b`, W is `in x units`, rows are samples).
+//! The matrix view of the selected layer: the network sheet's blocks and equations
+//! ([`crate::lesson::sheet`]), the same ones a printed worksheet lays out, in either the PyTorch
+//! convention (`z = W a_prev + b`, W is `units x in`, the shown sample's vectors are columns) or
+//! the Keras/NumPy one (`Z = A_prev W + b`, W is `in x units`, every sample a row, the shown
+//! one in bold). Weights and biases the lesson does not lock are editable here.
 
 use super::action_button;
-use super::blocks::{Item, Layout, flow_ui};
+use super::blocks::{EditFn, Item, flow_ui};
 use crate::app::{Command, Convention, Edit, NetCell, NetCommand, Selection, ViewSettings};
 use crate::lesson::Lock;
+use crate::lesson::sheet::{Pass, Samples, Sheet};
 use crate::nn::Activation;
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
@@ -99,19 +102,22 @@ pub fn matrix_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, ou
         layer.activation.formula().1
     ));
     ui.add_space(4.0);
-    layer_blocks(
-        ui,
-        ci,
-        cell,
-        l,
-        view.number_format,
-        view.convention == Convention::Keras,
-        out,
-    );
+    layer_blocks(ui, ci, cell, l, view.number_format, view.convention, out);
 }
 
-fn prev_name(l: usize) -> String {
-    if l == 0 { "x".into() } else { format!("a{l}") }
+/// What the window lays out: the shown sample, as a column; in the Keras convention every
+/// sample as a row with the shown one marked (the `B x units` matrices NumPy holds), whatever the
+/// batch size.
+fn window_sheet(convention: Convention, sample: usize) -> Sheet {
+    let samples = match convention {
+        Convention::Torch => Samples::One,
+        Convention::Keras => Samples::All,
+    };
+    Sheet {
+        convention,
+        sample,
+        samples,
+    }
 }
 
 /// The forward blocks (`W a_prev + b = z`, then `a`) and the backward blocks of layer `l`.
@@ -121,47 +127,23 @@ fn layer_blocks(
     cell: &NetCell,
     l: usize,
     fmt: NumberFormat,
-    keras: bool,
+    convention: Convention,
     out: &mut Vec<Command>,
 ) {
     let k = l + 1;
-    let layer = &cell.doc.net.layers()[l];
-    let (lt, g) = (&cell.fwd.layers[l], &cell.grads.layers[l]);
-    let lay = Layout {
-        keras,
-        sample: cell.sample,
-        batch: cell.doc.batch(),
+    let sheet = window_sheet(convention, cell.sample);
+    let pass = Pass {
+        net: &cell.doc.net,
+        fwd: &cell.fwd,
+        grads: &cell.grads,
     };
-    let act = layer.activation.name();
-    let pn = prev_name(l);
-    let prev_q = if l == 0 { Quantity::X } else { Quantity::A(l - 1) };
-    let heading = if keras {
-        let pk = pn.to_ascii_uppercase();
-        format!(
-            "Forward, all {} samples as rows (Keras/NumPy):  Z{k} = {pk} W{k} + b{k},  A{k} = {act}(Z{k})",
-            lay.batch
-        )
-    } else {
-        format!(
-            "Forward, sample {}:  z{k} = W{k} {pn} + b{k},  a{k} = {act}(z{k})",
-            cell.sample + 1
-        )
-    };
-    ui.label(RichText::new(heading).italics());
-    let w = lay.params(
-        &format!("W{k}"),
-        &layer.weights,
-        Quantity::W(l),
-        // A value the lesson locks is shown read-only.
-        (!cell.locked(Lock::Weights)).then(|| -> Box<dyn Fn(usize, usize, f64) -> Edit> {
-            Box::new(move |row, col, value| Edit::Weight {
-                layer: l,
-                row,
-                col,
-                value,
-            })
-        }),
+    let keras = if sheet.keras() { " (Keras/NumPy)" } else { "" };
+    let heading = format!(
+        "Forward, {}{keras}:  {}",
+        sheet.samples_text(cell.doc.batch()),
+        sheet.forward_equations(&cell.doc.net, l).join(",  ")
     );
+    ui.label(RichText::new(heading).italics());
     // What is selected in the diagram, as (unit, input) of this layer's weights, the unit of
     // this layer, or the unit of the layer below.
     let (w_sel, unit_sel, prev_sel) = match cell.selection {
@@ -170,62 +152,51 @@ fn layer_blocks(
         Some(Selection::Node { column, unit }) if column == l => (None, None, Some((unit, 0))),
         _ => (None, None, None),
     };
-    let w = w.select(w_sel, lay);
-    let a_prev = lay.per_sample(&pn, cell.fwd.input_of(l), prev_q).select(prev_sel, lay);
-    let mut items = if keras {
-        vec![a_prev, op("·"), w]
-    } else {
-        vec![w, op("·"), a_prev]
-    };
-    items.extend([
-        op("+"),
-        lay.units_vector(
-            &format!("b{k}"),
-            &layer.bias,
-            Quantity::B(l),
-            (!cell.locked(Lock::Biases)).then(|| -> Box<dyn Fn(usize, f64) -> Edit> {
-                Box::new(move |unit, value| Edit::Bias { layer: l, unit, value })
-            }),
-        )
-        .select(unit_sel, lay),
-        op("="),
-        lay.per_sample(&format!("z{k}"), &lt.z, Quantity::Z(l))
-            .select(unit_sel, lay),
-        op(&format!("{act}(z) =")),
-        lay.per_sample(&format!("a{k}"), &lt.a, Quantity::A(l))
-            .select(unit_sel, lay),
-    ]);
+    let prev_q = if l == 0 { Quantity::X } else { Quantity::A(l - 1) };
+    let mut items: Vec<Item<'_>> = sheet
+        .forward(pass, l)
+        .into_iter()
+        .map(|it| {
+            let it = Item::from(it);
+            let q = it.quantity();
+            let selected = match q {
+                Some(q) if q == prev_q => prev_sel,
+                Some(Quantity::W(_)) => w_sel,
+                Some(_) => unit_sel,
+                None => None,
+            };
+            // A value the lesson locks is shown read-only.
+            let edit = match q {
+                Some(Quantity::W(_)) if !cell.locked(Lock::Weights) => Some(weight_edit(l)),
+                Some(Quantity::B(_)) if !cell.locked(Lock::Biases) => Some(bias_edit(l)),
+                _ => None,
+            };
+            it.select(selected, cell.sample).editable(edit)
+        })
+        .collect();
     if k == cell.doc.net.len() {
-        items.extend([op("vs"), lay.per_sample("y", &cell.doc.y, Quantity::Y)]);
+        let y = sheet.per_sample("y", &cell.doc.y, Quantity::Y);
+        items.extend([Item::Op("vs".into()), Item::from(y)]);
     }
     flow_ui(ui, ci, cell, items, fmt, out);
     ui.add_space(6.0);
-    let heading = if keras {
-        let pk = pn.to_ascii_uppercase();
-        format!(
-            "Backward:  dL/dW{k} = {pk}^T δ{k} (in x units),  dL/db{k} = column sums of δ{k},  dL/d{pk} = δ{k} W{k}^T"
-        )
-    } else {
-        format!(
-            "Backward:  δ{k} = dL/da{k} * f'(z{k}),  dL/dW{k} = δ{k} {pn}^T,  dL/db{k} = δ{k},  dL/d{pn} = W{k}^T δ{k}"
-        )
-    };
+    let heading = format!("Backward:  {}", sheet.backward_equations(l, true).join(",  "));
     ui.label(RichText::new(heading).italics());
-    let (prev_grad, prev_grad_q) = if l == 0 {
-        (&cell.grads.input, Quantity::GradX)
-    } else {
-        (&cell.grads.layers[l - 1].da, Quantity::Da(l - 1))
-    };
-    let items = vec![
-        lay.per_sample(&format!("dL/da{k}"), &g.da, Quantity::Da(l)),
-        lay.per_sample(&format!("δ{k}"), &g.delta, Quantity::Delta(l)),
-        lay.params(&format!("dL/dW{k}"), &g.weights, Quantity::GradW(l), None),
-        lay.units_vector(&format!("dL/db{k}"), &g.bias, Quantity::GradB(l), None),
-        lay.per_sample(&format!("dL/d{pn}"), prev_grad, prev_grad_q),
-    ];
+    let items = sheet.backward(pass, l, true).into_iter().map(Item::from).collect();
     flow_ui(ui, ci, cell, items, fmt, out);
 }
 
-fn op(s: &str) -> Item<'static> {
-    Item::Op(s.to_string())
+/// Editing W(l+1)'s element, by the engine's (unit, input).
+fn weight_edit(l: usize) -> EditFn<'static> {
+    Box::new(move |row, col, value| Edit::Weight {
+        layer: l,
+        row,
+        col,
+        value,
+    })
+}
+
+/// Editing b(l+1)'s element, by the engine's unit.
+fn bias_edit(l: usize) -> EditFn<'static> {
+    Box::new(move |unit, _, value| Edit::Bias { layer: l, unit, value })
 }

@@ -1,10 +1,12 @@
 //! The HTML pieces of a worksheet: escaping, the page around the content (inline CSS with print
-//! rules), blocks of numbers as on a by-hand worksheet (given cells, labelled boxes to fill in,
-//! dashed cells to copy a value into), the chain-rule steps with the numbers put in, and the
-//! small subset of Markdown that prompts and worked solutions use.
+//! rules), the blocks of a [`crate::lesson::sheet`] written as on a by-hand worksheet (given
+//! cells, labelled boxes to fill in, dashed cells to copy a value into), the chain-rule steps with
+//! the numbers put in ([`Line::render_with`] and [`num`]), and the small subset of Markdown that
+//! prompts and worked solutions use.
 
 use crate::lesson::exercise::fmt_number;
-use crate::nn::steps::{ChainStep, Line, StepKind, Tok};
+use crate::lesson::sheet::{Block, Fill, Item, Naming};
+use crate::nn::steps::{ChainStep, Line, StepKind};
 use std::fmt::Write as _;
 
 /// At most this many rows of a block are laid out (a worksheet is for layers a person can do by
@@ -35,169 +37,79 @@ pub fn num(v: f64) -> String {
     fmt_number(v)
 }
 
-/// What a block's cells hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fill {
-    /// A number of the problem, always written.
-    Given,
-    /// A value computed in an earlier block, copied here (dashed, unlabelled; written in the key).
-    Copy,
-    /// A value to compute: a labelled box, empty on the worksheet, filled in the key.
-    Answer,
-}
-
-/// How the cells of a block are labelled (1-based, as shown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Naming {
-    /// `z3[r]` (a column).
-    Row,
-    /// `b3[c]` (a row).
-    Col,
-    /// `W3[r,c]`.
-    RowCol,
-    /// `Z3[s,c]`: one row of a samples-as-rows matrix, for sample `s` (0-based).
-    SampleRow(usize),
-    /// `L`: a single number.
-    Plain,
-}
-
-/// One block of numbers: a title with its shape over a grid.
-pub struct Block {
-    /// `W3`, `dL/dW3`, `new W3`.
-    pub name: String,
-    pub naming: Naming,
-    pub rows: usize,
-    pub cols: usize,
-    /// Row by row, as shown (`rows * cols`).
-    pub values: Vec<f64>,
-    pub fill: Fill,
-    /// A line under the title: `copy from layer 2`.
-    pub note: Option<String>,
-}
-
-impl Block {
-    /// A block whose element (row, column), as shown, is `value(r, c)`.
-    pub fn new(
-        name: impl Into<String>,
-        naming: Naming,
-        (rows, cols): (usize, usize),
-        value: impl Fn(usize, usize) -> f64,
-        fill: Fill,
-    ) -> Block {
-        let values = (0..rows)
-            .flat_map(|r| (0..cols).map(move |c| (r, c)))
-            .map(|(r, c)| value(r, c))
-            .collect();
-        Block {
-            name: name.into(),
-            naming,
-            rows,
-            cols,
-            values,
-            fill,
-            note: None,
-        }
+/// Writes a block of the sheet: given numbers in thin cells, values to compute in labelled boxes,
+/// copied values in dashed cells; `show` writes the values of answer and copy cells (the key).
+pub fn write_block(b: &Block<'_>, show: bool, out: &mut String) {
+    let class = match b.fill {
+        Fill::Given => "given",
+        Fill::Copy => "copy",
+        Fill::Answer => "answer",
+    };
+    let _ = write!(out, "<div class=\"block {class}\"><div class=\"bt\">{}", esc(&b.name));
+    if b.naming != Naming::Plain {
+        let _ = write!(out, " <span class=\"shape\">({} x {})</span>", b.rows, b.cols);
     }
-
-    pub fn with_note(mut self, note: impl Into<String>) -> Block {
-        self.note = Some(note.into());
-        self
-    }
-
-    /// The label of element (r, c): `z3[2]`, `dL/dW2[1,3]`.
-    pub fn label(&self, r: usize, c: usize) -> String {
-        match self.naming {
-            Naming::Row => format!("{}[{}]", self.name, r + 1),
-            Naming::Col => format!("{}[{}]", self.name, c + 1),
-            Naming::RowCol => format!("{}[{},{}]", self.name, r + 1, c + 1),
-            Naming::SampleRow(s) => format!("{}[{},{}]", self.name, s + 1, c + 1),
-            Naming::Plain => self.name.clone(),
-        }
-    }
-
-    /// Writes the block; `show` writes the values of answer and copy cells (the key).
-    pub fn write(&self, show: bool, out: &mut String) {
-        let class = match self.fill {
-            Fill::Given => "given",
-            Fill::Copy => "copy",
-            Fill::Answer => "answer",
-        };
-        let _ = write!(
-            out,
-            "<div class=\"block {class}\"><div class=\"bt\">{}",
-            esc(&self.name)
-        );
-        if self.naming != Naming::Plain {
-            let _ = write!(out, " <span class=\"shape\">({} x {})</span>", self.rows, self.cols);
-        }
-        out.push_str("</div>");
-        out.push_str("<table class=\"grid\">");
-        let (rows, cols) = (self.rows.min(MAX_ROWS), self.cols.min(MAX_COLS));
-        for r in 0..rows {
-            out.push_str("<tr>");
-            for c in 0..cols {
-                let v = self.values.get(r * self.cols + c).copied().unwrap_or(f64::NAN);
-                let text = if self.fill == Fill::Given || show {
-                    num(v)
-                } else {
-                    String::new()
-                };
-                match self.fill {
-                    Fill::Given => {
-                        let _ = write!(out, "<td class=\"g\">{}</td>", esc(&text));
-                    }
-                    Fill::Copy => {
-                        let _ = write!(out, "<td class=\"cp\">{}</td>", esc(&text));
-                    }
-                    Fill::Answer => {
-                        let _ = write!(
-                            out,
-                            "<td class=\"ans\"><span class=\"lbl\">{}</span><span class=\"val\">{}</span></td>",
-                            esc(&self.label(r, c)),
-                            esc(&text)
-                        );
-                    }
+    out.push_str("</div>");
+    out.push_str("<table class=\"grid\">");
+    let (rows, cols) = (b.rows.min(MAX_ROWS), b.cols.min(MAX_COLS));
+    for r in 0..rows {
+        out.push_str("<tr>");
+        for c in 0..cols {
+            let v = b.value(r, c);
+            let text = if b.fill == Fill::Given || show {
+                num(v)
+            } else {
+                String::new()
+            };
+            match b.fill {
+                Fill::Given => {
+                    let _ = write!(out, "<td class=\"g\">{}</td>", esc(&text));
+                }
+                Fill::Copy => {
+                    let _ = write!(out, "<td class=\"cp\">{}</td>", esc(&text));
+                }
+                Fill::Answer => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"ans\"><span class=\"lbl\">{}</span><span class=\"val\">{}</span></td>",
+                        esc(&b.label(r, c)),
+                        esc(&text)
+                    );
                 }
             }
-            out.push_str("</tr>");
         }
-        out.push_str("</table>");
-        if let Some(n) = &self.note {
-            let _ = write!(out, "<div class=\"bn\">{}</div>", esc(n));
-        }
-        let mut cut = Vec::new();
-        if self.rows > rows {
-            cut.push(format!("first {rows} of {} rows", self.rows));
-        }
-        if self.cols > cols {
-            cut.push(format!("first {cols} of {} columns", self.cols));
-        }
-        if !cut.is_empty() {
-            let _ = write!(out, "<div class=\"bn\">{}</div>", cut.join(", "));
-        }
-        out.push_str("</div>");
+        out.push_str("</tr>");
     }
+    out.push_str("</table>");
+    if let Some(n) = &b.note {
+        let _ = write!(out, "<div class=\"bn\">{}</div>", esc(n));
+    }
+    let mut cut = Vec::new();
+    if b.rows > rows {
+        cut.push(format!("first {rows} of {} rows", b.rows));
+    }
+    if b.cols > cols {
+        cut.push(format!("first {cols} of {} columns", b.cols));
+    }
+    if !cut.is_empty() {
+        let _ = write!(out, "<div class=\"bn\">{}</div>", cut.join(", "));
+    }
+    out.push_str("</div>");
 }
 
-/// A block or an operator between blocks.
-pub enum Item {
-    B(Block),
-    Op(String),
-}
-
-pub fn op(s: impl Into<String>) -> Item {
+pub fn op(s: impl Into<String>) -> Item<'static> {
     Item::Op(s.into())
 }
 
 /// Writes items left to right in a row that wraps where the page ends; an operator stays on the
 /// line of the block after it.
-pub fn flow(items: &[Item], show: bool, out: &mut String) {
+pub fn flow(items: &[Item<'_>], show: bool, out: &mut String) {
     out.push_str("<div class=\"flow\">");
     let mut open = false;
     for it in items {
         match it {
             Item::B(b) => {
-                b.write(show, out);
+                write_block(b, show, out);
                 if open {
                     out.push_str("</div>");
                     open = false;
@@ -216,27 +128,6 @@ pub fn flow(items: &[Item], show: bool, out: &mut String) {
         out.push_str("</div>");
     }
     out.push_str("</div>\n");
-}
-
-/// A step's line with the numbers put in, written with [`num`]; a negative number is put in
-/// parentheses except right after an opening one (as the stepper writes it).
-pub fn line_text(line: &Line) -> String {
-    let mut s = line.target.clone();
-    for st in &line.stages {
-        s.push_str(" = ");
-        for tok in st {
-            match tok {
-                Tok::T(x) => s.push_str(x),
-                Tok::N(v) if s.ends_with('(') || *v >= 0.0 || v.is_nan() => s.push_str(&num(*v)),
-                Tok::N(v) => {
-                    let _ = write!(s, "({})", num(*v));
-                }
-            }
-        }
-    }
-    s.push_str(" = ");
-    s.push_str(&num(line.result));
-    s
 }
 
 /// Whether a step's line is for an entry the blocks lay out (the first [`MAX_ROWS`] units and
@@ -263,7 +154,7 @@ pub fn working(steps: &[&ChainStep], out: &mut String) {
         let mut omitted = step.omitted;
         for l in &step.lines {
             if shown(l, step) {
-                let _ = write!(out, "<li><code>{}</code></li>", esc(&line_text(l)));
+                let _ = write!(out, "<li><code>{}</code></li>", esc(&l.render_with(&num)));
             } else {
                 omitted += 1;
             }
@@ -358,13 +249,13 @@ mod tests {
 
     #[test]
     fn answer_boxes_are_labelled_and_empty_on_the_worksheet() {
-        let b = Block::new("z3", Naming::Row, (2, 1), |r, _| r as f64 + 0.5, Fill::Answer);
+        let b = Block::from_values("z3", Naming::Row, (2, 1), vec![0.5, 1.5], Fill::Answer);
         let mut blank = String::new();
-        b.write(false, &mut blank);
+        write_block(&b, false, &mut blank);
         assert!(blank.contains("<span class=\"lbl\">z3[2]</span><span class=\"val\"></span>"));
         assert!(!blank.contains("1.5"));
         let mut key = String::new();
-        b.write(true, &mut key);
+        write_block(&b, true, &mut key);
         assert!(key.contains("<span class=\"val\">1.5</span>"));
     }
 }

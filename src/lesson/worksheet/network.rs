@@ -1,16 +1,17 @@
-//! One network laid out by hand, as the window's matrix view lays out a layer: the given numbers,
-//! then the forward pass (`W3 (4 x 4) · a2 + b3 = z3`, then `a3`), the loss, the backward pass
-//! (`dL/da3`, `δ3`, `dL/dW3`, `dL/db3`, `dL/da2`) and the update, each part on its own page.
-//! In the PyTorch convention vectors are columns of the chosen sample and `W` is `units x in`;
-//! in the Keras one the sample is a row and `W` is `in x units`. Every number comes from one
-//! [`Computed`] pass; the key adds the chain-rule steps of [`Computed::steps`] under each block.
+//! One network laid out by hand with the blocks of the network sheet, as the window's matrix view
+//! lays out a layer: the given numbers, then the forward pass (`W3 (4 x 4) · a2 + b3 = z3`, then
+//! `a3`), the loss, the backward pass (`dL/da3`, `δ3`, `dL/dW3`, `dL/db3`, `dL/da2`) and the
+//! update, each part on its own page. The conventions and the batch rule (batches of up to
+//! [`crate::lesson::sheet::WHOLE_BATCH_MAX`] whole) are the sheet's ([`crate::lesson::sheet`]). Every number comes from
+//! one [`Computed`] pass; the key adds the chain-rule steps of [`Computed::steps`] under each
+//! block.
 
-use super::html::{Block, Fill, Item, Naming, esc, flow, num, op, working};
-use super::layout::{Lay, WHOLE_BATCH_MAX, keras_name, prev_name, with_note};
-use super::{Convention, WorksheetOptions};
+use super::WorksheetOptions;
+use super::html::{esc, flow, num, op, working};
 use crate::lesson::compute::Computed;
+use crate::lesson::sheet::{Block, Fill, Item, Naming, Pass, Samples, Sheet};
 use crate::nn::OptimizerKind;
-use crate::nn::steps::{ChainStep, StepKind};
+use crate::nn::steps::{ChainStep, Quantity, StepKind};
 use std::fmt::Write as _;
 
 /// The steps of `kinds` for layer `layer` (0-based; `None` for the loss), in that order.
@@ -43,15 +44,12 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
     }
     let s = opts.sample.min(c.doc.batch().saturating_sub(1));
     let batch = c.doc.batch();
-    let lay = Lay {
-        keras: opts.convention == Convention::Keras,
-        sample: s,
-        whole_batch: (2..=WHOLE_BATCH_MAX).contains(&batch),
-    };
+    let lay = Sheet::for_batch(opts.convention, s, batch);
+    let whole_batch = lay.samples == Samples::All;
     let key = opts.answers;
     let steps = if key { c.steps(s) } else { Vec::new() };
     givens(c, lay, out);
-    if key && lay.keras {
+    if key && lay.keras() {
         out.push_str(
             "<p>The working under each block writes W as PyTorch does: <code>W1[j,i]</code> is unit j, input i \
              (row i, column j of the W1 shown here).</p>\n",
@@ -71,11 +69,15 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
         out,
         "<p>From the output back, layer by layer. Copy each <code>dL/da</code> into the dashed cells of the \
          layer below.{}</p>",
-        if lay.whole_batch {
+        if whole_batch {
+            let (each, dw, sums) = if lay.keras() {
+                ("one row each", "A_prevᵀ δ", "column")
+            } else {
+                ("one column each", "δ a_prevᵀ", "row")
+            };
             format!(
-                " Every sample of the batch is laid out: {}. <code>dL/dW = δ a_prevᵀ</code> and \
-                 <code>dL/db</code> (the row sums of <code>δ</code>) add up over the {batch} samples.{}",
-                if lay.keras { "one row each" } else { "one column each" },
+                " Every sample of the batch is laid out: {each}. <code>dL/dW = {dw}</code> and \
+                 <code>dL/db</code> (the {sums} sums of <code>δ</code>) add up over the {batch} samples.{}",
                 if key {
                     format!(" The working is written out for sample {}.", s + 1)
                 } else {
@@ -103,7 +105,7 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
 }
 
 /// The numbers of the problem: layers, loss, optimizer, the sample's x and y.
-fn givens(c: &Computed, lay: Lay, out: &mut String) {
+fn givens(c: &Computed, lay: Sheet, out: &mut String) {
     let d = &c.doc;
     let widths: Vec<String> = d.net.widths().iter().map(usize::to_string).collect();
     let acts: Vec<String> = d
@@ -124,11 +126,11 @@ fn givens(c: &Computed, lay: Lay, out: &mut String) {
     if matches!(o.kind, OptimizerKind::Adam | OptimizerKind::Adamw) {
         let _ = write!(opt, ", betas {}, {}, eps {}", num(o.beta1), num(o.beta2), num(o.eps));
     }
-    let sample = if lay.whole_batch {
+    let sample = if lay.samples == Samples::All {
         format!(
             "a batch of {} samples, all laid out ({} per sample)",
             d.batch(),
-            if lay.keras { "one row" } else { "one column" }
+            if lay.keras() { "one row" } else { "one column" }
         )
     } else if d.batch() > 1 {
         format!("sample {} of a batch of {}", lay.sample + 1, d.batch())
@@ -158,62 +160,37 @@ fn givens(c: &Computed, lay: Lay, out: &mut String) {
     out.push_str("</table>\n");
     let items = if d.batch() > 1 {
         [
-            lay.batch("x", &d.x, Fill::Given),
+            Item::B(lay.batch("x", &d.x, Quantity::X)),
             op(""),
-            lay.batch("y", &d.y, Fill::Given),
+            Item::B(lay.batch("y", &d.y, Quantity::Y)),
         ]
     } else {
         [
-            lay.per_sample("x", &d.x, Fill::Given),
+            Item::B(lay.per_sample("x", &d.x, Quantity::X)),
             op(""),
-            lay.per_sample("y", &d.y, Fill::Given),
+            Item::B(lay.per_sample("y", &d.y, Quantity::Y)),
         ]
     };
     flow(&items, true, out);
 }
 
-fn forward_layer(c: &Computed, lay: Lay, l: usize, key: bool, steps: &[ChainStep], out: &mut String) {
+/// The network and its passes, as the sheet reads them.
+fn pass(c: &Computed) -> Pass<'_> {
+    Pass {
+        net: &c.doc.net,
+        fwd: &c.fwd,
+        grads: &c.grads,
+    }
+}
+
+fn forward_layer(c: &Computed, lay: Sheet, l: usize, key: bool, steps: &[ChainStep], out: &mut String) {
     let (k, n) = (l + 1, c.doc.net.len());
     let layer = &c.doc.net.layers()[l];
     let act = layer.activation.name();
-    let pn = prev_name(l);
-    let formula = if lay.keras {
-        let pk = keras_name(&pn);
-        format!(
-            "Z{k} = {pk} W{k} + b{k},   A{k} = {act}(Z{k}),   {}",
-            layer.activation.formula().0
-        )
-    } else {
-        format!(
-            "z{k} = W{k} {pn} + b{k},   a{k} = {act}(z{k}),   {}",
-            layer.activation.formula().0
-        )
-    };
-    open_layer(&format!("Layer {k} ({act})"), &formula, key, out);
-    let w = lay.params(&format!("W{k}"), &layer.weights, Fill::Given);
-    let a_prev = if l == 0 {
-        lay.per_sample("x", &c.doc.x, Fill::Given)
-    } else {
-        with_note(
-            lay.per_sample(&pn, &c.fwd.layers[l - 1].a, Fill::Copy),
-            format!("copy from layer {l}"),
-        )
-    };
-    let mut items = if lay.keras {
-        vec![a_prev, op("·"), w]
-    } else {
-        vec![w, op("·"), a_prev]
-    };
-    let lt = &c.fwd.layers[l];
-    items.extend([
-        op("+"),
-        lay.units(&format!("b{k}"), &layer.bias, Fill::Given),
-        op("="),
-        lay.per_sample(&format!("z{k}"), &lt.z, Fill::Answer),
-        op(format!("{act}(z) =")),
-        lay.per_sample(&format!("a{k}"), &lt.a, Fill::Answer),
-    ]);
-    flow(&items, key, out);
+    let mut formula = lay.forward_equations(&c.doc.net, l);
+    formula.push(layer.activation.formula().0.to_string());
+    open_layer(&format!("Layer {k} ({act})"), &formula.join(",   "), key, out);
+    flow(&lay.forward(pass(c), l), key, out);
     if k == n {
         let _ = writeln!(out, "<p>This is the network's output.</p>");
     }
@@ -221,7 +198,7 @@ fn forward_layer(c: &Computed, lay: Lay, l: usize, key: bool, steps: &[ChainStep
     out.push_str("</div>\n");
 }
 
-fn loss_block(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut String) {
+fn loss_block(c: &Computed, lay: Sheet, key: bool, steps: &[ChainStep], out: &mut String) {
     let n = c.doc.net.len();
     let formula = c.doc.loss.formula();
     let title = if c.doc.batch() > 1 {
@@ -230,69 +207,37 @@ fn loss_block(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut 
         format!("Loss ({})", c.doc.loss.kind.name())
     };
     open_layer(&title, &formula, key, out);
-    let a = with_note(
-        lay.per_sample(&format!("a{n}"), &c.fwd.layers[n - 1].a, Fill::Copy),
-        format!("copy from layer {n}"),
-    );
+    let a = lay
+        .per_sample(&format!("a{n}"), &c.fwd.layers[n - 1].a, Quantity::A(n - 1))
+        .copied(format!("copy from layer {n}"));
+    let loss = Block::from_values("L", Naming::Plain, (1, 1), vec![c.grads.loss], Fill::Answer);
     let items = [
-        a,
+        Item::B(a),
         op("vs"),
-        lay.per_sample("y", &c.doc.y, Fill::Given),
+        Item::B(lay.per_sample("y", &c.doc.y, Quantity::Y)),
         op("→"),
-        Item::B(Block::new(
-            "L",
-            Naming::Plain,
-            (1, 1),
-            |_, _| c.grads.loss,
-            Fill::Answer,
-        )),
+        Item::B(loss),
     ];
     flow(&items, key, out);
     working(&find(steps, &[StepKind::Loss], None), out);
     out.push_str("</div>\n");
 }
 
-fn backward_layer(c: &Computed, lay: Lay, l: usize, key: bool, steps: &[ChainStep], out: &mut String) {
-    let (k, n) = (l + 1, c.doc.net.len());
+fn backward_layer(c: &Computed, lay: Sheet, l: usize, key: bool, steps: &[ChainStep], out: &mut String) {
+    let k = l + 1;
     let layer = &c.doc.net.layers()[l];
-    let g = &c.grads.layers[l];
-    let pn = prev_name(l);
-    let fp = layer.activation.formula().1;
-    let formula = if lay.keras {
-        let pk = keras_name(&pn);
-        let back = if l > 0 {
-            format!(",   dL/d{pk} = δ{k} W{k}^T")
-        } else {
-            String::new()
-        };
-        format!("δ{k} = dL/dA{k} * f'(Z{k}) ({fp}),   dL/dW{k} = {pk}^T δ{k},   dL/db{k} = δ{k}{back}")
-    } else {
-        let back = if l > 0 {
-            format!(",   dL/d{pn} = W{k}^T δ{k}")
-        } else {
-            String::new()
-        };
-        format!("δ{k} = dL/da{k} * f'(z{k}) ({fp}),   dL/dW{k} = δ{k} {pn}^T,   dL/db{k} = δ{k}{back}")
-    };
-    open_layer(&format!("Layer {k} ({})", layer.activation.name()), &formula, key, out);
-    let da = if k == n {
-        lay.per_sample(&format!("dL/da{k}"), &g.da, Fill::Answer)
-    } else {
-        with_note(
-            lay.per_sample(&format!("dL/da{k}"), &g.da, Fill::Copy),
-            format!("copy from layer {}", k + 1),
-        )
-    };
-    let mut items = vec![
-        da,
-        lay.per_sample(&format!("δ{k}"), &g.delta, Fill::Answer),
-        lay.params(&format!("dL/dW{k}"), &g.weights, Fill::Answer),
-        lay.units(&format!("dL/db{k}"), &g.bias, Fill::Answer),
-    ];
-    if l > 0 {
-        items.push(lay.per_sample(&format!("dL/da{l}"), &c.grads.layers[l - 1].da, Fill::Answer));
+    // The paper stops at layer 1's parameters: no dL/dx.
+    let mut formula = lay.backward_equations(l, false);
+    if let Some(delta) = formula.first_mut() {
+        let _ = write!(delta, " ({})", layer.activation.formula().1);
     }
-    flow(&items, key, out);
+    open_layer(
+        &format!("Layer {k} ({})", layer.activation.name()),
+        &formula.join(",   "),
+        key,
+        out,
+    );
+    flow(&lay.backward(pass(c), l, false), key, out);
     let kinds: &[StepKind] = if l > 0 {
         &[StepKind::Delta, StepKind::GradW, StepKind::GradB, StepKind::DaPrev]
     } else {
@@ -304,7 +249,7 @@ fn backward_layer(c: &Computed, lay: Lay, l: usize, key: bool, steps: &[ChainSte
     out.push_str("</div>\n");
 }
 
-fn update(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut String) {
+fn update(c: &Computed, lay: Sheet, key: bool, steps: &[ChainStep], out: &mut String) {
     let o = &c.doc.optimizer;
     let plain = o.kind == OptimizerKind::Sgd && o.momentum == 0.0 && o.weight_decay == 0.0;
     let lr = num(o.lr);
@@ -327,14 +272,14 @@ fn update(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut Stri
         open_layer(&format!("Layer {k}"), &format!("new W{k} and new b{k}"), true, out);
         let rows = [
             (
-                lay.params(&format!("W{k}"), &before.weights, Fill::Given),
+                lay.params(&format!("W{k}"), &before.weights, Quantity::W(l)),
                 format!("dL/dW{k}"),
-                lay.params(&format!("new W{k}"), &after.weights, Fill::Answer),
+                lay.params(&format!("new W{k}"), &after.weights, Quantity::W(l)),
             ),
             (
-                lay.units(&format!("b{k}"), &before.bias, Fill::Given),
+                lay.units(&format!("b{k}"), &before.bias, Quantity::B(l)),
                 format!("dL/db{k}"),
-                lay.units(&format!("new b{k}"), &after.bias, Fill::Answer),
+                lay.units(&format!("new b{k}"), &after.bias, Quantity::B(l)),
             ),
         ];
         for (given, grad, new) in rows {
@@ -343,7 +288,9 @@ fn update(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut Stri
             } else {
                 format!("{} step with {grad} →", o.kind.name())
             };
-            flow(&[given, op(step), new], key, out);
+            // The new values are what the step computes.
+            let new = new.with_fill(Fill::Answer);
+            flow(&[Item::B(given), op(step), Item::B(new)], key, out);
         }
         working(&find(steps, &[StepKind::Update], Some(l)), out);
         out.push_str("</div>\n");

@@ -72,22 +72,37 @@ pub struct Line {
 }
 
 impl Line {
-    /// `z3[1] = 2·1 + (-1)·3 + 0·0 + 1 = 0`. A negative number is put in parentheses except
-    /// right after an opening one: `relu(-1)`, `(-3 - 5)²`, not `relu((-1))`.
+    /// `z3[1] = 2·1 + (-1)·3 + 0·0 + 1 = 0`, written with `fmt`. See [`Line::render_with`].
     pub fn render(&self, fmt: NumberFormat) -> String {
+        self.render_with(&|v| fmt.fmt(v))
+    }
+
+    /// The line with each number written by `num`, the one renderer of step lines (the window
+    /// passes its [`NumberFormat`], the printed answer key its own). A number written with a
+    /// leading minus is put in parentheses except right after an opening one: `relu(-1)`,
+    /// `(-3 - 5)²`, not `relu((-1))`.
+    pub fn render_with(&self, num: &dyn Fn(f64) -> String) -> String {
         let mut s = self.target.clone();
         for st in &self.stages {
             s.push_str(" = ");
             for tok in st {
                 match tok {
                     Tok::T(x) => s.push_str(x),
-                    Tok::N(v) if s.ends_with('(') => s.push_str(&fmt.fmt(*v)),
-                    Tok::N(v) => s.push_str(&fmt.fmt_operand(*v)),
+                    Tok::N(v) => {
+                        let n = num(*v);
+                        if n.starts_with('-') && !s.ends_with('(') {
+                            s.push('(');
+                            s.push_str(&n);
+                            s.push(')');
+                        } else {
+                            s.push_str(&n);
+                        }
+                    }
                 }
             }
         }
         s.push_str(" = ");
-        s.push_str(&fmt.fmt(self.result));
+        s.push_str(&num(self.result));
         s
     }
 }
