@@ -506,3 +506,81 @@ fn preview_as_student_checks_answers_on_the_network_as_the_instructor_left_it() 
     assert!(answer(&mut s, z + 1.0), "the network as edited is the one given");
     assert!(!s.network_edited("neuron"), "the student has not changed it");
 }
+
+/// An exercise, a quiz or a network may not take the id of a training cell: the loader refuses
+/// duplicate ids, so the lesson would save and then fail to load. (Edit mode used to compare
+/// the new id with the exercises', quizzes' and networks' only.)
+#[test]
+fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
+    const REGULARISATION: &str = include_str!("../lessons/10-regularisation.toml");
+    let mut s = AppState::new(parse_lesson(REGULARISATION, Syntax::Toml).unwrap(), Box::new(NoDialogs));
+    // "overfit" is the first training cell's id.
+    assert!(
+        s.cells
+            .iter()
+            .any(|c| matches!(c, CellState::Training(t) if t.setup.id.as_deref() == Some("overfit")))
+    );
+    let lesson = s.lesson();
+    let find = |want: &dyn Fn(&Cell) -> bool| lesson.cells.iter().position(want).unwrap();
+    let ex = find(&|c| matches!(c, Cell::Exercise(_)));
+    let quiz = find(&|c| matches!(c, Cell::Quiz(_)));
+    // A network that no exercise reads (renaming one that exercises read is refused for that
+    // reason already): a new one at the end.
+    let end = s.cells.len();
+    page(
+        &mut s,
+        PageEdit::Add {
+            at: end,
+            kind: NewCell::Network,
+        },
+    );
+    let net = s.cells.len() - 1;
+    let lesson = s.lesson();
+    for i in [ex, quiz, net] {
+        let mut cell = lesson.cells[i].clone();
+        match &mut cell {
+            Cell::Exercise(e) => e.id = "overfit".into(),
+            Cell::Quiz(q) => q.id = "overfit".into(),
+            Cell::Network(n) => n.options.id = "overfit".into(),
+            _ => unreachable!(),
+        }
+        s.message = None;
+        page(
+            &mut s,
+            PageEdit::Replace {
+                cell: i,
+                with: Box::new(cell),
+            },
+        );
+        let m = s.message.as_ref().expect("the change is refused with a message");
+        assert!(m.is_error && m.text.contains("'overfit'"), "cell {i}: {}", m.text);
+        assert_eq!(s.lesson().cells[i], lesson.cells[i], "cell {i} is unchanged");
+    }
+    // What the window holds still saves and loads.
+    parse_lesson(&s.lesson().write(Syntax::Toml), Syntax::Toml).unwrap();
+}
+
+/// An exercise that reads the network above it (no `network = ...`) cannot move above it; the
+/// refused move leaves the page as it was. (It used to stay moved, with only the message and
+/// the undo step taken back.)
+#[test]
+fn a_refused_move_leaves_the_cells_where_they_were() {
+    let text = ONE_NEURON.replacen("network = \"neuron\"\n", "", 1);
+    let mut s = AppState::new(parse_lesson(&text, Syntax::Toml).unwrap(), Box::new(NoDialogs));
+    let ex = s
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"))
+        .unwrap();
+    let before = kinds(&s);
+    page(&mut s, PageEdit::Move { from: ex, to: 0 });
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cannot move above that network")
+    );
+    assert_eq!(kinds(&s), before);
+    assert!(matches!(&s.cells[ex], CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"));
+}
