@@ -584,3 +584,24 @@ fn a_refused_move_leaves_the_cells_where_they_were() {
     assert_eq!(kinds(&s), before);
     assert!(matches!(&s.cells[ex], CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"));
 }
+
+/// A duplicated training cell gets a new id as exercises and quizzes do, so the lesson still
+/// loads. (The copy used to keep the id, and the saved lesson failed to load.)
+#[test]
+fn a_duplicated_training_cell_gets_a_new_id() {
+    const REGULARISATION: &str = include_str!("../lessons/10-regularisation.toml");
+    let mut s = AppState::new(parse_lesson(REGULARISATION, Syntax::Toml).unwrap(), Box::new(NoDialogs));
+    let i = s
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Training(t) if t.setup.id.as_deref() == Some("overfit")))
+        .unwrap();
+    page(&mut s, PageEdit::Duplicate(i));
+    assert!(s.message.as_ref().is_none_or(|m| !m.is_error), "{:?}", s.message);
+    let CellState::Training(copy) = &s.cells[i + 1] else {
+        panic!("the copy follows the original")
+    };
+    // "overfit" is taken; the first free "overfit-k" is "overfit-2" ("overfit-l2" is another).
+    assert_eq!(copy.setup.id.as_deref(), Some("overfit-2"));
+    parse_lesson(&s.lesson().write(Syntax::Toml), Syntax::Toml).unwrap();
+}

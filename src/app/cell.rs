@@ -10,7 +10,7 @@ use crate::nn::trace::{ForwardTrace, Gradients, backward_into, forward_into, los
 use crate::nn::{Matrix, Optimizer};
 use std::collections::HashMap;
 
-pub use crate::lesson::edit::{NEW_LAYER_UNITS, UPDATE_ASKED};
+pub use crate::lesson::edit::UPDATE_ASKED;
 
 /// What is selected in the diagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -68,7 +68,7 @@ pub enum PageEdit {
         from: usize,
         to: usize,
     },
-    /// A copy right after the cell (exercise and quiz ids get a suffix to stay unique).
+    /// A copy right after the cell (ids get a suffix to stay unique).
     Duplicate(usize),
     SetText {
         cell: usize,
@@ -170,6 +170,7 @@ impl AppState {
                 match &mut cell {
                     Cell::Exercise(ex) => ex.id = self.unique_id(&ex.id),
                     Cell::Quiz(q) => q.id = self.unique_id(&q.id),
+                    Cell::Training(t) => t.id = t.id.as_deref().map(|id| self.unique_id(id)),
                     Cell::Network(nc) if nc.options.id_named || self.net_id(i).is_some() => {
                         nc.options.id = self.unique_id(&nc.options.id);
                         nc.options.id_named = true;
