@@ -1,7 +1,8 @@
 //! The edits of a network cell's document, with the rules that keep it whole: a value must be
-//! finite and exist; an inserted layer before the output keeps the output as wide as the
-//! targets; a softmax output goes with the cross-entropy loss (and each loss picks its output
-//! activation); the batch keeps at least one sample; an update that overflows is undone.
+//! finite and exist; a layer inserted after the output becomes the output, as wide as the
+//! targets, and an output unit added or removed adds or removes its target row; a softmax
+//! output goes with the cross-entropy loss (and each loss picks its output activation); the
+//! batch keeps at least one sample; an update that overflows is refused.
 //!
 //! [`apply`] changes a [`NetworkDoc`] (and the optimizer's running state, which "Apply update"
 //! and the optimizer edits change) or leaves both as they were and says why in an
