@@ -16,7 +16,7 @@
 //! - `raw.rs`: the first pass, the text to tables and each cell's table to its file type.
 //! - `check.rs`: the second pass, a `Checker` over every cell and network.
 //! - `exercise.rs`: the second pass for exercise cells.
-//! - [`check`] and [`problems_added`]: the same checks on a lesson held in memory (edit mode
+//! - [`check()`] and [`problems_added`]: the same checks on a lesson held in memory (edit mode
 //!   runs them on the page it would make, so what it accepts also loads).
 
 use super::file::HeaderFile;
@@ -172,7 +172,7 @@ pub fn check(lesson: &Lesson) -> Result<(), LessonError> {
     load(&text, Syntax::Json, &no_files).map(|_| ())
 }
 
-/// The problems [`check`] finds in `after` that it does not find in `before`, so a change can
+/// The problems [`check()`] finds in `after` that it does not find in `before`, so a change can
 /// be judged on what it breaks even when the lesson had a problem already. Problems are
 /// compared with their cell numbers left out, since a change may move cells.
 pub fn problems_added(before: &Lesson, after: &Lesson) -> Vec<String> {
