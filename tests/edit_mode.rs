@@ -507,3 +507,135 @@ fn preview_as_student_checks_answers_on_the_network_as_the_instructor_left_it() 
     assert!(answer(&mut s, z + 1.0), "the network as edited is the one given");
     assert!(!s.network_edited("neuron"), "the student has not changed it");
 }
+
+/// An exercise, a quiz or a network may not take the id of a training cell: the loader refuses
+/// duplicate ids, so the lesson would save and then fail to load. (Edit mode used to compare
+/// the new id with the exercises', quizzes' and networks' only.)
+#[test]
+fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
+    const REGULARISATION: &str = include_str!("../lessons/10-regularisation.toml");
+    let mut s = AppState::new(parse_lesson(REGULARISATION, Syntax::Toml).unwrap(), Box::new(NoDialogs));
+    // "overfit" is the first training cell's id.
+    assert!(
+        s.cells
+            .iter()
+            .any(|c| matches!(c, CellState::Training(t) if t.setup.id.as_deref() == Some("overfit")))
+    );
+    let lesson = s.lesson();
+    let find = |want: &dyn Fn(&Cell) -> bool| lesson.cells.iter().position(want).unwrap();
+    let ex = find(&|c| matches!(c, Cell::Exercise(_)));
+    let quiz = find(&|c| matches!(c, Cell::Quiz(_)));
+    // A network that no exercise reads (renaming one that exercises read is refused for that
+    // reason already): a new one at the end.
+    let end = s.cells.len();
+    page(
+        &mut s,
+        PageEdit::Add {
+            at: end,
+            kind: NewCell::Network,
+        },
+    );
+    let net = s.cells.len() - 1;
+    let lesson = s.lesson();
+    for i in [ex, quiz, net] {
+        let mut cell = lesson.cells[i].clone();
+        match &mut cell {
+            Cell::Exercise(e) => e.id = "overfit".into(),
+            Cell::Quiz(q) => q.id = "overfit".into(),
+            Cell::Network(n) => n.options.id = "overfit".into(),
+            _ => unreachable!(),
+        }
+        s.message = None;
+        page(
+            &mut s,
+            PageEdit::Replace {
+                cell: i,
+                with: Box::new(cell),
+            },
+        );
+        let m = s.message.as_ref().expect("the change is refused with a message");
+        assert!(m.is_error && m.text.contains("'overfit'"), "cell {i}: {}", m.text);
+        assert_eq!(s.lesson().cells[i], lesson.cells[i], "cell {i} is unchanged");
+    }
+    // What the window holds still saves and loads.
+    parse_lesson(&s.lesson().write(Syntax::Toml), Syntax::Toml).unwrap();
+}
+
+/// An exercise that reads the network above it (no `network = ...`) cannot move above it; the
+/// refused move leaves the page as it was. (It used to stay moved, with only the message and
+/// the undo step taken back.)
+#[test]
+fn a_refused_move_leaves_the_cells_where_they_were() {
+    let text = ONE_NEURON.replacen("network = \"neuron\"\n", "", 1);
+    let mut s = AppState::new(parse_lesson(&text, Syntax::Toml).unwrap(), Box::new(NoDialogs));
+    let ex = s
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"))
+        .unwrap();
+    let before = kinds(&s);
+    page(&mut s, PageEdit::Move { from: ex, to: 0 });
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cannot move above that network")
+    );
+    assert_eq!(kinds(&s), before);
+    assert!(matches!(&s.cells[ex], CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"));
+}
+
+/// A duplicated training cell gets a new id as exercises and quizzes do, so the lesson still
+/// loads. (The copy used to keep the id, and the saved lesson failed to load.)
+#[test]
+fn a_duplicated_training_cell_gets_a_new_id() {
+    const REGULARISATION: &str = include_str!("../lessons/10-regularisation.toml");
+    let mut s = AppState::new(parse_lesson(REGULARISATION, Syntax::Toml).unwrap(), Box::new(NoDialogs));
+    let i = s
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Training(t) if t.setup.id.as_deref() == Some("overfit")))
+        .unwrap();
+    page(&mut s, PageEdit::Duplicate(i));
+    assert!(s.message.as_ref().is_none_or(|m| !m.is_error), "{:?}", s.message);
+    let CellState::Training(copy) = &s.cells[i + 1] else {
+        panic!("the copy follows the original")
+    };
+    // "overfit" is taken; the first free "overfit-k" is "overfit-2" ("overfit-l2" is another).
+    assert_eq!(copy.setup.id.as_deref(), Some("overfit-2"));
+    parse_lesson(&s.lesson().write(Syntax::Toml), Syntax::Toml).unwrap();
+}
+
+#[test]
+fn moving_cells_keeps_the_stepper_on_its_network() {
+    // The built-in lesson's network, twice; the student steps through the second one.
+    let net = Lesson::builtin()
+        .cells
+        .into_iter()
+        .find(|c| matches!(c, mlp_notebook::lesson::Cell::Network(_)))
+        .expect("a network cell");
+    let mut second = net.clone();
+    if let mlp_notebook::lesson::Cell::Network(n) = &mut second {
+        n.options.id = "second".into();
+        n.options.id_named = true;
+    }
+    let lesson = Lesson {
+        title: "two".into(),
+        cells: vec![net, mlp_notebook::lesson::Cell::Text("between".into()), second],
+        ..Default::default()
+    };
+    let mut s = AppState::new(lesson, Box::new(mlp_notebook::app::files::NoDialogs));
+    s.apply(Command::Net {
+        cell: 2,
+        cmd: NetCommand::Step(mlp_notebook::app::StepNav::Next),
+    });
+    assert_eq!(s.active_net(), Some(2));
+    // The text cell moves below the second network: that network is now cell 1.
+    s.apply(Command::Page(mlp_notebook::app::edit::PageEdit::Move {
+        from: 1,
+        to: 2,
+    }));
+    assert_eq!(s.active_net(), Some(1));
+    assert_eq!(s.net_id(1).as_deref(), Some("second"));
+}

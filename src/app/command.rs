@@ -1,91 +1,10 @@
 //! Commands: everything the window can ask for. Drawing code emits them; [`super::AppState::apply`]
 //! is the one place that changes state, records undo and recomputes.
 
+pub use super::cell::Selection;
+pub use crate::lesson::edit::Edit;
 use crate::nn::numfmt::NumberFormat;
-use crate::nn::{Activation, LossKind, OptimizerKind, Reduction};
 use std::path::PathBuf;
-
-/// An edit of one network cell's document (undoable).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Edit {
-    /// `W{layer+1}[row, col]` (0-based indices, `units x in` layout).
-    Weight {
-        layer: usize,
-        row: usize,
-        col: usize,
-        value: f64,
-    },
-    Bias {
-        layer: usize,
-        unit: usize,
-        value: f64,
-    },
-    Input {
-        sample: usize,
-        index: usize,
-        value: f64,
-    },
-    Target {
-        sample: usize,
-        index: usize,
-        value: f64,
-    },
-    /// Cross-entropy targets: make sample's target the one-hot row of `class`.
-    TargetClass {
-        sample: usize,
-        class: usize,
-    },
-    Activation {
-        layer: usize,
-        activation: Activation,
-    },
-    Loss(LossKind),
-    Reduction(Reduction),
-    /// Inserts a layer of 4 units at `index` (0 = before the first layer), ReLU.
-    InsertLayer {
-        index: usize,
-    },
-    RemoveLayer {
-        index: usize,
-    },
-    AddUnit {
-        layer: usize,
-    },
-    RemoveUnit {
-        layer: usize,
-        unit: usize,
-    },
-    AddInput,
-    RemoveInput {
-        index: usize,
-    },
-    /// Appends a copy of sample `from`.
-    AddSample {
-        from: usize,
-    },
-    RemoveSample {
-        sample: usize,
-    },
-    LearningRate(f64),
-    Optimizer(OptimizerKind),
-    /// One optimizer step on the cell's network (the stepper's "Apply update").
-    ApplyUpdate,
-}
-
-impl Edit {
-    /// Consecutive edits with the same key (within a short time) merge into one undo step,
-    /// so dragging a value is one undo.
-    pub fn coalesce_key(&self) -> Option<String> {
-        match self {
-            Edit::Weight { layer, row, col, .. } => Some(format!("w{layer},{row},{col}")),
-            Edit::Bias { layer, unit, .. } => Some(format!("b{layer},{unit}")),
-            Edit::Input { sample, index, .. } => Some(format!("x{sample},{index}")),
-            Edit::Target { sample, index, .. } => Some(format!("y{sample},{index}")),
-            Edit::LearningRate(_) => Some("lr".into()),
-            _ => None,
-        }
-    }
-}
 
 /// Where the backprop stepper should go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,15 +46,6 @@ pub use crate::lesson::sheet::Convention;
 pub struct ScreenArea {
     pub min: [f32; 2],
     pub max: [f32; 2],
-}
-
-/// What is selected in the diagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Selection {
-    /// A node: `column` 0 is the input, `column` l the output of layer l (1-based).
-    Node { column: usize, unit: usize },
-    /// The edge into unit `to` of layer `layer` (0-based) from unit `from` below.
-    Edge { layer: usize, from: usize, to: usize },
 }
 
 /// Everything the window can ask for. Commands that belong to one part of the window are

@@ -3,6 +3,11 @@
 //! cell's lesson options are replaced whole by the form that edits them; any value shown in a
 //! network cell can become an exercise ("Ask for this value"). Every change is one undo step
 //! (typing in one text cell merges within a second), and the lesson is saved as usual.
+//!
+//! A change of the cells is checked by the lesson loader's own checks
+//! ([`crate::lesson::load::problems_added`]) on the page it would make, so what edit mode
+//! accepts also loads; the rules here are the window's own (an exercise keeps the network it
+//! reads).
 
 use super::files;
 use super::state::{AppState, CellState};
@@ -63,7 +68,7 @@ pub enum PageEdit {
         from: usize,
         to: usize,
     },
-    /// A copy right after the cell (exercise and quiz ids get a suffix to stay unique).
+    /// A copy right after the cell (ids get a suffix to stay unique).
     Duplicate(usize),
     SetText {
         cell: usize,
@@ -92,6 +97,10 @@ impl AppState {
             _ => None,
         };
         let before_len = self.cells.len();
+        let moved = match e {
+            PageEdit::Move { from, to } => Some((from, to)),
+            _ => None,
+        };
         // The live training cells step aside for their reset copies while the page changes;
         // the ones still on the page come back after, the ones taken off go to the undo step.
         let mut live: Vec<CellState> = self
@@ -109,6 +118,13 @@ impl AppState {
                 self.dirty = true;
                 if self.cells.len() != before_len {
                     self.active = None;
+                }
+                // The stepper stays on the network it showed, wherever it moved.
+                if let (Some((from, to)), Some(a)) = (moved, self.active) {
+                    let mut order: Vec<usize> = (0..before_len).collect();
+                    let c = order.remove(from);
+                    order.insert(to, c);
+                    self.active = order.iter().position(|&i| i == a);
                 }
                 self.after_page_edit();
             }
@@ -135,9 +151,7 @@ impl AppState {
             PageEdit::Add { at, kind } => {
                 let at = at.min(n);
                 let cell = self.new_cell(kind, at)?;
-                let file = self.file.clone();
-                let state = self.cell_state(cell, file.as_deref());
-                self.cells.insert(at, state);
+                self.insert_checked(at, cell)?;
             }
             PageEdit::Remove(i) => {
                 if i >= n {
@@ -150,15 +164,25 @@ impl AppState {
                         "Exercise '{ex}' reads this network: remove or change the exercise first."
                     ));
                 }
+                self.check_page(|cells| {
+                    cells.remove(i);
+                })?;
                 self.cells.remove(i);
             }
             PageEdit::Move { from, to } => {
                 if from >= n || to >= n {
                     return Err("No such cell.".into());
                 }
+                let mut order: Vec<usize> = (0..n).collect();
+                let c = order.remove(from);
+                order.insert(to, c);
+                self.check_exercises_follow_networks(&order)?;
+                self.check_page(|cells| {
+                    let c = cells.remove(from);
+                    cells.insert(to, c);
+                })?;
                 let c = self.cells.remove(from);
                 self.cells.insert(to, c);
-                self.check_exercises_follow_networks()?;
             }
             PageEdit::Duplicate(i) => {
                 let Some(c) = self.cells.get(i) else {
@@ -168,37 +192,20 @@ impl AppState {
                 match &mut cell {
                     Cell::Exercise(ex) => ex.id = self.unique_id(&ex.id),
                     Cell::Quiz(q) => q.id = self.unique_id(&q.id),
+                    Cell::Training(t) => t.id = t.id.as_deref().map(|id| self.unique_id(id)),
                     Cell::Network(nc) if nc.options.id_named || self.net_id(i).is_some() => {
                         nc.options.id = self.unique_id(&nc.options.id);
                         nc.options.id_named = true;
                     }
                     _ => {}
                 }
-                let file = self.file.clone();
-                let state = self.cell_state(cell, file.as_deref());
-                self.cells.insert(i + 1, state);
+                self.insert_checked(i + 1, cell)?;
             }
             PageEdit::SetText { cell, text } => match self.cells.get_mut(cell) {
                 Some(CellState::Text(t)) => *t = text,
                 _ => return Err("That cell is not a text cell.".into()),
             },
-            PageEdit::Replace { cell, with } => {
-                if cell >= n {
-                    return Err("No such cell.".into());
-                }
-                self.check_replacement(cell, &with)?;
-                let file = self.file.clone();
-                let state = match (*with, &self.cells[cell]) {
-                    // A network cell keeps its live state; only the lesson options change.
-                    (Cell::Network(nc), CellState::Network(old)) => {
-                        let mut n = old.clone();
-                        n.options = nc.options;
-                        CellState::Network(n)
-                    }
-                    (c, _) => self.cell_state(c, file.as_deref()),
-                };
-                self.cells[cell] = state;
-            }
+            PageEdit::Replace { cell, with } => self.replace(cell, *with)?,
             PageEdit::AskFor {
                 network,
                 reference,
@@ -207,19 +214,75 @@ impl AppState {
                 let id = self.net_id(network).ok_or("That cell is not a network cell.")?;
                 let r: Reference = reference.parse()?;
                 let prompt = format!("What is {}? Work it out by hand, then check.", r.label());
-                let mut ex = self.new_exercise(&id, r, prompt)?;
+                let mut ex = self.new_exercise(&id, r, prompt);
                 ex.sample = sample.max(1);
                 // After the network and the exercises that already follow it.
                 let mut at = network + 1;
                 while matches!(self.cells.get(at), Some(CellState::Exercise(_))) {
                     at += 1;
                 }
-                let file = self.file.clone();
-                let state = self.cell_state(Cell::Exercise(Box::new(ex)), file.as_deref());
-                self.cells.insert(at, state);
+                self.insert_checked(at, Cell::Exercise(Box::new(ex)))?;
             }
         }
         Ok(())
+    }
+
+    /// Inserts `cell` at `at` if the lesson still passes the loader's checks with it.
+    fn insert_checked(&mut self, at: usize, cell: Cell) -> Result<(), String> {
+        self.check_page(|cells| cells.insert(at, cell.clone()))?;
+        let file = self.file.clone();
+        let state = self.cell_state(cell, file.as_deref());
+        self.cells.insert(at, state);
+        Ok(())
+    }
+
+    /// Replaces cell `cell` by what its edit form left (a network cell keeps its live state;
+    /// only its lesson options change).
+    fn replace(&mut self, cell: usize, with: Cell) -> Result<(), String> {
+        let candidate = match (with, self.cells.get(cell)) {
+            (_, None) => return Err("No such cell.".into()),
+            (Cell::Network(nc), Some(CellState::Network(old))) => {
+                // Renaming a network would orphan its exercises.
+                if old.options.id != nc.options.id && !self.exercises_on(&old.options.id).is_empty() {
+                    return Err(format!(
+                        "Exercises read network '{}': it keeps its id while they do.",
+                        old.options.id
+                    ));
+                }
+                Cell::Network(Box::new(NetworkCell {
+                    options: nc.options,
+                    doc: self.doc_to_save(old),
+                }))
+            }
+            (c, Some(_)) => c,
+        };
+        self.check_page(|cells| cells[cell] = candidate.clone())?;
+        let state = match (candidate, &self.cells[cell]) {
+            (Cell::Network(nc), CellState::Network(old)) => {
+                let mut n = old.clone();
+                n.options = nc.options;
+                CellState::Network(n)
+            }
+            (c, _) => {
+                let file = self.file.clone();
+                self.cell_state(c, file.as_deref())
+            }
+        };
+        self.cells[cell] = state;
+        Ok(())
+    }
+
+    /// Runs the lesson loader's checks on the page `change` would make: refused with the first
+    /// problem it adds (ids, networks, exercises, quizzes, plots, training cells), since a
+    /// lesson with it would save and then fail to load.
+    fn check_page(&self, change: impl FnOnce(&mut Vec<Cell>)) -> Result<(), String> {
+        let before = self.lesson();
+        let mut after = before.clone();
+        change(&mut after.cells);
+        match crate::lesson::load::problems_added(&before, &after).into_iter().next() {
+            Some(p) => Err(format!("Not applied: {p}")),
+            None => Ok(()),
+        }
     }
 
     /// Writes the lesson's worksheet (blank boxes) or answer key as a printable HTML page, for
@@ -304,20 +367,9 @@ impl AppState {
         (0..at.min(self.cells.len())).rev().find(|&i| self.net(i).is_some())
     }
 
-    fn new_exercise(&self, network: &str, ask: Reference, prompt: String) -> Result<Exercise, String> {
-        let net = self
-            .cells
-            .iter()
-            .find_map(|c| match c {
-                CellState::Network(n) if n.options.id == network => Some(n),
-                _ => None,
-            })
-            .ok_or_else(|| format!("There is no network '{network}'."))?;
-        let problems = ask.check(&net.doc.net, net.doc.batch(), 0);
-        if !problems.is_empty() {
-            return Err(problems.join("; "));
-        }
-        Ok(Exercise {
+    /// An exercise on network `network` asking for `ask` (checked with the page it goes in).
+    fn new_exercise(&self, network: &str, ask: Reference, prompt: String) -> Exercise {
+        Exercise {
             id: self.unique_id("exercise-1"),
             network: network.to_string(),
             network_named: true,
@@ -328,7 +380,7 @@ impl AppState {
             tolerance: None,
             hints: Vec::new(),
             points: 1,
-        })
+        }
     }
 
     /// A new cell of `kind` for position `at`.
@@ -349,7 +401,7 @@ impl AppState {
                     .and_then(|i| self.net_id(i))
                     .ok_or("An exercise asks about a network: add a network cell above it first.")?;
                 let ask: Reference = "loss".parse()?;
-                Cell::Exercise(Box::new(self.new_exercise(&net, ask, "What is the loss?".into())?))
+                Cell::Exercise(Box::new(self.new_exercise(&net, ask, "What is the loss?".into())))
             }
             NewCell::Quiz => Cell::Quiz(Box::new(Quiz {
                 id: self.unique_id("quiz-1"),
@@ -376,81 +428,15 @@ impl AppState {
         })
     }
 
-    /// A replacement must keep ids unique and an exercise's network and reference valid.
-    fn check_replacement(&self, cell: usize, with: &Cell) -> Result<(), String> {
-        let others: Vec<String> = self
-            .cells
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != cell)
-            .filter_map(|(_, c)| match c {
-                CellState::Exercise(e) => Some(e.exercise.id.clone()),
-                CellState::Quiz(q) => Some(q.quiz.id.clone()),
-                CellState::Network(n) => Some(n.options.id.clone()),
-                _ => None,
-            })
-            .collect();
-        let id = match with {
-            Cell::Exercise(e) => Some(&e.id),
-            Cell::Quiz(q) => Some(&q.id),
-            Cell::Network(n) => Some(&n.options.id),
-            _ => None,
-        };
-        if let Some(id) = id {
-            if !valid_id(id) {
-                return Err(format!("'{id}' is not a valid id: use letters, digits, '-' and '_'."));
-            }
-            if others.contains(id) {
-                return Err(format!("The id '{id}' is already used in this lesson."));
-            }
-        }
-        match with {
-            Cell::Exercise(e) => {
-                let net = self
-                    .cells
+    /// The cells in the window's `order` (old positions): every exercise whose network is not
+    /// named must still have it above. (The file would give it the nearest network above,
+    /// whichever that is; the window keeps the one it reads.)
+    fn check_exercises_follow_networks(&self, order: &[usize]) -> Result<(), String> {
+        for (i, &c) in order.iter().enumerate() {
+            if let CellState::Exercise(e) = &self.cells[c] {
+                let above = order[..i]
                     .iter()
-                    .find_map(|c| match c {
-                        CellState::Network(n) if n.options.id == e.network => Some(n),
-                        _ => None,
-                    })
-                    .ok_or_else(|| format!("There is no network '{}'.", e.network))?;
-                let p = e.ask.check(&net.doc.net, net.doc.batch(), e.sample.saturating_sub(1));
-                if !p.is_empty() {
-                    return Err(p.join("; "));
-                }
-                if e.sample == 0 || e.sample > net.doc.batch() {
-                    return Err(format!("The network has {} sample(s).", net.doc.batch()));
-                }
-            }
-            Cell::Quiz(q) => {
-                if q.options.len() < 2 {
-                    return Err("A quiz needs at least two options.".into());
-                }
-                if !q.options.iter().any(|o| o.correct) {
-                    return Err("Mark at least one option as correct.".into());
-                }
-            }
-            Cell::Network(n) => {
-                // Renaming a network would orphan its exercises.
-                if let Some(old) = self.net_id(cell)
-                    && old != n.options.id
-                    && !self.exercises_on(&old).is_empty()
-                {
-                    return Err(format!(
-                        "Exercises read network '{old}': it keeps its id while they do."
-                    ));
-                }
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// After a move, every exercise whose network is not named must still have one above it.
-    fn check_exercises_follow_networks(&self) -> Result<(), String> {
-        for (i, c) in self.cells.iter().enumerate() {
-            if let CellState::Exercise(e) = c {
-                let above = (0..i).any(|j| self.net_id(j).as_deref() == Some(e.exercise.network.as_str()));
+                    .any(|&j| self.net_id(j).as_deref() == Some(e.exercise.network.as_str()));
                 if !e.exercise.network_named && !above {
                     return Err(format!(
                         "Exercise '{}' reads the network above it: it cannot move above that network.",
@@ -483,7 +469,5 @@ pub fn reference_for(q: Quantity, unit: usize, input: usize) -> Option<String> {
     })
 }
 
-/// Ids are letters, digits, `-` and `_`.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
+/// Ids are letters, digits, `-` and `_`: the loader's rule.
+pub use crate::lesson::load::valid_id;

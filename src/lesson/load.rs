@@ -16,9 +16,11 @@
 //! - `raw.rs`: the first pass, the text to tables and each cell's table to its file type.
 //! - `check.rs`: the second pass, a `Checker` over every cell and network.
 //! - `exercise.rs`: the second pass for exercise cells.
+//! - [`check()`] and [`problems_added`]: the same checks on a lesson held in memory (edit mode
+//!   runs them on the page it would make, so what it accepts also loads).
 
 use super::file::HeaderFile;
-use super::{LESSON_FORMAT_VERSION, Lesson};
+use super::{Cell, LESSON_FORMAT_VERSION, Lesson};
 use crate::nn::doc::{DocError, MAX_FILE_BYTES, Syntax};
 use std::fmt;
 use std::ops::Range;
@@ -27,6 +29,7 @@ mod check;
 mod exercise;
 mod raw;
 use check::Checker;
+pub use check::valid_id;
 use raw::{parse_tree, read, read_cell};
 
 /// Reads a file named in a lesson (a network's `path`), relative to the lesson file; the
@@ -146,5 +149,125 @@ pub fn load(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<Lesson,
                 .sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column.unwrap_or(0)));
             Err(LessonError { problems: out.list })
         }
+    }
+}
+
+/// The loader's checks on a lesson held in memory, as saving it and loading it again would run
+/// them. Each network is checked as it is held, inline: a `path` names the file as it was read,
+/// not the network as edited, and no file is read.
+pub fn check(lesson: &Lesson) -> Result<(), LessonError> {
+    let mut inline = lesson.clone();
+    for c in &mut inline.cells {
+        if let Cell::Network(n) = c {
+            n.options.path = None;
+        }
+    }
+    let text = serde_json::to_string(&inline.to_file()).map_err(|e| LessonError {
+        problems: vec![Problem {
+            line: None,
+            column: None,
+            message: format!("the lesson cannot be written: {e}"),
+        }],
+    })?;
+    load(&text, Syntax::Json, &no_files).map(|_| ())
+}
+
+/// The problems [`check()`] finds in `after` that it does not find in `before`, so a change can
+/// be judged on what it breaks even when the lesson had a problem already. Problems are
+/// compared with their cell numbers left out, since a change may move cells.
+pub fn problems_added(before: &Lesson, after: &Lesson) -> Vec<String> {
+    let problems = |l: &Lesson| check(l).err().map(|e| e.problems).unwrap_or_default();
+    let mut known: Vec<String> = problems(before).iter().map(|p| unnumbered(&p.message)).collect();
+    let mut added = Vec::new();
+    for p in problems(after) {
+        match known.iter().position(|k| *k == unnumbered(&p.message)) {
+            Some(i) => {
+                known.swap_remove(i);
+            }
+            None => added.push(p.message),
+        }
+    }
+    added
+}
+
+/// `message` with the number after each "cell " replaced by `#`.
+fn unnumbered(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("cell ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            out.push('#');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LESSON: &str = r#"
+title = "Ids"
+[[cells]]
+kind = "network"
+id = "net"
+[cells.network]
+inputs = 1
+x = [[1]]
+y = [[2]]
+[[cells.network.layers]]
+units = 1
+activation = "identity"
+weights = [[3]]
+bias = [0]
+[[cells]]
+kind = "training"
+id = "lab"
+data = { generator = "xor", points = 20, noise = 0.1, seed = 0 }
+[[cells]]
+kind = "quiz"
+id = "q"
+prompt = "Which?"
+options = [{ text = "this", correct = true }, { text = "that" }]
+"#;
+
+    #[test]
+    fn a_lesson_in_memory_is_checked_like_a_file() {
+        let lesson = load(LESSON, Syntax::Toml, &no_files).unwrap();
+        assert_eq!(check(&lesson), Ok(()));
+        // The quiz takes the training cell's id: the loader refuses duplicate ids.
+        let mut dup = lesson.clone();
+        if let Cell::Quiz(q) = &mut dup.cells[2] {
+            q.id = "lab".into();
+        }
+        let e = check(&dup).unwrap_err();
+        assert_eq!(e.problems.len(), 1);
+        assert_eq!(
+            e.problems[0].message,
+            "cell 3 (quiz lab): id 'lab' is already used by cell 2; ids must be unique"
+        );
+        assert_eq!(problems_added(&lesson, &dup), vec![e.problems[0].message.clone()]);
+    }
+
+    #[test]
+    fn a_problem_the_lesson_had_already_is_not_added_when_cells_move() {
+        let lesson = load(LESSON, Syntax::Toml, &no_files).unwrap();
+        let mut broken = lesson.clone();
+        if let Cell::Quiz(q) = &mut broken.cells[2] {
+            q.id = "lab".into();
+        }
+        // A text cell in front: the duplicate is now cell 4 and the first use cell 3.
+        let mut moved = broken.clone();
+        moved.cells.insert(0, Cell::Text("Intro".into()));
+        assert_eq!(problems_added(&broken, &moved), Vec::<String>::new());
+        assert_eq!(
+            unnumbered("cell 12 (quiz a): used by cell 3"),
+            "cell # (quiz a): used by cell #"
+        );
     }
 }

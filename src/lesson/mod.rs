@@ -9,6 +9,8 @@
 //! # Map
 //! - [`file`]: the serde types that mirror the file, and writing a lesson back.
 //! - [`load`]: text to a validated [`Lesson`], every problem listed with line and column.
+//! - [`edit`]: the edits of a network cell's document, the rules that keep it whole and the
+//!   lock each edit falls under.
 //! - [`reference`]: `layers[2].delta[1]` and the rest, parsed and resolved against one
 //!   [`Computed`] pass of a network ([`compute`]).
 //! - [`exercise`]: answers, tolerances and verdicts; [`mistakes`]: the mistakes the engine
@@ -25,6 +27,7 @@
 //! forms here count from 0 like the engine, except where a field says "1-based as written".
 
 pub mod compute;
+pub mod edit;
 pub mod exercise;
 pub mod file;
 pub mod grade;
@@ -104,6 +107,20 @@ impl Lock {
 
     pub fn from_name(s: &str) -> Option<Lock> {
         Lock::NAMES.iter().position(|n| *n == s).map(|i| Lock::ALL[i])
+    }
+
+    /// How the lock is named in messages ("the lesson locks the weights").
+    pub fn text(self) -> &'static str {
+        match self {
+            Lock::Weights => "the weights",
+            Lock::Biases => "the biases",
+            Lock::Inputs => "the inputs",
+            Lock::Targets => "the targets",
+            Lock::Structure => "the shape and activations",
+            Lock::Loss => "the loss",
+            Lock::Update => "the update",
+            Lock::All => "every value",
+        }
     }
 }
 

@@ -102,7 +102,7 @@ pub fn network_options_ui(ui: &mut Ui, ci: usize, nc: NetworkCell, out: &mut Vec
                 for l in Lock::ALL {
                     let mut on = nc.options.lock.contains(&l);
                     if ui
-                        .checkbox(&mut on, crate::app::cell::lock_text(l))
+                        .checkbox(&mut on, l.text())
                         .on_hover_text("Students see it but cannot change it")
                         .changed()
                     {

@@ -183,12 +183,7 @@ fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: 
 fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
     let view = &state.settings.view;
     if !cell.options.lock.is_empty() {
-        let what: Vec<&str> = cell
-            .options
-            .lock
-            .iter()
-            .map(|&l| crate::app::cell::lock_text(l))
-            .collect();
+        let what: Vec<&str> = cell.options.lock.iter().map(|&l| l.text()).collect();
         ui.weak(format!("Locked by the lesson: {}.", what.join(", ")));
     }
     toolbar_ui(ui, ci, cell, state, out);

@@ -133,11 +133,7 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 None => continue,
             };
             let p = c.prefix(Some(&id));
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
-            {
+            if !valid_id(&id) {
                 self.out.push(
                     c.raw.at("id"),
                     format!("{p}id '{id}' may hold only letters, digits, '-' and '_'"),
@@ -259,6 +255,11 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
             },
         }
     }
+}
+
+/// Ids are letters, digits, `-` and `_`, at least one of them.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Where a validation message belongs: the key it starts with (`epochs must be ...`,
