@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable as _;
 use mlp_notebook::app::edit::{NewCell, PageEdit, reference_for};
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::{AppState, CellState, Command, Edit, NotebookApp};
-use mlp_notebook::lesson::exercise::Answer;
+use mlp_notebook::lesson::Answer;
 use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
 use mlp_notebook::nn::steps::Quantity;
@@ -456,6 +456,41 @@ fn the_exercise_form_shows_the_engines_answer_and_follows_the_network() {
     h.run();
     assert_eq!(answer(&h), z + 1.0);
     let shown = format!("Answer, computed by the engine: {}", z + 1.0);
+    assert!(h.query_all_by_label(&shown).next().is_some(), "{shown}");
+}
+
+/// Edit mode writes the engine's answer as the answer key does: the neuron's z is a whole
+/// number, so with the bias raised by 0.5 the answer is z + 0.5, written with one decimal
+/// ("3.5"), not padded to six significant digits ("3.50000").
+#[test]
+fn the_exercise_form_writes_the_answer_as_the_key_does() {
+    let mut h = window(state());
+    h.state_mut().state.apply(Command::SetEditMode(true));
+    h.run();
+    let cell = net_cell(&h.state().state);
+    let doc = h.state().state.net(cell).unwrap().doc.clone();
+    let ex = h.state().state.lesson().exercise("z-of-the-neuron").unwrap().clone();
+    let Answer::Scalar(z) = ex
+        .answer(&mlp_notebook::lesson::compute::Computed::new(doc.clone()))
+        .unwrap()
+    else {
+        panic!("z is one number")
+    };
+    assert!(
+        z >= 0.0 && z.fract() == 0.0,
+        "the lesson's z is a whole number, 0 or more: {z}"
+    );
+    let b = doc.net.layers()[0].bias[0];
+    h.state_mut().state.apply(Command::Edit {
+        cell,
+        edit: Edit::Bias {
+            layer: 0,
+            unit: 0,
+            value: b + 0.5,
+        },
+    });
+    h.run();
+    let shown = format!("Answer, computed by the engine: {}.5", z as i64);
     assert!(h.query_all_by_label(&shown).next().is_some(), "{shown}");
 }
 

@@ -2,14 +2,19 @@
 //! worksheet and none of the engine's values; the key fills every box from the engine and adds
 //! the working; the page is well formed and escaped; the command line writes it.
 
-use mlp_notebook::lesson::exercise::fmt_number;
 use mlp_notebook::lesson::worksheet::{
     Convention, WorksheetOptions, lesson_worksheet_html, lesson_worksheet_html_with, worksheet_html,
 };
 use mlp_notebook::lesson::{Computed, Lesson, parse_lesson};
 use mlp_notebook::nn::doc::{NetworkDoc, Syntax};
+use mlp_notebook::nn::numfmt::NumberFormat;
 use std::path::Path;
 use std::process::{Command, Stdio};
+
+/// A number as answers and answer keys write it.
+fn fmt_number(v: f64) -> String {
+    NumberFormat::Answer.fmt(v)
+}
 
 fn seven_lesson() -> Lesson {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/03-seven-layers-by-hand.toml");

@@ -3,8 +3,9 @@
 //! that student's variant networks. An item scores its points when its answer passes; a close
 //! answer, a recognised mistake, a wrong or missing answer score 0.
 
+use super::answer::Answer;
 use super::compute::Computed;
-use super::exercise::{Answer, Verdict};
+use super::exercise::Verdict;
 use super::mistakes::MistakeKind;
 use super::{Cell, Lesson};
 use serde::{Deserialize, Serialize};

@@ -22,6 +22,7 @@
 //! Files and people count from 1 (`layers[1]`, `z[2]`, sample 1, quiz option 1); the typed
 //! forms here count from 0 like the engine, except where a field says "1-based as written".
 
+pub mod answer;
 pub mod compute;
 pub mod exercise;
 pub mod file;
@@ -38,8 +39,9 @@ pub mod variant;
 pub mod worked;
 pub mod worksheet;
 
+pub use answer::Answer;
 pub use compute::Computed;
-pub use exercise::{Answer, Exercise, Feedback, SolveFor, Tolerance, Verdict};
+pub use exercise::{Exercise, Feedback, SolveFor, Tolerance, Verdict};
 pub use file::{CellFile, LessonFile};
 pub use grade::{Grade, Submission, grade};
 pub use load::{LessonError, Problem, Resolver, load, no_files};

@@ -21,13 +21,15 @@ mod layout;
 pub use layout::keras_name;
 mod network;
 
+use super::answer::Answer;
 use super::compute::Computed;
-use super::exercise::{Answer, Exercise, fmt_number};
+use super::exercise::Exercise;
 use super::quiz::Quiz;
 use super::reference::Shape;
 use super::worked::worked_solution;
 use super::{Cell, Lesson};
 use crate::nn::doc::NetworkDoc;
+use crate::nn::numfmt::NumberFormat;
 use html::{Block, Fill, Item, Naming, esc, flow, inline, markdown, page};
 use std::fmt::Write as _;
 
@@ -238,7 +240,7 @@ fn exercise(lesson: &Lesson, ex: &Exercise, number: usize, opts: &WorksheetOptio
             "<p>Find {} so that {} = {}.</p>",
             esc(&sf.param.label()),
             esc(&ex.ask.label()),
-            esc(&fmt_number(sf.equals))
+            esc(&NumberFormat::Answer.fmt(sf.equals))
         );
     }
     out.push_str("</div>\n");

@@ -10,6 +10,7 @@ use crate::lesson::Cell;
 use crate::lesson::exercise::{Exercise, Tolerance};
 use crate::lesson::reference::Reference;
 use crate::nn::doc::NetworkDoc;
+use crate::nn::numfmt::NumberFormat;
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
@@ -330,32 +331,9 @@ fn engine_answer(ui: &Ui, ci: usize, ex: &Exercise, doc: &NetworkDoc) -> Result<
         return answer;
     }
     let computed = crate::lesson::compute::Computed::new(doc.clone());
-    let answer = ex.answer(&computed).map(|a| answer_text(&a)).map_err(|e| e.to_string());
+    let answer = ex.answer(&computed).map(|a| a.to_text()).map_err(|e| e.to_string());
     ui.data_mut(|d| d.insert_temp(id, (ex.clone(), doc.clone(), answer.clone())));
     answer
-}
-
-fn answer_text(a: &crate::lesson::exercise::Answer) -> String {
-    use crate::lesson::exercise::Answer;
-    // Whole numbers as they are; others to 6 significant digits.
-    let f = |v: f64| {
-        if v.fract() == 0.0 && v.abs() < 1e15 {
-            format!("{v}")
-        } else {
-            crate::nn::numfmt::NumberFormat::Significant(6).fmt(v)
-        }
-    };
-    match a {
-        Answer::Scalar(v) => f(*v),
-        Answer::Vector(v) => format!("[{}]", v.iter().map(|x| f(*x)).collect::<Vec<_>>().join(", ")),
-        Answer::Matrix(m) => format!(
-            "[{}]",
-            m.iter()
-                .map(|r| format!("[{}]", r.iter().map(|x| f(*x)).collect::<Vec<_>>().join(", ")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 fn tolerance_ui(ui: &mut Ui, ci: usize, ex: &Exercise, send: &mut dyn FnMut(Exercise)) {
@@ -414,7 +392,7 @@ fn tolerance_ui(ui: &mut Ui, ci: usize, ex: &Exercise, send: &mut dyn FnMut(Exer
                     egui::DragValue::new(&mut v)
                         .range(1e-12..=1e6)
                         .speed(value * 0.01)
-                        .custom_formatter(|v, _| super::train_plots::fmt_g(v)),
+                        .custom_formatter(|v, _| NumberFormat::PLOT.fmt(v)),
                 )
                 .accessible_name("tolerance value");
             if r.changed() {

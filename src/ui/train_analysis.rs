@@ -16,12 +16,13 @@ mod layers;
 mod units;
 
 use super::theme;
-use super::train_plots::{fmt_g, plot_title, remember_rect};
+use super::train_plots::{plot_title, remember_rect};
 use crate::app::training::TrainCell;
 use crate::app::{Command, ViewSettings};
 use crate::lesson::training::Prepared;
 use crate::nn::data::Dataset;
 use crate::nn::metrics::{ConfusionMatrix, confusion_matrix, r2, rmse};
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::trace::forward;
 use crate::nn::{Activation, Network};
 use egui::{Color32, RichText, Ui};
@@ -148,7 +149,7 @@ pub fn accuracy_text(split: &str, cm: &ConfusionMatrix) -> String {
     let right: usize = (0..cm.classes()).map(|c| cm.counts[c][c]).sum();
     format!(
         "Accuracy on the {split} split: {}% ({right} of {} right)",
-        fmt_g(100.0 * cm.accuracy()),
+        NumberFormat::PLOT.fmt(100.0 * cm.accuracy()),
         cm.total()
     )
 }
@@ -184,11 +185,11 @@ fn evaluation_ui(
         Eval::Regression { r2, rmse } => {
             ui.label(format!(
                 "R² on the {split} split = {} (1 is a perfect fit; 0 is no better than always predicting the mean)",
-                fmt_g(*r2)
+                NumberFormat::PLOT.fmt(*r2)
             ));
             ui.label(format!(
                 "RMSE on the {split} split = {} (root mean squared error, in the target's units)",
-                fmt_g(*rmse)
+                NumberFormat::PLOT.fmt(*rmse)
             ));
         }
         Eval::Classes { cm, names } => {
@@ -269,8 +270,8 @@ fn precision_recall_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[St
             for (k, name) in names.iter().enumerate() {
                 let support: usize = cm.counts[k].iter().sum();
                 ui.label(name);
-                ui.label(fmt_g(cm.precision(k)));
-                ui.label(fmt_g(cm.recall(k)));
+                ui.label(NumberFormat::PLOT.fmt(cm.precision(k)));
+                ui.label(NumberFormat::PLOT.fmt(cm.recall(k)));
                 ui.label(support.to_string());
                 ui.end_row();
             }

@@ -10,6 +10,7 @@ use crate::app::training::TrainCell;
 use crate::app::{Command, ViewSettings};
 use crate::nn::data::Dataset;
 use crate::nn::fastmath::grid::{FeatureMajor32, GridBuffers, forward_f32};
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::{Matrix, Network};
 use egui::{Color32, Ui};
 use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
@@ -186,10 +187,10 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
             } else {
                 format!("{name}\n")
             };
-            Some(format!("{head}epoch {:.2}\nloss {}", p.x, fmt_g(y)))
+            Some(format!("{head}epoch {:.2}\nloss {}", p.x, NumberFormat::PLOT.fmt(y)))
         });
     if log {
-        plot = plot.y_axis_formatter(|m, _| fmt_g(10f64.powf(m.value)));
+        plot = plot.y_axis_formatter(|m, _| NumberFormat::PLOT.fmt(10f64.powf(m.value)));
     }
     // The curves, thinned for drawing; the plot's range comes from what is drawn.
     let of = |h: &[crate::nn::train::EpochRecord], val: bool| -> Vec<[f64; 2]> {
@@ -545,9 +546,4 @@ pub fn thin(points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
         out.push(points[n - 1]);
     }
     out
-}
-
-/// A number in 4 significant digits.
-pub fn fmt_g(v: f64) -> String {
-    crate::nn::numfmt::NumberFormat::Significant(4).fmt(v)
 }

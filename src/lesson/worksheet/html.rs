@@ -3,7 +3,7 @@
 //! dashed cells to copy a value into), the chain-rule steps with the numbers put in, and the
 //! small subset of Markdown that prompts and worked solutions use.
 
-use crate::lesson::exercise::fmt_number;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::{ChainStep, Line, StepKind, Tok};
 use std::fmt::Write as _;
 
@@ -27,12 +27,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-/// A number as the answer key writes it: whole numbers exactly, others with up to 6
-/// significant digits (the same as `mlp-notebook solve`).
-pub fn num(v: f64) -> String {
-    fmt_number(v)
 }
 
 /// What a block's cells hold.
@@ -138,7 +132,7 @@ impl Block {
             for c in 0..cols {
                 let v = self.values.get(r * self.cols + c).copied().unwrap_or(f64::NAN);
                 let text = if self.fill == Fill::Given || show {
-                    num(v)
+                    NumberFormat::Answer.fmt(v)
                 } else {
                     String::new()
                 };
@@ -218,7 +212,7 @@ pub fn flow(items: &[Item], show: bool, out: &mut String) {
     out.push_str("</div>\n");
 }
 
-/// A step's line with the numbers put in, written with [`num`]; a negative number is put in
+/// A step's line with the numbers put in, written with [`NumberFormat::Answer`]; a negative number is put in
 /// parentheses except right after an opening one (as the stepper writes it).
 pub fn line_text(line: &Line) -> String {
     let mut s = line.target.clone();
@@ -227,15 +221,15 @@ pub fn line_text(line: &Line) -> String {
         for tok in st {
             match tok {
                 Tok::T(x) => s.push_str(x),
-                Tok::N(v) if s.ends_with('(') || *v >= 0.0 || v.is_nan() => s.push_str(&num(*v)),
+                Tok::N(v) if s.ends_with('(') || *v >= 0.0 || v.is_nan() => s.push_str(&NumberFormat::Answer.fmt(*v)),
                 Tok::N(v) => {
-                    let _ = write!(s, "({})", num(*v));
+                    let _ = write!(s, "({})", NumberFormat::Answer.fmt(*v));
                 }
             }
         }
     }
     s.push_str(" = ");
-    s.push_str(&num(line.result));
+    s.push_str(&NumberFormat::Answer.fmt(line.result));
     s
 }
 

@@ -5,11 +5,12 @@
 //! in the Keras one the sample is a row and `W` is `in x units`. Every number comes from one
 //! [`Computed`] pass; the key adds the chain-rule steps of [`Computed::steps`] under each block.
 
-use super::html::{Block, Fill, Item, Naming, esc, flow, num, op, working};
+use super::html::{Block, Fill, Item, Naming, esc, flow, op, working};
 use super::layout::{Lay, WHOLE_BATCH_MAX, keras_name, prev_name, with_note};
 use super::{Convention, WorksheetOptions};
 use crate::lesson::compute::Computed;
 use crate::nn::OptimizerKind;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::{ChainStep, StepKind};
 use std::fmt::Write as _;
 
@@ -114,15 +115,21 @@ fn givens(c: &Computed, lay: Lay, out: &mut String) {
         .map(|(l, layer)| format!("{}: {}", l + 1, layer.activation.name()))
         .collect();
     let o = &d.optimizer;
-    let mut opt = format!("{}, learning rate {}", o.kind.name(), num(o.lr));
+    let mut opt = format!("{}, learning rate {}", o.kind.name(), NumberFormat::Answer.fmt(o.lr));
     if o.momentum != 0.0 {
-        let _ = write!(opt, ", momentum {}", num(o.momentum));
+        let _ = write!(opt, ", momentum {}", NumberFormat::Answer.fmt(o.momentum));
     }
     if o.weight_decay != 0.0 {
-        let _ = write!(opt, ", weight decay {}", num(o.weight_decay));
+        let _ = write!(opt, ", weight decay {}", NumberFormat::Answer.fmt(o.weight_decay));
     }
     if matches!(o.kind, OptimizerKind::Adam | OptimizerKind::Adamw) {
-        let _ = write!(opt, ", betas {}, {}, eps {}", num(o.beta1), num(o.beta2), num(o.eps));
+        let _ = write!(
+            opt,
+            ", betas {}, {}, eps {}",
+            NumberFormat::Answer.fmt(o.beta1),
+            NumberFormat::Answer.fmt(o.beta2),
+            NumberFormat::Answer.fmt(o.eps)
+        );
     }
     let sample = if lay.whole_batch {
         format!(
@@ -307,7 +314,7 @@ fn backward_layer(c: &Computed, lay: Lay, l: usize, key: bool, steps: &[ChainSte
 fn update(c: &Computed, lay: Lay, key: bool, steps: &[ChainStep], out: &mut String) {
     let o = &c.doc.optimizer;
     let plain = o.kind == OptimizerKind::Sgd && o.momentum == 0.0 && o.weight_decay == 0.0;
-    let lr = num(o.lr);
+    let lr = NumberFormat::Answer.fmt(o.lr);
     if plain {
         let _ = writeln!(
             out,

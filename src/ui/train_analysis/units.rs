@@ -12,6 +12,7 @@ use super::{activation_formula, cached, lerp};
 use crate::app::ViewSettings;
 use crate::app::training::TrainCell;
 use crate::nn::data::Dataset;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::trace::forward;
 use crate::nn::{Activation, Network};
 use egui::{Color32, ColorImage, TextureHandle, Ui, vec2};
@@ -99,8 +100,8 @@ fn thumbnail_ui(ui: &mut Ui, p: &UnitPicture, act: Activation, axes: &str) {
             ui.image((p.texture.id(), vec2(LARGE, LARGE)));
             ui.label(format!(
                 "a from {} to {} over this area ({axes})",
-                train_plots::fmt_g(p.lo),
-                train_plots::fmt_g(p.hi)
+                NumberFormat::PLOT.fmt(p.lo),
+                NumberFormat::PLOT.fmt(p.hi)
             ));
         });
         ui.small(format!("unit {}", p.unit + 1));
