@@ -117,7 +117,7 @@ fn a_duplicated_exercise_gets_a_new_id() {
     assert_ne!(copy.exercise.id, id);
     assert_eq!(copy.exercise.ask, e.exercise.ask);
     // The lesson with the copy still loads (ids unique).
-    let text = s.lesson().write(Syntax::Toml);
+    let text = s.lesson().write(Syntax::Toml).unwrap();
     parse_lesson(&text, Syntax::Toml).unwrap();
 }
 

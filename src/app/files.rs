@@ -98,7 +98,8 @@ pub fn read_document(path: &Path) -> Result<(Lesson, FileKind), String> {
     parse_any_with(&text, Syntax::guess(&name, &text), &resolve).map_err(|e| e.to_string())
 }
 
-/// Writes the lesson (or its one network, for a network file) atomically.
+/// Writes the lesson (or its one network, for a network file) atomically. A lesson that cannot
+/// be written as text is an error and the file is not touched.
 pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<(), String> {
     let name = path
         .file_name()
@@ -116,7 +117,8 @@ pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<()
     let text = match single {
         Some(doc) => doc.write(syntax),
         None => lesson.write(syntax),
-    };
+    }
+    .map_err(|e| format!("{}: not saved, the file is left as it was: {e}", path.display()))?;
     crate::files::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 

@@ -52,6 +52,7 @@ pub use reference::Reference;
 pub use variant::Variant;
 
 use crate::nn::doc::{self, DocError, NetworkDoc, Syntax};
+use crate::nn::serialize::SerializeError;
 use training::TrainingSetup;
 
 /// The lesson format version this build writes (it reads 1 and 2).
@@ -264,19 +265,10 @@ impl Lesson {
         }
     }
 
-    /// Writes the lesson as text: keys in a fixed order, one cell after another.
-    pub fn write(&self, syntax: Syntax) -> String {
-        let f = self.to_file();
-        match syntax {
-            Syntax::Toml => toml::to_string(&f).unwrap_or_default(),
-            Syntax::Json => {
-                let v = serde_json::to_value(&f).unwrap_or(serde_json::Value::Null);
-                let mut s = String::new();
-                doc::write_json(&v, 0, &mut s);
-                s.push('\n');
-                s
-            }
-        }
+    /// Writes the lesson as text: keys in a fixed order, one cell after another. A lesson that
+    /// cannot be written faithfully (a number that is not finite) is an error, never a text.
+    pub fn write(&self, syntax: Syntax) -> Result<String, SerializeError> {
+        syntax.write(&self.to_file())
     }
 
     /// The network cell with this id.
@@ -386,7 +378,7 @@ mod tests {
     fn lesson_round_trips_through_toml_and_json() {
         let l = Lesson::builtin();
         for syntax in [Syntax::Toml, Syntax::Json] {
-            let back = parse_lesson(&l.write(syntax), syntax).unwrap();
+            let back = parse_lesson(&l.write(syntax).unwrap(), syntax).unwrap();
             assert_eq!(back, l);
         }
     }
