@@ -412,3 +412,61 @@ fn a_small_batch_is_laid_out_whole_and_a_large_one_by_sample() {
     assert_eq!(boxes(&big_sheet, "z1[1]"), 1);
     assert_eq!(boxes_starting(&big_sheet, "z1[1,"), 0);
 }
+
+/// A prompt is printed as the window shows it: `*italic*`, a `1.` list, a link and fenced code
+/// become HTML, while raw HTML and a `javascript:` link stay harmless text.
+#[test]
+fn prompts_print_their_markdown() {
+    let text = r#"
+title = "Markdown"
+[[cells]]
+kind = "network"
+id = "n"
+[cells.network]
+inputs = 1
+loss = "sse_half"
+x = [[1]]
+y = [[1]]
+[[cells.network.layers]]
+units = 1
+activation = "identity"
+weights = [[2]]
+bias = [0]
+[[cells]]
+kind = "exercise"
+id = "z"
+prompt = """
+A *dense* layer, as in [PyTorch](https://pytorch.org):
+
+1. multiply,
+2. add.
+
+```python
+z = w * x + b
+```
+
+<script>alert(1)</script>
+
+Then [not a link](javascript:alert(1)).
+"""
+ask = "layers[1].z[1]"
+"#;
+    let lesson = parse_lesson(text, Syntax::Toml).unwrap();
+    for answers in [false, true] {
+        let html = lesson_worksheet_html(&lesson, None, answers);
+        assert_balanced(&html);
+        assert!(html.contains("A <em>dense</em> layer"), "{html}");
+        assert!(html.contains("<a href=\"https://pytorch.org\">PyTorch</a>"), "{html}");
+        assert!(
+            html.contains("<ol>\n<li>multiply,</li>\n<li>add.</li>\n</ol>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<pre><code class=\"language-python\">z = w * x + b\n</code></pre>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(html.contains("Then not a link."), "{html}");
+        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    }
+}

@@ -4,7 +4,8 @@
 //! steps with the numbers put in under each block.
 //!
 //! - [`worksheet_html`]: one network (`network` lays it out in the convention of `layout`;
-//!   `html` holds the page, the blocks and the escaping).
+//!   `html` holds the page, the blocks and the escaping; `markdown` renders prompts and worked
+//!   solutions).
 //! - [`lesson_worksheet_html`]: every network cell of a lesson (a student's variant if named),
 //!   then every exercise and quiz as a numbered question; the key adds the answers and the worked
 //!   solutions of [`super::worked`].
@@ -15,6 +16,7 @@
 
 mod html;
 mod layout;
+mod markdown;
 
 /// How the Keras/NumPy convention names a per-sample quantity (`a2` -> `A2`), as the window's
 /// matrix view also does.
@@ -30,7 +32,8 @@ use super::worked::worked_solution;
 use super::{Cell, Lesson};
 use crate::nn::doc::NetworkDoc;
 use crate::nn::numfmt::NumberFormat;
-use html::{Block, Fill, Item, Naming, esc, flow, inline, markdown, page};
+use html::{Block, Fill, Item, Naming, esc, flow, page};
+use markdown::{inline, markdown};
 use std::fmt::Write as _;
 
 /// How vectors and weights are laid out, as the window's matrix view offers them.

@@ -1,7 +1,6 @@
 //! The HTML pieces of a worksheet: escaping, the page around the content (inline CSS with print
 //! rules), blocks of numbers as on a by-hand worksheet (given cells, labelled boxes to fill in,
-//! dashed cells to copy a value into), the chain-rule steps with the numbers put in, and the
-//! small subset of Markdown that prompts and worked solutions use.
+//! dashed cells to copy a value into), and the chain-rule steps with the numbers put in.
 
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::{ChainStep, Line, StepKind, Tok};
@@ -270,60 +269,6 @@ pub fn working(steps: &[&ChainStep], out: &mut String) {
     out.push_str("</div>\n");
 }
 
-/// Inline Markdown: `code` and **bold**, everything escaped. An unpaired marker stays as text.
-pub fn inline(text: &str) -> String {
-    let parts: Vec<&str> = text.split('`').collect();
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        let paired = i % 2 == 1 && i + 1 < parts.len();
-        if paired {
-            let _ = write!(out, "<code>{}</code>", esc(part));
-            continue;
-        }
-        if i % 2 == 1 {
-            out.push('`');
-        }
-        let bold: Vec<&str> = part.split("**").collect();
-        for (j, b) in bold.iter().enumerate() {
-            if j % 2 == 1 && j + 1 < bold.len() {
-                let _ = write!(out, "<strong>{}</strong>", esc(b));
-            } else {
-                if j % 2 == 1 {
-                    out.push_str("**");
-                }
-                out.push_str(&esc(b));
-            }
-        }
-    }
-    out
-}
-
-/// The Markdown of prompts and worked solutions: paragraphs, `- ` lists, `> ` quotes and `#`
-/// headings (as bold paragraphs), with inline code and bold.
-pub fn markdown(text: &str, out: &mut String) {
-    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        let lines: Vec<&str> = para.lines().map(str::trim).collect();
-        if lines.iter().all(|l| l.starts_with("- ")) {
-            out.push_str("<ul>");
-            for l in &lines {
-                let _ = write!(out, "<li>{}</li>", inline(&l[2..]));
-            }
-            out.push_str("</ul>\n");
-        } else if lines.iter().all(|l| l.starts_with('>')) {
-            let body: Vec<&str> = lines.iter().map(|l| l.trim_start_matches('>').trim()).collect();
-            let _ = writeln!(out, "<blockquote><p>{}</p></blockquote>", inline(&body.join(" ")));
-        } else if para.starts_with('#') {
-            let _ = writeln!(
-                out,
-                "<p><strong>{}</strong></p>",
-                inline(para.trim_start_matches('#').trim())
-            );
-        } else {
-            let _ = writeln!(out, "<p>{}</p>", inline(&lines.join(" ")));
-        }
-    }
-}
-
 /// The page: a self-contained HTML document with inline CSS (print rules included).
 pub fn page(title: &str, body: &str) -> String {
     format!(
@@ -341,13 +286,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_and_inline_markdown() {
+    fn escapes() {
         assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assert_eq!(
-            inline("use `z < 0` **now**"),
-            "use <code>z &lt; 0</code> <strong>now</strong>"
-        );
-        assert_eq!(inline("a ` b ** c"), "a ` b ** c");
     }
 
     #[test]
