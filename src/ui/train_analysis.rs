@@ -217,7 +217,7 @@ const CM_CELL: egui::Vec2 = egui::vec2(64.0, 26.0);
 /// blue, mistakes in orange).
 fn confusion_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String], dark: bool) -> egui::Response {
     let max = cm.counts.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let base = if dark { Color32::from_gray(40) } else { Color32::WHITE };
+    let base = theme::plot_background(dark);
     egui::Grid::new(("confusion grid", ci))
         .spacing(egui::vec2(3.0, 3.0))
         .show(ui, |ui| {
@@ -235,7 +235,7 @@ fn confusion_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String], 
                     } else {
                         theme::negative(dark)
                     };
-                    let fill = lerp(base, hue, 0.85 * share);
+                    let fill = base.lerp_to_gamma(hue, (0.85 * share).clamp(0.0, 1.0));
                     let text = if share > 0.55 {
                         Color32::WHITE
                     } else {
@@ -276,13 +276,6 @@ fn precision_recall_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[St
                 ui.end_row();
             }
         });
-}
-
-/// `a` to `b` by `t` in [0, 1].
-pub(super) fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
-    let t = t.clamp(0.0, 1.0);
-    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
-    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
 }
 
 /// "layer 1 (hidden, 4 tanh units)".

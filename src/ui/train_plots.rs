@@ -24,17 +24,6 @@ const REGION_STRENGTH: f32 = 0.55;
 /// Cells per side of the decision-boundary picture.
 pub const GRID: usize = 100;
 
-/// Okabe-Ito's eight colours, safe for colour-blind readers; classes also differ by marker.
-pub const CLASS_COLORS: [Color32; 8] = [
-    Color32::from_rgb(230, 159, 0),
-    Color32::from_rgb(86, 180, 233),
-    Color32::from_rgb(0, 158, 115),
-    Color32::from_rgb(204, 121, 167),
-    Color32::from_rgb(0, 114, 178),
-    Color32::from_rgb(213, 94, 0),
-    Color32::from_rgb(240, 228, 66),
-    Color32::from_rgb(100, 100, 100),
-];
 /// A different marker per class, so class is never told by colour alone.
 pub const MARKERS: [MarkerShape; 10] = [
     MarkerShape::Circle,
@@ -48,11 +37,6 @@ pub const MARKERS: [MarkerShape; 10] = [
     MarkerShape::Left,
     MarkerShape::Right,
 ];
-
-/// The colour of class `k`.
-pub fn class_color(k: usize) -> Color32 {
-    CLASS_COLORS[k % CLASS_COLORS.len()]
-}
 
 #[derive(Clone, Copy, Default)]
 struct PlotOptions {
@@ -226,7 +210,7 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
         for (i, pts) in kept.into_iter().enumerate() {
             p.line(
                 Line::new(labels[i].clone(), PlotPoints::from(pts))
-                    .color(class_color(i + 2))
+                    .color(theme::class_color(i + 2))
                     .style(LineStyle::dashed_loose()),
             );
         }
@@ -275,7 +259,7 @@ fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
                     .collect();
                 p.line(
                     Line::new(labels[i].clone(), curve(pts))
-                        .color(class_color(i + 2))
+                        .color(theme::class_color(i + 2))
                         .style(LineStyle::dashed_loose()),
                 );
             }
@@ -342,15 +326,15 @@ pub fn grid_points(e: [[f64; 2]; 2], n: usize) -> Matrix {
 
 /// The picture's colour for one grid point's outputs (`k` outputs per point).
 fn output_color(out: &[f32], dark: bool) -> Color32 {
-    let white = if dark { Color32::from_gray(30) } else { Color32::WHITE };
+    let white = theme::plot_background(dark);
     if out.len() == 1 {
         // Sigmoid output: the probability of class 1 (blue) against class 0 (vermillion).
         // Pale at most (55%), so the data points on top stay visible.
         let p = out[0].clamp(0.0, 1.0);
         if p < 0.5 {
-            lerp(white, theme::negative(dark), (1.0 - p * 2.0) * REGION_STRENGTH)
+            white.lerp_to_gamma(theme::negative(dark), (1.0 - p * 2.0) * REGION_STRENGTH)
         } else {
-            lerp(white, theme::positive(dark), (p - 0.5) * 2.0 * REGION_STRENGTH)
+            white.lerp_to_gamma(theme::positive(dark), (p - 0.5) * 2.0 * REGION_STRENGTH)
         }
     } else {
         let (k, &best) = out
@@ -361,13 +345,8 @@ fn output_color(out: &[f32], dark: bool) -> Color32 {
         let k_n = out.len() as f32;
         // Confidence from 1/k (undecided, white) to 1 (the class colour).
         let t = ((best - 1.0 / k_n) / (1.0 - 1.0 / k_n)).clamp(0.0, 1.0);
-        lerp(white, class_color(k), (0.2 + 0.8 * t) * REGION_STRENGTH)
+        white.lerp_to_gamma(theme::class_color(k), (0.2 + 0.8 * t) * REGION_STRENGTH)
     }
-}
-
-fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
-    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
-    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
 }
 
 /// The cached picture of one cell: redrawn only when the weights changed.
@@ -444,7 +423,7 @@ pub fn class_points(p: &mut egui_plot::PlotUi<'_>, data: &Dataset, suffix: &str)
                 theme::negative(false)
             }
         } else {
-            class_color(c)
+            theme::class_color(c)
         };
         let shape = MARKERS[c % MARKERS.len()];
         // A dark outline under each marker keeps it visible on a region of its own colour.

@@ -6,7 +6,7 @@
 //! whole training set.
 
 use super::super::theme;
-use super::super::train_plots::{class_color, plot_title, remember_rect};
+use super::super::train_plots::{plot_title, remember_rect};
 use super::{layer_name, layer_picker};
 use crate::app::Command;
 use crate::app::training::TrainCell;
@@ -254,7 +254,7 @@ fn dead_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) -> egui::Resp
 /// One layer's line: its own colour, and every other layer dashed, so colour is not the only cue.
 fn series(name: String, pts: Vec<[f64; 2]>, l: usize) -> Line<'static> {
     let line = Line::new(name, super::super::train_plots::curve(pts))
-        .color(class_color(l))
+        .color(theme::class_color(l))
         .width(2.0);
     if l % 2 == 1 {
         line.style(LineStyle::dashed_dense())

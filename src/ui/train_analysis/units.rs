@@ -8,7 +8,7 @@
 //! The hover text gives the unit's range in numbers, so sign is not told by colour alone.
 
 use super::super::{theme, train_plots};
-use super::{activation_formula, cached, lerp};
+use super::{activation_formula, cached};
 use crate::app::ViewSettings;
 use crate::app::training::TrainCell;
 use crate::nn::data::Dataset;
@@ -153,22 +153,22 @@ fn pictures(ctx: &egui::Context, ci: usize, net: &Network, train: &Dataset, dark
 
 /// The colour of one output value (see the module's conventions).
 fn color(v: f64, act: Activation, layer_max: f64, dark: bool) -> Color32 {
-    let base = if dark { Color32::from_gray(30) } else { Color32::WHITE };
+    let base = theme::plot_background(dark);
     if !v.is_finite() {
         return Color32::from_gray(128);
     }
     if act == Activation::Sigmoid {
-        return lerp(base, theme::positive(dark), v as f32);
+        return base.lerp_to_gamma(theme::positive(dark), (v as f32).clamp(0.0, 1.0));
     }
     let scale = if act == Activation::Tanh {
         1.0
     } else {
         layer_max.max(1e-12)
     };
-    let t = (v.abs() / scale) as f32;
+    let t = ((v.abs() / scale) as f32).clamp(0.0, 1.0);
     if v >= 0.0 {
-        lerp(base, theme::positive(dark), t)
+        base.lerp_to_gamma(theme::positive(dark), t)
     } else {
-        lerp(base, theme::negative(dark), t)
+        base.lerp_to_gamma(theme::negative(dark), t)
     }
 }
