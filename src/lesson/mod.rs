@@ -11,7 +11,10 @@
 //! - [`load`]: text to a validated [`Lesson`], every problem listed with line and column.
 //! - [`reference`]: `layers[2].delta[1]` and the rest, parsed and resolved against one
 //!   [`Computed`] pass of a network ([`compute`]).
-//! - [`exercise`]: answers, tolerances and verdicts; [`mistakes`]: the mistakes the engine
+//! - [`answer`]: the [`Answer`] given or computed and how it is written; it depends on no
+//!   other module here (the checking modules go answer, reference, mistakes and solve,
+//!   exercise).
+//! - [`exercise`]: tolerances and verdicts; [`mistakes`]: the mistakes the engine
 //!   recomputes; [`solve`]: "solve for the missing value"; [`worked`]: worked solutions and the
 //!   answer key.
 //! - [`quiz`], [`plot`], [`training`]: the other cell kinds.
