@@ -118,7 +118,8 @@ pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<()
         Some(doc) => doc.write(syntax),
         None => lesson.write(syntax),
     }
-    .map_err(|e| format!("{}: not saved, the file is left as it was: {e}", path.display()))?;
+    // The caller names the file ("Could not save PATH: ...").
+    .map_err(|e| format!("the file is left as it was: {e}"))?;
     crate::files::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
