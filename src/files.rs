@@ -24,6 +24,11 @@ pub enum FileError {
     Write { path: String, source: io::Error },
     #[error("{path}: unknown file type; network files end in .json or .toml")]
     UnknownExtension { path: String },
+    #[error("{path}: not written, the file is left as it was: {source}")]
+    NotWritten {
+        path: String,
+        source: crate::nn::serialize::SerializeError,
+    },
 }
 
 /// How a path is written in messages.
@@ -165,13 +170,10 @@ pub fn load_network(path: &Path) -> Result<NetworkDoc, DocError> {
 /// Writes a network file, JSON or TOML by the path's extension, atomically.
 pub fn save_network(path: &Path, doc: &NetworkDoc) -> Result<(), FileError> {
     let syntax = syntax_for_path(path).ok_or_else(|| FileError::UnknownExtension { path: shown(path) })?;
-    let text = doc.write(syntax);
-    if text.trim().is_empty() {
-        return Err(FileError::Write {
-            path: shown(path),
-            source: io::Error::other("the network could not be written as text"),
-        });
-    }
+    let text = doc.write(syntax).map_err(|source| FileError::NotWritten {
+        path: shown(path),
+        source,
+    })?;
     write_atomic(path, text.as_bytes())
 }
 

@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable as _;
 use mlp_notebook::app::edit::{NewCell, PageEdit, reference_for};
 use mlp_notebook::app::files::NoDialogs;
 use mlp_notebook::app::{AppState, CellState, Command, Edit, NetCommand, StudentCommand};
-use mlp_notebook::lesson::exercise::Answer;
+use mlp_notebook::lesson::Answer;
 use mlp_notebook::lesson::{Cell, Lesson, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
 use mlp_notebook::nn::steps::Quantity;
@@ -118,7 +118,7 @@ fn a_duplicated_exercise_gets_a_new_id() {
     assert_ne!(copy.exercise.id, id);
     assert_eq!(copy.exercise.ask, e.exercise.ask);
     // The lesson with the copy still loads (ids unique).
-    let text = s.lesson().write(Syntax::Toml);
+    let text = s.lesson().write(Syntax::Toml).unwrap();
     parse_lesson(&text, Syntax::Toml).unwrap();
 }
 
@@ -460,6 +460,41 @@ fn the_exercise_form_shows_the_engines_answer_and_follows_the_network() {
     assert!(h.query_all_by_label(&shown).next().is_some(), "{shown}");
 }
 
+/// Edit mode writes the engine's answer as the answer key does: the neuron's z is a whole
+/// number, so with the bias raised by 0.5 the answer is z + 0.5, written with one decimal
+/// ("3.5"), not padded to six significant digits ("3.50000").
+#[test]
+fn the_exercise_form_writes_the_answer_as_the_key_does() {
+    let mut h = window(state());
+    h.state_mut().state.apply(Command::SetEditMode(true));
+    h.run();
+    let cell = net_cell(&h.state().state);
+    let doc = h.state().state.net(cell).unwrap().doc.clone();
+    let ex = h.state().state.lesson().exercise("z-of-the-neuron").unwrap().clone();
+    let Answer::Scalar(z) = ex
+        .answer(&mlp_notebook::lesson::compute::Computed::new(doc.clone()))
+        .unwrap()
+    else {
+        panic!("z is one number")
+    };
+    assert!(
+        z >= 0.0 && z.fract() == 0.0,
+        "the lesson's z is a whole number, 0 or more: {z}"
+    );
+    let b = doc.net.layers()[0].bias[0];
+    h.state_mut().state.apply(Command::Net {
+        cell,
+        cmd: NetCommand::Edit(Edit::Bias {
+            layer: 0,
+            unit: 0,
+            value: b + 0.5,
+        }),
+    });
+    h.run();
+    let shown = format!("Answer, computed by the engine: {}.5", z as i64);
+    assert!(h.query_all_by_label(&shown).next().is_some(), "{shown}");
+}
+
 /// The first network cell.
 fn net_cell(s: &AppState) -> usize {
     s.cells.iter().position(|c| matches!(c, CellState::Network(_))).unwrap()
@@ -558,7 +593,7 @@ fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
         assert_eq!(s.lesson().cells[i], lesson.cells[i], "cell {i} is unchanged");
     }
     // What the window holds still saves and loads.
-    parse_lesson(&s.lesson().write(Syntax::Toml), Syntax::Toml).unwrap();
+    parse_lesson(&s.lesson().write(Syntax::Toml).unwrap(), Syntax::Toml).unwrap();
 }
 
 /// An exercise that reads the network above it (no `network = ...`) cannot move above it; the
@@ -604,7 +639,7 @@ fn a_duplicated_training_cell_gets_a_new_id() {
     };
     // "overfit" is taken; the first free "overfit-k" is "overfit-2" ("overfit-l2" is another).
     assert_eq!(copy.setup.id.as_deref(), Some("overfit-2"));
-    parse_lesson(&s.lesson().write(Syntax::Toml), Syntax::Toml).unwrap();
+    parse_lesson(&s.lesson().write(Syntax::Toml).unwrap(), Syntax::Toml).unwrap();
 }
 
 #[test]

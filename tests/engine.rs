@@ -811,7 +811,7 @@ fn every_step_result_is_the_trace_value() {
 #[test]
 fn rendered_lines_read_as_on_paper() {
     let (_, _, steps, _) = seven_steps();
-    let fmt = NumberFormat::Exact;
+    let fmt = NumberFormat::Auto;
     let find = |kind: StepKind, layer: Option<usize>| {
         steps
             .iter()

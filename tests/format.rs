@@ -169,7 +169,7 @@ proptest! {
     #[test]
     fn json_and_toml_round_trip_losslessly(doc in doc_strategy()) {
         for syntax in [Syntax::Json, Syntax::Toml] {
-            let text = doc.write(syntax);
+            let text = doc.write(syntax).unwrap();
             let back = parse(&text, syntax).map_err(|e| TestCaseError::fail(format!("{syntax:?}: {e}\n{text}")))?;
             prop_assert_eq!(bits(&back), bits(&doc), "{:?}:\n{}", syntax, text);
             prop_assert_eq!(&back.name, &doc.name);
@@ -722,7 +722,7 @@ fn syntax_is_guessed_from_the_name_then_the_text() {
 fn saved_files_write_whole_numbers_plainly_and_only_non_default_optimizer_keys() {
     let text = "inputs = 2\nx = [[1, -0.5]]\ny = [[3]]\noptimizer = { kind = \"adam\", lr = 0.01, beta2 = 0.98 }\n[[layers]]\nunits = 1\nactivation = \"identity\"\nweights = [[2, -0.25]]\nbias = [0]\n";
     let doc = toml(text).unwrap();
-    let out = doc.write(Syntax::Toml);
+    let out = doc.write(Syntax::Toml).unwrap();
     assert!(out.contains("weights = [[2, -0.25]]"), "{out}");
     assert!(out.contains("x = [[1, -0.5]]"), "{out}");
     assert!(out.contains("bias = [0]"), "{out}");
@@ -736,6 +736,6 @@ fn saved_files_write_whole_numbers_plainly_and_only_non_default_optimizer_keys()
         doc,
         "the short form reads back to the same document"
     );
-    let j = doc.write(Syntax::Json);
+    let j = doc.write(Syntax::Json).unwrap();
     assert_eq!(json(&j).unwrap(), doc);
 }

@@ -267,7 +267,7 @@ schedule = { kind = "step", step_size = 10, gamma = 0.5 }
     assert_eq!(t.optimizer.momentum, 0.9);
     assert_eq!(t.batch_size, Some(16));
     for syntax in [Syntax::Toml, Syntax::Json] {
-        assert_eq!(parse_lesson(&l.write(syntax), syntax).unwrap(), l);
+        assert_eq!(parse_lesson(&l.write(syntax).unwrap(), syntax).unwrap(), l);
     }
     // The window keeps the setup: saving gives the same lesson.
     let s = AppState::new(l.clone(), Box::new(NoDialogs));

@@ -23,7 +23,8 @@
 //! parameters: 3·2 + 3 + 1·3 + 1 = 13
 //! ```
 
-use mlp_notebook::lesson::exercise::{Answer, Exercise, Tolerance, Verdict, compare};
+use mlp_notebook::lesson::Answer;
+use mlp_notebook::lesson::exercise::{Exercise, Tolerance, Verdict, compare};
 use mlp_notebook::lesson::solve::solve_for;
 use mlp_notebook::lesson::worked::worked_solution;
 use mlp_notebook::lesson::{Cell, Computed, Lesson, MistakeKind, Reference, load, parse_lesson};
@@ -447,6 +448,21 @@ fn worked_solutions_show_the_steps_with_numbers() {
     let ex = l.exercise("w12-for-z5").unwrap();
     let w = worked_solution(ex, &l.computed_for(ex, None).unwrap()).unwrap();
     assert!(w.contains("`z1[1] = 1·1 + 1.5·2 + 1 = 5`"), "{w}");
+}
+
+/// A worked solution writes a number one way: its step lines in the answer key's format (6
+/// significant digits), the same as its answer line. With x1 = 1.123456,
+/// z1[1] = 1·1.123456 + 2·2 + 1 = 6.123456, written 6.12346 (and x1 as 1.12346) everywhere,
+/// not 6.1235 in the steps and 6.12346 in the answer.
+#[test]
+fn a_worked_solution_writes_each_number_one_way() {
+    let l = tiny();
+    let mut doc = l.network("tiny").unwrap().doc.clone();
+    doc.x[(0, 0)] = 1.123456;
+    let w = worked_solution(&exercise("tiny", "layers[1].z[1]"), &Computed::new(doc)).unwrap();
+    assert!(w.contains("`z1[1] = 1·1.12346 + 2·2 + 1 = 6.12346`"), "{w}");
+    assert!(w.ends_with("**Answer:** z1[1] = 6.12346\n"), "{w}");
+    assert!(!w.contains("6.1235\n") && !w.contains("6.1235`"), "{w}");
 }
 
 /// A variant draws integer weights in [-2, 2] from the student's name; the biases (3) stay.

@@ -34,13 +34,13 @@ fn a_lesson_round_trips_through_toml_and_json() {
     assert_eq!(lesson.meta.author.as_deref(), Some("A. Teacher"));
     assert_eq!(lesson.cells.len(), 14);
     for syntax in [Syntax::Toml, Syntax::Json] {
-        let text = lesson.write(syntax);
+        let text = lesson.write(syntax).unwrap();
         let back = reload(&text, syntax);
         assert_eq!(back, lesson);
         // Saving again writes the same text: files diff cleanly.
-        assert_eq!(back.write(syntax), text);
+        assert_eq!(back.write(syntax).unwrap(), text);
     }
-    let toml = lesson.write(Syntax::Toml);
+    let toml = lesson.write(Syntax::Toml).unwrap();
     assert!(toml.starts_with("format_version = 2\ntitle = \"Tiny by hand\"\nauthor = \"A. Teacher\"\n"));
     // The network named by path is written as the path, not inlined.
     assert!(toml.contains("path = \"networks/single.toml\""));
@@ -53,7 +53,7 @@ fn every_shipped_lesson_round_trips() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let lesson = read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let text = lesson.write(Syntax::Toml);
+        let text = lesson.write(Syntax::Toml).unwrap();
         let back = parse_lesson(&text, Syntax::Toml).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(back, lesson, "{}", path.display());
     }
@@ -65,7 +65,7 @@ fn every_shipped_lesson_round_trips() {
 fn version_1_is_read_and_written_as_version_2() {
     let lesson = read(&fixtures().join("version-1.toml")).unwrap();
     assert_eq!(lesson.network("net1").unwrap().doc.name.as_deref(), Some("Single"));
-    let text = lesson.write(Syntax::Toml);
+    let text = lesson.write(Syntax::Toml).unwrap();
     assert!(text.starts_with("format_version = 2\n"), "{text}");
     assert!(!text.contains("id = \"net1\""), "a default id is not written: {text}");
     assert_eq!(parse_lesson(&text, Syntax::Toml).unwrap(), lesson);
@@ -263,4 +263,32 @@ fn json_lessons_list_every_problem_by_cell() {
             "cell 3 (exercise e): ask 'layers[1].z[2]': index 2 is out of range; layer 1 has 1 unit",
         ]
     );
+}
+
+/// A lesson holding a number a file cannot hold (the neuron's input x1 made NaN: JSON would
+/// write `null`, TOML `nan`, and the reader refuses both) is not saved: the file keeps what it
+/// held, and the error names the number by its place in the file (cell 4 is the network; x is
+/// written as rows of samples, so input 1 of sample 1 is x[1][1]).
+#[test]
+fn a_lesson_that_cannot_be_written_is_not_saved_over_the_file() {
+    use mlp_notebook::app::files::write_document;
+    use mlp_notebook::lesson::FileKind;
+    let lesson = parse_lesson(include_str!("../lessons/02-one-neuron.toml"), Syntax::Toml).unwrap();
+    let cell = lesson.cells.iter().position(|c| matches!(c, Cell::Network(_))).unwrap();
+    assert_eq!(cell, 3, "the fourth cell is the network");
+    let mut broken = lesson.clone();
+    let Cell::Network(n) = &mut broken.cells[cell] else {
+        unreachable!()
+    };
+    n.doc.x[(0, 0)] = f64::NAN;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["neuron.toml", "neuron.json"] {
+        let path = dir.path().join(name);
+        write_document(&path, &lesson, FileKind::Lesson).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let e = write_document(&path, &broken, FileKind::Lesson).unwrap_err();
+        assert!(e.starts_with("the file is left as it was: "), "{e}");
+        assert!(e.contains("cells[4].network.x[1][1] is NaN"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{name} is unchanged");
+    }
 }

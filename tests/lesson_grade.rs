@@ -152,7 +152,7 @@ fn malformed_submissions_are_refused_with_the_place() {
 #[test]
 fn submissions_round_trip_as_json() {
     let s = sub("submissions/partial.json");
-    assert_eq!(Submission::parse(&s.to_json()).unwrap(), s);
+    assert_eq!(Submission::parse(&s.to_json().unwrap()).unwrap(), s);
 }
 
 struct Out {

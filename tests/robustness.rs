@@ -114,7 +114,7 @@ fn exercise_everything(lesson: &Lesson) {
             let _ = ex.answer(&computed);
         }
     }
-    let written = lesson.write(Syntax::Toml);
+    let written = lesson.write(Syntax::Toml).unwrap();
     let again = parse_lesson(&written, Syntax::Toml);
     assert!(
         again.is_ok(),
@@ -224,10 +224,10 @@ proptest! {
             Cell::Network(n) => Some(n.doc.clone()),
             _ => None,
         }).unwrap();
-        let text = apply(&doc.write(syntax), &d);
+        let text = apply(&doc.write(syntax).unwrap(), &d);
         if let Ok(doc) = parse(&text, syntax) {
             let _ = mlp_notebook::nn::trace::forward(&doc.net, &doc.x);
-            prop_assert!(parse(&doc.write(syntax), syntax).is_ok());
+            prop_assert!(parse(&doc.write(syntax).unwrap(), syntax).is_ok());
         }
     }
 }

@@ -113,7 +113,7 @@ proptest! {
         cmds in proptest::collection::vec(command(), 1..40)
     ) {
         let mut s = AppState::builtin_headless();
-        let start = s.lesson().write(Syntax::Toml);
+        let start = s.lesson().write(Syntax::Toml).unwrap();
         for c in cmds {
             s.apply(c);
             prop_assert!(consistent(&s).is_ok(), "{:?}", consistent(&s));
@@ -130,7 +130,7 @@ proptest! {
         while s.can_undo() {
             s.apply(Command::Undo);
         }
-        prop_assert_eq!(s.lesson().write(Syntax::Toml), start);
+        prop_assert_eq!(s.lesson().write(Syntax::Toml).unwrap(), start);
     }
 }
 

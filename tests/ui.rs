@@ -103,11 +103,11 @@ fn typing_a_weight_recomputes_the_next_layers() {
     for j in 0..4 {
         assert_eq!(
             shown(&h, &format!("z2[{}]", j + 1)),
-            NumberFormat::Exact.fmt(t.layers[1].z[(j, 0)])
+            NumberFormat::Auto.fmt(t.layers[1].z[(j, 0)])
         );
         assert_eq!(
             shown(&h, &format!("a2[{}]", j + 1)),
-            NumberFormat::Exact.fmt(t.layers[1].a[(j, 0)])
+            NumberFormat::Auto.fmt(t.layers[1].a[(j, 0)])
         );
     }
     assert!(h.state().state.dirty);
@@ -119,7 +119,7 @@ fn stepping_through_backprop_shows_the_engine_trace() {
     let cell = net(&h).clone();
     let fwd = forward(&cell.doc.net, &cell.doc.x);
     let grads = backward(&cell.doc.net, &fwd, &cell.doc.y, &cell.doc.loss);
-    let fmt = NumberFormat::Exact;
+    let fmt = NumberFormat::Auto;
     h.get_by_role_and_label(egui::accesskit::Role::Button, "First step")
         .click();
     h.run();
@@ -367,7 +367,7 @@ fn dragging_a_weight_changes_it_and_recomputes() {
     // z1[1] = W1 row 1 · x + b1[1] = -1 + b1[1] (x = (0, -1, 0), row 1 = (2, 1, -2)).
     let z = net(&h).fwd.layers[0].z[(0, 0)];
     assert_eq!(z, -1.0 + b);
-    assert_eq!(shown(&h, "z1[1]"), NumberFormat::Exact.fmt(-1.0 + b));
+    assert_eq!(shown(&h, "z1[1]"), NumberFormat::Auto.fmt(-1.0 + b));
     // One drag is one undo step.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
@@ -495,7 +495,7 @@ fn the_loss_after_the_update_stays_blank_until_its_step() {
     let after = net(&h).steps.last().unwrap().result[(0, 0)];
     let text = format!(
         "Loss now: 652.5   updates applied: 0   loss after the next update: {}",
-        NumberFormat::Exact.fmt(after)
+        NumberFormat::Auto.fmt(after)
     );
     h.get_by(|n| n.role() == egui::accesskit::Role::Label && n.value().is_some_and(|v| v == text));
     h.key_press(Key::Home);
@@ -602,4 +602,22 @@ fn settings_written_by_an_older_build_keep_the_theme_and_recent_files() {
     assert_eq!(s.view.convention, mlp_notebook::app::Convention::Torch);
     assert_eq!(s.recent, vec![std::path::PathBuf::from("/a/lesson.toml")]);
     assert_eq!(s.student, "");
+}
+
+/// Settings stored by a build from before `NumberFormat::Exact` was renamed `Auto` still read:
+/// the stored text names the old variant, and it comes back as `Auto` with everything else.
+#[test]
+fn settings_stored_with_the_old_number_format_name_still_read() {
+    let mut storage = MemoryStorage::default();
+    eframe::Storage::set_string(
+        &mut storage,
+        mlp_notebook::window::SETTINGS_KEY,
+        "(view:(node_value:A,number_format:Exact,convention:Torch,dark:true,zoom:1.0),recent:[],student:\"Ada\")"
+            .into(),
+    );
+    let back: mlp_notebook::app::Settings =
+        eframe::get_value(&storage, mlp_notebook::window::SETTINGS_KEY).expect("old settings read");
+    assert_eq!(back.view.number_format, NumberFormat::Auto);
+    assert!(back.view.dark);
+    assert_eq!(back.student, "Ada");
 }

@@ -9,12 +9,17 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::files::Dialogs;
 use mlp_notebook::app::student::{ExerciseAction, ExerciseState};
 use mlp_notebook::app::{AppState, CellState, Command, Edit, NetCommand, StudentCommand};
-use mlp_notebook::lesson::exercise::fmt_number;
 use mlp_notebook::lesson::grade::Outcome;
 use mlp_notebook::lesson::{Answer, Cell, Lesson, MistakeKind, Submission, Variant, grade, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
+use mlp_notebook::nn::numfmt::NumberFormat;
 use mlp_notebook::window::NotebookApp;
 use std::path::PathBuf;
+
+/// A number as answers and answer keys write it.
+fn fmt_number(v: f64) -> String {
+    NumberFormat::Answer.fmt(v)
+}
 
 const ONE_NEURON: &str = include_str!("../lessons/02-one-neuron.toml");
 

@@ -2,14 +2,19 @@
 //! worksheet and none of the engine's values; the key fills every box from the engine and adds
 //! the working; the page is well formed and escaped; the command line writes it.
 
-use mlp_notebook::lesson::exercise::fmt_number;
 use mlp_notebook::lesson::worksheet::{
     Convention, WorksheetOptions, lesson_worksheet_html, lesson_worksheet_html_with, worksheet_html,
 };
 use mlp_notebook::lesson::{Computed, Lesson, parse_lesson};
 use mlp_notebook::nn::doc::{NetworkDoc, Syntax};
+use mlp_notebook::nn::numfmt::NumberFormat;
 use std::path::Path;
 use std::process::{Command, Stdio};
+
+/// A number as answers and answer keys write it.
+fn fmt_number(v: f64) -> String {
+    NumberFormat::Answer.fmt(v)
+}
 
 fn seven_lesson() -> Lesson {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/03-seven-layers-by-hand.toml");
@@ -448,4 +453,62 @@ fn a_small_batch_is_laid_out_whole_and_a_large_one_by_sample() {
     assert!(big_sheet.contains("sample 1 of a batch of 5"));
     assert_eq!(boxes(&big_sheet, "z1[1]"), 1);
     assert_eq!(boxes_starting(&big_sheet, "z1[1,"), 0);
+}
+
+/// A prompt is printed as the window shows it: `*italic*`, a `1.` list, a link and fenced code
+/// become HTML, while raw HTML and a `javascript:` link stay harmless text.
+#[test]
+fn prompts_print_their_markdown() {
+    let text = r#"
+title = "Markdown"
+[[cells]]
+kind = "network"
+id = "n"
+[cells.network]
+inputs = 1
+loss = "sse_half"
+x = [[1]]
+y = [[1]]
+[[cells.network.layers]]
+units = 1
+activation = "identity"
+weights = [[2]]
+bias = [0]
+[[cells]]
+kind = "exercise"
+id = "z"
+prompt = """
+A *dense* layer, as in [PyTorch](https://pytorch.org):
+
+1. multiply,
+2. add.
+
+```python
+z = w * x + b
+```
+
+<script>alert(1)</script>
+
+Then [not a link](javascript:alert(1)).
+"""
+ask = "layers[1].z[1]"
+"#;
+    let lesson = parse_lesson(text, Syntax::Toml).unwrap();
+    for answers in [false, true] {
+        let html = lesson_worksheet_html(&lesson, None, answers);
+        assert_balanced(&html);
+        assert!(html.contains("A <em>dense</em> layer"), "{html}");
+        assert!(html.contains("<a href=\"https://pytorch.org\">PyTorch</a>"), "{html}");
+        assert!(
+            html.contains("<ol>\n<li>multiply,</li>\n<li>add.</li>\n</ol>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<pre><code class=\"language-python\">z = w * x + b\n</code></pre>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(html.contains("Then not a link."), "{html}");
+        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    }
 }

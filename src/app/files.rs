@@ -73,7 +73,8 @@ pub fn read_document(path: &Path) -> Result<(Lesson, FileKind), String> {
     parse_any_with(&text, Syntax::guess(&name, &text), &resolve).map_err(|e| e.to_string())
 }
 
-/// Writes the lesson (or its one network, for a network file) atomically.
+/// Writes the lesson (or its one network, for a network file) atomically. A lesson that cannot
+/// be written as text is an error and the file is not touched.
 pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<(), String> {
     let name = path
         .file_name()
@@ -91,7 +92,9 @@ pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<()
     let text = match single {
         Some(doc) => doc.write(syntax),
         None => lesson.write(syntax),
-    };
+    }
+    // The caller names the file ("Could not save PATH: ...").
+    .map_err(|e| format!("the file is left as it was: {e}"))?;
     crate::files::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 

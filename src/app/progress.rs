@@ -70,7 +70,8 @@ pub fn lesson_key(lesson: &Lesson, file: Option<&Path>) -> String {
         None => format!(
             "{}\n#{:016x}",
             lesson.title,
-            fnv1a64(lesson.write(Syntax::Toml).as_bytes())
+            // A lesson that cannot be written hashes its error: still one key per lesson.
+            fnv1a64(lesson.write(Syntax::Toml).unwrap_or_else(|e| e.to_string()).as_bytes())
         ),
     }
 }
@@ -205,10 +206,13 @@ impl AppState {
         if !self.has_progress() && !progress_file(&dir, &self.student.lesson_key).exists() {
             return;
         }
-        let text = serde_json::to_string_pretty(&self.progress()).unwrap_or_default();
-        let r = std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("{}: {e}", dir.display()))
-            .and_then(|()| files::write_bytes(&progress_file(&dir, &self.student.lesson_key), text.as_bytes()));
+        let r = serde_json::to_string_pretty(&self.progress())
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| format!("{}: {e}", dir.display()))
+                    .and_then(|()| files::write_bytes(&progress_file(&dir, &self.student.lesson_key), text.as_bytes()))
+            });
         match r {
             Ok(()) => self.student.save_error_shown = false,
             Err(e) if !self.student.save_error_shown => {
@@ -279,7 +283,12 @@ impl AppState {
             }
         };
         let n = self.submission().answers.len();
-        match files::write_bytes(&path, self.submission().to_json().as_bytes()) {
+        let written = self
+            .submission()
+            .to_json()
+            .map_err(|e| e.to_string())
+            .and_then(|text| files::write_bytes(&path, text.as_bytes()));
+        match written {
             Ok(()) => self.info(format!(
                 "Exported {n} answer{} for {student} to {}",
                 if n == 1 { "" } else { "s" },

@@ -41,7 +41,7 @@ impl Default for ViewSettings {
     fn default() -> Self {
         ViewSettings {
             node_value: NodeValue::A,
-            number_format: NumberFormat::Exact,
+            number_format: NumberFormat::Auto,
             convention: Convention::Torch,
             dark: false,
             zoom: 1.0,

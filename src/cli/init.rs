@@ -58,10 +58,9 @@ pub fn run(a: &InitArgs) -> Result<(), CliError> {
         Format::Toml => Syntax::Toml,
         Format::Json => Syntax::Json,
     };
-    let text = doc.write(syntax);
-    if text.trim().is_empty() {
-        return Err(CliError::failed("the network could not be written as text"));
-    }
+    let text = doc
+        .write(syntax)
+        .map_err(|e| CliError::failed(format!("the network could not be written as text: {e}")))?;
     emit(&text)
 }
 

@@ -1,6 +1,6 @@
 //! The JSON the subcommands print: `serde_json` values (objects keep the order their keys were
 //! given in: the crate enables serde_json's `preserve_order`), written by
-//! [`crate::nn::doc::write_json`] with arrays of numbers on one line, as the reference cases are.
+//! [`crate::nn::serialize::json_text`] with arrays of numbers on one line, as the reference cases are.
 //! Floats are the shortest text that round-trips the f64. JSON has no NaN or infinity: such
 //! values become `null` (the subcommands check for them before printing).
 
@@ -33,12 +33,7 @@ pub fn opt(v: Option<f64>) -> Value {
 }
 
 /// The text, ending with a newline.
-pub fn to_text(v: &Value) -> String {
-    let mut s = String::new();
-    crate::nn::doc::write_json(v, 0, &mut s);
-    s.push('\n');
-    s
-}
+pub use crate::nn::serialize::json_text as to_text;
 
 #[cfg(test)]
 mod tests {

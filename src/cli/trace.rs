@@ -36,7 +36,7 @@ pub fn run(args: &TraceArgs) -> Result<(), CliError> {
         }
         return emit(&json::to_text(&trace_json(&fwd, &grads)));
     }
-    let fmt = args.digits.map_or(NumberFormat::Exact, NumberFormat::Significant);
+    let fmt = args.digits.map_or(NumberFormat::Auto, NumberFormat::Significant);
     let title = doc.name.as_deref().unwrap_or("network");
     let mut s = format!(
         "{title}: {} inputs, {} layers, loss {} ({}), batch of {}\n",
@@ -117,7 +117,7 @@ pub fn loss_text(v: f64, digits: Option<u8>) -> String {
     match digits {
         Some(d) => NumberFormat::Significant(d).fmt(v),
         None if v.is_finite() => format!("{v}"),
-        None => NumberFormat::Exact.fmt(v),
+        None => NumberFormat::Auto.fmt(v),
     }
 }
 

@@ -245,7 +245,7 @@ fn steps_text(doc: &NetworkDoc, c: &OptimizerConfig, steps: usize, run: &StepsRu
         };
         s.push_str(&format!("{i:>6}  {}  ({when})\n", super::trace::loss_text(*l, digits)));
     }
-    let fmt = digits.map_or(NumberFormat::Exact, NumberFormat::Significant);
+    let fmt = digits.map_or(NumberFormat::Auto, NumberFormat::Significant);
     s.push_str("\ntrained parameters\n");
     for (i, l) in run.net.layers().iter().enumerate() {
         let n = i + 1;

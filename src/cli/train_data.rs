@@ -268,7 +268,7 @@ fn epoch_line(r: &EpochRecord, epochs: u64) -> String {
 /// Six significant digits without trailing zeros: 0.0396662, 0.5, 0.0125.
 fn short(v: f64) -> String {
     if !v.is_finite() {
-        return NumberFormat::Exact.fmt(v);
+        return NumberFormat::Auto.fmt(v);
     }
     let rounded = format!("{v:.5e}").parse::<f64>().unwrap_or(v);
     format!("{rounded}")

@@ -1,10 +1,11 @@
-//! Exercises and answer checking: the [`Answer`] a student gives, the [`Tolerance`] it is
-//! checked with, and the [`Feedback`] it gets (correct, close, a recognised mistake, or wrong
-//! with the next hint), entry by entry for vectors and matrices.
+//! Exercises and answer checking: the [`Tolerance`] an [`Answer`] is checked with, and the
+//! [`Feedback`] it gets (correct, close, a recognised mistake, or wrong with the next hint),
+//! entry by entry for vectors and matrices.
 //!
 //! Every expected value is read from one [`Computed`] pass by a [`Reference`]; the mistakes
 //! are recomputed by [`super::mistakes`] under the mistaken rule.
 
+use super::answer::Answer;
 use super::compute::Computed;
 use super::mistakes::{Mistake, MistakeKind, mistakes};
 use super::reference::Reference;
@@ -12,113 +13,6 @@ use super::solve::solve_for;
 use crate::nn::numfmt::NumberFormat;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// An answer: a number, a vector, or a matrix written as rows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(
-    untagged,
-    expecting = "a number, a list of numbers (a vector) or a list of rows of numbers (a matrix)"
-)]
-pub enum Answer {
-    Scalar(f64),
-    Vector(Vec<f64>),
-    Matrix(Vec<Vec<f64>>),
-}
-
-impl Answer {
-    /// Every entry, row by row.
-    pub fn entries(&self) -> Vec<f64> {
-        match self {
-            Answer::Scalar(v) => vec![*v],
-            Answer::Vector(v) => v.clone(),
-            Answer::Matrix(rows) => rows.iter().flatten().copied().collect(),
-        }
-    }
-
-    /// `(rows, columns)`: a number is 1 x 1, a vector of n is n x 1 (a column). Ragged rows
-    /// are an error.
-    pub fn grid(&self) -> Result<(usize, usize), String> {
-        match self {
-            Answer::Scalar(_) => Ok((1, 1)),
-            Answer::Vector(v) => Ok((v.len(), 1)),
-            Answer::Matrix(rows) => {
-                let c = rows.first().map_or(0, Vec::len);
-                match rows.iter().position(|r| r.len() != c) {
-                    Some(r) => Err(format!("row {} has {} numbers but row 1 has {c}", r + 1, rows[r].len())),
-                    None => Ok((rows.len(), c)),
-                }
-            }
-        }
-    }
-
-    /// Whether every entry is a whole number.
-    pub fn is_integer(&self) -> bool {
-        self.entries().iter().all(|v| v.fract() == 0.0)
-    }
-
-    /// Every entry through `f`, same shape.
-    pub fn map(&self, f: impl Fn(f64) -> f64) -> Answer {
-        match self {
-            Answer::Scalar(v) => Answer::Scalar(f(*v)),
-            Answer::Vector(v) => Answer::Vector(v.iter().map(|x| f(*x)).collect()),
-            Answer::Matrix(rows) => Answer::Matrix(rows.iter().map(|r| r.iter().map(|x| f(*x)).collect()).collect()),
-        }
-    }
-
-    /// Entry by entry `f(self, other)`, if both have the same shape.
-    pub fn zip(&self, other: &Answer, f: impl Fn(f64, f64) -> f64) -> Option<Answer> {
-        match (self, other) {
-            (Answer::Scalar(a), Answer::Scalar(b)) => Some(Answer::Scalar(f(*a, *b))),
-            (Answer::Vector(a), Answer::Vector(b)) if a.len() == b.len() => {
-                Some(Answer::Vector(a.iter().zip(b).map(|(x, y)| f(*x, *y)).collect()))
-            }
-            (Answer::Matrix(a), Answer::Matrix(b))
-                if a.len() == b.len() && a.iter().zip(b).all(|(r, s)| r.len() == s.len()) =>
-            {
-                Some(Answer::Matrix(
-                    a.iter()
-                        .zip(b)
-                        .map(|(r, s)| r.iter().zip(s).map(|(x, y)| f(*x, *y)).collect())
-                        .collect(),
-                ))
-            }
-            _ => None,
-        }
-    }
-
-    /// The transpose of a matrix (`None` for numbers, vectors and ragged rows).
-    pub fn transpose(&self) -> Option<Answer> {
-        let Answer::Matrix(rows) = self else { return None };
-        let (r, c) = self.grid().ok()?;
-        Some(Answer::Matrix(
-            (0..c).map(|j| (0..r).map(|i| rows[i][j]).collect()).collect(),
-        ))
-    }
-
-    /// Written as a lesson or a submission writes it: `3`, `[1, 2]`, `[[1, 2], [3, 4]]`.
-    pub fn to_text(&self) -> String {
-        let list = |v: &[f64]| format!("[{}]", v.iter().map(|x| fmt_number(*x)).collect::<Vec<_>>().join(", "));
-        match self {
-            Answer::Scalar(v) => fmt_number(*v),
-            Answer::Vector(v) => list(v),
-            Answer::Matrix(rows) => format!("[{}]", rows.iter().map(|r| list(r)).collect::<Vec<_>>().join(", ")),
-        }
-    }
-}
-
-/// Writes a number for answers and worked solutions: whole numbers as integers, others with up
-/// to 6 significant digits (`0.5`, `0.333333`, `1.23457e-05`).
-pub fn fmt_number(v: f64) -> String {
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
-        return NumberFormat::Exact.fmt(v);
-    }
-    let s = NumberFormat::Significant(6).fmt(v);
-    match s.split_once('e') {
-        Some((m, e)) if m.contains('.') => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
-        None if s.contains('.') => s.trim_end_matches('0').trim_end_matches('.').to_string(),
-        _ => s,
-    }
-}
 
 /// Relative slack for the engine's own rounding, in every tolerance: an "exact" answer of 0.3
 /// accepts the engine's 0.30000000000000004.
@@ -243,10 +137,10 @@ impl fmt::Display for Tolerance {
             Tolerance::Within { abs, rel } => {
                 let mut parts = Vec::new();
                 if let Some(a) = abs {
-                    parts.push(format!("within {} (absolute)", fmt_number(*a)));
+                    parts.push(format!("within {} (absolute)", NumberFormat::Answer.fmt(*a)));
                 }
                 if let Some(r) = rel {
-                    parts.push(format!("within {} relative", fmt_number(*r)));
+                    parts.push(format!("within {} relative", NumberFormat::Answer.fmt(*r)));
                 }
                 f.write_str(&parts.join(" or "))
             }
@@ -500,14 +394,6 @@ impl Exercise {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_written_short() {
-        assert_eq!(fmt_number(3.0), "3");
-        assert_eq!(fmt_number(-0.5), "-0.5");
-        assert_eq!(fmt_number(1.0 / 3.0), "0.333333");
-        assert_eq!(fmt_number(0.1 + 0.2), "0.3");
-    }
 
     /// rel 1e-3 of 2: within 0.002 passes, within 0.02 is close, further is wrong.
     #[test]

@@ -3,10 +3,12 @@
 //! that student's variant networks. An item scores its points when its answer passes; a close
 //! answer, a recognised mistake, a wrong or missing answer score 0.
 
+use super::answer::Answer;
 use super::compute::Computed;
-use super::exercise::{Answer, Verdict};
+use super::exercise::Verdict;
 use super::mistakes::MistakeKind;
 use super::{Cell, Lesson};
+use crate::nn::serialize::{SerializeError, pretty_json};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -62,13 +64,9 @@ impl Submission {
         Ok(s)
     }
 
-    /// The submission as pretty JSON.
-    pub fn to_json(&self) -> String {
-        let v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
-        let mut s = String::new();
-        crate::nn::doc::write_json(&v, 0, &mut s);
-        s.push('\n');
-        s
+    /// The submission as pretty JSON; an answer that is not a finite number is refused.
+    pub fn to_json(&self) -> Result<String, SerializeError> {
+        pretty_json(self)
     }
 }
 

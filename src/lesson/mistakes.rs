@@ -3,8 +3,8 @@
 //! reference read from it. Only mistakes that apply to the question are produced; the caller
 //! drops any whose value would pass as correct.
 
+use super::answer::Answer;
 use super::compute::Computed;
-use super::exercise::Answer;
 use super::reference::{Index, LayerQuantity, Reference, Target};
 use crate::nn::trace::backward;
 use crate::nn::{Activation, LossKind, Reduction};

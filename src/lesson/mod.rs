@@ -13,7 +13,10 @@
 //!   lock each edit falls under.
 //! - [`reference`]: `layers[2].delta[1]` and the rest, parsed and resolved against one
 //!   [`Computed`] pass of a network ([`compute`]).
-//! - [`exercise`]: answers, tolerances and verdicts; [`mistakes`]: the mistakes the engine
+//! - [`answer`]: the [`Answer`] given or computed and how it is written; it depends on no
+//!   other module here (the checking modules go answer, reference, mistakes and solve,
+//!   exercise).
+//! - [`exercise`]: tolerances and verdicts; [`mistakes`]: the mistakes the engine
 //!   recomputes; [`solve`]: "solve for the missing value"; [`worked`]: worked solutions and the
 //!   answer key.
 //! - [`quiz`], [`plot`], [`training`]: the other cell kinds.
@@ -26,6 +29,7 @@
 //! Files and people count from 1 (`layers[1]`, `z[2]`, sample 1, quiz option 1); the typed
 //! forms here count from 0 like the engine, except where a field says "1-based as written".
 
+pub mod answer;
 pub mod compute;
 pub mod edit;
 pub mod exercise;
@@ -44,8 +48,9 @@ pub mod variant;
 pub mod worked;
 pub mod worksheet;
 
+pub use answer::Answer;
 pub use compute::Computed;
-pub use exercise::{Answer, Exercise, Feedback, SolveFor, Tolerance, Verdict};
+pub use exercise::{Exercise, Feedback, SolveFor, Tolerance, Verdict};
 pub use file::{CellFile, LessonFile};
 pub use grade::{Grade, Submission, grade};
 pub use load::{LessonError, Problem, Resolver, load, no_files};
@@ -56,6 +61,7 @@ pub use reference::Reference;
 pub use variant::Variant;
 
 use crate::nn::doc::{self, DocError, NetworkDoc, Syntax};
+use crate::nn::serialize::SerializeError;
 use training::TrainingSetup;
 
 /// The lesson format version this build writes (it reads 1 and 2).
@@ -282,19 +288,10 @@ impl Lesson {
         }
     }
 
-    /// Writes the lesson as text: keys in a fixed order, one cell after another.
-    pub fn write(&self, syntax: Syntax) -> String {
-        let f = self.to_file();
-        match syntax {
-            Syntax::Toml => toml::to_string(&f).unwrap_or_default(),
-            Syntax::Json => {
-                let v = serde_json::to_value(&f).unwrap_or(serde_json::Value::Null);
-                let mut s = String::new();
-                doc::write_json(&v, 0, &mut s);
-                s.push('\n');
-                s
-            }
-        }
+    /// Writes the lesson as text: keys in a fixed order, one cell after another. A lesson that
+    /// cannot be written faithfully (a number that is not finite) is an error, never a text.
+    pub fn write(&self, syntax: Syntax) -> Result<String, SerializeError> {
+        syntax.write(&self.to_file())
     }
 
     /// The network cell with this id.
@@ -404,7 +401,7 @@ mod tests {
     fn lesson_round_trips_through_toml_and_json() {
         let l = Lesson::builtin();
         for syntax in [Syntax::Toml, Syntax::Json] {
-            let back = parse_lesson(&l.write(syntax), syntax).unwrap();
+            let back = parse_lesson(&l.write(syntax).unwrap(), syntax).unwrap();
             assert_eq!(back, l);
         }
     }

@@ -17,8 +17,8 @@
 //! input) or none; vectors take one or none; per-sample vectors (`x`, `y`, `output`, `z`, `a`,
 //! `dl_da`, `delta`) are read for the exercise's sample.
 
+use super::answer::Answer;
 use super::compute::Computed;
-use super::exercise::Answer;
 use crate::nn::doc::NetworkDoc;
 use crate::nn::{Matrix, Network};
 use std::fmt;

@@ -8,10 +8,11 @@
 //! snapped to a whole number (or 6 decimals) when that is as good. No root, several, or a flat
 //! stretch where every value works are errors.
 
+use super::answer::Answer;
 use super::compute::Computed;
-use super::exercise::{Answer, fmt_number};
 use super::reference::Reference;
 use crate::nn::doc::NetworkDoc;
+use crate::nn::numfmt::NumberFormat;
 
 /// Trial values per window.
 const GRID: usize = 200;
@@ -96,10 +97,10 @@ pub fn solve_for(
                 return Err(format!(
                     "every value of {} from {} to {} makes {} equal {}: the answer is not unique",
                     param.label(),
-                    fmt_number(*a),
-                    fmt_number(*b),
+                    NumberFormat::Answer.fmt(*a),
+                    NumberFormat::Answer.fmt(*b),
                     ask.label(),
-                    fmt_number(equals)
+                    NumberFormat::Answer.fmt(equals)
                 ));
             }
             [one] => {
@@ -111,9 +112,9 @@ pub fn solve_for(
                     "more than one value of {} makes {} equal {} (near {} and near {}): the answer is not unique",
                     param.label(),
                     ask.label(),
-                    fmt_number(equals),
-                    fmt_number(first.mid()),
-                    fmt_number(second.mid())
+                    NumberFormat::Answer.fmt(equals),
+                    NumberFormat::Answer.fmt(first.mid()),
+                    NumberFormat::Answer.fmt(second.mid())
                 ));
             }
         }
@@ -121,10 +122,10 @@ pub fn solve_for(
     Err(format!(
         "no value of {} from {} to {} makes {} equal {}",
         param.label(),
-        fmt_number(last.0),
-        fmt_number(last.1),
+        NumberFormat::Answer.fmt(last.0),
+        NumberFormat::Answer.fmt(last.1),
         ask.label(),
-        fmt_number(equals)
+        NumberFormat::Answer.fmt(equals)
     ))
 }
 
@@ -230,9 +231,9 @@ fn refine(p: &Problem<'_>, site: Site) -> Result<f64, String> {
         return Err(format!(
             "{} jumps across {} near {} = {}: no value makes it equal exactly",
             p.ask.label(),
-            fmt_number(p.equals),
+            NumberFormat::Answer.fmt(p.equals),
             p.param.label(),
-            fmt_number(best.0)
+            NumberFormat::Answer.fmt(best.0)
         ));
     }
     Ok(best.0)

@@ -3,7 +3,7 @@
 //! whole lesson's answers with those steps.
 
 use super::compute::Computed;
-use super::exercise::{Exercise, fmt_number};
+use super::exercise::Exercise;
 use super::reference::{Index, LayerQuantity, Reference, Target};
 use super::{Cell, Lesson};
 use crate::nn::numfmt::NumberFormat;
@@ -68,7 +68,7 @@ fn keep(line: &Line, step: &ChainStep, r: &Reference, inputs: usize) -> bool {
 fn step_markdown(step: &ChainStep, lines: &[&Line], out: &mut String) {
     let _ = writeln!(out, "**{}**\n\n`{}`\n", step.title, step.formula);
     for l in lines {
-        let _ = writeln!(out, "- `{}`", l.render(NumberFormat::Exact));
+        let _ = writeln!(out, "- `{}`", l.render(NumberFormat::Answer));
     }
     if step.omitted > 0 {
         let _ = writeln!(out, "- ({} more lines in the stepper)", step.omitted);
@@ -155,13 +155,18 @@ pub fn worked_solution(ex: &Exercise, c: &Computed) -> Result<String, String> {
                  the engine checks by running the network again with the value found.\n",
                 sf.param.label(),
                 ex.ask.label(),
-                fmt_number(sf.equals),
+                NumberFormat::Answer.fmt(sf.equals),
                 ex.ask.label(),
                 sf.param.label()
             );
-            let _ = writeln!(out, "With {} = {}:\n", sf.param.label(), fmt_number(v));
+            let _ = writeln!(out, "With {} = {}:\n", sf.param.label(), NumberFormat::Answer.fmt(v));
             steps_markdown(&ex.ask, &Computed::new(d), s, &mut out);
-            let _ = writeln!(out, "**Answer:** {} = {}", sf.param.label(), fmt_number(v));
+            let _ = writeln!(
+                out,
+                "**Answer:** {} = {}",
+                sf.param.label(),
+                NumberFormat::Answer.fmt(v)
+            );
         }
         None => {
             steps_markdown(&ex.ask, c, s, &mut out);
@@ -215,7 +220,12 @@ pub fn answer_key(lesson: &Lesson, student: Option<&str>) -> String {
                     Ok((answer, worked)) => {
                         let tol = ex.tolerance_for(&answer);
                         let asked = match &ex.solve_for {
-                            Some(sf) => format!("`{}` (so that `{}` = {})", sf.param, ex.ask, fmt_number(sf.equals)),
+                            Some(sf) => format!(
+                                "`{}` (so that `{}` = {})",
+                                sf.param,
+                                ex.ask,
+                                NumberFormat::Answer.fmt(sf.equals)
+                            ),
                             None => format!("`{}`", ex.ask),
                         };
                         let _ = writeln!(out, "Asked: {asked} on network `{}`; tolerance: {tol}.\n", ex.network);

@@ -5,7 +5,7 @@
 //!
 //! - [`worksheet_html`]: one network (`network` lays it out with the blocks of
 //!   [`super::sheet`], in the chosen [`Convention`]; `html` holds the page, writes the blocks
-//!   and escapes).
+//!   and escapes; `markdown` renders prompts and worked solutions).
 //! - [`lesson_worksheet_html`]: every network cell of a lesson (a student's variant if named),
 //!   then every exercise and quiz as a numbered question; the key adds the answers and the worked
 //!   solutions of [`super::worked`].
@@ -15,20 +15,24 @@
 //! escaped.
 
 mod html;
+mod markdown;
 mod network;
 
 /// The layout convention, the one the window's matrix view uses.
 pub use super::sheet::Convention;
 
+use super::answer::Answer;
 use super::compute::Computed;
-use super::exercise::{Answer, Exercise, fmt_number};
+use super::exercise::Exercise;
 use super::quiz::Quiz;
 use super::reference::Shape;
 use super::sheet::{Block, Fill, Item, Naming};
 use super::worked::worked_solution;
 use super::{Cell, Lesson};
 use crate::nn::doc::NetworkDoc;
-use html::{esc, flow, inline, markdown, page};
+use crate::nn::numfmt::NumberFormat;
+use html::{esc, flow, page};
+use markdown::{inline, markdown};
 use std::fmt::Write as _;
 
 /// What a worksheet shows.
@@ -228,7 +232,7 @@ fn exercise(lesson: &Lesson, ex: &Exercise, number: usize, opts: &WorksheetOptio
             "<p>Find {} so that {} = {}.</p>",
             esc(&sf.param.label()),
             esc(&ex.ask.label()),
-            esc(&fmt_number(sf.equals))
+            esc(&NumberFormat::Answer.fmt(sf.equals))
         );
     }
     out.push_str("</div>\n");

@@ -32,7 +32,8 @@
 //! - [`csv`]: CSV import with a preview (delimiter and header guessed, bad rows by line).
 //! - [`metrics`]: confusion matrix, precision and recall, R², RMSE, histograms, gradient norms
 //!   per layer, dead ReLU units.
-//! - [`numfmt`]: how numbers are written (exact integers, fixed decimals, significant digits).
+//! - [`numfmt`]: how numbers are written, one [`numfmt::NumberFormat`] per place that shows one.
+//! - [`serialize`]: documents as pretty JSON or TOML text, refusing what a file cannot hold.
 //! - [`linalg`], [`fastmath`]: the matrix products and slice-wise maths the hot paths use.
 
 pub mod activation;
@@ -50,6 +51,7 @@ pub mod network;
 pub mod numfmt;
 pub mod optim;
 pub mod schedule;
+pub mod serialize;
 pub mod steps;
 pub mod summary;
 pub mod trace;

@@ -9,6 +9,7 @@ use crate::app::{AppState, CellState, Command};
 use crate::lesson::Cell;
 use crate::lesson::exercise::{Exercise, Tolerance};
 use crate::lesson::reference::Reference;
+use crate::nn::numfmt::NumberFormat;
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
@@ -268,7 +269,7 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
             };
             if let Some(k) = engine {
                 match &k.answer {
-                    Ok(a) => ui.label(format!("Answer, computed by the engine: {}", answer_text(a))),
+                    Ok(a) => ui.label(format!("Answer, computed by the engine: {}", a.to_text())),
                     Err(e) => ui.colored_label(ui.visuals().error_fg_color, format!("No answer: {e}")),
                 };
             }
@@ -316,29 +317,6 @@ pub(super) fn check_id(t: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("letters, digits, - and _ only".into())
-    }
-}
-
-fn answer_text(a: &crate::lesson::exercise::Answer) -> String {
-    use crate::lesson::exercise::Answer;
-    // Whole numbers as they are; others to 6 significant digits.
-    let f = |v: f64| {
-        if v.fract() == 0.0 && v.abs() < 1e15 {
-            format!("{v}")
-        } else {
-            crate::nn::numfmt::NumberFormat::Significant(6).fmt(v)
-        }
-    };
-    match a {
-        Answer::Scalar(v) => f(*v),
-        Answer::Vector(v) => format!("[{}]", v.iter().map(|x| f(*x)).collect::<Vec<_>>().join(", ")),
-        Answer::Matrix(m) => format!(
-            "[{}]",
-            m.iter()
-                .map(|r| format!("[{}]", r.iter().map(|x| f(*x)).collect::<Vec<_>>().join(", ")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 
@@ -398,7 +376,7 @@ fn tolerance_ui(ui: &mut Ui, ci: usize, ex: &Exercise, send: &mut dyn FnMut(Exer
                     egui::DragValue::new(&mut v)
                         .range(1e-12..=1e6)
                         .speed(value * 0.01)
-                        .custom_formatter(|v, _| super::train_plots::fmt_g(v)),
+                        .custom_formatter(|v, _| NumberFormat::PLOT.fmt(v)),
                 )
                 .accessible_name("tolerance value");
             if r.changed() {

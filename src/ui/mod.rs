@@ -30,7 +30,7 @@ use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 /// The number formats the View menu offers.
 pub const FORMATS: [NumberFormat; 5] = [
-    NumberFormat::Exact,
+    NumberFormat::Auto,
     NumberFormat::Fixed(2),
     NumberFormat::Fixed(4),
     NumberFormat::Significant(3),

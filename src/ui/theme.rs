@@ -97,3 +97,27 @@ pub const DIAGRAM_SMALLEST: f32 = 150.0;
 pub const CELL_WIDTH: f32 = 52.0;
 /// Width of the stepper column.
 pub const STEPPER_WIDTH: f32 = 470.0;
+
+/// Okabe-Ito's eight colours, safe for colour-blind readers: the classes of a data set (which
+/// also differ by marker) and the curves of kept runs and layers.
+pub const CLASS_COLORS: [Color32; 8] = [
+    Color32::from_rgb(230, 159, 0),
+    Color32::from_rgb(86, 180, 233),
+    Color32::from_rgb(0, 158, 115),
+    Color32::from_rgb(204, 121, 167),
+    Color32::from_rgb(0, 114, 178),
+    Color32::from_rgb(213, 94, 0),
+    Color32::from_rgb(240, 228, 66),
+    Color32::from_rgb(100, 100, 100),
+];
+
+/// The colour of class `k` (the palette repeats after eight).
+pub fn class_color(k: usize) -> Color32 {
+    CLASS_COLORS[k % CLASS_COLORS.len()]
+}
+
+/// The ground that plot pictures and shaded cells fade from (a value of 0, an undecided
+/// region, an empty cell): white, or a dark grey in the dark theme.
+pub fn plot_background(dark: bool) -> Color32 {
+    if dark { Color32::from_gray(30) } else { Color32::WHITE }
+}

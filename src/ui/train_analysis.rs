@@ -15,12 +15,13 @@ mod layers;
 mod units;
 
 use super::theme;
-use super::train_plots::{fmt_g, plot_title, remember_rect};
+use super::train_plots::{plot_title, remember_rect};
 use crate::app::analysis::{Evaluation, REFRESH_SECONDS, evaluation_split};
 use crate::app::training::TrainCell;
 use crate::app::{Command, ViewSettings};
 use crate::lesson::training::Prepared;
 use crate::nn::metrics::ConfusionMatrix;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::{Activation, Network};
 use egui::{Color32, RichText, Ui};
 
@@ -60,7 +61,7 @@ pub fn accuracy_text(split: &str, cm: &ConfusionMatrix) -> String {
     let right: usize = (0..cm.classes()).map(|c| cm.counts[c][c]).sum();
     format!(
         "Accuracy on the {split} split: {}% ({right} of {} right)",
-        fmt_g(100.0 * cm.accuracy()),
+        NumberFormat::PLOT.fmt(100.0 * cm.accuracy()),
         cm.total()
     )
 }
@@ -93,11 +94,11 @@ fn evaluation_ui(
         Evaluation::Regression { r2, rmse } => {
             ui.label(format!(
                 "R² on the {split} split = {} (1 is a perfect fit; 0 is no better than always predicting the mean)",
-                fmt_g(*r2)
+                NumberFormat::PLOT.fmt(*r2)
             ));
             ui.label(format!(
                 "RMSE on the {split} split = {} (root mean squared error, in the target's units)",
-                fmt_g(*rmse)
+                NumberFormat::PLOT.fmt(*rmse)
             ));
         }
         Evaluation::Classes { cm, names } => {
@@ -125,7 +126,7 @@ const CM_CELL: egui::Vec2 = egui::vec2(64.0, 26.0);
 /// blue, mistakes in orange).
 fn confusion_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String], dark: bool) -> egui::Response {
     let max = cm.counts.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let base = if dark { Color32::from_gray(40) } else { Color32::WHITE };
+    let base = theme::plot_background(dark);
     egui::Grid::new(("confusion grid", ci))
         .spacing(egui::vec2(3.0, 3.0))
         .show(ui, |ui| {
@@ -143,7 +144,7 @@ fn confusion_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String], 
                     } else {
                         theme::negative(dark)
                     };
-                    let fill = lerp(base, hue, 0.85 * share);
+                    let fill = base.lerp_to_gamma(hue, (0.85 * share).clamp(0.0, 1.0));
                     let text = if share > 0.55 {
                         Color32::WHITE
                     } else {
@@ -178,19 +179,12 @@ fn precision_recall_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[St
             for (k, name) in names.iter().enumerate() {
                 let support: usize = cm.counts[k].iter().sum();
                 ui.label(name);
-                ui.label(fmt_g(cm.precision(k)));
-                ui.label(fmt_g(cm.recall(k)));
+                ui.label(NumberFormat::PLOT.fmt(cm.precision(k)));
+                ui.label(NumberFormat::PLOT.fmt(cm.recall(k)));
                 ui.label(support.to_string());
                 ui.end_row();
             }
         });
-}
-
-/// `a` to `b` by `t` in [0, 1].
-pub(super) fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
-    let t = t.clamp(0.0, 1.0);
-    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
-    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
 }
 
 /// "layer 1 (hidden, 4 tanh units)".

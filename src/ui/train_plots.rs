@@ -10,7 +10,7 @@ use crate::app::analysis::BoundaryGrid;
 use crate::app::training::TrainCell;
 use crate::app::{Command, LabCommand, ViewSettings};
 use crate::nn::data::Dataset;
-
+use crate::nn::numfmt::NumberFormat;
 use egui::{Color32, Ui};
 use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
@@ -23,17 +23,6 @@ const REGION_STRENGTH: f32 = 0.55;
 /// Cells per side of the decision-boundary picture.
 pub const GRID: usize = 100;
 
-/// Okabe-Ito's eight colours, safe for colour-blind readers; classes also differ by marker.
-pub const CLASS_COLORS: [Color32; 8] = [
-    Color32::from_rgb(230, 159, 0),
-    Color32::from_rgb(86, 180, 233),
-    Color32::from_rgb(0, 158, 115),
-    Color32::from_rgb(204, 121, 167),
-    Color32::from_rgb(0, 114, 178),
-    Color32::from_rgb(213, 94, 0),
-    Color32::from_rgb(240, 228, 66),
-    Color32::from_rgb(100, 100, 100),
-];
 /// A different marker per class, so class is never told by colour alone.
 pub const MARKERS: [MarkerShape; 10] = [
     MarkerShape::Circle,
@@ -47,11 +36,6 @@ pub const MARKERS: [MarkerShape; 10] = [
     MarkerShape::Left,
     MarkerShape::Right,
 ];
-
-/// The colour of class `k`.
-pub fn class_color(k: usize) -> Color32 {
-    CLASS_COLORS[k % CLASS_COLORS.len()]
-}
 
 #[derive(Clone, Copy, Default)]
 struct PlotOptions {
@@ -189,10 +173,10 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
             } else {
                 format!("{name}\n")
             };
-            Some(format!("{head}epoch {:.2}\nloss {}", p.x, fmt_g(y)))
+            Some(format!("{head}epoch {:.2}\nloss {}", p.x, NumberFormat::PLOT.fmt(y)))
         });
     if log {
-        plot = plot.y_axis_formatter(|m, _| fmt_g(10f64.powf(m.value)));
+        plot = plot.y_axis_formatter(|m, _| NumberFormat::PLOT.fmt(10f64.powf(m.value)));
     }
     // The curves, thinned for drawing; the plot's range comes from what is drawn.
     let of = |h: &[crate::nn::train::EpochRecord], val: bool| -> Vec<[f64; 2]> {
@@ -228,7 +212,7 @@ fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, wid
         for (i, pts) in kept.into_iter().enumerate() {
             p.line(
                 Line::new(labels[i].clone(), PlotPoints::from(pts))
-                    .color(class_color(i + 2))
+                    .color(theme::class_color(i + 2))
                     .style(LineStyle::dashed_loose()),
             );
         }
@@ -277,7 +261,7 @@ fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
                     .collect();
                 p.line(
                     Line::new(labels[i].clone(), curve(pts))
-                        .color(class_color(i + 2))
+                        .color(theme::class_color(i + 2))
                         .style(LineStyle::dashed_loose()),
                 );
             }
@@ -309,15 +293,15 @@ fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
 
 /// The picture's colour for one grid point's outputs (`k` outputs per point).
 fn output_color(out: &[f32], dark: bool) -> Color32 {
-    let white = if dark { Color32::from_gray(30) } else { Color32::WHITE };
+    let white = theme::plot_background(dark);
     if out.len() == 1 {
         // Sigmoid output: the probability of class 1 (blue) against class 0 (vermillion).
         // Pale at most (55%), so the data points on top stay visible.
         let p = out[0].clamp(0.0, 1.0);
         if p < 0.5 {
-            lerp(white, theme::negative(dark), (1.0 - p * 2.0) * REGION_STRENGTH)
+            white.lerp_to_gamma(theme::negative(dark), (1.0 - p * 2.0) * REGION_STRENGTH)
         } else {
-            lerp(white, theme::positive(dark), (p - 0.5) * 2.0 * REGION_STRENGTH)
+            white.lerp_to_gamma(theme::positive(dark), (p - 0.5) * 2.0 * REGION_STRENGTH)
         }
     } else {
         let (k, &best) = out
@@ -328,13 +312,8 @@ fn output_color(out: &[f32], dark: bool) -> Color32 {
         let k_n = out.len() as f32;
         // Confidence from 1/k (undecided, white) to 1 (the class colour).
         let t = ((best - 1.0 / k_n) / (1.0 - 1.0 / k_n)).clamp(0.0, 1.0);
-        lerp(white, class_color(k), (0.2 + 0.8 * t) * REGION_STRENGTH)
+        white.lerp_to_gamma(theme::class_color(k), (0.2 + 0.8 * t) * REGION_STRENGTH)
     }
-}
-
-fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
-    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
-    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
 }
 
 /// The texture of one cell's decision boundary, for the figure it was made from.
@@ -410,7 +389,7 @@ pub fn class_points(p: &mut egui_plot::PlotUi<'_>, data: &Dataset, suffix: &str)
                 theme::negative(false)
             }
         } else {
-            class_color(c)
+            theme::class_color(c)
         };
         let shape = MARKERS[c % MARKERS.len()];
         // A dark outline under each marker keeps it visible on a region of its own colour.
@@ -490,9 +469,4 @@ pub fn thin(points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
         out.push(points[n - 1]);
     }
     out
-}
-
-/// A number in 4 significant digits.
-pub fn fmt_g(v: f64) -> String {
-    crate::nn::numfmt::NumberFormat::Significant(4).fmt(v)
 }

@@ -7,6 +7,7 @@ use crate::app::{Command, LabCommand};
 use crate::lesson::training::{EarlyStoppingSpec, ScheduleSpec, TrainingSetup};
 use crate::nn::data::Scaling;
 use crate::nn::datasets::{BuiltinSet, DataSpec, Generator};
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::{Activation, LossKind, OptimizerConfig, OptimizerKind};
 use egui::Ui;
 
@@ -99,7 +100,7 @@ fn rate(ui: &mut Ui, label: &str, value: &mut f64, range: std::ops::RangeInclusi
             egui::DragValue::new(value)
                 .range(range)
                 .speed(speed)
-                .custom_formatter(|v, _| super::train_plots::fmt_g(v))
+                .custom_formatter(|v, _| NumberFormat::PLOT.fmt(v))
                 .custom_parser(|t| t.trim().parse::<f64>().ok()),
         )
         .labelled_by(l.id)

@@ -4,11 +4,13 @@
 
 use super::check::Checker;
 use super::raw::RawCell;
+use crate::lesson::answer::Answer;
 use crate::lesson::compute::Computed;
-use crate::lesson::exercise::{Answer, Exercise, SolveFor, Tolerance, fmt_number};
+use crate::lesson::exercise::{Exercise, SolveFor, Tolerance};
 use crate::lesson::file::ExerciseFile;
 use crate::lesson::reference::Reference;
 use crate::nn::doc::NetworkDoc;
+use crate::nn::numfmt::NumberFormat;
 
 impl Checker<'_, '_, '_> {
     /// An exercise cell, with every problem listed. `None` if it has any.
@@ -185,7 +187,8 @@ impl Checker<'_, '_, '_> {
 /// Whether every entry, written with 6 significant digits, passes as exact.
 fn typeable(a: &Answer) -> bool {
     a.entries().iter().all(|v| {
-        fmt_number(*v)
+        NumberFormat::Answer
+            .fmt(*v)
             .parse::<f64>()
             .is_ok_and(|t| Tolerance::Exact.passes(t, *v))
     })

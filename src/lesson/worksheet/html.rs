@@ -1,11 +1,11 @@
 //! The HTML pieces of a worksheet: escaping, the page around the content (inline CSS with print
 //! rules), the blocks of a [`crate::lesson::sheet`] written as on a by-hand worksheet (given
-//! cells, labelled boxes to fill in, dashed cells to copy a value into), the chain-rule steps with
-//! the numbers put in ([`Line::render_with`] and [`num`]), and the small subset of Markdown that
-//! prompts and worked solutions use.
+//! cells, labelled boxes to fill in, dashed cells to copy a value into) and the chain-rule steps
+//! with the numbers put in ([`Line::render_with`] and [`num`]). Prompts and worked solutions are
+//! rendered by the `markdown` module beside it.
 
-use crate::lesson::exercise::fmt_number;
 use crate::lesson::sheet::{Block, Fill, Item, Naming};
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::{ChainStep, Line, StepKind};
 use std::fmt::Write as _;
 
@@ -31,10 +31,10 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A number as the answer key writes it: whole numbers exactly, others with up to 6
-/// significant digits (the same as `mlp-notebook solve`).
+/// A number as the answer key writes it ([`NumberFormat::Answer`]: whole numbers exactly, others
+/// with 6 significant digits), the same as worked solutions and `mlp-notebook solve`.
 pub fn num(v: f64) -> String {
-    fmt_number(v)
+    NumberFormat::Answer.fmt(v)
 }
 
 /// Writes a block of the sheet: given numbers in thin cells, values to compute in labelled boxes,
@@ -167,60 +167,6 @@ pub fn working(steps: &[&ChainStep], out: &mut String) {
     out.push_str("</div>\n");
 }
 
-/// Inline Markdown: `code` and **bold**, everything escaped. An unpaired marker stays as text.
-pub fn inline(text: &str) -> String {
-    let parts: Vec<&str> = text.split('`').collect();
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        let paired = i % 2 == 1 && i + 1 < parts.len();
-        if paired {
-            let _ = write!(out, "<code>{}</code>", esc(part));
-            continue;
-        }
-        if i % 2 == 1 {
-            out.push('`');
-        }
-        let bold: Vec<&str> = part.split("**").collect();
-        for (j, b) in bold.iter().enumerate() {
-            if j % 2 == 1 && j + 1 < bold.len() {
-                let _ = write!(out, "<strong>{}</strong>", esc(b));
-            } else {
-                if j % 2 == 1 {
-                    out.push_str("**");
-                }
-                out.push_str(&esc(b));
-            }
-        }
-    }
-    out
-}
-
-/// The Markdown of prompts and worked solutions: paragraphs, `- ` lists, `> ` quotes and `#`
-/// headings (as bold paragraphs), with inline code and bold.
-pub fn markdown(text: &str, out: &mut String) {
-    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        let lines: Vec<&str> = para.lines().map(str::trim).collect();
-        if lines.iter().all(|l| l.starts_with("- ")) {
-            out.push_str("<ul>");
-            for l in &lines {
-                let _ = write!(out, "<li>{}</li>", inline(&l[2..]));
-            }
-            out.push_str("</ul>\n");
-        } else if lines.iter().all(|l| l.starts_with('>')) {
-            let body: Vec<&str> = lines.iter().map(|l| l.trim_start_matches('>').trim()).collect();
-            let _ = writeln!(out, "<blockquote><p>{}</p></blockquote>", inline(&body.join(" ")));
-        } else if para.starts_with('#') {
-            let _ = writeln!(
-                out,
-                "<p><strong>{}</strong></p>",
-                inline(para.trim_start_matches('#').trim())
-            );
-        } else {
-            let _ = writeln!(out, "<p>{}</p>", inline(&lines.join(" ")));
-        }
-    }
-}
-
 /// The page: a self-contained HTML document with inline CSS (print rules included).
 pub fn page(title: &str, body: &str) -> String {
     format!(
@@ -238,13 +184,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_and_inline_markdown() {
+    fn escapes() {
         assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assert_eq!(
-            inline("use `z < 0` **now**"),
-            "use <code>z &lt; 0</code> <strong>now</strong>"
-        );
-        assert_eq!(inline("a ` b ** c"), "a ` b ** c");
     }
 
     #[test]

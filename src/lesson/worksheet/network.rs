@@ -7,10 +7,11 @@
 //! block.
 
 use super::WorksheetOptions;
-use super::html::{esc, flow, num, op, working};
+use super::html::{esc, flow, op, working};
 use crate::lesson::compute::Computed;
 use crate::lesson::sheet::{Block, Fill, Item, Naming, Pass, Samples, Sheet};
 use crate::nn::OptimizerKind;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::{ChainStep, Quantity, StepKind};
 use std::fmt::Write as _;
 
@@ -116,15 +117,21 @@ fn givens(c: &Computed, lay: Sheet, out: &mut String) {
         .map(|(l, layer)| format!("{}: {}", l + 1, layer.activation.name()))
         .collect();
     let o = &d.optimizer;
-    let mut opt = format!("{}, learning rate {}", o.kind.name(), num(o.lr));
+    let mut opt = format!("{}, learning rate {}", o.kind.name(), NumberFormat::Answer.fmt(o.lr));
     if o.momentum != 0.0 {
-        let _ = write!(opt, ", momentum {}", num(o.momentum));
+        let _ = write!(opt, ", momentum {}", NumberFormat::Answer.fmt(o.momentum));
     }
     if o.weight_decay != 0.0 {
-        let _ = write!(opt, ", weight decay {}", num(o.weight_decay));
+        let _ = write!(opt, ", weight decay {}", NumberFormat::Answer.fmt(o.weight_decay));
     }
     if matches!(o.kind, OptimizerKind::Adam | OptimizerKind::Adamw) {
-        let _ = write!(opt, ", betas {}, {}, eps {}", num(o.beta1), num(o.beta2), num(o.eps));
+        let _ = write!(
+            opt,
+            ", betas {}, {}, eps {}",
+            NumberFormat::Answer.fmt(o.beta1),
+            NumberFormat::Answer.fmt(o.beta2),
+            NumberFormat::Answer.fmt(o.eps)
+        );
     }
     let sample = if lay.samples == Samples::All {
         format!(
@@ -252,7 +259,7 @@ fn backward_layer(c: &Computed, lay: Sheet, l: usize, key: bool, steps: &[ChainS
 fn update(c: &Computed, lay: Sheet, key: bool, steps: &[ChainStep], out: &mut String) {
     let o = &c.doc.optimizer;
     let plain = o.kind == OptimizerKind::Sgd && o.momentum == 0.0 && o.weight_decay == 0.0;
-    let lr = num(o.lr);
+    let lr = NumberFormat::Answer.fmt(o.lr);
     if plain {
         let _ = writeln!(
             out,

@@ -6,6 +6,7 @@
 //! (a `network` object beside `expected` and `training`) are read too. No file IO here: callers
 //! pass the text.
 
+use super::serialize::{SerializeError, pretty_json, toml_text};
 use super::{Loss, LossKind, Matrix, Network, OptimizerConfig, OptimizerKind};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,14 @@ pub enum Syntax {
 }
 
 impl Syntax {
+    /// `v` as text in this syntax (pretty JSON or TOML); an error is returned, never written.
+    pub fn write<T: Serialize + ?Sized>(self, v: &T) -> Result<String, SerializeError> {
+        match self {
+            Syntax::Json => pretty_json(v),
+            Syntax::Toml => toml_text(v),
+        }
+    }
+
     /// From a file name's extension; anything else is sniffed from the text.
     pub fn guess(file_name: &str, text: &str) -> Syntax {
         let lower = file_name.to_ascii_lowercase();
@@ -56,49 +65,7 @@ pub enum Samples {
     One(#[serde(serialize_with = "num::row")] Vec<f64>),
 }
 
-/// Numbers as a person writes them: a whole number without `.0` (`2`, not `2.0`), so saved
-/// files look like the ones written by hand and read back to the same f64.
-mod num {
-    use serde::Serializer;
-    use serde::ser::Serialize;
-
-    struct Num(f64);
-
-    impl Serialize for Num {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            // Exact below 2^53; -0.0 keeps its sign as a float.
-            let whole = self.0.fract() == 0.0 && self.0.abs() < 9.0e15 && !(self.0 == 0.0 && self.0.is_sign_negative());
-            if whole {
-                s.serialize_i64(self.0 as i64)
-            } else {
-                s.serialize_f64(self.0)
-            }
-        }
-    }
-
-    struct Row<'a>(&'a [f64]);
-
-    impl Serialize for Row<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.0.iter().map(|&v| Num(v)))
-        }
-    }
-
-    pub fn row<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
-        Row(v).serialize(s)
-    }
-
-    pub fn rows<S: Serializer>(v: &[Vec<f64>], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(v.iter().map(|r| Row(r)))
-    }
-
-    pub fn opt_row<S: Serializer>(v: &Option<Vec<f64>>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(r) => s.serialize_some(&Row(r)),
-            None => s.serialize_none(),
-        }
-    }
-}
+mod num;
 
 impl Samples {
     /// How many numbers are written.
@@ -433,69 +400,14 @@ impl NetworkDoc {
         }
     }
 
-    /// Writes the document as text. Every f64 round-trips (shortest representation).
-    pub fn write(&self, syntax: Syntax) -> String {
-        let file = self.to_file();
-        match syntax {
-            Syntax::Json => {
-                let v = serde_json::to_value(&file).unwrap_or(serde_json::Value::Null);
-                let mut s = String::new();
-                write_json(&v, 0, &mut s);
-                s.push('\n');
-                s
-            }
-            Syntax::Toml => toml::to_string(&file).unwrap_or_default(),
-        }
+    /// Writes the document as text. Every f64 round-trips (shortest representation); a number
+    /// that is not finite is refused (see [`crate::nn::serialize`]).
+    pub fn write(&self, syntax: Syntax) -> Result<String, SerializeError> {
+        syntax.write(&self.to_file())
     }
 
     /// The number of samples.
     pub fn batch(&self) -> usize {
         self.x.ncols()
-    }
-}
-
-/// Pretty JSON with arrays of numbers on one line, as the reference cases are written.
-pub fn write_json(v: &serde_json::Value, indent: usize, out: &mut String) {
-    use serde_json::Value;
-    let pad = "  ".repeat(indent + 1);
-    match v {
-        Value::Object(map) => {
-            out.push_str("{\n");
-            for (i, (k, val)) in map.iter().enumerate() {
-                out.push_str(&pad);
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
-                out.push_str(": ");
-                write_json(val, indent + 1, out);
-                if i + 1 < map.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&"  ".repeat(indent));
-            out.push('}');
-        }
-        Value::Array(items) if items.iter().all(|x| !x.is_array() && !x.is_object()) => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|x| serde_json::to_string(x).unwrap_or_default())
-                .collect();
-            out.push('[');
-            out.push_str(&items.join(", "));
-            out.push(']');
-        }
-        Value::Array(items) => {
-            out.push_str("[\n");
-            for (i, val) in items.iter().enumerate() {
-                out.push_str(&pad);
-                write_json(val, indent + 1, out);
-                if i + 1 < items.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&"  ".repeat(indent));
-            out.push(']');
-        }
-        other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
     }
 }

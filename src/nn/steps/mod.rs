@@ -410,7 +410,7 @@ mod tests {
         let g = backward(&net, &f, &y, &loss);
         let steps = chain_steps(&net, &f, &g, &loss, &y, 0, None);
         let z = &steps[0].lines[0];
-        let text = z.render(NumberFormat::Exact);
+        let text = z.render(NumberFormat::Auto);
         assert!(text.ends_with("+ ... (8 more terms) + 0 = 40"), "{text}");
         assert_eq!(text.matches('·').count(), 32);
     }

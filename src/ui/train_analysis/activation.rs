@@ -4,11 +4,12 @@
 //! the slope is tiny (saturated; for ReLU: z <= 0, dead).
 
 use super::super::theme;
-use super::super::train_plots::{fmt_g, plot_title, remember_rect};
+use super::super::train_plots::{plot_title, remember_rect};
 use super::{layer_picker, now};
 use crate::app::analysis::{LayerZ, SATURATED_SLOPE};
 use crate::app::training::TrainCell;
 use crate::app::{Command, ViewSettings};
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::{Activation, Network};
 use egui::{Color32, Ui};
 use egui_plot::{Corner, Legend, Line, LineStyle, Plot, PlotPoints, Points};
@@ -98,7 +99,7 @@ fn share_text(l: usize, act: Activation, z: &LayerZ) -> String {
     if z.count == 0 {
         return "No training samples to place on the curve.".into();
     }
-    let pct = fmt_g(100.0 * z.low_slope as f64 / z.count as f64);
+    let pct = NumberFormat::PLOT.fmt(100.0 * z.low_slope as f64 / z.count as f64);
     let of = format!("{} of {}", z.low_slope, z.count);
     match act {
         Activation::Identity => "The identity's slope is 1 everywhere: it never saturates.".into(),

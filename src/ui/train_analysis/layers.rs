@@ -6,12 +6,13 @@
 //! whole training set.
 
 use super::super::theme;
-use super::super::train_plots::{class_color, fmt_g, plot_title, remember_rect};
+use super::super::train_plots::{plot_title, remember_rect};
 use super::{layer_name, layer_picker, now};
 use crate::app::Command;
 use crate::app::training::TrainCell;
 use crate::nn::Network;
 use crate::nn::metrics::Histogram;
+use crate::nn::numfmt::NumberFormat;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, LineStyle, Plot, log_grid_spacer};
 
@@ -120,16 +121,6 @@ fn log_marks(input: GridInput) -> Vec<GridMark> {
     marks
 }
 
-/// An axis tick: 4 significant digits without trailing zeros ("0.1", "0.3162", "1e-5").
-fn fmt_tick(v: f64) -> String {
-    let s = fmt_g(v);
-    match s.split_once('e') {
-        Some((m, e)) if m.contains('.') => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
-        None if s.contains('.') => s.trim_end_matches('0').trim_end_matches('.').to_string(),
-        _ => s,
-    }
-}
-
 /// "144 values from -1.234 to 0.9876, mean 0.01234".
 fn values_summary(v: &[f64]) -> String {
     let finite: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
@@ -142,9 +133,9 @@ fn values_summary(v: &[f64]) -> String {
     format!(
         "{} values from {} to {}, mean {}",
         v.len(),
-        fmt_g(lo),
-        fmt_g(hi),
-        fmt_g(mean)
+        NumberFormat::PLOT.fmt(lo),
+        NumberFormat::PLOT.fmt(hi),
+        NumberFormat::PLOT.fmt(mean)
     )
 }
 
@@ -162,9 +153,11 @@ fn histogram_plot(
         .enumerate()
         .map(|(i, &c)| {
             let (a, b) = (h.edges[i], h.edges[i + 1]);
-            Bar::new((a + b) / 2.0, c as f64)
-                .width((b - a) * 0.95)
-                .name(format!("{} to {}", fmt_g(a), fmt_g(b)))
+            Bar::new((a + b) / 2.0, c as f64).width((b - a) * 0.95).name(format!(
+                "{} to {}",
+                NumberFormat::PLOT.fmt(a),
+                NumberFormat::PLOT.fmt(b)
+            ))
         })
         .collect();
     let edges = h.edges.iter().copied();
@@ -187,7 +180,7 @@ fn grad_norm_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network, width
         .legend(Legend::default())
         .x_axis_label("epoch")
         .y_axis_label("gradient norm (log scale)")
-        .y_axis_formatter(|m, _| fmt_tick(10f64.powf(m.value)))
+        .y_axis_formatter(|m, _| NumberFormat::TICK.fmt(10f64.powf(m.value)))
         .y_grid_spacer(log_marks)
         .label_formatter(|pos| {
             let (name, p) = match pos {
@@ -201,7 +194,11 @@ fn grad_norm_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network, width
             } else {
                 format!("{name}\n")
             };
-            Some(format!("{head}epoch {:.0}\nnorm {}", p.x, fmt_g(10f64.powf(p.y))))
+            Some(format!(
+                "{head}epoch {:.0}\nnorm {}",
+                p.x,
+                NumberFormat::PLOT.fmt(10f64.powf(p.y))
+            ))
         })
         .allow_scroll(false)
         .show(ui, |p| {
@@ -251,7 +248,7 @@ fn dead_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) -> egui::Resp
 /// One layer's line: its own colour, and every other layer dashed, so colour is not the only cue.
 fn series(name: String, pts: Vec<[f64; 2]>, l: usize) -> Line<'static> {
     let line = Line::new(name, super::super::train_plots::curve(pts))
-        .color(class_color(l))
+        .color(theme::class_color(l))
         .width(2.0);
     if l % 2 == 1 {
         line.style(LineStyle::dashed_dense())
@@ -271,25 +268,17 @@ fn current_values_ui(ui: &mut Ui, cell: &TrainCell, net: &Network) {
 
 /// "layer 1: gradient norm 0.01234, dead ReLU units 25.00% (2 of 8)".
 fn layer_values_text(l: usize, units: usize, extras: &crate::app::training::EpochExtras) -> String {
-    let norm = extras.grad_norms.get(l).map_or("none".to_string(), |&g| fmt_g(g));
+    let norm = extras
+        .grad_norms
+        .get(l)
+        .map_or("none".to_string(), |&g| NumberFormat::PLOT.fmt(g));
     let mut s = format!("layer {}: gradient norm {norm}", l + 1);
     if let Some(Some(f)) = extras.dead.get(l) {
         let dead = (f * units as f64).round() as usize;
-        s.push_str(&format!(", dead ReLU units {}% ({dead} of {units})", fmt_g(100.0 * f)));
+        s.push_str(&format!(
+            ", dead ReLU units {}% ({dead} of {units})",
+            NumberFormat::PLOT.fmt(100.0 * f)
+        ));
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fmt_tick;
-
-    #[test]
-    fn ticks_drop_trailing_zeros() {
-        assert_eq!(fmt_tick(0.1), "0.1");
-        assert_eq!(fmt_tick(100.0), "100");
-        assert_eq!(fmt_tick(10f64.powf(-0.5)), "0.3162");
-        assert_eq!(fmt_tick(1e-5), "1e-5");
-        assert_eq!(fmt_tick(2.5e-7), "2.5e-7");
-    }
 }

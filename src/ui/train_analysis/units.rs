@@ -7,11 +7,12 @@
 //! scaled by the largest |a| of the layer over the plane (tanh by 1), so a weak unit looks pale.
 //! The hover text gives the unit's range in numbers, so sign is not told by colour alone.
 
-use super::super::{theme, train_plots};
-use super::{activation_formula, lerp, now};
+use super::super::theme;
+use super::{activation_formula, now};
 use crate::app::ViewSettings;
 use crate::app::analysis::{MAX_UNIT_PICTURES, UNIT_SIDE, UnitGrid, UnitGrids};
 use crate::app::training::TrainCell;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::{Activation, Network};
 use egui::{Color32, ColorImage, TextureHandle, Ui, vec2};
 use std::sync::Arc;
@@ -118,8 +119,8 @@ fn thumbnail_ui(ui: &mut Ui, p: &UnitGrid, texture: &TextureHandle, act: Activat
             ui.image((texture.id(), vec2(LARGE, LARGE)));
             ui.label(format!(
                 "a from {} to {} over this area ({axes})",
-                train_plots::fmt_g(p.lo),
-                train_plots::fmt_g(p.hi)
+                NumberFormat::PLOT.fmt(p.lo),
+                NumberFormat::PLOT.fmt(p.hi)
             ));
         });
         ui.small(format!("unit {}", p.unit + 1));
@@ -128,22 +129,22 @@ fn thumbnail_ui(ui: &mut Ui, p: &UnitGrid, texture: &TextureHandle, act: Activat
 
 /// The colour of one output value (see the module's conventions).
 fn color(v: f64, act: Activation, layer_max: f64, dark: bool) -> Color32 {
-    let base = if dark { Color32::from_gray(30) } else { Color32::WHITE };
+    let base = theme::plot_background(dark);
     if !v.is_finite() {
         return Color32::from_gray(128);
     }
     if act == Activation::Sigmoid {
-        return lerp(base, theme::positive(dark), v as f32);
+        return base.lerp_to_gamma(theme::positive(dark), (v as f32).clamp(0.0, 1.0));
     }
     let scale = if act == Activation::Tanh {
         1.0
     } else {
         layer_max.max(1e-12)
     };
-    let t = (v.abs() / scale) as f32;
+    let t = ((v.abs() / scale) as f32).clamp(0.0, 1.0);
     if v >= 0.0 {
-        lerp(base, theme::positive(dark), t)
+        base.lerp_to_gamma(theme::positive(dark), t)
     } else {
-        lerp(base, theme::negative(dark), t)
+        base.lerp_to_gamma(theme::negative(dark), t)
     }
 }
