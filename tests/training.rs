@@ -2,7 +2,8 @@
 //! shuffling, splits, L2, dropout, early stopping, the stop on NaN), initialisers, the gradient
 //! check and the summary.
 
-use mlp_notebook::nn::data::{Dataset, Scaler, Scaling, Target, parse_csv, split3};
+use mlp_notebook::nn::csv::{BadRows, CsvOptions, import};
+use mlp_notebook::nn::data::{Dataset, Scaler, Scaling, Task, split3};
 use mlp_notebook::nn::datasets::{BuiltinSet, Generator, generate};
 use mlp_notebook::nn::gradcheck::{check_gradients, gradcheck};
 use mlp_notebook::nn::init::{Init, init_layer, init_network};
@@ -431,38 +432,37 @@ fn shuffling_is_reproducible_for_a_seed() {
     assert_ne!(train(1, true).0, train(1, false).0);
 }
 
-/// CSV: numeric targets must be finite numbers too; every bad cell is named by line and column.
+/// CSV: regression targets must be finite numbers too; every bad cell is named by line and
+/// column (line 3 is blank and not a row).
 #[test]
 fn csv_targets_must_be_finite_numbers() {
-    let d = parse_csv("a,b,y\n1,2,3\n\n4,5,6.5\n", Target::Values(1)).unwrap();
+    let opts = CsvOptions {
+        has_header: true,
+        target_column: 2,
+        task: Task::Regression,
+        bad_rows: BadRows::Report,
+    };
+    let d = import("a,b,y\n1,2,3\n\n4,5,6.5\n", &opts).unwrap().data;
     assert_eq!(d.x, Matrix::from_column_slice(2, 2, &[1.0, 2.0, 4.0, 5.0]));
     assert_eq!(d.y.as_slice(), &[3.0, 6.5]);
-    let e = parse_csv("a,b,y\n1,2,3\n\n4,5,nan\n7,8,x\n", Target::Values(1)).unwrap_err();
+    let e = import("a,b,y\n1,2,3\n\n4,5,nan\n7,8,x\n", &opts).unwrap_err();
     assert_eq!(
-        e,
-        "line 4, column 3 (y): target 'nan' is not a finite number\n\
-         line 5, column 3 (y): target 'x' is not a finite number"
+        e.to_string(),
+        "2 rows could not be read:\n\
+         line 4, column 3 (y): 'nan' is not a finite number\n\
+         line 5, column 3 (y): 'x' is not a number"
     );
 }
 
-/// 50 samples, 20 % for validation: 40 and 10, disjoint, together all of them; the same seed the
-/// same split, another seed another; no seed keeps the file order (the last 10 validate).
+/// 10 samples, 25 % for validation: 2.5 rounds (half away from zero) to 3 validation samples,
+/// so 7 train (Keras: train = floor(0.75 · 10) = 7).
 #[test]
-fn train_validation_split_sizes() {
-    let x: Vec<f64> = (0..50).map(f64::from).collect();
-    let d = dataset(&x, &x);
-    let ids = |d: &Dataset| d.x.iter().map(|v| *v as usize).collect::<Vec<_>>();
-    let (tr, va) = d.split(0.2, Some(3));
-    assert_eq!((tr.len(), va.len()), (40, 10));
-    let mut all = [ids(&tr), ids(&va)].concat();
-    all.sort_unstable();
-    assert_eq!(all, (0..50).collect::<Vec<_>>());
-    assert_eq!(d.split(0.2, Some(3)), (tr, va.clone()));
-    assert_ne!(ids(&d.split(0.2, Some(4)).1), ids(&va));
-    assert_eq!(ids(&d.split(0.2, None).1), (40..50).collect::<Vec<_>>());
-    // 10 samples, 25 %: 2.5 rounds to 3 validation samples (Keras: train = floor(0.75 · 10) = 7).
-    let (tr, va) = line_data(10).split(0.25, Some(1));
-    assert_eq!((tr.len(), va.len()), (7, 3));
+fn a_half_sample_rounds_up_into_the_validation_split() {
+    let s = split3(&line_data(10), 0.25, 0.0, 1).unwrap();
+    assert_eq!(
+        (s.train.len(), s.validation.map(|v| v.len()), s.test),
+        (7, Some(3), None)
+    );
 }
 
 /// y = 2x + 1 on 21 points in [-1, 1], one identity unit, full-batch SGD lr 0.1: gradient
@@ -1059,14 +1059,18 @@ fn xor_reaches_full_training_accuracy() {
     assert_eq!(evaluate(&t.net, &table, &loss).1, 1.0);
 }
 
-/// Digits through the lesson pipeline: the shipped set, a seeded 80/20 split, standardised with
+/// Digits through the lesson pipeline: the shipped set (read by `nn::csv`), a seeded 80/20 split, standardised with
 /// the training rows' statistics, 64-64-32-10 ReLU with softmax and cross-entropy, Adam 1e-3,
 /// batches of 32: at least 95 % of the held-out images right after 20 epochs.
 #[test]
 fn digits_reach_95_percent_on_the_test_split() {
     let all = BuiltinSet::Digits.load().unwrap();
+    // 1797 images of 8 x 8 pixels, ten classes (one-hot rows).
+    assert_eq!((all.x.nrows(), all.len(), all.y.nrows()), (64, 1797, 10));
     let s = split3(&all, 0.0, 0.2, 0).unwrap();
     let (mut train, mut test) = (s.train, s.test.unwrap());
+    // 0.2 x 1797 = 359.4 rounds to 359 test images; 1797 - 359 = 1438 train.
+    assert_eq!((train.len(), test.len()), (1438, 359));
     let scaler = Scaler::fit(&train, Scaling::Standardise);
     scaler.apply(&mut train).unwrap();
     scaler.apply(&mut test).unwrap();
