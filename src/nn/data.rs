@@ -1,6 +1,6 @@
 //! In-memory data sets: the [`Dataset`] type, seeded shuffles and splits ([`split3`]), feature
 //! scaling fitted on the training split ([`Scaler`]) and accuracy. CSV text becomes a
-//! [`Dataset`] in [`super::csv`].
+//! [`Dataset`] in `nn::csv` (which depends on this module, not the reverse).
 //!
 //! # Conventions
 //! - A [`Dataset`] stores one column per sample, like every batch in the engine: `x` is
@@ -56,10 +56,6 @@ pub enum DataError {
     ScalerFeatures { fitted: usize, got: usize },
     #[error("the shipped data set {name} could not be read: {message}")]
     Builtin { name: &'static str, message: String },
-    #[error("the csv data needs the text of {0}")]
-    CsvText(String),
-    #[error(transparent)]
-    Csv(#[from] super::csv::CsvError),
 }
 
 /// Samples and targets, one column per sample.
