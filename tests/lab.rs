@@ -110,7 +110,7 @@ fn learning_rate_changes_live_without_a_reset() {
     let c = cell(&s);
     assert_eq!(c.history().len(), 1, "the run goes on");
     assert_eq!(c.net().unwrap(), &w, "the weights are kept");
-    assert_eq!(c.trainer.as_ref().unwrap().optimizer.config.lr, 0.001);
+    assert_eq!(c.trainer.as_ref().unwrap().optimizer().config.lr, 0.001);
     assert!(s.dirty, "a changed setting is part of the lesson");
     // A change of the network's shape starts over.
     let mut setup = cell(&s).setup.clone();

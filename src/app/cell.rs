@@ -253,14 +253,14 @@ impl NetCell {
                 if row >= l.units() || col >= l.inputs() {
                     return Err("no such weight".into());
                 }
-                self.doc.net.layer_mut(layer).weights[(row, col)] = finite(value)?;
+                self.doc.net.weights_mut(layer)[(row, col)] = finite(value)?;
             }
             Edit::Bias { layer, unit, value } => {
                 let l = self.doc.net.layers().get(layer).ok_or("no such layer")?;
                 if unit >= l.units() {
                     return Err("no such unit".into());
                 }
-                self.doc.net.layer_mut(layer).bias[unit] = finite(value)?;
+                self.doc.net.bias_mut(layer)[unit] = finite(value)?;
             }
             Edit::Input { sample, index, value } => {
                 if sample >= self.doc.x.ncols() || index >= self.doc.x.nrows() {

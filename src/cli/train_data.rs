@@ -139,15 +139,15 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     while !trainer.is_done() {
         trainer.run_steps(64);
         if !a.json {
-            while printed < trainer.history.len() {
-                emit(&epoch_line(&trainer.history[printed], epochs))?;
+            while printed < trainer.history().len() {
+                emit(&epoch_line(&trainer.history()[printed], epochs))?;
                 printed += 1;
             }
         }
     }
-    let stop = trainer.stopped.clone().unwrap_or(StopReason::Finished);
+    let stop = trainer.stopped().cloned().unwrap_or(StopReason::Finished);
     if a.json {
-        emit(&json::to_text(&epochs_json(&trainer.history, &stop)))?;
+        emit(&json::to_text(&epochs_json(trainer.history(), &stop)))?;
     } else {
         emit(&format!("stop: {stop}\n"))?;
     }
@@ -156,7 +156,7 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     }
     if let Some(out) = &a.out {
         let trained = NetworkDoc {
-            net: trainer.net,
+            net: trainer.into_net(),
             optimizer: opt,
             case_steps: None,
             ..doc.clone()
