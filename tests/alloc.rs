@@ -207,6 +207,6 @@ fn trainer_steady_state_steps_allocate_nothing() {
             }
         });
         assert_eq!(n, 0, "{name}: {n} allocations in 3 epochs of steps");
-        assert!(t.stopped.is_none(), "{name}: {:?}", t.stopped);
+        assert!(t.stopped().is_none(), "{name}: {:?}", t.stopped());
     }
 }

@@ -723,6 +723,32 @@ fn train_on_a_csv_prints_every_epoch() {
     assert_eq!(got["stop"], "finished all epochs");
 }
 
+/// A validation fraction above 0 holds out at least one row, as the window's split does: 40 rows
+/// with 1 % held out is round(0.4) = 0 rows, raised to 1, so 39 train and 1 validates. Holding
+/// out every row is refused.
+#[test]
+fn a_small_validation_split_holds_out_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = two_class_csv(dir.path());
+    let net = init_to(
+        dir.path(),
+        "net.toml",
+        &["--layers", "2,3,1", "--output-activation", "sigmoid", "--loss", "bce"],
+    );
+    let args = ["train", &net, "--data", &csv, "--epochs", "1"];
+    let out = run(&[&args[..], &["--validation-split", "0.01"]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("39 training and 1 validation rows"),
+        "{}",
+        out.stdout
+    );
+    // 0.99 of 40 is 39.6, rounded to 40 validation rows: none left for training.
+    let out = run(&[&args[..], &["--validation-split", "0.99"]].concat());
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("leave none for training"), "{}", out.stderr);
+}
+
 #[test]
 fn csv_training_schedules_and_stops_early() {
     let dir = tempfile::tempdir().unwrap();

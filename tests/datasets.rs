@@ -3,7 +3,7 @@
 
 use mlp_notebook::nn::csv::{BadRows, CsvError, CsvOptions, MAX_LISTED, import, inspect};
 use mlp_notebook::nn::data::{DataError, Dataset, Scaler, Scaling, Task, split3};
-use mlp_notebook::nn::datasets::{BuiltinSet, DataSpec, Generator, MAX_POINTS, generate};
+use mlp_notebook::nn::datasets::{BuiltinSet, DataSpec, Generator, MAX_POINTS, SpecError, generate};
 use mlp_notebook::nn::metrics::{confusion_matrix, dead_relu_fractions, gradient_norms, histogram, r2, rmse};
 use mlp_notebook::nn::{Activation, Gradients, Layer, LayerGrads, Matrix, Network, Vector};
 
@@ -333,7 +333,7 @@ fn a_csv_spec_builds_from_the_callers_text() {
     assert_eq!(d.y.as_slice(), &[1.0, 3.0, 5.5]);
     assert_eq!(
         s.build(None).unwrap_err(),
-        DataError::CsvText("tab_regression.csv".into())
+        SpecError::CsvText("tab_regression.csv".into())
     );
     let wrong = DataSpec::Csv {
         csv: "tab_regression.csv".into(),

@@ -69,7 +69,11 @@ fn step_epoch_reset_and_reinit() {
 
 #[test]
 fn play_trains_in_slices_and_pause_stops() {
-    let mut s = lab_state(TrainingSetup::xor_default());
+    // 100,000 epochs of 5 steps: no machine finishes them in one 20 ms slice (the default 200
+    // epochs, 1,000 steps of a 2-4-1 network, can finish inside it on a fast machine).
+    let mut setup = TrainingSetup::xor_default();
+    setup.epochs = 100_000;
+    let mut s = lab_state(setup);
     act(&mut s, TrainAction::Play);
     assert!(cell(&s).running);
     // One slice of 20 ms trains at least one step and returns while still playing.
@@ -107,7 +111,7 @@ fn learning_rate_changes_live_without_a_reset() {
     let c = cell(&s);
     assert_eq!(c.history().len(), 1, "the run goes on");
     assert_eq!(c.net().unwrap(), &w, "the weights are kept");
-    assert_eq!(c.trainer.as_ref().unwrap().optimizer.config.lr, 0.001);
+    assert_eq!(c.trainer.as_ref().unwrap().optimizer().config.lr, 0.001);
     assert!(s.dirty, "a changed setting is part of the lesson");
     // A change of the network's shape starts over.
     let mut setup = cell(&s).setup.clone();

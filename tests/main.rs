@@ -4,7 +4,6 @@
 
 mod cli;
 mod datasets;
-mod digits;
 mod edit_mode;
 mod engine;
 mod format;

@@ -2,7 +2,8 @@
 //! shuffling, splits, L2, dropout, early stopping, the stop on NaN), initialisers, the gradient
 //! check and the summary.
 
-use mlp_notebook::nn::data::{Dataset, Scaler, Scaling, Target, parse_csv, split3};
+use mlp_notebook::nn::csv::{BadRows, CsvOptions, import};
+use mlp_notebook::nn::data::{Dataset, Scaler, Scaling, Task, split3};
 use mlp_notebook::nn::datasets::{BuiltinSet, Generator, generate};
 use mlp_notebook::nn::gradcheck::{check_gradients, gradcheck};
 use mlp_notebook::nn::init::{Init, init_layer, init_network};
@@ -275,7 +276,7 @@ fn the_trainer_follows_the_schedule_per_epoch() {
         },
     );
     t.run();
-    let lrs: Vec<f64> = t.history.iter().map(|r| r.lr).collect();
+    let lrs: Vec<f64> = t.history().iter().map(|r| r.lr).collect();
     assert_eq!(lrs, vec![0.1, 0.1, 0.05, 0.05, 0.025]);
 }
 
@@ -373,12 +374,12 @@ fn steps_per_epoch_follow_the_batch_size() {
             },
         );
         t.run();
-        assert_eq!(t.optimizer.t, 3 * steps, "batch size {batch_size:?}");
-        assert_eq!(t.history.len(), 3);
-        for r in &t.history {
+        assert_eq!(t.optimizer().t, 3 * steps, "batch size {batch_size:?}");
+        assert_eq!(t.history().len(), 3);
+        for r in t.history() {
             assert_close!(r.loss, 38.5, 1e-14);
         }
-        assert_eq!(t.stopped, Some(StopReason::Finished));
+        assert_eq!(t.stopped(), Some(&StopReason::Finished));
     }
 }
 
@@ -396,11 +397,11 @@ fn run_steps_trains_in_bounded_slices() {
         },
     );
     t.run_steps(3);
-    assert_eq!((t.optimizer.t, t.history.len()), (3, 0));
+    assert_eq!((t.optimizer().t, t.history().len()), (3, 0));
     t.run_steps(3);
-    assert_eq!((t.optimizer.t, t.history.len()), (6, 1));
+    assert_eq!((t.optimizer().t, t.history().len()), (6, 1));
     t.run_steps(100);
-    assert_eq!((t.optimizer.t, t.history.len()), (8, 2));
+    assert_eq!((t.optimizer().t, t.history().len()), (8, 2));
     assert!(t.is_done());
 }
 
@@ -423,7 +424,7 @@ fn shuffling_is_reproducible_for_a_seed() {
             },
         );
         t.run();
-        (t.net, t.history)
+        (t.net().clone(), t.history().to_vec())
     };
     assert_eq!(train(1, true), train(1, true));
     assert_ne!(train(1, true).0, train(2, true).0);
@@ -431,38 +432,37 @@ fn shuffling_is_reproducible_for_a_seed() {
     assert_ne!(train(1, true).0, train(1, false).0);
 }
 
-/// CSV: numeric targets must be finite numbers too; every bad cell is named by line and column.
+/// CSV: regression targets must be finite numbers too; every bad cell is named by line and
+/// column (line 3 is blank and not a row).
 #[test]
 fn csv_targets_must_be_finite_numbers() {
-    let d = parse_csv("a,b,y\n1,2,3\n\n4,5,6.5\n", Target::Values(1)).unwrap();
+    let opts = CsvOptions {
+        has_header: true,
+        target_column: 2,
+        task: Task::Regression,
+        bad_rows: BadRows::Report,
+    };
+    let d = import("a,b,y\n1,2,3\n\n4,5,6.5\n", &opts).unwrap().data;
     assert_eq!(d.x, Matrix::from_column_slice(2, 2, &[1.0, 2.0, 4.0, 5.0]));
     assert_eq!(d.y.as_slice(), &[3.0, 6.5]);
-    let e = parse_csv("a,b,y\n1,2,3\n\n4,5,nan\n7,8,x\n", Target::Values(1)).unwrap_err();
+    let e = import("a,b,y\n1,2,3\n\n4,5,nan\n7,8,x\n", &opts).unwrap_err();
     assert_eq!(
-        e,
-        "line 4, column 3 (y): target 'nan' is not a finite number\n\
-         line 5, column 3 (y): target 'x' is not a finite number"
+        e.to_string(),
+        "2 rows could not be read:\n\
+         line 4, column 3 (y): 'nan' is not a finite number\n\
+         line 5, column 3 (y): 'x' is not a number"
     );
 }
 
-/// 50 samples, 20 % for validation: 40 and 10, disjoint, together all of them; the same seed the
-/// same split, another seed another; no seed keeps the file order (the last 10 validate).
+/// 10 samples, 25 % for validation: 2.5 rounds (half away from zero) to 3 validation samples,
+/// so 7 train (Keras: train = floor(0.75 · 10) = 7).
 #[test]
-fn train_validation_split_sizes() {
-    let x: Vec<f64> = (0..50).map(f64::from).collect();
-    let d = dataset(&x, &x);
-    let ids = |d: &Dataset| d.x.iter().map(|v| *v as usize).collect::<Vec<_>>();
-    let (tr, va) = d.split(0.2, Some(3));
-    assert_eq!((tr.len(), va.len()), (40, 10));
-    let mut all = [ids(&tr), ids(&va)].concat();
-    all.sort_unstable();
-    assert_eq!(all, (0..50).collect::<Vec<_>>());
-    assert_eq!(d.split(0.2, Some(3)), (tr, va.clone()));
-    assert_ne!(ids(&d.split(0.2, Some(4)).1), ids(&va));
-    assert_eq!(ids(&d.split(0.2, None).1), (40..50).collect::<Vec<_>>());
-    // 10 samples, 25 %: 2.5 rounds to 3 validation samples (Keras: train = floor(0.75 · 10) = 7).
-    let (tr, va) = line_data(10).split(0.25, Some(1));
-    assert_eq!((tr.len(), va.len()), (7, 3));
+fn a_half_sample_rounds_up_into_the_validation_split() {
+    let s = split3(&line_data(10), 0.25, 0.0, 1).unwrap();
+    assert_eq!(
+        (s.train.len(), s.validation.map(|v| v.len()), s.test),
+        (7, Some(3), None)
+    );
 }
 
 /// y = 2x + 1 on 21 points in [-1, 1], one identity unit, full-batch SGD lr 0.1: gradient
@@ -483,10 +483,10 @@ fn loss_decreases_on_a_simple_problem() {
         },
     );
     t.run();
-    let losses: Vec<f64> = t.history.iter().map(|r| r.loss).collect();
+    let losses: Vec<f64> = t.history().iter().map(|r| r.loss).collect();
     assert!(losses.windows(2).all(|w| w[1] < w[0]), "{losses:?}");
     assert!(losses[299] < 1e-6 * losses[0], "{} -> {}", losses[0], losses[299]);
-    let (w, b) = wb(&t.net);
+    let (w, b) = wb(t.net());
     assert_close!(w, 2.0, 1e-3);
     assert_close!(b, 1.0, 1e-3);
 }
@@ -515,11 +515,11 @@ fn l2_adds_l2_sum_w_squared_to_the_loss() {
         },
     );
     t.run();
-    assert_close!(t.history[0].loss, 1.3, 1e-15);
-    assert_close!(t.net.layers()[0].weights[(0, 0)], 1.8, 1e-15);
-    assert_close!(t.net.layers()[1].weights[(0, 0)], 2.7, 1e-15);
-    assert_eq!(t.net.layers()[0].bias[0], 0.0);
-    assert_eq!(t.net.layers()[1].bias[0], 0.0);
+    assert_close!(t.history()[0].loss, 1.3, 1e-15);
+    assert_close!(t.net().layers()[0].weights[(0, 0)], 1.8, 1e-15);
+    assert_close!(t.net().layers()[1].weights[(0, 0)], 2.7, 1e-15);
+    assert_eq!(t.net().layers()[0].bias[0], 0.0);
+    assert_eq!(t.net().layers()[1].bias[0], 0.0);
 }
 
 /// Inverted dropout with p = 0.2 on the hidden unit of 1 -> 1 -> 1 identity units (weights 1,
@@ -550,7 +550,7 @@ fn inverted_dropout_scales_kept_units_and_only_trains() {
             },
         );
         t.run();
-        t.history
+        t.history().to_vec()
     };
     let history = run(vec![layer(), layer()], 0.2);
     let scale = 1.0 / (1.0 - 0.2);
@@ -600,17 +600,17 @@ fn early_stopping_as_keras() {
     // patience 2: epoch 4 waits 1, epoch 5 waits 2 >= 2 and stops; epoch 3's weights come back.
     let t = early_stopping_run(2, 0.0, true);
     assert_eq!(
-        t.stopped,
-        Some(StopReason::EarlyStopped {
+        t.stopped(),
+        Some(&StopReason::EarlyStopped {
             epoch: 5,
             best_epoch: 3
         })
     );
-    assert_eq!(t.history.len(), 5);
-    for (r, v) in t.history.iter().zip(vals) {
+    assert_eq!(t.history().len(), 5);
+    for (r, v) in t.history().iter().zip(vals) {
         assert_close!(r.val_loss.unwrap_or(f64::NAN), v, 1e-6);
     }
-    let (w, b) = wb(&t.net);
+    let (w, b) = wb(t.net());
     assert_close!(w, 0.244, 1e-14);
     assert_close!(b, 0.244, 1e-14);
     // min_delta 0.02: epoch 2 improves (0.0196 < 0.09 - 0.02), epoch 3 does not
@@ -618,16 +618,16 @@ fn early_stopping_as_keras() {
     // restoring epoch 2: w = b = 0.36 / 2 = 0.18.
     let t = early_stopping_run(2, 0.02, true);
     assert_eq!(
-        t.stopped,
-        Some(StopReason::EarlyStopped {
+        t.stopped(),
+        Some(&StopReason::EarlyStopped {
             epoch: 4,
             best_epoch: 2
         })
     );
-    assert_close!(wb(&t.net).0, 0.18, 1e-14);
+    assert_close!(wb(t.net()).0, 0.18, 1e-14);
     // Without restore_best the last weights stay: o_5 / 2 = 0.33616.
     let t = early_stopping_run(2, 0.0, false);
-    assert_close!(wb(&t.net).0, 0.33616, 1e-14);
+    assert_close!(wb(t.net()).0, 0.33616, 1e-14);
     // Patience 100 never stops within 6 epochs; restore_best still goes back to epoch 3 at the
     // end (documented: Keras would keep epoch 6's weights).
     let mut t = trainer(
@@ -646,12 +646,12 @@ fn early_stopping_as_keras() {
         },
     );
     assert_eq!(t.run(), &StopReason::Finished);
-    assert_close!(wb(&t.net).0, 0.244, 1e-14);
+    assert_close!(wb(t.net()).0, 0.244, 1e-14);
     // Patience 0 stops at the first epoch that does not improve (epoch 4).
     let t = early_stopping_run(0, 0.0, true);
     assert_eq!(
-        t.stopped,
-        Some(StopReason::EarlyStopped {
+        t.stopped(),
+        Some(&StopReason::EarlyStopped {
             epoch: 4,
             best_epoch: 3
         })
@@ -692,8 +692,8 @@ fn a_non_finite_loss_stops_training_and_keeps_the_last_finite_parameters() {
     let g = 2.0 * (w1 + b1);
     let (w2, b2) = (w1 - 1e100 * g, b1 - 1e100 * g);
     assert_close!(w2, 8e200, 1e-15);
-    assert_eq!(wb(&t.net), (w2, b2));
-    assert_eq!(t.history.len(), 2);
+    assert_eq!(wb(t.net()), (w2, b2));
+    assert_eq!(t.history().len(), 2);
 }
 
 /// An update that overflows (lr = MAX/1.5, gradient 2: the step is infinite) is undone: the
@@ -715,8 +715,8 @@ fn an_overflowing_update_is_undone() {
             at: NonFiniteAt::Weights { layer: 1 }
         }
     );
-    assert_eq!(wb(&t.net), (1.0, 0.0));
-    assert!(t.history.is_empty());
+    assert_eq!(wb(t.net()), (1.0, 0.0));
+    assert!(t.history().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1015,8 +1015,8 @@ fn early_stopping_never_takes_a_nan_loss_as_best() {
             best_epoch: 3
         }
     );
-    assert_eq!(t.history.len(), 3);
-    assert!(t.history.iter().all(|r| r.val_loss.is_some_and(f64::is_nan)));
+    assert_eq!(t.history().len(), 3);
+    assert!(t.history().iter().all(|r| r.val_loss.is_some_and(f64::is_nan)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1053,20 +1053,24 @@ fn xor_reaches_full_training_accuracy() {
     };
     let mut t = Trainer::new(net, loss, adam(0.05), data.clone(), None, config).unwrap();
     assert_eq!(t.run(), &StopReason::Finished);
-    let (_, acc) = evaluate(&t.net, &data, &loss);
-    assert_eq!(acc, 1.0, "last epoch {:?}", t.history.last());
+    let (_, acc) = evaluate(t.net(), &data, &loss);
+    assert_eq!(acc, 1.0, "last epoch {:?}", t.history().last());
     let table = generate(Generator::Xor, 4, 0.0, 0, None).unwrap();
-    assert_eq!(evaluate(&t.net, &table, &loss).1, 1.0);
+    assert_eq!(evaluate(t.net(), &table, &loss).1, 1.0);
 }
 
-/// Digits through the lesson pipeline: the shipped set, a seeded 80/20 split, standardised with
+/// Digits through the lesson pipeline: the shipped set (read by `nn::csv`), a seeded 80/20 split, standardised with
 /// the training rows' statistics, 64-64-32-10 ReLU with softmax and cross-entropy, Adam 1e-3,
 /// batches of 32: at least 95 % of the held-out images right after 20 epochs.
 #[test]
 fn digits_reach_95_percent_on_the_test_split() {
     let all = BuiltinSet::Digits.load().unwrap();
+    // 1797 images of 8 x 8 pixels, ten classes (one-hot rows).
+    assert_eq!((all.x.nrows(), all.len(), all.y.nrows()), (64, 1797, 10));
     let s = split3(&all, 0.0, 0.2, 0).unwrap();
     let (mut train, mut test) = (s.train, s.test.unwrap());
+    // 0.2 x 1797 = 359.4 rounds to 359 test images; 1797 - 359 = 1438 train.
+    assert_eq!((train.len(), test.len()), (1438, 359));
     let scaler = Scaler::fit(&train, Scaling::Standardise);
     scaler.apply(&mut train).unwrap();
     scaler.apply(&mut test).unwrap();
@@ -1087,7 +1091,7 @@ fn digits_reach_95_percent_on_the_test_split() {
     };
     let mut t = Trainer::new(net, loss, adam(1e-3), train, None, config).unwrap();
     assert_eq!(t.run(), &StopReason::Finished);
-    let (test_loss, acc) = evaluate(&t.net, &test, &loss);
+    let (test_loss, acc) = evaluate(t.net(), &test, &loss);
     eprintln!("digits after 20 epochs: test accuracy {acc:.4}, test loss {test_loss:.4}");
     assert!(acc >= 0.95, "test accuracy {acc:.4}, loss {test_loss:.4}");
     // 1438 training images in batches of 32: 45 steps per epoch.
@@ -1128,7 +1132,7 @@ fn a_huge_learning_rate_stops_naming_a_layer() {
     let layer = at.layer().unwrap_or_else(|| panic!("{at} names no layer"));
     assert!((1..=3).contains(&layer), "{at}");
     assert!(reason.to_string().contains(&format!("layer {layer}'s")), "{reason}");
-    for l in t.net.layers() {
+    for l in t.net().layers() {
         assert!(l.weights.iter().chain(l.bias.iter()).all(|v| v.is_finite()));
     }
     assert!(!t.last_gradients().unwrap().is_finite() || matches!(at, NonFiniteAt::Weights { .. }));
@@ -1329,12 +1333,15 @@ fn live_settings_keep_the_optimizer_state() {
     paused.set_config(config.clone()).unwrap();
     paused.set_base_lr(0.01).unwrap();
     paused.run_steps(2);
-    assert_eq!(wb(&paused.net), wb(&straight.net));
+    assert_eq!(wb(paused.net()), wb(straight.net()));
     let mut fresh = make();
     fresh.run_steps(2);
-    fresh.optimizer = Optimizer::new(adam(0.01));
+    // Another kind and back: Adam's moments and step count start again.
+    fresh.set_optimizer(OptimizerConfig::sgd(0.01)).unwrap();
+    fresh.set_optimizer(adam(0.01)).unwrap();
+    assert_eq!(fresh.optimizer().t, 0);
     fresh.run_steps(2);
-    assert_ne!(wb(&fresh.net), wb(&straight.net));
+    assert_ne!(wb(fresh.net()), wb(straight.net()));
 
     // 10 samples in batches of 3: 4 steps per epoch. After 2 steps the batch size becomes 5:
     // this epoch still takes 4 steps, the next ones 2.
@@ -1347,12 +1354,12 @@ fn live_settings_keep_the_optimizer_state() {
     .unwrap();
     assert_eq!(t.steps_per_epoch(), 4);
     t.run_steps(2);
-    assert_eq!((t.history.len(), t.steps_per_epoch()), (1, 2));
+    assert_eq!((t.history().len(), t.steps_per_epoch()), (1, 2));
     t.run_steps(2);
-    assert_eq!((t.history.len(), t.steps_done()), (2, 6));
+    assert_eq!((t.history().len(), t.steps_done()), (2, 6));
     // A learning rate change applies at once, scaled by the schedule; bad values are refused.
     t.set_base_lr(0.5).unwrap();
-    assert_eq!(t.optimizer.config.lr, 0.5);
+    assert_eq!(t.optimizer().config.lr, 0.5);
     assert!(t.set_base_lr(f64::NAN).is_err());
     assert!(
         t.set_config(TrainConfig {
@@ -1380,5 +1387,5 @@ fn more_epochs_resume_a_finished_trainer() {
     t.set_epochs(5).unwrap();
     assert!(!t.is_done());
     assert_eq!(t.run(), &StopReason::Finished);
-    assert_eq!((t.history.len(), t.steps_done()), (5, 5));
+    assert_eq!((t.history().len(), t.steps_done()), (5, 5));
 }

@@ -216,16 +216,16 @@ impl TrainCell {
     }
 
     pub fn history(&self) -> &[EpochRecord] {
-        self.trainer.as_ref().map_or(&[], |t| t.history.as_slice())
+        self.trainer.as_ref().map_or(&[], |t| t.history())
     }
 
     pub fn stopped(&self) -> Option<&StopReason> {
-        self.trainer.as_ref().and_then(|t| t.stopped.as_ref())
+        self.trainer.as_ref().and_then(|t| t.stopped())
     }
 
     /// The network as it is now.
     pub fn net(&self) -> Option<&Network> {
-        self.trainer.as_ref().map(|t| &t.net)
+        self.trainer.as_ref().map(|t| t.net())
     }
 
     pub fn train_data(&self) -> Option<&Dataset> {
@@ -238,7 +238,7 @@ impl TrainCell {
         if self.steps_per_second <= 0.0 || t.is_done() {
             return None;
         }
-        let left_epochs = t.config.epochs.saturating_sub(t.epoch()) as f64;
+        let left_epochs = t.config().epochs.saturating_sub(t.epoch()) as f64;
         Some(left_epochs * t.steps_per_epoch() as f64 / self.steps_per_second)
     }
 
@@ -280,15 +280,15 @@ impl TrainCell {
             }
             TrainAction::KeepRun => {
                 if let Some(t) = &self.trainer
-                    && !t.history.is_empty()
+                    && !t.history().is_empty()
                 {
                     if self.runs.len() >= MAX_RUNS {
                         self.runs.remove(0);
                     }
                     self.runs.push(Run {
                         setup: self.setup.clone(),
-                        history: t.history.clone(),
-                        stop: t.stopped.clone(),
+                        history: t.history().to_vec(),
+                        stop: t.stopped().cloned(),
                     });
                     self.restart();
                     self.notice = Some("Run kept: change a setting and train again to compare the curves.".into());
@@ -351,20 +351,20 @@ impl TrainCell {
             }
         }
         self.version += 1;
-        if let Some(StopReason::NonFinite { epoch, step, at }) = t.stopped {
+        if let Some(&StopReason::NonFinite { epoch, step, at }) = t.stopped() {
             self.running = false;
-            let layers = t.net.len();
+            let layers = t.net().len();
             let what = match at.layer() {
                 Some(_) => at.to_string(),
                 None => format!("the loss (computed from the output of layer {layers})"),
             };
             self.notice = Some(format!(
                 "Training paused at epoch {epoch}, step {step}: {what} blew up (NaN or infinite). The last finite weights are kept. The learning rate ({}) is probably too large: try a smaller learning rate, then Reset.",
-                t.optimizer.config.lr
+                t.optimizer().config.lr
             ));
         } else if t.is_done() {
             self.running = false;
-            self.notice = t.stopped.as_ref().map(|s| format!("Training {s}."));
+            self.notice = t.stopped().map(|s| format!("Training {s}."));
         }
     }
 
@@ -449,7 +449,7 @@ fn epoch_extras(t: &Trainer) -> EpochExtras {
         .last_gradients()
         .map(crate::nn::metrics::gradient_norms)
         .unwrap_or_default();
-    let dead = crate::nn::metrics::dead_relu_fractions(&t.net, &t.train.x);
+    let dead = crate::nn::metrics::dead_relu_fractions(t.net(), &t.train_data().x);
     EpochExtras { grad_norms, dead }
 }
 

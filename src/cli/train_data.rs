@@ -6,7 +6,9 @@
 //! (numeric labels sorted by value, others in order of appearance). The network's inputs must
 //! match the feature count and its outputs the class count: one-hot targets, one row per class;
 //! a single sigmoid-style output with two classes gets 0/1 targets (the second class is 1).
-//! The file's own x and y are not used.
+//! The file's own x and y are not used. `--validation-split` holds rows out with
+//! [`split3`] and `--standardize` scales with a [`Scaler`] fitted on the training rows, as the
+//! window's training cell does.
 //! A loss, gradient or weight that becomes NaN or infinite stops training with exit code 1.
 
 use super::json;
@@ -14,7 +16,7 @@ use super::train::{TrainArgs, optimizer_text};
 use super::{CliError, args, emit, save};
 use crate::files;
 use crate::nn::csv::{BadRows, CsvError, CsvOptions, import, inspect_with};
-use crate::nn::data::{Dataset, Task};
+use crate::nn::data::{DataError, Dataset, Scaler, Scaling, Task, split3};
 use crate::nn::doc::NetworkDoc;
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::schedule::Schedule;
@@ -103,31 +105,8 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
         return Err(CliError::bad("give --epochs E with --data"));
     };
     let data = load_data(csv, doc)?;
-    let (mut train, val) = match flags.validation_split {
-        Some(f) if f > 0.0 => {
-            let (t, v) = data.split(f, Some(flags.seed));
-            (t, (!v.is_empty()).then_some(v))
-        }
-        _ => (data, None),
-    };
-    if train.is_empty() {
-        return Err(CliError::bad(format!(
-            "{}: no rows are left for training after the validation split",
-            csv.display()
-        )));
-    }
-    let mut val = val;
-    let mut notes = Vec::new();
-    if flags.standardize {
-        let stats = train.feature_stats();
-        train.standardise_with(&stats);
-        if let Some(v) = &mut val {
-            v.standardise_with(&stats);
-        }
-        for (name, (m, s)) in train.feature_names.iter().zip(&stats) {
-            notes.push(format!("standardised {name}: mean {m}, std {s}"));
-        }
-    }
+    let (train, val, notes) =
+        split_and_scale(data, flags).map_err(|e| CliError::bad(format!("{}: {e}", csv.display())))?;
     let header = format!(
         "{} training and {} validation rows, {} ({}), loss {}",
         train.len(),
@@ -160,15 +139,15 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     while !trainer.is_done() {
         trainer.run_steps(64);
         if !a.json {
-            while printed < trainer.history.len() {
-                emit(&epoch_line(&trainer.history[printed], epochs))?;
+            while printed < trainer.history().len() {
+                emit(&epoch_line(&trainer.history()[printed], epochs))?;
                 printed += 1;
             }
         }
     }
-    let stop = trainer.stopped.clone().unwrap_or(StopReason::Finished);
+    let stop = trainer.stopped().cloned().unwrap_or(StopReason::Finished);
     if a.json {
-        emit(&json::to_text(&epochs_json(&trainer.history, &stop)))?;
+        emit(&json::to_text(&epochs_json(trainer.history(), &stop)))?;
     } else {
         emit(&format!("stop: {stop}\n"))?;
     }
@@ -177,7 +156,7 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     }
     if let Some(out) = &a.out {
         let trained = NetworkDoc {
-            net: trainer.net,
+            net: trainer.into_net(),
             optimizer: opt,
             case_steps: None,
             ..doc.clone()
@@ -188,6 +167,38 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// Holds out `--validation-split` of the rows with [`split3`] (a fraction above 0 takes at least
+/// one row) and, with `--standardize`, scales both parts with a [`Scaler`] fitted on the
+/// training rows. Returns the training rows, the validation rows and a note per scaled feature.
+fn split_and_scale(data: Dataset, flags: &DataFlags) -> Result<(Dataset, Option<Dataset>, Vec<String>), DataError> {
+    let (mut train, mut val) = match flags.validation_split {
+        Some(f) if f > 0.0 => {
+            let s = split3(&data, f, 0.0, flags.seed)?;
+            (s.train, s.validation)
+        }
+        _ => (data, None),
+    };
+    let mut notes = Vec::new();
+    if flags.standardize {
+        let scaler = Scaler::fit(&train, Scaling::Standardise);
+        scaler.apply(&mut train)?;
+        if let Some(v) = &mut val {
+            scaler.apply(v)?;
+        }
+        for ((name, (m, s)), row) in train
+            .feature_names
+            .iter()
+            .zip(scaler.offset.iter().zip(&scaler.scale))
+            .zip(train.x.row_iter())
+        {
+            // A constant feature is only centred (its scale is 1); its spread is 0.
+            let std = if row.max() > row.min() { *s } else { 0.0 };
+            notes.push(format!("standardised {name}: mean {m}, std {std}"));
+        }
+    }
+    Ok((train, val, notes))
 }
 
 /// Reads the CSV (a header row, classes in the last column) and checks it against the

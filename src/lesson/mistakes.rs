@@ -227,7 +227,7 @@ fn z_for_a_input(c: &Computed, l: usize) -> Option<Computed> {
 fn add_forgot_bias(add: &mut Add<'_>, r: &Reference, c: &Computed, sample: usize, l: usize) {
     let k = l + 1;
     let mut one = c.doc.clone();
-    one.net.layer_mut(l).bias.fill(0.0);
+    one.net.bias_mut(l).fill(0.0);
     if r.target != Target::Loss {
         add(
             MistakeKind::ForgotBias,
@@ -237,7 +237,7 @@ fn add_forgot_bias(add: &mut Add<'_>, r: &Reference, c: &Computed, sample: usize
     }
     let mut all = c.doc.clone();
     for i in 0..all.net.len() {
-        all.net.layer_mut(i).bias.fill(0.0);
+        all.net.bias_mut(i).fill(0.0);
     }
     add(
         MistakeKind::ForgotBias,
@@ -254,7 +254,7 @@ fn add_transposed_forward(add: &mut Add<'_>, r: &Reference, c: &Computed, sample
     }
     let mut d = c.doc.clone();
     let t = w.transpose();
-    d.net.layer_mut(l).weights = t;
+    d.net.weights_mut(l).copy_from(&t);
     let k = l + 1;
     add(
         MistakeKind::TransposedW,

@@ -467,23 +467,17 @@ impl Reference {
 
     /// Sets a settable reference to `v`.
     pub fn set(&self, doc: &mut NetworkDoc, sample: usize, v: f64) -> Result<(), String> {
-        *self.slot(doc, sample)? = v;
-        Ok(())
-    }
-
-    fn slot<'a>(&self, doc: &'a mut NetworkDoc, sample: usize) -> Result<&'a mut f64, String> {
         if let Some(p) = self.check(&doc.net, doc.batch(), sample).into_iter().next() {
             return Err(p);
         }
         match (self.target, self.index) {
-            (Target::Layer(l, LayerQuantity::Weights), Index::Two(i, j)) => {
-                Ok(&mut doc.net.layer_mut(l).weights[(i, j)])
-            }
-            (Target::Layer(l, LayerQuantity::Bias), Index::One(i)) => Ok(&mut doc.net.layer_mut(l).bias[i]),
-            (Target::X, Index::One(i)) => Ok(&mut doc.x[(i, sample)]),
-            (Target::Y, Index::One(i)) => Ok(&mut doc.y[(i, sample)]),
-            _ => Err(self.not_settable()),
+            (Target::Layer(l, LayerQuantity::Weights), Index::Two(i, j)) => doc.net.weights_mut(l)[(i, j)] = v,
+            (Target::Layer(l, LayerQuantity::Bias), Index::One(i)) => doc.net.bias_mut(l)[i] = v,
+            (Target::X, Index::One(i)) => doc.x[(i, sample)] = v,
+            (Target::Y, Index::One(i)) => doc.y[(i, sample)] = v,
+            _ => return Err(self.not_settable()),
         }
+        Ok(())
     }
 }
 

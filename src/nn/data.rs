@@ -1,7 +1,6 @@
 //! In-memory data sets: the [`Dataset`] type, seeded shuffles and splits ([`split3`]), feature
-//! scaling fitted on the training split ([`Scaler`]), accuracy, and an older, simpler CSV reader
-//! ([`parse_csv`], still used by tests and benchmarks; the window, lessons and the command line
-//! read CSV with [`super::csv`]).
+//! scaling fitted on the training split ([`Scaler`]) and accuracy. CSV text becomes a
+//! [`Dataset`] in `nn::csv` (which depends on this module, not the reverse).
 //!
 //! # Conventions
 //! - A [`Dataset`] stores one column per sample, like every batch in the engine: `x` is
@@ -57,10 +56,6 @@ pub enum DataError {
     ScalerFeatures { fitted: usize, got: usize },
     #[error("the shipped data set {name} could not be read: {message}")]
     Builtin { name: &'static str, message: String },
-    #[error("the csv data needs the text of {0}")]
-    CsvText(String),
-    #[error(transparent)]
-    Csv(#[from] super::csv::CsvError),
 }
 
 /// Samples and targets, one column per sample.
@@ -112,39 +107,6 @@ impl Dataset {
         } else {
             self.y.column(j).argmax().0
         })
-    }
-
-    /// Splits off the last `fraction` of a seeded shuffle as a validation set
-    /// (`seed = None` keeps the file's order).
-    pub fn split(&self, fraction: f64, seed: Option<u64>) -> (Dataset, Dataset) {
-        let mut idx: Vec<usize> = (0..self.len()).collect();
-        if let Some(s) = seed {
-            shuffle(&mut idx, s);
-        }
-        let n_val = ((self.len() as f64) * fraction.clamp(0.0, 1.0)).round() as usize;
-        let cut = self.len() - n_val;
-        (self.select(&idx[..cut]), self.select(&idx[cut..]))
-    }
-
-    /// Per-feature mean and standard deviation (population, as scikit-learn's StandardScaler).
-    pub fn feature_stats(&self) -> Vec<(f64, f64)> {
-        let n = self.len().max(1) as f64;
-        self.x
-            .row_iter()
-            .map(|r| {
-                let mean = r.sum() / n;
-                let var = r.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-                (mean, var.sqrt())
-            })
-            .collect()
-    }
-
-    /// Standardises features with given statistics (a zero spread leaves the feature centred).
-    pub fn standardise_with(&mut self, stats: &[(f64, f64)]) {
-        for (mut r, &(m, s)) in self.x.row_iter_mut().zip(stats) {
-            let s = if s > 0.0 { s } else { 1.0 };
-            r.iter_mut().for_each(|v| *v = (*v - m) / s);
-        }
     }
 }
 
@@ -318,127 +280,6 @@ impl Scaler {
     }
 }
 
-/// How the CSV's target column is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
-    /// The last column holds class labels: one-hot encoded, classes in order of appearance
-    /// (numeric labels sorted numerically).
-    Classes,
-    /// The last `n` columns are numeric targets.
-    Values(usize),
-}
-
-/// Parses a CSV text with a header row. Errors give the line number (1-based).
-pub fn parse_csv(text: &str, target: Target) -> Result<Dataset, String> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or("the CSV file is empty")?;
-    let names: Vec<String> = header.split(',').map(|s| s.trim().to_string()).collect();
-    let n_targets = match target {
-        Target::Classes => 1,
-        Target::Values(n) => n,
-    };
-    if names.len() <= n_targets {
-        return Err(format!(
-            "line 1: the header has {} columns; it needs features and {n_targets} target column(s)",
-            names.len()
-        ));
-    }
-    let n_feat = names.len() - n_targets;
-    let mut feats: Vec<f64> = Vec::new();
-    let mut targets: Vec<Vec<String>> = Vec::new();
-    // The file line (1-based) of each sample, for messages about its targets.
-    let mut target_lines: Vec<usize> = Vec::new();
-    let mut errors = Vec::new();
-    for (i, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        if cells.len() != names.len() {
-            errors.push(format!(
-                "line {}: {} columns, the header has {}",
-                i + 1,
-                cells.len(),
-                names.len()
-            ));
-            continue;
-        }
-        for (c, cell) in cells[..n_feat].iter().enumerate() {
-            match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => feats.push(v),
-                _ => {
-                    errors.push(format!(
-                        "line {}, column {} ({}): '{cell}' is not a finite number",
-                        i + 1,
-                        c + 1,
-                        names[c]
-                    ));
-                    feats.push(0.0);
-                }
-            }
-        }
-        targets.push(cells[n_feat..].iter().map(|s| s.to_string()).collect());
-        target_lines.push(i + 1);
-        if errors.len() > 20 {
-            break;
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors.join("\n"));
-    }
-    let n = targets.len();
-    if n == 0 {
-        return Err("the CSV file has a header but no rows".into());
-    }
-    let x = Matrix::from_column_slice(n_feat, n, &feats);
-    let (y, class_names) = match target {
-        Target::Classes => {
-            let mut classes: Vec<String> = Vec::new();
-            for t in &targets {
-                if !classes.contains(&t[0]) {
-                    classes.push(t[0].clone());
-                }
-            }
-            if classes.iter().all(|c| c.parse::<f64>().is_ok()) {
-                classes.sort_by(|a, b| {
-                    a.parse::<f64>()
-                        .unwrap_or(0.0)
-                        .total_cmp(&b.parse::<f64>().unwrap_or(0.0))
-                });
-            }
-            let mut y = Matrix::zeros(classes.len(), n);
-            for (j, t) in targets.iter().enumerate() {
-                if let Some(k) = classes.iter().position(|c| *c == t[0]) {
-                    y[(k, j)] = 1.0;
-                }
-            }
-            (y, classes)
-        }
-        Target::Values(k) => {
-            let mut y = Matrix::zeros(k, n);
-            for (j, (t, line)) in targets.iter().zip(&target_lines).enumerate() {
-                for (r, cell) in t.iter().enumerate() {
-                    match cell.parse::<f64>() {
-                        Ok(v) if v.is_finite() => y[(r, j)] = v,
-                        _ => errors.push(format!(
-                            "line {line}, column {} ({}): target '{cell}' is not a finite number",
-                            n_feat + r + 1,
-                            names[n_feat + r]
-                        )),
-                    }
-                }
-            }
-            if !errors.is_empty() {
-                return Err(errors.join("\n"));
-            }
-            (y, Vec::new())
-        }
-    };
-    Ok(Dataset {
-        x,
-        y,
-        feature_names: names[..n_feat].to_vec(),
-        class_names,
-    })
-}
-
 /// Accuracy of outputs against targets (both `K x N`): arg-max per column for several outputs,
 /// threshold 0.5 for one.
 pub fn accuracy(out: &Matrix, y: &Matrix) -> f64 {
@@ -456,26 +297,4 @@ pub fn accuracy(out: &Matrix, y: &Matrix) -> f64 {
         })
         .count();
     correct as f64 / n as f64
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_one_hot_and_errors() {
-        let d = parse_csv("a,b,label\n1,2,cat\n3,4,dog\n5,6,cat\n", Target::Classes).unwrap();
-        assert_eq!(d.x.shape(), (2, 3));
-        assert_eq!(d.class_names, vec!["cat", "dog"]);
-        assert_eq!(d.y.column(1).as_slice(), &[0.0, 1.0]);
-        let e = parse_csv("a,b,label\n1,x,cat\n", Target::Classes).unwrap_err();
-        assert!(e.contains("line 2, column 2 (b)"), "{e}");
-    }
-
-    #[test]
-    fn split_is_a_partition() {
-        let d = super::super::datasets::spiral(100, 0.0, 1).unwrap();
-        let (tr, va) = d.split(0.2, Some(3));
-        assert_eq!((tr.len(), va.len()), (80, 20));
-    }
 }

@@ -44,11 +44,11 @@ pub fn check_gradients(net: &Network, x: &Matrix, y: &Matrix, loss: &Loss, grads
             for j in 0..layer.inputs() {
                 let orig = layer.weights[(i, j)];
                 let f = |w: &mut Network, v: f64| {
-                    w.layer_mut(l).weights[(i, j)] = v;
+                    w.weights_mut(l)[(i, j)] = v;
                     loss_of(w, x, y, loss)
                 };
                 let numeric = (f(&mut work, orig + h) - f(&mut work, orig - h)) / (2.0 * h);
-                work.layer_mut(l).weights[(i, j)] = orig;
+                work.weights_mut(l)[(i, j)] = orig;
                 params.push(check(
                     format!("W{}[{},{}]", l + 1, i + 1, j + 1),
                     grads
@@ -62,11 +62,11 @@ pub fn check_gradients(net: &Network, x: &Matrix, y: &Matrix, loss: &Loss, grads
             }
             let orig = layer.bias[i];
             let f = |w: &mut Network, v: f64| {
-                w.layer_mut(l).bias[i] = v;
+                w.bias_mut(l)[i] = v;
                 loss_of(w, x, y, loss)
             };
             let numeric = (f(&mut work, orig + h) - f(&mut work, orig - h)) / (2.0 * h);
-            work.layer_mut(l).bias[i] = orig;
+            work.bias_mut(l)[i] = orig;
             params.push(check(
                 format!("b{}[{}]", l + 1, i + 1),
                 grads

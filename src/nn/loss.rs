@@ -4,6 +4,9 @@
 //! cross-entropy averages over all `B K` elements, as PyTorch; cross-entropy averages over the
 //! batch only. `Reduction::Sum` does not average at all (the by-hand worksheet convention).
 //! `sse_half` is `0.5 sum (a - y)^2`, summed by default.
+//!
+//! Every pair (value, `dL/da`, and the output delta through each output activation) is checked
+//! against central finite differences once, in the integration tests' engine module.
 
 use super::{Activation, Matrix, activation::log_sum_exp};
 use serde::{Deserialize, Serialize};
@@ -274,40 +277,6 @@ impl Loss {
 mod tests {
     use super::*;
 
-    /// Each loss's gradient agrees with a central finite difference of its value.
-    #[test]
-    fn gradients_match_finite_differences() {
-        let a = Matrix::from_column_slice(2, 3, &[0.3, 0.8, 0.1, 0.6, 0.45, 0.25]);
-        let y = Matrix::from_column_slice(2, 3, &[0.0, 1.0, 1.0, 0.0, 0.5, 1.0]);
-        let kinds = [
-            LossKind::Mse,
-            LossKind::Mae,
-            LossKind::Huber { delta: 0.5 },
-            LossKind::Bce,
-            LossKind::SseHalf,
-        ];
-        for kind in kinds {
-            for reduction in [Reduction::Mean, Reduction::Sum] {
-                let loss = Loss { kind, reduction };
-                let mut g = Matrix::zeros(2, 3);
-                loss.grad_a(&a, &y, &mut g);
-                let h = 1e-6;
-                for i in 0..6 {
-                    let mut ap = a.clone();
-                    ap[i] += h;
-                    let mut am = a.clone();
-                    am[i] -= h;
-                    let fd = (loss.value(&ap, &ap, &y) - loss.value(&am, &am, &y)) / (2.0 * h);
-                    assert!(
-                        (fd - g[i]).abs() < 1e-6,
-                        "{kind:?} {reduction:?} [{i}]: {fd} vs {}",
-                        g[i]
-                    );
-                }
-            }
-        }
-    }
-
     /// By hand: a = (3, -2), y = (1, 0): sse_half = 0.5 (4 + 4) = 4, mse mean = 8 / 2 = 4,
     /// mse sum = 8, mae mean = (2 + 2) / 2 = 2.
     #[test]
@@ -325,32 +294,5 @@ mod tests {
             8.0
         );
         assert_eq!(Loss::new(LossKind::Mae).value(&a, &a, &y), 2.0);
-    }
-
-    /// Cross-entropy's fused delta is d/dz of its value (finite differences through softmax).
-    #[test]
-    fn cross_entropy_delta_matches_finite_differences() {
-        let z = Matrix::from_column_slice(3, 2, &[0.2, -1.0, 1.5, 0.0, 0.7, -0.3]);
-        let y = Matrix::from_column_slice(3, 2, &[0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
-        let loss = Loss::new(LossKind::CrossEntropy);
-        let sm = |z: &Matrix| {
-            let mut a = Matrix::zeros(3, 2);
-            super::super::activation::softmax_columns(z, &mut a);
-            a
-        };
-        let a = sm(&z);
-        let mut da = Matrix::zeros(3, 2);
-        loss.grad_a(&a, &y, &mut da);
-        let mut delta = Matrix::zeros(3, 2);
-        loss.output_delta(Activation::Softmax, &z, &a, &y, &da, &mut delta);
-        let h = 1e-6;
-        for i in 0..6 {
-            let mut zp = z.clone();
-            zp[i] += h;
-            let mut zm = z.clone();
-            zm[i] -= h;
-            let fd = (loss.value(&zp, &sm(&zp), &y) - loss.value(&zm, &sm(&zm), &y)) / (2.0 * h);
-            assert!((fd - delta[i]).abs() < 1e-8);
-        }
     }
 }

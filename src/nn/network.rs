@@ -3,8 +3,12 @@
 //! Layer `l` (1-based for people) has `units` rows of weights, each as long as the previous
 //! layer's unit count (or the input count for layer 1). Once a [`Network`] exists its shapes
 //! agree, so no later arithmetic can fail on them; structural edits keep them agreeing.
+//! Softmax is only on the output layer. A [`Network`] never lends out a `&mut Layer`: values
+//! change through views and slices that keep their shape ([`Network::weights_mut`],
+//! [`Network::bias_mut`], [`Network::params_mut`]), everything else through its checked methods.
 
 use super::{Activation, Matrix, Vector};
+use nalgebra::{DMatrixViewMut, DVectorViewMut};
 
 /// One dense layer: `z = W a_prev + b`, `a = f(z)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -116,15 +120,30 @@ impl Network {
         &self.layers
     }
 
-    /// Mutable access to the parameters. The shapes stay as they are: only values may change
-    /// through this (structural edits go through the methods below).
-    pub fn layer_mut(&mut self, index: usize) -> &mut Layer {
-        &mut self.layers[index]
+    /// The weights of layer `index` (0-based), to change their values. A view cannot change
+    /// its shape, and the activation is not reachable through it: structural edits and
+    /// [`Network::set_activation`] are the only ways to those.
+    ///
+    /// # Panics
+    /// If there is no layer `index`, as indexing [`Network::layers`] would.
+    pub fn weights_mut(&mut self, index: usize) -> DMatrixViewMut<'_, f64> {
+        self.layers[index].weights.as_view_mut()
     }
 
-    /// Mutable access to every layer's parameters, for optimizers.
-    pub fn params_mut(&mut self) -> impl Iterator<Item = (&mut Matrix, &mut Vector)> {
-        self.layers.iter_mut().map(|l| (&mut l.weights, &mut l.bias))
+    /// The bias of layer `index` (0-based), to change its values (see [`Network::weights_mut`]).
+    ///
+    /// # Panics
+    /// If there is no layer `index`.
+    pub fn bias_mut(&mut self, index: usize) -> DVectorViewMut<'_, f64> {
+        self.layers[index].bias.as_view_mut()
+    }
+
+    /// Every layer's weights and bias as slices (the weights column by column), for optimizers:
+    /// values change, lengths cannot.
+    pub fn params_mut(&mut self) -> impl Iterator<Item = (&mut [f64], &mut [f64])> {
+        self.layers
+            .iter_mut()
+            .map(|l| (l.weights.as_mut_slice(), l.bias.as_mut_slice()))
     }
 
     pub fn len(&self) -> usize {

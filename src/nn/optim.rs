@@ -188,8 +188,8 @@ impl Optimizer {
         let c = self.config;
         for (i, ((w, b), g)) in net.params_mut().zip(&grads.layers).enumerate() {
             let (sw, sb) = self.state[2 * i..2 * i + 2].split_at_mut(1);
-            update(&c, w.as_mut_slice(), g.weights.as_slice(), &mut sw[0]);
-            update(&c, b.as_mut_slice(), g.bias.as_slice(), &mut sb[0]);
+            update(&c, w, g.weights.as_slice(), &mut sw[0]);
+            update(&c, b, g.bias.as_slice(), &mut sb[0]);
         }
     }
 }

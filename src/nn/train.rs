@@ -8,7 +8,8 @@
 //! # Conventions
 //! - [`Trainer::new`] checks the data against the network once (features = inputs, target rows
 //!   = output units, the loss's output activation and targets), so no later step can fail on a
-//!   shape.
+//!   shape. Its state is private (read through accessors such as [`Trainer::net`]), so neither
+//!   the data nor the network can be swapped behind that check.
 //! - Epochs are counted from 1 in [`EpochRecord`] and [`StopReason`]; steps within an epoch from
 //!   1; layers from 1 in [`NonFiniteAt`].
 //! - Settings changed while training ([`Trainer::set_config`], [`Trainer::set_base_lr`],
@@ -110,15 +111,18 @@ impl Default for TrainConfig {
 }
 
 /// Trains a network in bounded slices.
+///
+/// Its state is read through accessors and changed only through its methods, so the data
+/// checked by [`Trainer::new`] stay the data trained on and the settings stay checked.
 pub struct Trainer {
-    pub config: TrainConfig,
-    pub net: Network,
-    pub optimizer: Optimizer,
-    pub loss: Loss,
-    pub train: Dataset,
-    pub val: Option<Dataset>,
-    pub history: Vec<EpochRecord>,
-    pub stopped: Option<StopReason>,
+    config: TrainConfig,
+    net: Network,
+    optimizer: Optimizer,
+    loss: Loss,
+    train: Dataset,
+    val: Option<Dataset>,
+    history: Vec<EpochRecord>,
+    stopped: Option<StopReason>,
     base_lr: f64,
     /// Whether accuracy is reported: class names, or a bce / cross-entropy loss.
     classify: bool,
@@ -206,6 +210,50 @@ impl Trainer {
             best: None,
             wait: 0,
         })
+    }
+
+    /// The settings in force (as given, with [`Trainer::set_config`]'s changes).
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The network as trained so far.
+    pub fn net(&self) -> &Network {
+        &self.net
+    }
+
+    /// The trained network, for keeping after training.
+    pub fn into_net(self) -> Network {
+        self.net
+    }
+
+    /// The optimizer: its settings (the learning rate for the current epoch) and its state.
+    pub fn optimizer(&self) -> &Optimizer {
+        &self.optimizer
+    }
+
+    pub fn loss(&self) -> &Loss {
+        &self.loss
+    }
+
+    /// The training samples, as checked by [`Trainer::new`].
+    pub fn train_data(&self) -> &Dataset {
+        &self.train
+    }
+
+    /// The validation samples, if any.
+    pub fn val_data(&self) -> Option<&Dataset> {
+        self.val.as_ref()
+    }
+
+    /// One record per finished epoch, in order.
+    pub fn history(&self) -> &[EpochRecord] {
+        &self.history
+    }
+
+    /// Why training stopped; `None` while it can go on.
+    pub fn stopped(&self) -> Option<&StopReason> {
+        self.stopped.as_ref()
     }
 
     /// The current epoch (0-based, the one being trained).

@@ -143,7 +143,7 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
         }
     });
     ui.horizontal_wrapped(|ui| {
-        let epochs = cell.trainer.as_ref().map_or(cell.setup.epochs, |t| t.config.epochs);
+        let epochs = cell.trainer.as_ref().map_or(cell.setup.epochs, |t| t.config().epochs);
         let status = format!("Epoch {} of {epochs}", cell.history().len());
         ui.label(RichText::new(status).strong())
             .on_hover_text("Epochs completed");

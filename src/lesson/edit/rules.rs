@@ -31,7 +31,7 @@ pub(super) fn weight(doc: &mut NetworkDoc, layer: usize, row: usize, col: usize,
     if row >= l.units() || col >= l.inputs() {
         return Err(EditError::NoSuchWeight);
     }
-    doc.net.layer_mut(layer).weights[(row, col)] = finite(value)?;
+    doc.net.weights_mut(layer)[(row, col)] = finite(value)?;
     Ok(())
 }
 
@@ -40,7 +40,7 @@ pub(super) fn bias(doc: &mut NetworkDoc, layer: usize, unit: usize, value: f64) 
     if unit >= l.units() {
         return Err(EditError::NoSuchUnit);
     }
-    doc.net.layer_mut(layer).bias[unit] = finite(value)?;
+    doc.net.bias_mut(layer)[unit] = finite(value)?;
     Ok(())
 }
 

@@ -1,4 +1,8 @@
-//! The register-blocked product for everything above the tiny loops, in safe Rust.
+//! The register-blocked product for everything above the tiny loops. Safe Rust except for two
+//! audited `unsafe` calls of the `#[target_feature]` copies of the tile loop and the short
+//! product (in the `simd_isa!` macro, each `#[allow(unsafe_code)]` against the crate-wide
+//! deny), made only through an `Isa` value that exists after the CPU was found to have the
+//! features.
 //!
 //! C is computed in tiles of `8 MV x NR` (16 x 8 with AVX-512, 8 x 4 with AVX2, 8 x 2
 //! otherwise; 8 rows for products of at most 8 rows; one column for products of one column,

@@ -203,9 +203,8 @@ impl Trainer {
 
     fn restore_backup(&mut self) {
         for (i, (bw, bb)) in self.backup.iter().enumerate() {
-            let l = self.net.layer_mut(i);
-            l.weights.copy_from(bw);
-            l.bias.copy_from(bb);
+            self.net.weights_mut(i).copy_from(bw);
+            self.net.bias_mut(i).copy_from(bb);
         }
     }
 
