@@ -48,7 +48,8 @@ fn page(s: &mut AppState, e: PageEdit) {
 }
 
 fn kinds(s: &AppState) -> Vec<&'static str> {
-    s.cells
+    s.doc
+        .cells
         .iter()
         .map(|c| match c {
             CellState::Text(_) => "text",
@@ -64,7 +65,7 @@ fn kinds(s: &AppState) -> Vec<&'static str> {
 #[test]
 fn add_move_duplicate_remove_and_undo() {
     let mut s = state();
-    let n = s.cells.len();
+    let n = s.doc.cells.len();
     let before = kinds(&s);
     page(
         &mut s,
@@ -73,9 +74,9 @@ fn add_move_duplicate_remove_and_undo() {
             kind: NewCell::Text,
         },
     );
-    assert_eq!(s.cells.len(), n + 1);
+    assert_eq!(s.doc.cells.len(), n + 1);
     assert_eq!(kinds(&s)[0], "text");
-    assert!(s.dirty);
+    assert!(s.doc.dirty);
     page(
         &mut s,
         PageEdit::SetText {
@@ -84,35 +85,36 @@ fn add_move_duplicate_remove_and_undo() {
         },
     );
     page(&mut s, PageEdit::Move { from: 0, to: 1 });
-    assert!(matches!(&s.cells[1], CellState::Text(t) if t == "# Before we start"));
+    assert!(matches!(&s.doc.cells[1], CellState::Text(t) if t == "# Before we start"));
     page(&mut s, PageEdit::Duplicate(1));
-    assert!(matches!(&s.cells[2], CellState::Text(t) if t == "# Before we start"));
+    assert!(matches!(&s.doc.cells[2], CellState::Text(t) if t == "# Before we start"));
     page(&mut s, PageEdit::Remove(2));
     page(&mut s, PageEdit::Remove(1));
     assert_eq!(kinds(&s), before, "back to the lesson as loaded");
     // Each change is one undo step: undo the two removals, then redo one.
     s.apply(Command::Undo);
     s.apply(Command::Undo);
-    assert_eq!(s.cells.len(), n + 2);
+    assert_eq!(s.doc.cells.len(), n + 2);
     s.apply(Command::Redo);
-    assert_eq!(s.cells.len(), n + 1);
+    assert_eq!(s.doc.cells.len(), n + 1);
 }
 
 #[test]
 fn a_duplicated_exercise_gets_a_new_id() {
     let mut s = state();
     let i = s
+        .doc
         .cells
         .iter()
         .position(|c| matches!(c, CellState::Exercise(_)))
         .unwrap();
-    let CellState::Exercise(e) = &s.cells[i] else {
+    let CellState::Exercise(e) = &s.doc.cells[i] else {
         unreachable!()
     };
     let e = e.clone();
     let id = e.exercise.id.clone();
     page(&mut s, PageEdit::Duplicate(i));
-    let CellState::Exercise(copy) = &s.cells[i + 1] else {
+    let CellState::Exercise(copy) = &s.doc.cells[i + 1] else {
         panic!("the copy follows the original")
     };
     assert_ne!(copy.exercise.id, id);
@@ -138,6 +140,7 @@ fn ask_for_a_value_makes_an_exercise_the_engine_answers() {
         },
     );
     let (i, ex) = s
+        .doc
         .cells
         .iter()
         .enumerate()
@@ -159,18 +162,19 @@ fn ask_for_a_value_makes_an_exercise_the_engine_answers() {
 fn invalid_changes_are_refused_with_a_message_and_change_nothing() {
     let mut s = state();
     let net = s.first_net().unwrap();
-    let n = s.cells.len();
+    let n = s.doc.cells.len();
     // The network is read by exercises.
     page(&mut s, PageEdit::Remove(net));
-    assert_eq!(s.cells.len(), n);
-    assert!(s.message.as_ref().unwrap().text.contains("reads this network"));
+    assert_eq!(s.doc.cells.len(), n);
+    assert!(s.session.message.as_ref().unwrap().text.contains("reads this network"));
     // A reference to a layer the network does not have.
     let i = s
+        .doc
         .cells
         .iter()
         .position(|c| matches!(c, CellState::Exercise(_)))
         .unwrap();
-    let CellState::Exercise(e) = &s.cells[i] else {
+    let CellState::Exercise(e) = &s.doc.cells[i] else {
         unreachable!()
     };
     let e = e.clone();
@@ -183,14 +187,14 @@ fn invalid_changes_are_refused_with_a_message_and_change_nothing() {
             with: Box::new(Cell::Exercise(Box::new(bad))),
         },
     );
-    assert!(s.message.as_ref().unwrap().is_error);
-    let CellState::Exercise(after) = &s.cells[i] else {
+    assert!(s.session.message.as_ref().unwrap().is_error);
+    let CellState::Exercise(after) = &s.doc.cells[i] else {
         unreachable!()
     };
     assert_eq!(after.exercise, e.exercise.clone());
     // A refused change leaves no undo step behind.
     s.apply(Command::Undo);
-    assert_eq!(s.cells.len(), n);
+    assert_eq!(s.doc.cells.len(), n);
 }
 
 #[test]
@@ -206,7 +210,7 @@ fn edited_lesson_saves_and_reloads_with_the_change() {
             kind: NewCell::Quiz,
         },
     );
-    let end = s.cells.len();
+    let end = s.doc.cells.len();
     page(
         &mut s,
         PageEdit::Add {
@@ -214,7 +218,7 @@ fn edited_lesson_saves_and_reloads_with_the_change() {
             kind: NewCell::Text,
         },
     );
-    let last = s.cells.len() - 1;
+    let last = s.doc.cells.len() - 1;
     page(
         &mut s,
         PageEdit::SetText {
@@ -223,7 +227,7 @@ fn edited_lesson_saves_and_reloads_with_the_change() {
         },
     );
     s.apply(Command::SaveTo(path.clone()));
-    assert!(!s.dirty);
+    assert!(!s.doc.dirty);
     let text = std::fs::read_to_string(&path).unwrap();
     let back: Lesson = parse_lesson(&text, Syntax::Toml).unwrap();
     assert_eq!(back.title, "One neuron, revised");
@@ -232,7 +236,7 @@ fn edited_lesson_saves_and_reloads_with_the_change() {
     assert_eq!(back, s.lesson(), "what was saved is what the window holds");
     let mut again = AppState::new(Lesson::builtin(), Box::new(NoDialogs));
     again.apply(Command::OpenPath(path));
-    assert_eq!(again.title, "One neuron, revised");
+    assert_eq!(again.doc.title, "One neuron, revised");
 }
 
 #[test]
@@ -251,7 +255,7 @@ fn locked_weights_cannot_be_changed_but_biases_can() {
         }),
     });
     assert_eq!(s.net(net).unwrap().doc.net.layers()[0].weights[(0, 0)], w);
-    assert!(s.message.as_ref().unwrap().text.contains("locks the weights"));
+    assert!(s.session.message.as_ref().unwrap().text.contains("locks the weights"));
     s.apply(Command::Net {
         cell: net,
         cmd: NetCommand::Edit(Edit::Bias {
@@ -271,10 +275,10 @@ fn edit_mode_in_the_window_types_into_a_text_cell() {
     h.run();
     h.get_by_label("Edit lesson (Ctrl+E)").click();
     h.run();
-    assert!(h.state().state.edit_mode);
+    assert!(h.state().state.session.edit_mode);
     h.get_by_label("Preview as student");
     // Add a text cell at the end and type into its editor.
-    let n = h.state().state.cells.len();
+    let n = h.state().state.doc.cells.len();
     h.state_mut().state.apply(Command::Page(PageEdit::Add {
         at: n,
         kind: NewCell::Text,
@@ -299,14 +303,14 @@ fn edit_mode_in_the_window_types_into_a_text_cell() {
     h.run();
     let s = &h.state().state;
     assert!(
-        matches!(&s.cells[n], CellState::Text(t) if t.contains("Extra words.")),
+        matches!(&s.doc.cells[n], CellState::Text(t) if t.contains("Extra words.")),
         "the typed text is in the cell"
     );
     h.get_by_label("Preview as student").scroll_to_me();
     h.run();
     h.get_by_label("Preview as student").click();
     h.run();
-    assert!(!h.state().state.edit_mode);
+    assert!(!h.state().state.session.edit_mode);
     // Save, reload in a fresh window, and find the words there.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("edited.toml");
@@ -315,6 +319,7 @@ fn edit_mode_in_the_window_types_into_a_text_cell() {
     fresh.apply(Command::OpenPath(path));
     assert!(
         fresh
+            .doc
             .cells
             .iter()
             .any(|c| matches!(c, CellState::Text(t) if t.contains("Extra words.")))
@@ -367,8 +372,12 @@ fn the_lessons_menu_holds_every_lesson_file_and_each_opens() {
         assert_eq!(SHIPPED[i].1, text, "menu entry {} is {f}", i + 1);
         let mut s = AppState::new(Lesson::builtin(), Box::new(NoDialogs));
         s.apply(Command::OpenShipped(i));
-        assert_eq!(s.title, SHIPPED[i].0, "{f}");
-        assert!(s.message.as_ref().is_none_or(|m| !m.is_error), "{f}: {:?}", s.message);
+        assert_eq!(s.doc.title, SHIPPED[i].0, "{f}");
+        assert!(
+            s.session.message.as_ref().is_none_or(|m| !m.is_error),
+            "{f}: {:?}",
+            s.session.message
+        );
     }
 }
 
@@ -394,6 +403,7 @@ fn right_click_on_a_matrix_value_and_a_node_asks_for_it() {
     let exercises = |h: &Harness<'_, NotebookApp>| -> Vec<String> {
         h.state()
             .state
+            .doc
             .cells
             .iter()
             .filter_map(|c| match c {
@@ -416,13 +426,16 @@ fn right_click_on_a_matrix_value_and_a_node_asks_for_it() {
 #[test]
 fn a_refused_change_merged_with_an_accepted_one_keeps_its_undo_step() {
     let mut s = state();
-    let original = s.title.clone();
+    let original = s.doc.title.clone();
     page(&mut s, PageEdit::SetTitle("A new title".into()));
     // Within the same second and with the same key: refused (a lesson needs a title).
     page(&mut s, PageEdit::SetTitle("   ".into()));
-    assert_eq!(s.title, "A new title");
+    assert_eq!(s.doc.title, "A new title");
     s.apply(Command::Undo);
-    assert_eq!(s.title, original, "undo still goes back to the title before the change");
+    assert_eq!(
+        s.doc.title, original,
+        "undo still goes back to the title before the change"
+    );
 }
 
 #[test]
@@ -497,7 +510,11 @@ fn the_exercise_form_writes_the_answer_as_the_key_does() {
 
 /// The first network cell.
 fn net_cell(s: &AppState) -> usize {
-    s.cells.iter().position(|c| matches!(c, CellState::Network(_))).unwrap()
+    s.doc
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Network(_)))
+        .unwrap()
 }
 
 #[test]
@@ -506,6 +523,7 @@ fn preview_as_student_checks_answers_on_the_network_as_the_instructor_left_it() 
     let mut s = state();
     let cell = net_cell(&s);
     let ex_cell = s
+        .doc
         .cells
         .iter()
         .position(|c| matches!(c, CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"))
@@ -552,7 +570,8 @@ fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
     let mut s = AppState::new(parse_lesson(REGULARISATION, Syntax::Toml).unwrap(), Box::new(NoDialogs));
     // "overfit" is the first training cell's id.
     assert!(
-        s.cells
+        s.doc
+            .cells
             .iter()
             .any(|c| matches!(c, CellState::Training(t) if t.setup.id.as_deref() == Some("overfit")))
     );
@@ -562,7 +581,7 @@ fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
     let quiz = find(&|c| matches!(c, Cell::Quiz(_)));
     // A network that no exercise reads (renaming one that exercises read is refused for that
     // reason already): a new one at the end.
-    let end = s.cells.len();
+    let end = s.doc.cells.len();
     page(
         &mut s,
         PageEdit::Add {
@@ -570,7 +589,7 @@ fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
             kind: NewCell::Network,
         },
     );
-    let net = s.cells.len() - 1;
+    let net = s.doc.cells.len() - 1;
     let lesson = s.lesson();
     for i in [ex, quiz, net] {
         let mut cell = lesson.cells[i].clone();
@@ -580,7 +599,7 @@ fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
             Cell::Network(n) => n.options.id = "overfit".into(),
             _ => unreachable!(),
         }
-        s.message = None;
+        s.session.message = None;
         page(
             &mut s,
             PageEdit::Replace {
@@ -588,7 +607,11 @@ fn an_id_of_a_training_cell_is_refused_for_an_exercise_a_quiz_and_a_network() {
                 with: Box::new(cell),
             },
         );
-        let m = s.message.as_ref().expect("the change is refused with a message");
+        let m = s
+            .session
+            .message
+            .as_ref()
+            .expect("the change is refused with a message");
         assert!(m.is_error && m.text.contains("'overfit'"), "cell {i}: {}", m.text);
         assert_eq!(s.lesson().cells[i], lesson.cells[i], "cell {i} is unchanged");
     }
@@ -604,6 +627,7 @@ fn a_refused_move_leaves_the_cells_where_they_were() {
     let text = ONE_NEURON.replacen("network = \"neuron\"\n", "", 1);
     let mut s = AppState::new(parse_lesson(&text, Syntax::Toml).unwrap(), Box::new(NoDialogs));
     let ex = s
+        .doc
         .cells
         .iter()
         .position(|c| matches!(c, CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"))
@@ -611,14 +635,15 @@ fn a_refused_move_leaves_the_cells_where_they_were() {
     let before = kinds(&s);
     page(&mut s, PageEdit::Move { from: ex, to: 0 });
     assert!(
-        s.message
+        s.session
+            .message
             .as_ref()
             .unwrap()
             .text
             .contains("cannot move above that network")
     );
     assert_eq!(kinds(&s), before);
-    assert!(matches!(&s.cells[ex], CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"));
+    assert!(matches!(&s.doc.cells[ex], CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron"));
 }
 
 /// A duplicated training cell gets a new id as exercises and quizzes do, so the lesson still
@@ -628,13 +653,18 @@ fn a_duplicated_training_cell_gets_a_new_id() {
     const REGULARISATION: &str = include_str!("../lessons/10-regularisation.toml");
     let mut s = AppState::new(parse_lesson(REGULARISATION, Syntax::Toml).unwrap(), Box::new(NoDialogs));
     let i = s
+        .doc
         .cells
         .iter()
         .position(|c| matches!(c, CellState::Training(t) if t.setup.id.as_deref() == Some("overfit")))
         .unwrap();
     page(&mut s, PageEdit::Duplicate(i));
-    assert!(s.message.as_ref().is_none_or(|m| !m.is_error), "{:?}", s.message);
-    let CellState::Training(copy) = &s.cells[i + 1] else {
+    assert!(
+        s.session.message.as_ref().is_none_or(|m| !m.is_error),
+        "{:?}",
+        s.session.message
+    );
+    let CellState::Training(copy) = &s.doc.cells[i + 1] else {
         panic!("the copy follows the original")
     };
     // "overfit" is taken; the first free "overfit-k" is "overfit-2" ("overfit-l2" is another).

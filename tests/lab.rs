@@ -112,7 +112,7 @@ fn learning_rate_changes_live_without_a_reset() {
     assert_eq!(c.history().len(), 1, "the run goes on");
     assert_eq!(c.net().unwrap(), &w, "the weights are kept");
     assert_eq!(c.trainer.as_ref().unwrap().optimizer().config.lr, 0.001);
-    assert!(s.dirty, "a changed setting is part of the lesson");
+    assert!(s.doc.dirty, "a changed setting is part of the lesson");
     // A change of the network's shape starts over.
     let mut setup = cell(&s).setup.clone();
     setup.hidden = vec![3];
@@ -194,11 +194,11 @@ fn csv_import_reports_bad_rows_then_skips_them_on_request() {
     .unwrap();
     let mut s = lab_state(TrainingSetup::xor_default());
     s.apply(Command::OpenPath(path.clone()));
-    let d = s.csv_import.clone().expect("a CSV opens the import dialog");
+    let d = s.session.csv_import.clone().expect("a CSV opens the import dialog");
     assert_eq!(d.cell, 1);
     assert_eq!(d.target_name(), "kind");
     s.apply(Command::Lab(LabCommand::FinishCsvImport(true)));
-    let d = s.csv_import.clone().expect("the dialog stays open");
+    let d = s.session.csv_import.clone().expect("the dialog stays open");
     let e = d.error.clone().unwrap();
     assert!(e.contains("line 4"), "{e}");
     assert!(
@@ -209,8 +209,8 @@ fn csv_import_reports_bad_rows_then_skips_them_on_request() {
     o.bad_rows = mlp_notebook::nn::csv::BadRows::Skip;
     s.apply(Command::Lab(LabCommand::SetCsvImport(Box::new(d.with_options(o)))));
     s.apply(Command::Lab(LabCommand::FinishCsvImport(true)));
-    assert!(s.csv_import.is_none());
-    let msg = s.message.clone().unwrap().text;
+    assert!(s.session.csv_import.is_none());
+    let msg = s.session.message.clone().unwrap().text;
     assert!(msg.contains("skipped 1 bad row(s) at line(s) 4"), "{msg}");
     assert!(matches!(cell(&s).setup.data, DataSpec::Csv { .. }));
 }
@@ -225,7 +225,7 @@ fn a_csv_with_a_bad_row_imported_with_skip_trains() {
         cell: 1,
         path: path.clone(),
     }));
-    let d = s.csv_import.clone().unwrap();
+    let d = s.session.csv_import.clone().unwrap();
     let mut o = d.options;
     o.bad_rows = mlp_notebook::nn::csv::BadRows::Skip;
     s.apply(Command::Lab(LabCommand::SetCsvImport(Box::new(d.with_options(o)))));
@@ -275,7 +275,7 @@ schedule = { kind = "step", step_size = 10, gamma = 0.5 }
     }
     // The window keeps the setup: saving gives the same lesson.
     let s = AppState::new(l.clone(), Box::new(NoDialogs));
-    assert!(matches!(s.cells[0], CellState::Training(_)));
+    assert!(matches!(s.doc.cells[0], CellState::Training(_)));
     assert_eq!(s.lesson(), l);
 }
 
@@ -458,10 +458,10 @@ fn undoing_a_page_edit_keeps_what_training_cells_learned() {
     // A title change and its undo and redo leave the training cell as it was.
     s.apply(Command::Page(PageEdit::SetTitle("Renamed".into())));
     s.apply(Command::Undo);
-    assert_eq!(s.title, "lab");
+    assert_eq!(s.doc.title, "lab");
     same(&s);
     s.apply(Command::Redo);
-    assert_eq!(s.title, "Renamed");
+    assert_eq!(s.doc.title, "Renamed");
     same(&s);
     // Removing the training cell and undoing brings it back trained.
     s.apply(Command::Page(PageEdit::Remove(1)));
@@ -490,7 +490,7 @@ fn an_imported_csv_beside_the_lesson_is_saved_relative_and_the_import_undoes() {
         DataSpec::Csv { csv, .. } => assert_eq!(csv, "data/points.csv"),
         other => panic!("not imported: {other:?}"),
     }
-    assert!(s.dirty);
+    assert!(s.doc.dirty);
     s.apply(Command::Save);
     let text = std::fs::read_to_string(&lesson_file).unwrap();
     assert!(text.contains("\"data/points.csv\""), "{text}");

@@ -129,8 +129,8 @@ fn exercise_everything(lesson: &Lesson) {
     }
     let mut state = AppState::new(lesson.clone(), Box::new(NoDialogs));
     // One step and a few frames' worth of training in every training cell.
-    let training: Vec<usize> = (0..state.cells.len())
-        .filter(|&i| matches!(state.cells[i], CellState::Training(_)))
+    let training: Vec<usize> = (0..state.doc.cells.len())
+        .filter(|&i| matches!(state.doc.cells[i], CellState::Training(_)))
         .collect();
     for &cell in &training {
         state.apply(Command::Lab(LabCommand::Train {

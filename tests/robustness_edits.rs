@@ -76,7 +76,7 @@ fn command() -> impl Strategy<Value = Command> {
 
 /// Every network cell's inputs and targets fit its layers.
 fn consistent(s: &AppState) -> Result<(), String> {
-    for (i, c) in s.cells.iter().enumerate() {
+    for (i, c) in s.doc.cells.iter().enumerate() {
         if let CellState::Network(n) = c {
             let net = &n.doc.net;
             let (x, y) = (&n.doc.x, &n.doc.y);

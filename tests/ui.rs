@@ -110,7 +110,7 @@ fn typing_a_weight_recomputes_the_next_layers() {
             NumberFormat::Auto.fmt(t.layers[1].a[(j, 0)])
         );
     }
-    assert!(h.state().state.dirty);
+    assert!(h.state().state.doc.dirty);
 }
 
 #[test]
@@ -291,12 +291,12 @@ fn closing_with_unsaved_changes_asks_first() {
     h.get_by_label("Unsaved changes");
     h.get_by_label("Cancel").click();
     h.run();
-    assert!(!h.state().state.close_now);
+    assert!(!h.state().state.session.close_now);
     assert!(!h.state_mut().state.request_close());
     h.run();
     h.get_by_label("Discard changes").click();
     h.run();
-    assert!(h.state().state.close_now);
+    assert!(h.state().state.session.close_now);
 }
 
 #[test]
@@ -307,7 +307,7 @@ fn saving_writes_a_file_that_loads_back() {
     let path = dir.path().join("lesson.toml");
     h.state_mut().state.apply(Command::SaveTo(path.clone()));
     h.run();
-    assert!(!h.state().state.dirty);
+    assert!(!h.state().state.doc.dirty);
     let text = std::fs::read_to_string(&path).unwrap();
     let lesson = mlp_notebook::lesson::parse_lesson(&text, mlp_notebook::nn::doc::Syntax::Toml).unwrap();
     let saved = lesson.cells.iter().find_map(|c| match c {
@@ -537,10 +537,10 @@ fn dropping_a_network_file_opens_it_and_remembers_it() {
     assert_eq!(net(&h).doc.net.widths(), vec![2, 1]);
     h.get_by_label("L = 0.125");
     assert_eq!(shown(&h, "z1[1]"), "1.5");
-    assert_eq!(h.state().state.file.as_deref(), Some(path.as_path()));
-    assert!(!h.state().state.dirty);
+    assert_eq!(h.state().state.doc.file.as_deref(), Some(path.as_path()));
+    assert!(!h.state().state.doc.dirty);
     // It is now the first of the recent files, in the File menu.
-    assert_eq!(h.state().state.settings.recent.first(), Some(&path));
+    assert_eq!(h.state().state.session.settings.recent.first(), Some(&path));
     h.get_by_label("File").click();
     h.run();
     h.get_by_label("Recent files").click();
@@ -572,13 +572,18 @@ fn theme_view_and_recent_files_are_remembered_between_runs() {
     h.run();
     h.get_by_label("Dark theme").click();
     h.run();
-    assert!(h.state().state.settings.view.dark);
-    h.state_mut().state.settings.recent.push("/some/lesson.toml".into());
+    assert!(h.state().state.session.settings.view.dark);
+    h.state_mut()
+        .state
+        .session
+        .settings
+        .recent
+        .push("/some/lesson.toml".into());
     let mut storage = MemoryStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
     let back: mlp_notebook::app::Settings =
         eframe::get_value(&storage, mlp_notebook::window::SETTINGS_KEY).expect("settings were saved");
-    assert_eq!(back, h.state().state.settings);
+    assert_eq!(back, h.state().state.session.settings);
     assert!(back.view.dark);
     assert_eq!(back.recent, vec![std::path::PathBuf::from("/some/lesson.toml")]);
 }

@@ -74,6 +74,7 @@ fn scalar(a: &Answer) -> f64 {
 fn exercise<'h>(h: &'h Harness<'_, NotebookApp>, id: &str) -> (usize, &'h ExerciseState) {
     h.state()
         .state
+        .doc
         .cells
         .iter()
         .enumerate()
@@ -343,6 +344,7 @@ fn answers_typed_are_back_when_the_lesson_is_opened_again() {
 fn exercise_free_quiz(h: &Harness<'_, NotebookApp>) -> usize {
     h.state()
         .state
+        .doc
         .cells
         .iter()
         .position(|c| matches!(c, CellState::Quiz(_)))
@@ -356,7 +358,7 @@ fn an_exported_submission_grades_to_the_points_earned() {
     let lesson = one_neuron();
     let mut h = harness();
     type_into(&mut h, "Student:", "Ada", true);
-    assert_eq!(h.state().state.settings.student, "Ada");
+    assert_eq!(h.state().state.session.settings.student, "Ada");
     let z = scalar(&expected(&lesson, "z-of-the-neuron", Some("Ada")));
     let a = scalar(&expected(&lesson, "a-of-the-neuron", Some("Ada")));
     type_into(&mut h, "answer z1[1], exercise 1", &fmt_number(z), true);

@@ -140,15 +140,15 @@ fn insert_training_cell_from_the_menu() {
         .with_max_steps(12)
         .build_eframe(|_| app);
     h.run();
-    let before = h.state().state.cells.len();
+    let before = h.state().state.doc.cells.len();
     h.get_by_label("Insert").click();
     h.run();
     h.get_by_label("Training cell").click();
     h.run();
     let s = &h.state().state;
-    assert_eq!(s.cells.len(), before + 1);
+    assert_eq!(s.doc.cells.len(), before + 1);
     assert!(s.training(before).is_some());
-    assert!(s.dirty);
+    assert!(s.doc.dirty);
 }
 
 #[test]

@@ -25,7 +25,7 @@ fn harness(
 ) -> Harness<'static, NotebookApp> {
     let mut state = AppState::builtin_headless();
     state.apply(Command::Lab(LabCommand::InsertTrainingCell));
-    state.cells.retain(|c| matches!(c, CellState::Training(_)));
+    state.doc.cells.retain(|c| matches!(c, CellState::Training(_)));
     let mut s = train_cell(&state).setup.clone();
     setup(&mut s);
     state.apply(Command::Lab(LabCommand::Train {
@@ -52,7 +52,7 @@ fn window(state: AppState) -> Harness<'static, NotebookApp> {
 }
 
 fn train_cell(state: &AppState) -> &TrainCell {
-    match state.cells.first() {
+    match state.doc.cells.first() {
         Some(CellState::Training(t)) => t,
         _ => panic!("no training cell"),
     }
@@ -228,7 +228,7 @@ fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
         Box::new(ExportTo(dir.path().to_path_buf())),
     );
     state.apply(Command::Lab(LabCommand::InsertTrainingCell));
-    state.cells.retain(|c| matches!(c, CellState::Training(_)));
+    state.doc.cells.retain(|c| matches!(c, CellState::Training(_)));
     state.apply(Command::Lab(LabCommand::Train {
         cell: 0,
         action: TrainAction::Epoch,
@@ -307,9 +307,9 @@ fn figures_stay_with_their_cell_when_cells_move() {
     let mut state = AppState::builtin_headless();
     state.apply(Command::Lab(LabCommand::InsertTrainingCell));
     state.apply(Command::Lab(LabCommand::InsertTrainingCell));
-    state.cells.retain(|c| matches!(c, CellState::Training(_)));
+    state.doc.cells.retain(|c| matches!(c, CellState::Training(_)));
     for (cell, validation) in [(0, 0.25), (1, 0.5)] {
-        let mut s = match &state.cells[cell] {
+        let mut s = match &state.doc.cells[cell] {
             CellState::Training(t) => t.setup.clone(),
             _ => unreachable!("only training cells are left"),
         };
@@ -317,7 +317,7 @@ fn figures_stay_with_their_cell_when_cells_move() {
         state.apply(Command::train(cell, TrainAction::Set(Box::new(s))));
         state.apply(Command::train(cell, TrainAction::Step));
     }
-    let version = |s: &AppState, i: usize| match &s.cells[i] {
+    let version = |s: &AppState, i: usize| match &s.doc.cells[i] {
         CellState::Training(t) => t.version,
         _ => unreachable!(),
     };
@@ -344,7 +344,7 @@ fn figures_stay_with_their_cell_when_cells_move() {
         v.dedup();
         v
     };
-    let each = |h: &Harness<'_, NotebookApp>, i: usize| match &h.state().state.cells[i] {
+    let each = |h: &Harness<'_, NotebookApp>, i: usize| match &h.state().state.doc.cells[i] {
         CellState::Training(t) => expected_accuracy(t, "validation"),
         _ => unreachable!(),
     };

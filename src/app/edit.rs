@@ -96,7 +96,7 @@ impl AppState {
             PageEdit::Replace { cell, .. } => Some(format!("cell {cell}")),
             _ => None,
         };
-        let before_len = self.cells.len();
+        let before_len = self.doc.cells.len();
         let moved = match e {
             PageEdit::Move { from, to } => Some((from, to)),
             _ => None,
@@ -104,6 +104,7 @@ impl AppState {
         // The live training cells step aside for their reset copies while the page changes;
         // the ones still on the page come back after, the ones taken off go to the undo step.
         let mut live: Vec<CellState> = self
+            .doc
             .cells
             .iter_mut()
             .filter(|c| matches!(c, CellState::Training(_)))
@@ -111,20 +112,20 @@ impl AppState {
             .collect();
         let pushed = self.push_page_undo(key);
         let result = self.page_edit_inner(e);
-        super::undo::carry_training(&mut self.cells, &mut live);
+        super::undo::carry_training(&mut self.doc.cells, &mut live);
         self.keep_removed_training(&mut live);
         match result {
             Ok(()) => {
-                self.dirty = true;
-                if self.cells.len() != before_len {
-                    self.active = None;
+                self.doc.dirty = true;
+                if self.doc.cells.len() != before_len {
+                    self.session.active = None;
                 }
                 // The stepper stays on the network it showed, wherever it moved.
-                if let (Some((from, to)), Some(a)) = (moved, self.active) {
+                if let (Some((from, to)), Some(a)) = (moved, self.session.active) {
                     let mut order: Vec<usize> = (0..before_len).collect();
                     let c = order.remove(from);
                     order.insert(to, c);
-                    self.active = order.iter().position(|&i| i == a);
+                    self.session.active = order.iter().position(|&i| i == a);
                 }
                 self.after_page_edit();
             }
@@ -140,13 +141,13 @@ impl AppState {
     }
 
     fn page_edit_inner(&mut self, e: PageEdit) -> Result<(), String> {
-        let n = self.cells.len();
+        let n = self.doc.cells.len();
         match e {
             PageEdit::SetTitle(t) => {
                 if t.trim().is_empty() {
                     return Err("A lesson needs a title.".into());
                 }
-                self.title = t;
+                self.doc.title = t;
             }
             PageEdit::Add { at, kind } => {
                 let at = at.min(n);
@@ -167,7 +168,7 @@ impl AppState {
                 self.check_page(|cells| {
                     cells.remove(i);
                 })?;
-                self.cells.remove(i);
+                self.doc.cells.remove(i);
             }
             PageEdit::Move { from, to } => {
                 if from >= n || to >= n {
@@ -181,11 +182,11 @@ impl AppState {
                     let c = cells.remove(from);
                     cells.insert(to, c);
                 })?;
-                let c = self.cells.remove(from);
-                self.cells.insert(to, c);
+                let c = self.doc.cells.remove(from);
+                self.doc.cells.insert(to, c);
             }
             PageEdit::Duplicate(i) => {
-                let Some(c) = self.cells.get(i) else {
+                let Some(c) = self.doc.cells.get(i) else {
                     return Err("No such cell.".into());
                 };
                 let mut cell = self.cell_of(c);
@@ -201,7 +202,7 @@ impl AppState {
                 }
                 self.insert_checked(i + 1, cell)?;
             }
-            PageEdit::SetText { cell, text } => match self.cells.get_mut(cell) {
+            PageEdit::SetText { cell, text } => match self.doc.cells.get_mut(cell) {
                 Some(CellState::Text(t)) => *t = text,
                 _ => return Err("That cell is not a text cell.".into()),
             },
@@ -218,7 +219,7 @@ impl AppState {
                 ex.sample = sample.max(1);
                 // After the network and the exercises that already follow it.
                 let mut at = network + 1;
-                while matches!(self.cells.get(at), Some(CellState::Exercise(_))) {
+                while matches!(self.doc.cells.get(at), Some(CellState::Exercise(_))) {
                     at += 1;
                 }
                 self.insert_checked(at, Cell::Exercise(Box::new(ex)))?;
@@ -230,16 +231,16 @@ impl AppState {
     /// Inserts `cell` at `at` if the lesson still passes the loader's checks with it.
     fn insert_checked(&mut self, at: usize, cell: Cell) -> Result<(), String> {
         self.check_page(|cells| cells.insert(at, cell.clone()))?;
-        let file = self.file.clone();
+        let file = self.doc.file.clone();
         let state = self.cell_state(cell, file.as_deref());
-        self.cells.insert(at, state);
+        self.doc.cells.insert(at, state);
         Ok(())
     }
 
     /// Replaces cell `cell` by what its edit form left (a network cell keeps its live state;
     /// only its lesson options change).
     fn replace(&mut self, cell: usize, with: Cell) -> Result<(), String> {
-        let candidate = match (with, self.cells.get(cell)) {
+        let candidate = match (with, self.doc.cells.get(cell)) {
             (_, None) => return Err("No such cell.".into()),
             (Cell::Network(nc), Some(CellState::Network(old))) => {
                 // Renaming a network would orphan its exercises.
@@ -257,18 +258,18 @@ impl AppState {
             (c, Some(_)) => c,
         };
         self.check_page(|cells| cells[cell] = candidate.clone())?;
-        let state = match (candidate, &self.cells[cell]) {
+        let state = match (candidate, &self.doc.cells[cell]) {
             (Cell::Network(nc), CellState::Network(old)) => {
                 let mut n = old.clone();
                 n.options = nc.options;
                 CellState::Network(n)
             }
             (c, _) => {
-                let file = self.file.clone();
+                let file = self.doc.file.clone();
                 self.cell_state(c, file.as_deref())
             }
         };
-        self.cells[cell] = state;
+        self.doc.cells[cell] = state;
         Ok(())
     }
 
@@ -291,7 +292,7 @@ impl AppState {
     pub(super) fn export_worksheet(&mut self, answers: bool, to: Option<std::path::PathBuf>) {
         use crate::lesson::worksheet::{WorksheetOptions, lesson_worksheet_html_with};
         let name = if answers { "answer-key.html" } else { "worksheet.html" };
-        let Some(path) = to.or_else(|| self.dialogs.pick_export(name, "html")) else {
+        let Some(path) = to.or_else(|| self.session.dialogs.pick_export(name, "html")) else {
             return;
         };
         let lesson = self.lesson();
@@ -299,7 +300,7 @@ impl AppState {
             answers,
             title: lesson.title.clone(),
             student: self.student_name().map(str::to_string),
-            convention: self.settings.view.convention,
+            convention: self.session.settings.view.convention,
             ..WorksheetOptions::default()
         };
         let html = lesson_worksheet_html_with(&lesson, &options);
@@ -325,7 +326,8 @@ impl AppState {
 
     /// The ids of the exercises that read network `id`.
     fn exercises_on(&self, id: &str) -> Vec<String> {
-        self.cells
+        self.doc
+            .cells
             .iter()
             .filter_map(|c| match c {
                 CellState::Exercise(e) if e.exercise.network == id => Some(e.exercise.id.clone()),
@@ -336,7 +338,8 @@ impl AppState {
 
     /// Every id used by a cell of the page.
     fn ids(&self) -> Vec<String> {
-        self.cells
+        self.doc
+            .cells
             .iter()
             .filter_map(|c| match c {
                 CellState::Exercise(e) => Some(e.exercise.id.clone()),
@@ -364,7 +367,7 @@ impl AppState {
 
     /// The nearest network cell at or above position `at` (exclusive).
     fn network_above(&self, at: usize) -> Option<usize> {
-        (0..at.min(self.cells.len())).rev().find(|&i| self.net(i).is_some())
+        (0..at.min(self.doc.cells.len())).rev().find(|&i| self.net(i).is_some())
     }
 
     /// An exercise on network `network` asking for `ask` (checked with the page it goes in).
@@ -433,7 +436,7 @@ impl AppState {
     /// whichever that is; the window keeps the one it reads.)
     fn check_exercises_follow_networks(&self, order: &[usize]) -> Result<(), String> {
         for (i, &c) in order.iter().enumerate() {
-            if let CellState::Exercise(e) = &self.cells[c] {
+            if let CellState::Exercise(e) = &self.doc.cells[c] {
                 let above = order[..i]
                     .iter()
                     .any(|&j| self.net_id(j).as_deref() == Some(e.exercise.network.as_str()));

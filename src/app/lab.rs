@@ -32,7 +32,7 @@ pub fn reader(lesson_file: Option<&Path>) -> ReadFn {
 
 impl AppState {
     fn train_mut(&mut self, cell: usize) -> Option<&mut TrainCell> {
-        match self.cells.get_mut(cell) {
+        match self.doc.cells.get_mut(cell) {
             Some(CellState::Training(t)) => Some(t),
             _ => None,
         }
@@ -40,7 +40,7 @@ impl AppState {
 
     /// The training cell at `cell`, if it is one.
     pub fn training(&self, cell: usize) -> Option<&TrainCell> {
-        match self.cells.get(cell) {
+        match self.doc.cells.get(cell) {
             Some(CellState::Training(t)) => Some(t),
             _ => None,
         }
@@ -49,7 +49,7 @@ impl AppState {
     /// Trains every playing cell for at most `budget` in all; returns whether any still plays
     /// (the window then asks for another frame).
     pub fn tick(&mut self, budget: Duration) -> bool {
-        let playing: Vec<usize> = (0..self.cells.len())
+        let playing: Vec<usize> = (0..self.doc.cells.len())
             .filter(|&i| self.training(i).is_some_and(|t| t.running))
             .collect();
         if playing.is_empty() {
@@ -78,30 +78,30 @@ impl AppState {
                 // A changed setting is part of the lesson: undoable and saved.
                 if changes_setup && self.training(cell).is_some_and(|t| t.setup != before) {
                     self.push_training_undo(cell, before);
-                    self.dirty = true;
+                    self.doc.dirty = true;
                 }
             }
             LabCommand::InsertTrainingCell => {
-                let read = reader(self.file.as_deref());
-                self.cells.push(CellState::Training(Box::new(TrainCell::new(
+                let read = reader(self.doc.file.as_deref());
+                self.doc.cells.push(CellState::Training(Box::new(TrainCell::new(
                     TrainingSetup::xor_default(),
                     read,
                 ))));
-                self.dirty = true;
+                self.doc.dirty = true;
                 self.info("Added a training cell at the end of the page: XOR with a small network.");
             }
             LabCommand::ImportCsv { cell } => {
-                if let Some(p) = self.dialogs.pick_csv() {
+                if let Some(p) = self.session.dialogs.pick_csv() {
                     self.import_from(cell, &p);
                 }
             }
             LabCommand::ImportCsvPath { cell, path } => self.import_from(cell, &path),
-            LabCommand::SetCsvImport(d) => self.csv_import = Some(d),
+            LabCommand::SetCsvImport(d) => self.session.csv_import = Some(d),
             LabCommand::FinishCsvImport(ok) => self.finish_import(ok),
             LabCommand::ExportCurves { cell } => self.export_curves(cell),
             LabCommand::ExportPlot { name, area } => {
-                if let Some(p) = self.dialogs.pick_export(&name, "png") {
-                    self.screenshot_request = Some((p, area));
+                if let Some(p) = self.session.dialogs.pick_export(&name, "png") {
+                    self.session.screenshot_request = Some((p, area));
                 }
             }
         }
@@ -110,11 +110,11 @@ impl AppState {
     /// A CSV opened from File > Open or dropped on the window: it goes to the first training
     /// cell (one is added if the page has none).
     pub(super) fn open_csv(&mut self, path: &Path) {
-        let cell = match (0..self.cells.len()).find(|&i| self.training(i).is_some()) {
+        let cell = match (0..self.doc.cells.len()).find(|&i| self.training(i).is_some()) {
             Some(i) => i,
             None => {
                 self.lab_command(LabCommand::InsertTrainingCell);
-                self.cells.len() - 1
+                self.doc.cells.len() - 1
             }
         };
         self.import_from(cell, path);
@@ -122,20 +122,22 @@ impl AppState {
 
     fn import_from(&mut self, cell: usize, path: &Path) {
         match crate::files::read_text(path) {
-            Ok(text) => self.csv_import = Some(Box::new(CsvImport::new(cell, path.to_path_buf(), text))),
+            Ok(text) => self.session.csv_import = Some(Box::new(CsvImport::new(cell, path.to_path_buf(), text))),
             Err(e) => self.error(format!("Could not read {}: {e}", path.display())),
         }
     }
 
     fn finish_import(&mut self, ok: bool) {
-        let Some(dialog) = self.csv_import.take() else { return };
+        let Some(dialog) = self.session.csv_import.take() else {
+            return;
+        };
         if !ok {
             return;
         }
         match dialog.run() {
             Ok(imported) => {
                 let skipped = imported.skipped.len();
-                let stored = files::path_in_lesson(self.file.as_deref(), &dialog.path);
+                let stored = files::path_in_lesson(self.doc.file.as_deref(), &dialog.path);
                 let spec = crate::lesson::training::csv_spec(&stored, &dialog.target_name(), dialog.options);
                 let Some(t) = self.training(dialog.cell) else { return };
                 let mut setup = t.setup.clone();
@@ -174,7 +176,7 @@ impl AppState {
                 // Keep the dialog open with the reasons, so nothing is lost and the user decides.
                 let mut d = dialog;
                 d.error = Some(e);
-                self.csv_import = Some(d);
+                self.session.csv_import = Some(d);
             }
         }
     }
@@ -182,7 +184,7 @@ impl AppState {
     fn export_curves(&mut self, cell: usize) {
         let Some(t) = self.training(cell) else { return };
         let text = curves_csv(t);
-        if let Some(p) = self.dialogs.pick_export("curves.csv", "csv") {
+        if let Some(p) = self.session.dialogs.pick_export("curves.csv", "csv") {
             match crate::files::write_atomic(&p, text.as_bytes()) {
                 Ok(()) => self.info(format!("Saved the curves to {}", p.display())),
                 Err(e) => self.error(format!("Could not save {}: {e}", p.display())),

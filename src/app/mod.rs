@@ -9,11 +9,13 @@
 pub mod analysis;
 pub mod cell;
 pub mod command;
+pub mod document;
 pub mod edit;
 pub mod files;
 pub mod import;
 pub mod lab;
 pub mod progress;
+pub mod session;
 pub mod state;
 pub mod student;
 pub mod training;
@@ -24,4 +26,6 @@ pub use command::{
     CloseAnswer, Command, Convention, Edit, LabCommand, NetCommand, NodeValue, ScreenArea, Selection, StepNav,
     StudentCommand,
 };
-pub use state::{AppState, CellState, Message, Pending, Settings, ViewSettings};
+pub use document::Document;
+pub use session::{Message, Pending, Session, Settings, ViewSettings};
+pub use state::{AppState, CellState};

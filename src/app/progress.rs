@@ -87,11 +87,11 @@ impl AppState {
         let mut p = Progress {
             format_version: PROGRESS_FORMAT_VERSION,
             lesson: self.student.lesson_key.clone(),
-            title: self.title.clone(),
-            student: self.settings.student.clone(),
+            title: self.doc.title.clone(),
+            student: self.session.settings.student.clone(),
             ..Progress::default()
         };
-        for c in &self.cells {
+        for c in &self.doc.cells {
             match c {
                 CellState::Exercise(e) => {
                     p.exercises.insert(
@@ -124,7 +124,7 @@ impl AppState {
 
     /// Whether anything was typed, checked or chosen in this lesson.
     fn has_progress(&self) -> bool {
-        self.cells.iter().any(|c| match c {
+        self.doc.cells.iter().any(|c| match c {
             CellState::Exercise(e) => {
                 e.attempts > 0
                     || e.hints_shown > 0
@@ -138,7 +138,9 @@ impl AppState {
 
     /// Reads the lesson's saved progress back, if there is any.
     pub(super) fn restore_progress(&mut self) {
-        let Some(dir) = self.dialogs.progress_dir() else { return };
+        let Some(dir) = self.session.dialogs.progress_dir() else {
+            return;
+        };
         let path = progress_file(&dir, &self.student.lesson_key);
         if !path.exists() {
             return;
@@ -154,12 +156,12 @@ impl AppState {
                 return;
             }
         };
-        for i in 0..self.cells.len() {
+        for i in 0..self.doc.cells.len() {
             let doc = match self.exercise(i) {
                 Some(e) => self.given_doc(&e.exercise.network),
                 None => None,
             };
-            match self.cells.get_mut(i) {
+            match self.doc.cells.get_mut(i) {
                 Some(CellState::Exercise(e)) => {
                     if let Some(s) = p.exercises.get(&e.exercise.id) {
                         restore_exercise(e, s, doc.map(Computed::new).as_ref());
@@ -187,7 +189,10 @@ impl AppState {
         if !self.student.unsaved {
             return None;
         }
-        let wait = self.student.saved_at.map_or(0.0, |t| t + SAVE_INTERVAL - self.now);
+        let wait = self
+            .student
+            .saved_at
+            .map_or(0.0, |t| t + SAVE_INTERVAL - self.session.now);
         if wait > 0.0 {
             return Some(wait);
         }
@@ -201,8 +206,10 @@ impl AppState {
             return;
         }
         self.student.unsaved = false;
-        self.student.saved_at = Some(self.now);
-        let Some(dir) = self.dialogs.progress_dir() else { return };
+        self.student.saved_at = Some(self.session.now);
+        let Some(dir) = self.session.dialogs.progress_dir() else {
+            return;
+        };
         if !self.has_progress() && !progress_file(&dir, &self.student.lesson_key).exists() {
             return;
         }
@@ -227,7 +234,7 @@ impl AppState {
     /// as numbers, else the last one checked) and every quiz choice.
     pub fn submission(&self) -> Submission {
         let mut answers = BTreeMap::new();
-        for c in &self.cells {
+        for c in &self.doc.cells {
             match c {
                 CellState::Exercise(e) => {
                     if let Some(value) = e.typed_answer().ok().or_else(|| e.last_checked.clone()) {
@@ -260,8 +267,8 @@ impl AppState {
         }
         Submission {
             format_version: SUBMISSION_FORMAT_VERSION,
-            lesson: self.title.clone(),
-            student: self.settings.student.clone(),
+            lesson: self.doc.title.clone(),
+            student: self.session.settings.student.clone(),
             answers,
         }
     }
@@ -275,8 +282,8 @@ impl AppState {
         let path = match path {
             Some(p) => p,
             None => {
-                let name = format!("{}-{}.json", file_stem(&self.title), file_stem(&student));
-                match self.dialogs.pick_export(&name, "json") {
+                let name = format!("{}-{}.json", file_stem(&self.doc.title), file_stem(&student));
+                match self.session.dialogs.pick_export(&name, "json") {
                     Some(p) => p,
                     None => return,
                 }

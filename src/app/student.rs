@@ -177,7 +177,7 @@ impl crate::app::AppState {
     /// The exercises and quizzes answered right so far, and their points.
     pub fn score(&self) -> Score {
         let mut p = Score::default();
-        for c in &self.cells {
+        for c in &self.doc.cells {
             let (right, points) = match c {
                 crate::app::CellState::Exercise(e) => (e.solved, e.exercise.points),
                 crate::app::CellState::Quiz(q) => (q.checked.as_ref().is_some_and(|(_, f)| f.correct), q.quiz.points),

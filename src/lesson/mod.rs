@@ -261,8 +261,9 @@ pub struct Lesson {
 }
 
 /// What a file held, so it can be saved back in the same form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum FileKind {
+    #[default]
     Lesson,
     Network,
 }

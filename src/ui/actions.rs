@@ -154,7 +154,7 @@ impl Action {
 
     /// The command the action sends, if it can run now.
     pub fn command(self, state: &AppState) -> Option<Command> {
-        let zoom = state.settings.view.zoom;
+        let zoom = state.session.settings.view.zoom;
         let step = |nav| {
             state.active_net().map(|cell| Command::Net {
                 cell,
@@ -168,7 +168,7 @@ impl Action {
             Action::SaveAs => Command::SaveAs,
             Action::Undo => Command::Undo,
             Action::Redo => Command::Redo,
-            Action::EditMode => Command::SetEditMode(!state.edit_mode),
+            Action::EditMode => Command::SetEditMode(!state.session.edit_mode),
             Action::ZoomIn => Command::SetZoom(zoom + 0.1),
             Action::ZoomOut => Command::SetZoom(zoom - 0.1),
             Action::ZoomReset => Command::SetZoom(1.0),

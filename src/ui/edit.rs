@@ -49,7 +49,7 @@ pub fn page_header_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                     out.push(Command::SetEditMode(false));
                 }
             });
-            if let Some(t) = text_field(ui, "lesson title", "Title", &state.title, 400.0, |t| {
+            if let Some(t) = text_field(ui, "lesson title", "Title", &state.doc.title, 400.0, |t| {
                 (!t.trim().is_empty())
                     .then_some(())
                     .ok_or("a lesson needs a title".into())
@@ -61,9 +61,9 @@ pub fn page_header_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 
 /// The toolbar over cell `ci`.
 pub fn cell_toolbar_ui(ui: &mut Ui, ci: usize, state: &AppState, out: &mut Vec<Command>) {
-    let n = state.cells.len();
+    let n = state.doc.cells.len();
     ui.horizontal(|ui| {
-        ui.weak(format!("Cell {} of {n}: {}", ci + 1, kind_name(&state.cells[ci])));
+        ui.weak(format!("Cell {} of {n}: {}", ci + 1, kind_name(&state.doc.cells[ci])));
         if super::action_button(ui, ci > 0, "Move up", "Move this cell up") {
             page(out, PageEdit::Move { from: ci, to: ci - 1 });
         }
@@ -82,7 +82,7 @@ pub fn cell_toolbar_ui(ui: &mut Ui, ci: usize, state: &AppState, out: &mut Vec<C
 
 /// "Add cell" at the end of the page.
 pub fn page_footer_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-    ui.horizontal(|ui| add_menu_ui(ui, state.cells.len(), "Add cell at the end", out));
+    ui.horizontal(|ui| add_menu_ui(ui, state.doc.cells.len(), "Add cell at the end", out));
 }
 
 fn add_menu_ui(ui: &mut Ui, at: usize, label: &str, out: &mut Vec<Command>) {
@@ -209,7 +209,7 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
             if let Some(id) = text_field(ui, &format!("ex id {ci}"), "Id", &ex.id, 160.0, check_id) {
                 send(out, Exercise { id, ..ex.clone() });
             }
-            let nets: Vec<String> = (0..state.cells.len()).filter_map(|i| state.net_id(i)).collect();
+            let nets: Vec<String> = (0..state.doc.cells.len()).filter_map(|i| state.net_id(i)).collect();
             ui.horizontal(|ui| {
                 let l = ui.label("Network");
                 egui::ComboBox::from_id_salt(("ex net", ci))
@@ -243,7 +243,7 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
             if let Some(prompt) = multiline(ui, ("ex prompt", ci), "Prompt (Markdown)", &ex.prompt) {
                 send(out, Exercise { prompt, ..ex.clone() });
             }
-            let net = state.cells.iter().find_map(|c| match c {
+            let net = state.doc.cells.iter().find_map(|c| match c {
                 CellState::Network(n) if n.options.id == ex.network => Some(n),
                 _ => None,
             });
@@ -263,7 +263,7 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
             {
                 send(out, Exercise { ask, ..ex.clone() });
             }
-            let engine = match state.cells.get(ci) {
+            let engine = match state.doc.cells.get(ci) {
                 Some(CellState::Exercise(e)) if net.is_some() => e.engine.as_ref(),
                 _ => None,
             };

@@ -16,10 +16,10 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 out.push(Command::OpenBuiltin);
             }
             ui.menu_button("Recent files", |ui| {
-                if state.settings.recent.is_empty() {
+                if state.session.settings.recent.is_empty() {
                     ui.weak("(none yet)");
                 }
-                for p in &state.settings.recent {
+                for p in &state.session.settings.recent {
                     if ui.button(p.display().to_string()).clicked() {
                         out.push(Command::OpenPath(p.clone()));
                     }
@@ -58,7 +58,7 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
         });
         ui.menu_button("Edit", |ui| {
-            let mut on = state.edit_mode;
+            let mut on = state.session.edit_mode;
             let edit = Action::EditMode;
             let label = format!("{} ({})", edit.label(), edit.shortcut_text(ui.ctx()));
             if ui.checkbox(&mut on, label).on_hover_text(edit.tooltip()).changed() {
@@ -85,7 +85,7 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
         });
         ui.menu_button("View", |ui| {
-            let v = &state.settings.view;
+            let v = &state.session.settings.view;
             ui.label("Value shown on nodes");
             for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
                 if ui.radio(v.node_value == nv, format!("Show {}", nv.label())).clicked() {
@@ -137,7 +137,7 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         ui.separator();
         student_ui(ui, state, out);
         let p = state.score();
-        if p.items > 0 && !state.edit_mode {
+        if p.items > 0 && !state.session.edit_mode {
             ui.separator();
             ui.label(format!(
                 "{} of {} right · {} of {} points",
@@ -147,14 +147,15 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         ui.separator();
         let name = state
+            .doc
             .file
             .as_ref()
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().to_string());
-        let dirty = if state.dirty { " (unsaved changes)" } else { "" };
+        let dirty = if state.doc.dirty { " (unsaved changes)" } else { "" };
         ui.weak(format!(
             "{}{}{dirty}",
-            state.title,
+            state.doc.title,
             name.map(|n| format!(" — {n}")).unwrap_or_default()
         ));
     });
@@ -167,7 +168,7 @@ fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let id = ui.make_persistent_id("student name");
     let mut text: String = ui
         .data(|d| d.get_temp::<String>(id))
-        .unwrap_or_else(|| state.settings.student.clone());
+        .unwrap_or_else(|| state.session.settings.student.clone());
     let resp = ui
         .add(
             egui::TextEdit::singleline(&mut text)
@@ -182,7 +183,7 @@ fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     if resp.lost_focus() {
         ui.data_mut(|d| d.remove::<String>(id));
-        if text.trim() != state.settings.student {
+        if text.trim() != state.session.settings.student {
             out.push(Command::Student(StudentCommand::SetStudent(text)));
         }
     }

@@ -49,7 +49,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
     let mut out = Vec::new();
     actions::listen(ui, state, &mut out);
     egui::Panel::top("menu").show(ui, |ui| menu::menu_ui(ui, state, &mut out));
-    if let Some(m) = &state.message {
+    if let Some(m) = &state.session.message {
         egui::Panel::top("message").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let color = if m.is_error {
@@ -74,7 +74,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             .min_size(320.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("stepper scroll").show(ui, |ui| {
-                    stepper::stepper_ui(ui, ci, cell, &state.settings.view, &mut out);
+                    stepper::stepper_ui(ui, ci, cell, &state.session.settings.view, &mut out);
                 });
             });
     }
@@ -88,13 +88,13 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                 let (mut exercises, mut quizzes) = (0, 0);
                 // Where each network cell is, to keep the stepper on one the student can see.
                 let mut nets_at = Vec::new();
-                edit::set_edit_mode_flag(ui, state.edit_mode);
-                if state.edit_mode {
+                edit::set_edit_mode_flag(ui, state.session.edit_mode);
+                if state.session.edit_mode {
                     edit::page_header_ui(ui, state, &mut out);
                     ui.add_space(6.0);
                 }
-                for (ci, cell) in state.cells.iter().enumerate() {
-                    if state.edit_mode {
+                for (ci, cell) in state.doc.cells.iter().enumerate() {
+                    if state.session.edit_mode {
                         edit::cell_toolbar_ui(ui, ci, state, &mut out);
                         match cell {
                             CellState::Exercise(e) => edit::exercise_form_ui(ui, ci, &e.exercise, state, &mut out),
@@ -113,7 +113,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                         }
                     }
                     match cell {
-                        CellState::Text(t) if state.edit_mode => edit::text_editor_ui(ui, ci, t, md, &mut out),
+                        CellState::Text(t) if state.session.edit_mode => edit::text_editor_ui(ui, ci, t, md, &mut out),
                         CellState::Text(t) => {
                             CommonMarkViewer::new().show(ui, md, t);
                         }
@@ -124,7 +124,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                         }
                         CellState::Training(t) => {
                             egui::Frame::group(ui.style()).show(ui, |ui| {
-                                training::training_ui(ui, ci, t, &state.settings.view, md, &mut out)
+                                training::training_ui(ui, ci, t, &state.session.settings.view, md, &mut out)
                             });
                         }
                         CellState::Exercise(e) => {
@@ -144,7 +144,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                     }
                     ui.add_space(8.0);
                 }
-                if state.edit_mode {
+                if state.session.edit_mode {
                     edit::page_footer_ui(ui, state, &mut out);
                 }
                 follow_the_page(ui.clip_rect(), &nets_at, state.active_net(), &mut out);
@@ -181,7 +181,7 @@ fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: 
 
 /// A live network cell: toolbar, diagram, matrix view and data beside the stepper.
 fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
-    let view = &state.settings.view;
+    let view = &state.session.settings.view;
     if !cell.options.lock.is_empty() {
         let what: Vec<&str> = cell.options.lock.iter().map(|&l| l.text()).collect();
         ui.weak(format!("Locked by the lesson: {}.", what.join(", ")));
@@ -204,7 +204,7 @@ fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
 }
 
 fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
-    let view = &state.settings.view;
+    let view = &state.session.settings.view;
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(cell.doc.name.clone().unwrap_or_else(|| "Network".into())).strong());
         ui.separator();
@@ -271,7 +271,7 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
 
 fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let ctx = ui.ctx().clone();
-    if let Some(p) = &state.pending {
+    if let Some(p) = &state.session.pending {
         let what = match p {
             Pending::Close => "before closing",
             Pending::Open(_) => "before opening another file",
@@ -293,10 +293,10 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             });
         });
     }
-    if let Some(d) = &state.csv_import {
+    if let Some(d) = &state.session.csv_import {
         import::csv_import_ui(&ctx, d, out);
     }
-    if state.show_shortcuts {
+    if state.session.show_shortcuts {
         let mut open = true;
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
@@ -308,7 +308,7 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             out.push(Command::ShowShortcuts(false));
         }
     }
-    if state.show_about {
+    if state.session.show_about {
         let mut open = true;
         egui::Window::new("About MLP Notebook")
             .open(&mut open)

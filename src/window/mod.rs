@@ -53,7 +53,7 @@ impl NotebookApp {
     /// eframe calls it before each frame and also while the window is hidden, so training goes
     /// on behind a minimised window.
     pub fn logic(&mut self, ctx: &egui::Context) {
-        self.state.now = ctx.input(|i| i.time);
+        self.state.session.now = ctx.input(|i| i.time);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -93,14 +93,14 @@ impl NotebookApp {
         for c in commands {
             self.state.apply(c);
         }
-        if let Some((path, area)) = self.state.screenshot_request.take() {
+        if let Some((path, area)) = self.state.session.screenshot_request.take() {
             self.shots.request(&ctx, path, area);
         }
         self.sync_window(&ctx);
     }
 
     fn sync_window(&mut self, ctx: &egui::Context) {
-        let v = &self.state.settings.view;
+        let v = &self.state.session.settings.view;
         if self.shown_dark != Some(v.dark) {
             ctx.set_theme(if v.dark { egui::Theme::Dark } else { egui::Theme::Light });
             self.shown_dark = Some(v.dark);
@@ -114,7 +114,7 @@ impl NotebookApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.shown_title = title;
         }
-        if self.state.close_now && !self.close_sent {
+        if self.state.session.close_now && !self.close_sent {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             self.close_sent = true;
         }
@@ -131,7 +131,7 @@ impl eframe::App for NotebookApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, &self.state.settings);
+        eframe::set_value(storage, SETTINGS_KEY, &self.state.session.settings);
         self.state.save_progress_now();
     }
 }
@@ -151,7 +151,7 @@ pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::p
         && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
     {
         let student = s.student.clone();
-        state.settings = Settings {
+        state.session.settings = Settings {
             student: String::new(),
             ..s
         };

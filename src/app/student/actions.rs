@@ -22,13 +22,13 @@ impl AppState {
 
     fn set_student(&mut self, name: String) {
         let name = name.trim().to_string();
-        if name == self.settings.student {
+        if name == self.session.settings.student {
             return;
         }
-        self.settings.student = name;
+        self.session.settings.student = name;
         self.put_in_variants();
         // Shapes do not change with a variant; the answers typed stay, the checks are redone.
-        for c in &mut self.cells {
+        for c in &mut self.doc.cells {
             if let CellState::Exercise(e) = c
                 && let Some(r) = &mut e.result
             {
@@ -44,7 +44,7 @@ impl AppState {
         let ex = e.exercise.clone();
         let doc = self.given_doc(&ex.network);
         let edited = self.network_edited(&ex.network);
-        let Some(CellState::Exercise(e)) = self.cells.get_mut(cell) else {
+        let Some(CellState::Exercise(e)) = self.doc.cells.get_mut(cell) else {
             return;
         };
         match action {
@@ -81,7 +81,7 @@ impl AppState {
     }
 
     fn quiz_action(&mut self, cell: usize, action: QuizAction) {
-        let Some(CellState::Quiz(q)) = self.cells.get_mut(cell) else {
+        let Some(CellState::Quiz(q)) = self.doc.cells.get_mut(cell) else {
             return;
         };
         match action {

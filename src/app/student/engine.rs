@@ -38,10 +38,11 @@ impl AppState {
     /// network as the page has them now (a student never sees it, so nothing is computed
     /// outside edit mode).
     pub(in crate::app) fn refresh_engine_answers(&mut self) {
-        if !self.edit_mode {
+        if !self.session.edit_mode {
             return;
         }
         let docs: Vec<(String, NetworkDoc)> = self
+            .doc
             .cells
             .iter()
             .filter_map(|c| match c {
@@ -49,7 +50,7 @@ impl AppState {
                 _ => None,
             })
             .collect();
-        for c in &mut self.cells {
+        for c in &mut self.doc.cells {
             let CellState::Exercise(e) = c else { continue };
             let ExerciseState { exercise, engine, .. } = &mut **e;
             let Some((_, doc)) = docs.iter().find(|(id, _)| *id == exercise.network) else {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 impl AppState {
     /// The exercise cell at `cell`, if it is one.
     pub fn exercise(&self, cell: usize) -> Option<&ExerciseState> {
-        match self.cells.get(cell) {
+        match self.doc.cells.get(cell) {
             Some(CellState::Exercise(e)) => Some(e),
             _ => None,
         }
@@ -21,7 +21,7 @@ impl AppState {
 
     /// The quiz cell at `cell`, if it is one.
     pub fn quiz(&self, cell: usize) -> Option<&QuizState> {
-        match self.cells.get(cell) {
+        match self.doc.cells.get(cell) {
             Some(CellState::Quiz(q)) => Some(q),
             _ => None,
         }
@@ -29,7 +29,7 @@ impl AppState {
 
     /// The student's name or id, if set.
     pub fn student_name(&self) -> Option<&str> {
-        Some(self.settings.student.trim()).filter(|s| !s.is_empty())
+        Some(self.session.settings.student.trim()).filter(|s| !s.is_empty())
     }
 
     /// The network `student` works on for the cell `id`, as the lesson gave it.
@@ -38,7 +38,7 @@ impl AppState {
             return Some(n.doc_for(self.student_name()));
         }
         // A network cell added after loading: as it is now.
-        self.cells.iter().find_map(|c| match c {
+        self.doc.cells.iter().find_map(|c| match c {
             CellState::Network(n) if n.options.id == id => Some(n.doc.clone()),
             _ => None,
         })
@@ -46,7 +46,7 @@ impl AppState {
 
     /// Whether the live network cell `id` differs from the network the lesson gave.
     pub fn network_edited(&self, id: &str) -> bool {
-        let live = self.cells.iter().find_map(|c| match c {
+        let live = self.doc.cells.iter().find_map(|c| match c {
             CellState::Network(n) if n.options.id == id => Some(&n.doc),
             _ => None,
         });
@@ -76,7 +76,7 @@ impl AppState {
         self.student.given = self.networks_with(|_, n| n.doc.clone());
         self.put_in_variants();
         self.fix_exercise_shapes();
-        self.student.lesson_key = lesson_key(&self.lesson(), self.file.as_deref());
+        self.student.lesson_key = lesson_key(&self.lesson(), self.doc.file.as_deref());
         self.student.unsaved = false;
         self.student.saved_at = None;
         self.restore_progress();
@@ -94,7 +94,8 @@ impl AppState {
 
     /// Every network cell of the page by id, with the document `doc` picks.
     fn networks_with(&self, doc: impl Fn(&AppState, &NetCell) -> NetworkDoc) -> HashMap<String, NetworkCell> {
-        self.cells
+        self.doc
+            .cells
             .iter()
             .filter_map(|c| match c {
                 CellState::Network(n) => Some((
@@ -111,12 +112,12 @@ impl AppState {
 
     /// Gives each exercise cell the answer shape of the network it reads, as given.
     fn fix_exercise_shapes(&mut self) {
-        for i in 0..self.cells.len() {
+        for i in 0..self.doc.cells.len() {
             let shape = match self.exercise(i) {
                 Some(e) => self.shape_for(&e.exercise),
                 None => continue,
             };
-            if let Some(CellState::Exercise(e)) = self.cells.get_mut(i)
+            if let Some(CellState::Exercise(e)) = self.doc.cells.get_mut(i)
                 && e.shape != shape
             {
                 **e = ExerciseState::new(e.exercise.clone(), shape);
@@ -127,7 +128,7 @@ impl AppState {
     /// Network cells with a variant show the student's variant (the file's without a name).
     pub(super) fn put_in_variants(&mut self) {
         let student = self.student_name().map(str::to_string);
-        for c in &mut self.cells {
+        for c in &mut self.doc.cells {
             let CellState::Network(n) = c else { continue };
             let Some(given) = self.student.given.get(&n.options.id) else {
                 continue;
@@ -156,7 +157,7 @@ impl AppState {
     /// Shows (or blanks again) the values unanswered exercises ask for, in every network cell
     /// (instructors preparing a lesson, tests of the networks themselves).
     pub fn set_reveal_answers(&mut self, on: bool) {
-        self.reveal_answers = on;
+        self.session.reveal_answers = on;
         self.refresh_blanks();
     }
 
@@ -164,8 +165,8 @@ impl AppState {
     pub(in crate::app) fn refresh_blanks(&mut self) {
         let mut per_net: HashMap<String, Vec<Blank>> = HashMap::new();
         // An instructor in edit mode sees every value.
-        if !self.reveal_answers && !self.edit_mode {
-            for c in &self.cells {
+        if !self.session.reveal_answers && !self.session.edit_mode {
+            for c in &self.doc.cells {
                 let CellState::Exercise(e) = c else { continue };
                 if e.reveals() {
                     continue;
@@ -178,7 +179,7 @@ impl AppState {
                 }
             }
         }
-        for c in &mut self.cells {
+        for c in &mut self.doc.cells {
             if let CellState::Network(n) = c {
                 let mut blanks = per_net.remove(&n.options.id).unwrap_or_default();
                 // A network the lesson keeps live (`hide_answers = false`) shows everything.

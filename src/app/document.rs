@@ -1,0 +1,147 @@
+//! The document: the lesson as the window holds it (title, metadata, cells), where it is saved,
+//! whether it changed since, and the undo history of its changes. It is what is saved and what
+//! undo restores; everything else is the [session](super::session). Opening and saving, and the
+//! unsaved-changes question before a document is replaced or the window closes, are here too.
+
+use super::command::CloseAnswer;
+use super::files;
+use super::session::Pending;
+use super::state::{AppState, CellState};
+use super::undo::History;
+use crate::lesson::{FileKind, Lesson, LessonMeta};
+use std::path::{Path, PathBuf};
+
+/// The lesson being worked on.
+#[derive(Default)]
+pub struct Document {
+    pub title: String,
+    /// The lesson's author, version and description, kept for saving.
+    pub lesson_meta: LessonMeta,
+    pub cells: Vec<CellState>,
+    pub file: Option<PathBuf>,
+    pub file_kind: FileKind,
+    /// Changed since it was opened or saved.
+    pub dirty: bool,
+    pub(super) history: History,
+}
+
+/// Opening, saving and the unsaved-changes question.
+impl AppState {
+    /// Runs `action` now, or first asks whether to save the changes.
+    pub(super) fn ask_then(&mut self, action: Pending) {
+        if self.doc.dirty {
+            self.session.pending = Some(action);
+        } else {
+            self.run_pending(action);
+        }
+    }
+
+    /// The window asks to close; returns whether it may close now.
+    pub fn request_close(&mut self) -> bool {
+        if self.doc.dirty && !self.session.close_now {
+            self.session.pending = Some(Pending::Close);
+            false
+        } else {
+            true
+        }
+    }
+
+    pub(super) fn answer(&mut self, a: CloseAnswer) {
+        let Some(action) = self.session.pending.take() else {
+            return;
+        };
+        match a {
+            CloseAnswer::Cancel => {}
+            CloseAnswer::Discard => self.run_pending(action),
+            CloseAnswer::Save => {
+                if self.save() {
+                    self.run_pending(action);
+                }
+            }
+        }
+    }
+
+    fn run_pending(&mut self, action: Pending) {
+        match action {
+            Pending::Close => self.session.close_now = true,
+            Pending::New => match files::new_network_doc() {
+                Ok(doc) => {
+                    self.load_lesson(Lesson::from_network(doc), None, FileKind::Network);
+                    self.info("New network: 2 inputs, one hidden layer of 3 ReLU units, 1 output.");
+                }
+                Err(e) => self.error(format!("Could not make a new network: {e}")),
+            },
+            Pending::Builtin => self.load_lesson(Lesson::builtin(), None, FileKind::Lesson),
+            Pending::Shipped(i) => {
+                let Some((title, text)) = crate::lesson::shipped::SHIPPED.get(i) else {
+                    return;
+                };
+                match crate::lesson::parse_lesson(text, crate::nn::doc::Syntax::Toml) {
+                    Ok(l) => self.load_lesson(l, None, FileKind::Lesson),
+                    Err(e) => self.error(format!("The lesson '{title}' could not be read:\n{e}")),
+                }
+            }
+            Pending::Open(path) => {
+                let path = match path {
+                    Some(p) => p,
+                    None => match self.session.dialogs.pick_open() {
+                        Some(p) => p,
+                        None => return,
+                    },
+                };
+                self.open_path(&path);
+            }
+        }
+    }
+
+    /// Opens a lesson or network file; on failure the current work stays and the error shows.
+    pub fn open_path(&mut self, path: &Path) {
+        if super::lab::is_csv(path) {
+            self.open_csv(path);
+            return;
+        }
+        match files::read_document(path) {
+            Ok((lesson, kind)) => {
+                self.load_lesson(lesson, Some(path.to_path_buf()), kind);
+                self.session.remember(path);
+                self.info(format!("Opened {}", path.display()));
+            }
+            Err(e) => self.error(format!("Could not open {}:\n{e}", path.display())),
+        }
+    }
+
+    /// Saves to the current file (or asks for one). Returns whether it was saved.
+    pub fn save(&mut self) -> bool {
+        match self.doc.file.clone() {
+            Some(p) => self.save_to(&p),
+            None => self.save_as(),
+        }
+    }
+
+    pub(super) fn save_as(&mut self) -> bool {
+        let suggested = match self.doc.file_kind {
+            FileKind::Network => "network.toml",
+            FileKind::Lesson => "lesson.toml",
+        };
+        match self.session.dialogs.pick_save(suggested) {
+            Some(p) => self.save_to(&p),
+            None => false,
+        }
+    }
+
+    pub(super) fn save_to(&mut self, path: &Path) -> bool {
+        match files::write_document(path, &self.lesson(), self.doc.file_kind) {
+            Ok(()) => {
+                self.doc.file = Some(path.to_path_buf());
+                self.doc.dirty = false;
+                self.session.remember(path);
+                self.info(format!("Saved {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.error(format!("Could not save {}: {e}", path.display()));
+                false
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The session: what the window shows around the document and what is remembered between
+//! runs (settings, recent files, the student's name), messages, the unsaved-changes question,
+//! edit mode, the stepper's network, the clock, open dialogs. None of it is saved with the lesson
+//! or undone.
+
+use super::ScreenArea;
+use super::command::{Convention, NodeValue};
+use super::files::Dialogs;
+use super::import::CsvImport;
+use crate::nn::numfmt::NumberFormat;
+use std::path::{Path, PathBuf};
+
+/// Recent files remembered.
+pub const RECENT_LIMIT: usize = 8;
+
+/// View settings, remembered between runs. A setting missing from what an older build stored
+/// takes its default (the container-level `serde(default)`), so adding one never resets the rest.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ViewSettings {
+    pub node_value: NodeValue,
+    pub number_format: NumberFormat,
+    pub convention: Convention,
+    pub dark: bool,
+    pub zoom: f32,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        ViewSettings {
+            node_value: NodeValue::A,
+            number_format: NumberFormat::Auto,
+            convention: Convention::Torch,
+            dark: false,
+            zoom: 1.0,
+        }
+    }
+}
+
+/// What is remembered between runs (besides the window size, which eframe keeps); missing
+/// fields take their defaults, as in [`ViewSettings`].
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub view: ViewSettings,
+    pub recent: Vec<PathBuf>,
+    /// The student's name or id: it picks their variant networks and goes into submissions.
+    pub student: String,
+}
+
+/// A message shown in the window until dismissed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// What to do once the unsaved-changes question is answered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    Close,
+    Open(Option<PathBuf>),
+    New,
+    Builtin,
+    /// A lesson of the shipped curriculum (`lesson::shipped::SHIPPED`).
+    Shipped(usize),
+}
+
+/// The window's state around the document.
+pub struct Session {
+    pub settings: Settings,
+    pub message: Option<Message>,
+    /// Waiting for the answer to "save changes?".
+    pub pending: Option<Pending>,
+    /// Set when the window may close now (the glue sends the close command).
+    pub close_now: bool,
+    pub show_shortcuts: bool,
+    pub show_about: bool,
+    /// The network cell the stepper panel and the arrow keys act on.
+    pub active: Option<usize>,
+    /// The current time in seconds (from egui's input), for coalescing undo steps.
+    pub now: f64,
+    /// Edit mode: the instructor's tools on every cell (off: the page as a student sees it).
+    pub edit_mode: bool,
+    /// The CSV import dialog, while open.
+    pub csv_import: Option<Box<CsvImport>>,
+    /// A plot to save as PNG once the window has taken a screenshot: (file, area in points).
+    pub screenshot_request: Option<(PathBuf, ScreenArea)>,
+    /// Show the values exercises ask for in network cells even while unanswered (instructors,
+    /// tests); students see them blank until answered.
+    pub reveal_answers: bool,
+    pub(super) dialogs: Box<dyn Dialogs>,
+}
+
+impl Session {
+    /// A fresh session with default settings and the file dialogs `dialogs`.
+    pub fn new(dialogs: Box<dyn Dialogs>) -> Session {
+        Session {
+            settings: Settings::default(),
+            message: None,
+            pending: None,
+            close_now: false,
+            show_shortcuts: false,
+            show_about: false,
+            active: None,
+            now: 0.0,
+            edit_mode: false,
+            csv_import: None,
+            screenshot_request: None,
+            reveal_answers: false,
+            dialogs,
+        }
+    }
+
+    /// Puts `path` first in the recent files.
+    pub fn remember(&mut self, path: &Path) {
+        let recent = &mut self.settings.recent;
+        recent.retain(|p| p != path);
+        recent.insert(0, path.to_path_buf());
+        recent.truncate(RECENT_LIMIT);
+    }
+}
