@@ -202,6 +202,10 @@ impl Isa for Baseline {
     }
 }
 
+// Longer than 100 lines on purpose: this is the loop nest of a blocked GEMM (blocks of k, panels
+// of op(B), tiles of op(A)), with the packing of each level beside the loop that uses it. Split
+// into functions it would pass the same slices, strides and offsets back and forth, and the
+// nest, which is what a reader has to follow, would no longer be visible on one screen.
 #[allow(clippy::too_many_arguments)]
 fn run<I: Isa>(
     isa: I,
