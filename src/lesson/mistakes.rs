@@ -86,71 +86,8 @@ pub fn mistakes(r: &Reference, c: &Computed, sample: usize) -> Vec<Mistake> {
     };
     let n = c.doc.net.len();
     let read = |alt: &Computed| r.resolve(alt, sample).ok();
-    let with = |q: LayerQuantity, l: usize| Reference {
-        target: Target::Layer(l, q),
-        index: r.index,
-    };
     match r.target {
-        Target::Layer(l, q) => {
-            let k = l + 1;
-            match q {
-                LayerQuantity::Z => {
-                    add(
-                        MistakeKind::AForZ,
-                        format!("this is a{k}, after the activation; z{k} = W{k} a{l} + b{k} is the sum before it"),
-                        with(LayerQuantity::A, l).resolve(c, sample).ok(),
-                    );
-                    add_forgot_bias(&mut add, r, c, sample, l);
-                    add_transposed_forward(&mut add, r, c, sample, l);
-                    add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
-                }
-                LayerQuantity::A => {
-                    add(
-                        MistakeKind::ZForA,
-                        format!("this is z{k}, before the activation; a{k} = f(z{k})"),
-                        with(LayerQuantity::Z, l).resolve(c, sample).ok(),
-                    );
-                    add_forgot_bias(&mut add, r, c, sample, l);
-                    add_transposed_forward(&mut add, r, c, sample, l);
-                    add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
-                }
-                LayerQuantity::Weights | LayerQuantity::GradWeights | LayerQuantity::NewWeights => {
-                    if q != LayerQuantity::Weights {
-                        add_relu_prime(&mut add, c, &read);
-                        if l > 0 {
-                            add(
-                                MistakeKind::ZForA,
-                                format!("dL/dW{k} = δ{k} a{l}ᵀ uses the activations a{l}, not the sums z{l}"),
-                                z_for_a_input(c, l).and_then(|alt| read(&alt)),
-                            );
-                        }
-                    }
-                    add_transposed(&mut add, r, c, sample, &correct, k);
-                    if q == LayerQuantity::GradWeights {
-                        add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
-                    }
-                    if q == LayerQuantity::NewWeights {
-                        add_wrong_way(&mut add, r, c, sample, &correct, LayerQuantity::Weights, l);
-                    }
-                    if q != LayerQuantity::Weights {
-                        add_reduction(&mut add, c, &read);
-                    }
-                }
-                LayerQuantity::DlDa | LayerQuantity::Delta | LayerQuantity::GradBias | LayerQuantity::NewBias => {
-                    add_relu_prime(&mut add, c, &read);
-                    if q == LayerQuantity::Delta {
-                        add_derivative_at(&mut add, r, c, sample, l);
-                    }
-                    if q == LayerQuantity::NewBias {
-                        add_wrong_way(&mut add, r, c, sample, &correct, LayerQuantity::Bias, l);
-                    } else {
-                        add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
-                    }
-                    add_reduction(&mut add, c, &read);
-                }
-                LayerQuantity::Bias | LayerQuantity::ParamCount => {}
-            }
-        }
+        Target::Layer(l, q) => layer_mistakes(&mut add, r, c, sample, &correct, l, q),
         Target::Output => {
             let last = Reference {
                 target: Target::Layer(n - 1, LayerQuantity::A),
@@ -159,7 +96,7 @@ pub fn mistakes(r: &Reference, c: &Computed, sample: usize) -> Vec<Mistake> {
             add(
                 MistakeKind::ZForA,
                 format!("this is z{n}, before the output activation; the output is a{n} = f(z{n})"),
-                with(LayerQuantity::Z, n - 1).resolve(c, sample).ok(),
+                with(r, LayerQuantity::Z, n - 1).resolve(c, sample).ok(),
             );
             add_forgot_bias(&mut add, &last, c, sample, n - 1);
             add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
@@ -178,6 +115,85 @@ pub fn mistakes(r: &Reference, c: &Computed, sample: usize) -> Vec<Mistake> {
         new
     });
     out
+}
+
+/// Quantity `q` of layer `l` (0-based) at `r`'s index.
+fn with(r: &Reference, q: LayerQuantity, l: usize) -> Reference {
+    Reference {
+        target: Target::Layer(l, q),
+        index: r.index,
+    }
+}
+
+/// The mistakes for quantity `q` of layer `l` (0-based), in the order they are tried.
+fn layer_mistakes(
+    add: &mut Add<'_>,
+    r: &Reference,
+    c: &Computed,
+    sample: usize,
+    correct: &Answer,
+    l: usize,
+    q: LayerQuantity,
+) {
+    let read = |alt: &Computed| r.resolve(alt, sample).ok();
+    let k = l + 1;
+    match q {
+        LayerQuantity::Z => {
+            add(
+                MistakeKind::AForZ,
+                format!("this is a{k}, after the activation; z{k} = W{k} a{l} + b{k} is the sum before it"),
+                with(r, LayerQuantity::A, l).resolve(c, sample).ok(),
+            );
+            add_forgot_bias(add, r, c, sample, l);
+            add_transposed_forward(add, r, c, sample, l);
+            add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
+        }
+        LayerQuantity::A => {
+            add(
+                MistakeKind::ZForA,
+                format!("this is z{k}, before the activation; a{k} = f(z{k})"),
+                with(r, LayerQuantity::Z, l).resolve(c, sample).ok(),
+            );
+            add_forgot_bias(add, r, c, sample, l);
+            add_transposed_forward(add, r, c, sample, l);
+            add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
+        }
+        LayerQuantity::Weights | LayerQuantity::GradWeights | LayerQuantity::NewWeights => {
+            if q != LayerQuantity::Weights {
+                add_relu_prime(add, c, &read);
+                if l > 0 {
+                    add(
+                        MistakeKind::ZForA,
+                        format!("dL/dW{k} = δ{k} a{l}ᵀ uses the activations a{l}, not the sums z{l}"),
+                        z_for_a_input(c, l).and_then(|alt| read(&alt)),
+                    );
+                }
+            }
+            add_transposed(add, r, c, sample, correct, k);
+            if q == LayerQuantity::GradWeights {
+                add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
+            }
+            if q == LayerQuantity::NewWeights {
+                add_wrong_way(add, r, c, sample, correct, LayerQuantity::Weights, l);
+            }
+            if q != LayerQuantity::Weights {
+                add_reduction(add, c, &read);
+            }
+        }
+        LayerQuantity::DlDa | LayerQuantity::Delta | LayerQuantity::GradBias | LayerQuantity::NewBias => {
+            add_relu_prime(add, c, &read);
+            if q == LayerQuantity::Delta {
+                add_derivative_at(add, r, c, sample, l);
+            }
+            if q == LayerQuantity::NewBias {
+                add_wrong_way(add, r, c, sample, correct, LayerQuantity::Bias, l);
+            } else {
+                add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
+            }
+            add_reduction(add, c, &read);
+        }
+        LayerQuantity::Bias | LayerQuantity::ParamCount => {}
+    }
 }
 
 fn sign_text() -> String {

@@ -1,8 +1,9 @@
 //! The network diagram: layers as columns of nodes, input on the left.
 //!
-//! Coordinates: `layout` positions are in the diagram's own rectangle; `screen_from_layout`
-//! maps them into the allocated screen rectangle. Column 0 is the input `x`, column `l` the
-//! output of layer `l` (1-based), so the edges between columns `l-1` and `l` are `W_l`.
+//! Coordinates: a node is named by `(column, unit)`; [`Layout::node_pos`] gives its screen
+//! position in the allocated rectangle, and every size of the layout lives in [`Layout`].
+//! Column 0 is the input `x`, column `l` the output of layer `l` (1-based), so the edges
+//! between columns `l-1` and `l` are `W_l`.
 
 use super::theme;
 use super::visibility::{BLANK_HINT, Mark, blanked, line_text, mark, visible, visible_at};
@@ -10,43 +11,13 @@ use crate::app::{Command, NetCell, NetCommand, NodeValue, Selection, ViewSetting
 use crate::lesson::sheet::at;
 use crate::nn::Activation;
 use crate::nn::steps::{Quantity, StepKind};
-use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2};
 
 /// Columns with more units than this show the first ones and a "+N more" note.
 const MAX_NODES: usize = 16;
 
-struct Layout {
-    rect: Rect,
-    widths: Vec<usize>,
-    radius: f32,
-}
-
-impl Layout {
-    fn new(rect: Rect, widths: &[usize]) -> Layout {
-        let cols = widths.len().max(2);
-        let max_units = widths.iter().map(|&w| w.min(MAX_NODES)).max().unwrap_or(1).max(1);
-        let col_gap = (rect.width() - 100.0) / (cols - 1) as f32;
-        let row_gap = (rect.height() - 60.0) / max_units as f32;
-        let radius = (row_gap * 0.40).min(col_gap * 0.22).clamp(9.0, 24.0);
-        Layout {
-            rect,
-            widths: widths.to_vec(),
-            radius,
-        }
-    }
-
-    /// The screen position of node `unit` in `column`.
-    fn screen_from_layout(&self, column: usize, unit: usize) -> Pos2 {
-        let cols = self.widths.len().max(2);
-        let x = self.rect.left() + 50.0 + (self.rect.width() - 100.0) * column as f32 / (cols - 1) as f32;
-        let shown = self.widths[column].min(MAX_NODES);
-        let top = self.rect.top() + 40.0;
-        let h = self.rect.height() - 60.0;
-        let gap = h / shown.max(1) as f32;
-        let y = top + gap * (unit as f32 + 0.5);
-        pos2(x, y)
-    }
-}
+mod layout;
+use layout::Layout;
 
 /// The value shown on node `unit` of `column` for the chosen quantity, and that quantity.
 fn node_value(cell: &NetCell, column: usize, unit: usize, which: NodeValue) -> (f64, Quantity) {
@@ -76,213 +47,274 @@ fn node_name(column: usize, unit: usize, which: NodeValue) -> String {
     }
 }
 
+/// The edge under the pointer: `W_{layer+1}[to, from]`, `dist` pixels away.
+#[derive(Clone, Copy)]
+struct HoveredEdge {
+    layer: usize,
+    from: usize,
+    to: usize,
+    dist: f32,
+}
+
+/// What every part of one diagram draws with.
+struct Diagram<'a> {
+    ci: usize,
+    cell: &'a NetCell,
+    view: &'a ViewSettings,
+    lay: Layout,
+    painter: Painter,
+    dark: bool,
+    text_color: Color32,
+    weak: Color32,
+}
+
 /// Draws the diagram of network cell `ci`.
 pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
-    let dark = ui.visuals().dark_mode;
-    let fmt = view.number_format;
     let widths = cell.doc.net.widths();
     let screen_h = ui.ctx().content_rect().height();
-    // A small network (one or two units per layer) gets a short diagram, not an empty one.
-    let rows = widths.iter().copied().max().unwrap_or(1).max(1) as f32;
-    let fits = (60.0 + theme::DIAGRAM_ROW * rows).max(theme::DIAGRAM_SMALLEST);
-    let height = (screen_h * 0.42)
-        .clamp(theme::DIAGRAM_MIN_HEIGHT, theme::DIAGRAM_HEIGHT)
-        .min(fits);
-    let size = vec2(ui.available_width().max(300.0), height);
+    let size = Layout::size(ui.available_width(), screen_h, &widths);
     let (bg, painter) = ui.allocate_painter(size, Sense::click());
-    let lay = Layout::new(bg.rect, &widths);
-    let text_color = ui.visuals().text_color();
-    let weak = ui.visuals().weak_text_color();
-    let max_w = cell
-        .doc
-        .net
-        .layers()
-        .iter()
-        .flat_map(|l| l.weights.iter())
-        .fold(0.0f64, |m, w| m.max(w.abs()))
-        .max(1e-12);
+    let d = Diagram {
+        ci,
+        cell,
+        view,
+        lay: Layout::new(bg.rect, &widths),
+        painter,
+        dark: ui.visuals().dark_mode,
+        text_color: ui.visuals().text_color(),
+        weak: ui.visuals().weak_text_color(),
+    };
+    d.headings_ui();
+    let hovered_edge = d.edges_ui(bg.hover_pos());
+    let node_hovered = d.nodes_ui(ui, out);
+    if !node_hovered && let Some(edge) = hovered_edge {
+        d.edge_tooltip_ui(&bg, edge, out);
+    } else if bg.clicked() && !node_hovered {
+        out.push(Command::Net {
+            cell: ci,
+            cmd: NetCommand::Select(None),
+        });
+    }
+}
 
-    // Column headings: "layer 3: relu" on one line where the columns are wide enough, else
-    // "layer 3" over "relu".
-    let col_gap = (bg.rect.width() - 100.0) / (widths.len().max(2) - 1) as f32;
-    let font = FontId::proportional(12.0);
-    let one_line = |c: usize| format!("layer {c}: {}", cell.doc.net.layers()[c - 1].activation.name());
-    // All on one line or all on two, whichever the widest heading needs.
-    let two_lines =
-        (1..widths.len()).any(|c| painter.layout_no_wrap(one_line(c), font.clone(), weak).size().x + 8.0 > col_gap);
-    for (c, &w) in widths.iter().enumerate() {
-        let p = lay.screen_from_layout(c, 0);
-        let selected = c > 0 && cell.selected_layer == c - 1;
-        let color = if selected { text_color } else { weak };
-        let lines = if c == 0 {
-            vec![format!("x ({w})")]
-        } else if two_lines {
-            let act = cell.doc.net.layers()[c - 1].activation.name();
-            vec![format!("layer {c}"), act.to_string()]
-        } else {
-            vec![one_line(c)]
-        };
-        let top = if lines.len() == 1 { 12.0 } else { 6.0 };
-        for (i, line) in lines.into_iter().enumerate() {
-            painter.text(
-                pos2(p.x, bg.rect.top() + top + 13.0 * i as f32),
-                Align2::CENTER_CENTER,
-                line,
-                font.clone(),
-                color,
-            );
-        }
-        if w > MAX_NODES {
-            let q = lay.screen_from_layout(c, MAX_NODES - 1);
-            painter.text(
-                pos2(q.x, q.y + lay.radius + 10.0),
-                Align2::CENTER_CENTER,
-                format!("+{} more", w - MAX_NODES),
-                FontId::proportional(11.0),
-                weak,
-            );
+impl Diagram<'_> {
+    /// Column headings: "layer 3: relu" on one line where the columns are wide enough, else
+    /// "layer 3" over "relu"; a "+N more" note under a column with more than [`MAX_NODES`].
+    fn headings_ui(&self) {
+        let (cell, lay, painter, weak) = (self.cell, &self.lay, &self.painter, self.weak);
+        let widths = &lay.widths;
+        let col_gap = lay.col_gap();
+        let font = FontId::proportional(12.0);
+        let one_line = |c: usize| format!("layer {c}: {}", cell.doc.net.layers()[c - 1].activation.name());
+        // All on one line or all on two, whichever the widest heading needs.
+        let two_lines =
+            (1..widths.len()).any(|c| painter.layout_no_wrap(one_line(c), font.clone(), weak).size().x + 8.0 > col_gap);
+        for (c, &w) in widths.iter().enumerate() {
+            let selected = c > 0 && cell.selected_layer == c - 1;
+            let color = if selected { self.text_color } else { weak };
+            let lines = if c == 0 {
+                vec![format!("x ({w})")]
+            } else if two_lines {
+                let act = cell.doc.net.layers()[c - 1].activation.name();
+                vec![format!("layer {c}"), act.to_string()]
+            } else {
+                vec![one_line(c)]
+            };
+            let count = lines.len();
+            for (i, line) in lines.into_iter().enumerate() {
+                painter.text(
+                    lay.heading_pos(c, i, count),
+                    Align2::CENTER_CENTER,
+                    line,
+                    font.clone(),
+                    color,
+                );
+            }
+            if w > MAX_NODES {
+                painter.text(
+                    lay.more_pos(c),
+                    Align2::CENTER_CENTER,
+                    format!("+{} more", w - MAX_NODES),
+                    FontId::proportional(11.0),
+                    weak,
+                );
+            }
         }
     }
 
-    // Edges, and which one the pointer is over.
-    let pointer = bg.hover_pos();
-    let mut hovered_edge: Option<(usize, usize, usize, f32)> = None;
-    let step_edges = |l: usize| -> Mark {
-        let m = mark(cell, Quantity::GradW(l));
-        if m != Mark::Plain {
-            m
-        } else {
-            mark(cell, Quantity::W(l))
-        }
-    };
-    for (l, layer) in cell.doc.net.layers().iter().enumerate() {
-        let em = step_edges(l);
-        for j in 0..layer.units().min(MAX_NODES) {
-            for i in 0..layer.inputs().min(MAX_NODES) {
-                let w = layer.weights[(j, i)];
-                let (a, b) = (lay.screen_from_layout(l, i), lay.screen_from_layout(l + 1, j));
-                let (a, b) = (
-                    a + (b - a).normalized() * lay.radius,
-                    b - (b - a).normalized() * lay.radius,
-                );
-                let selected = cell.selection
-                    == Some(Selection::Edge {
-                        layer: l,
-                        from: i,
-                        to: j,
-                    });
-                if em != Mark::Plain || selected {
-                    let halo = if selected {
-                        theme::selection(dark)
-                    } else if em == Mark::Written {
-                        theme::write_highlight(dark)
+    /// Draws the edges (width by |w|, dashed when negative, a halo where the step or the
+    /// selection touches them) and returns the one nearest the pointer, within 5 pixels.
+    fn edges_ui(&self, pointer: Option<Pos2>) -> Option<HoveredEdge> {
+        let (cell, lay, painter, dark) = (self.cell, &self.lay, &self.painter, self.dark);
+        let max_w = cell
+            .doc
+            .net
+            .layers()
+            .iter()
+            .flat_map(|l| l.weights.iter())
+            .fold(0.0f64, |m, w| m.max(w.abs()))
+            .max(1e-12);
+        let mut hovered_edge: Option<HoveredEdge> = None;
+        let step_edges = |l: usize| -> Mark {
+            let m = mark(cell, Quantity::GradW(l));
+            if m != Mark::Plain {
+                m
+            } else {
+                mark(cell, Quantity::W(l))
+            }
+        };
+        for (l, layer) in cell.doc.net.layers().iter().enumerate() {
+            let em = step_edges(l);
+            for j in 0..layer.units().min(MAX_NODES) {
+                for i in 0..layer.inputs().min(MAX_NODES) {
+                    let w = layer.weights[(j, i)];
+                    let (a, b) = (lay.node_pos(l, i), lay.node_pos(l + 1, j));
+                    let (a, b) = (
+                        a + (b - a).normalized() * lay.radius,
+                        b - (b - a).normalized() * lay.radius,
+                    );
+                    let selected = cell.selection
+                        == Some(Selection::Edge {
+                            layer: l,
+                            from: i,
+                            to: j,
+                        });
+                    if em != Mark::Plain || selected {
+                        let halo = if selected {
+                            theme::selection(dark)
+                        } else if em == Mark::Written {
+                            theme::write_highlight(dark)
+                        } else {
+                            theme::read_highlight(dark)
+                        };
+                        painter.line_segment([a, b], Stroke::new(edge_width(w, max_w) + 4.0, halo));
+                    }
+                    let color = if w > 0.0 {
+                        theme::positive(dark)
+                    } else if w < 0.0 {
+                        theme::negative(dark)
                     } else {
-                        theme::read_highlight(dark)
+                        self.weak.gamma_multiply(0.5)
                     };
-                    painter.line_segment([a, b], Stroke::new(edge_width(w, max_w) + 4.0, halo));
-                }
-                let color = if w > 0.0 {
-                    theme::positive(dark)
-                } else if w < 0.0 {
-                    theme::negative(dark)
-                } else {
-                    weak.gamma_multiply(0.5)
-                };
-                let stroke = Stroke::new(edge_width(w, max_w), color);
-                if w < 0.0 {
-                    painter.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 3.0));
-                } else {
-                    painter.line_segment([a, b], stroke);
-                }
-                if let Some(p) = pointer {
-                    let d = dist_to_segment(p, a, b);
-                    if d < 5.0 && hovered_edge.is_none_or(|h| d < h.3) {
-                        hovered_edge = Some((l, i, j, d));
+                    let stroke = Stroke::new(edge_width(w, max_w), color);
+                    if w < 0.0 {
+                        painter.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 3.0));
+                    } else {
+                        painter.line_segment([a, b], stroke);
+                    }
+                    if let Some(p) = pointer {
+                        let d = dist_to_segment(p, a, b);
+                        if d < 5.0 && hovered_edge.is_none_or(|h| d < h.dist) {
+                            hovered_edge = Some(HoveredEdge {
+                                layer: l,
+                                from: i,
+                                to: j,
+                                dist: d,
+                            });
+                        }
                     }
                 }
             }
         }
+        hovered_edge
     }
 
-    // Nodes.
-    let mut node_hovered = false;
-    for (c, &w) in widths.iter().enumerate() {
-        for u in 0..w.min(MAX_NODES) {
-            let p = lay.screen_from_layout(c, u);
-            let (v, q) = node_value(cell, c, u, view.node_value);
-            let shown = visible_at(cell, q, u, 0, cell.sample);
-            let act = if c == 0 {
-                None
-            } else {
-                Some(cell.doc.net.layers()[c - 1].activation)
-            };
-            let a_val = if c == 0 {
-                1.0
-            } else {
-                at(&cell.fwd.layers[c - 1].a, u, cell.sample)
-            };
-            let inactive = act == Some(Activation::Relu)
-                && a_val == 0.0
-                && visible_at(cell, Quantity::A(c - 1), u, 0, cell.sample);
-            let m = column_mark(cell, c);
-            let fill = if inactive {
-                theme::inactive_fill(dark)
-            } else {
-                theme::node_fill(dark)
-            };
-            let ring = match m {
-                Mark::Written => Stroke::new(4.0, theme::write_highlight(dark)),
-                Mark::Read => Stroke::new(4.0, theme::read_highlight(dark)),
-                Mark::Plain => Stroke::new(1.5, weak),
-            };
-            painter.circle(p, lay.radius, fill, ring);
-            if cell.selection == Some(Selection::Node { column: c, unit: u }) {
-                painter.circle_stroke(p, lay.radius + 3.0, Stroke::new(2.0, theme::selection(dark)));
+    /// Draws every node shown; returns whether the pointer is over one.
+    fn nodes_ui(&self, ui: &mut Ui, out: &mut Vec<Command>) -> bool {
+        let mut node_hovered = false;
+        for (c, &w) in self.lay.widths.iter().enumerate() {
+            for u in 0..w.min(MAX_NODES) {
+                node_hovered |= self.node_ui(ui, c, u, out);
             }
-            let label = if shown { fmt.fmt(v) } else { "?".into() };
-            let tc = if inactive {
-                theme::inactive_text(dark)
-            } else {
-                text_color
-            };
-            let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
-            painter.text(p, Align2::CENTER_CENTER, &label, font, tc);
-            let name = node_name(c, u, view.node_value);
-            let rect = Rect::from_center_size(p, Vec2::splat(lay.radius * 2.0));
-            let id = ui.scope_id().with(("node", ci, c, u));
-            let r = ui.interact(rect, id, Sense::click());
-            let acc = format!("node {name} = {label}");
-            r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &acc));
-            if r.hovered() {
-                node_hovered = true;
-            }
-            if r.clicked() {
-                out.push(Command::Net {
-                    cell: ci,
-                    cmd: NetCommand::Select(Some(Selection::Node { column: c, unit: u })),
+        }
+        node_hovered
+    }
+
+    /// Node `u` of column `c`: its value (or "?"), the step's ring, the selection, a click to
+    /// select, edit mode's "Ask for this value" and the computation as a tooltip. Returns
+    /// whether the pointer is over it.
+    fn node_ui(&self, ui: &mut Ui, c: usize, u: usize, out: &mut Vec<Command>) -> bool {
+        let (ci, cell, view, lay, painter, dark) = (self.ci, self.cell, self.view, &self.lay, &self.painter, self.dark);
+        let p = lay.node_pos(c, u);
+        let (v, q) = node_value(cell, c, u, view.node_value);
+        let shown = visible_at(cell, q, u, 0, cell.sample);
+        let act = if c == 0 {
+            None
+        } else {
+            Some(cell.doc.net.layers()[c - 1].activation)
+        };
+        let a_val = if c == 0 {
+            1.0
+        } else {
+            at(&cell.fwd.layers[c - 1].a, u, cell.sample)
+        };
+        let inactive =
+            act == Some(Activation::Relu) && a_val == 0.0 && visible_at(cell, Quantity::A(c - 1), u, 0, cell.sample);
+        let m = column_mark(cell, c);
+        let fill = if inactive {
+            theme::inactive_fill(dark)
+        } else {
+            theme::node_fill(dark)
+        };
+        let ring = match m {
+            Mark::Written => Stroke::new(4.0, theme::write_highlight(dark)),
+            Mark::Read => Stroke::new(4.0, theme::read_highlight(dark)),
+            Mark::Plain => Stroke::new(1.5, self.weak),
+        };
+        painter.circle(p, lay.radius, fill, ring);
+        if cell.selection == Some(Selection::Node { column: c, unit: u }) {
+            painter.circle_stroke(p, lay.radius + 3.0, Stroke::new(2.0, theme::selection(dark)));
+        }
+        let label = if shown { view.number_format.fmt(v) } else { "?".into() };
+        let tc = if inactive {
+            theme::inactive_text(dark)
+        } else {
+            self.text_color
+        };
+        let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
+        painter.text(p, Align2::CENTER_CENTER, &label, font, tc);
+        let name = node_name(c, u, view.node_value);
+        let rect = Rect::from_center_size(p, Vec2::splat(lay.radius * 2.0));
+        let id = ui.scope_id().with(("node", ci, c, u));
+        let r = ui.interact(rect, id, Sense::click());
+        let acc = format!("node {name} = {label}");
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &acc));
+        let hovered = r.hovered();
+        if r.clicked() {
+            out.push(Command::Net {
+                cell: ci,
+                cmd: NetCommand::Select(Some(Selection::Node { column: c, unit: u })),
+            });
+        }
+        // Edit mode: the value on a node can become an exercise.
+        if super::edit::edit_mode_on(ui) {
+            let (_, q) = node_value(cell, c, u, view.node_value);
+            if let Some(reference) = crate::app::edit::reference_for(q, u, 0) {
+                r.context_menu(|ui| {
+                    if ui.button(format!("Ask for this value ({name})")).clicked() {
+                        out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
+                            network: ci,
+                            reference,
+                            sample: cell.sample + 1,
+                        }));
+                        ui.close();
+                    }
                 });
             }
-            // Edit mode: the value on a node can become an exercise.
-            if super::edit::edit_mode_on(ui) {
-                let (_, q) = node_value(cell, c, u, view.node_value);
-                if let Some(reference) = crate::app::edit::reference_for(q, u, 0) {
-                    r.context_menu(|ui| {
-                        if ui.button(format!("Ask for this value ({name})")).clicked() {
-                            out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
-                                network: ci,
-                                reference,
-                                sample: cell.sample + 1,
-                            }));
-                            ui.close();
-                        }
-                    });
-                }
-            }
-            r.on_hover_ui(|ui| node_tooltip_ui(ui, cell, c, u, view));
         }
+        r.on_hover_ui(|ui| node_tooltip_ui(ui, cell, c, u, view));
+        hovered
     }
 
-    if !node_hovered && let Some((l, i, j, _)) = hovered_edge {
+    /// The hovered edge's weight and contribution `w·a` as a tooltip; a click selects it.
+    fn edge_tooltip_ui(&self, bg: &Response, edge: HoveredEdge, out: &mut Vec<Command>) {
+        let (cell, fmt) = (self.cell, self.view.number_format);
+        let HoveredEdge {
+            layer: l,
+            from: i,
+            to: j,
+            ..
+        } = edge;
         let w = cell.doc.net.layers()[l].weights[(j, i)];
         let a = at(cell.fwd.input_of(l), i, cell.sample);
         let src = if l == 0 {
@@ -310,7 +342,7 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         let bg2 = bg.clone().on_hover_text_at_pointer(text);
         if bg2.clicked() {
             out.push(Command::Net {
-                cell: ci,
+                cell: self.ci,
                 cmd: NetCommand::Select(Some(Selection::Edge {
                     layer: l,
                     from: i,
@@ -318,11 +350,6 @@ pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                 })),
             });
         }
-    } else if bg.clicked() && !node_hovered {
-        out.push(Command::Net {
-            cell: ci,
-            cmd: NetCommand::Select(None),
-        });
     }
 }
 

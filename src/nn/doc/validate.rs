@@ -67,10 +67,41 @@ fn columns_from_rows(rows: &[Vec<f64>], width: usize) -> Matrix {
     Matrix::from_fn(width, rows.len(), |i, j| rows[j].get(i).copied().unwrap_or(0.0))
 }
 
+/// Samples or targets as the file writes them: one row per sample.
+type Rows = Vec<Vec<f64>>;
+
 impl NetworkFile {
     /// Checks everything and builds the engine types; every problem is listed.
     pub fn validate(&self) -> Result<NetworkDoc, DocError> {
         let mut e = Vec::new();
+        if !self.validate_header(&mut e) {
+            return Err(DocError { problems: e });
+        }
+        let (layers, outputs) = self.validate_layers(&mut e);
+        let loss = self.validate_loss(&mut e);
+        let Some((x_rows, y_rows)) = self.validate_samples(outputs, &mut e) else {
+            return Err(DocError { problems: e });
+        };
+        check_targets(&loss, &y_rows, &mut e);
+        let optimizer = self.validate_optimizer(&mut e);
+        if !e.is_empty() {
+            return Err(DocError { problems: e });
+        }
+        let net = Network::new(self.inputs, layers).map_err(|p| DocError { problems: p })?;
+        Ok(NetworkDoc {
+            name: self.name.clone(),
+            x: columns_from_rows(&x_rows, self.inputs),
+            y: columns_from_rows(&y_rows, outputs),
+            net,
+            loss,
+            optimizer,
+            case_steps: None,
+        })
+    }
+
+    /// The format version, the input count and the size limits. False when the declared sizes
+    /// are over a limit: nothing may then be built from them.
+    fn validate_header(&self, e: &mut Vec<String>) -> bool {
         if let Some(v) = self.format_version
             && v > FORMAT_VERSION
         {
@@ -99,7 +130,7 @@ impl NetworkFile {
             e.push(format!(
                 "the network has {params} parameters; the limit is {MAX_PARAMS}"
             ));
-            return Err(DocError { problems: e });
+            return false;
         }
         if self.inputs > MAX_PARAMS {
             // Only reachable without layers (a layer would count them as parameters).
@@ -107,8 +138,14 @@ impl NetworkFile {
                 "the network has {} inputs; the limit is {MAX_PARAMS}",
                 self.inputs
             ));
-            return Err(DocError { problems: e });
+            return false;
         }
+        true
+    }
+
+    /// Every layer's activation, shape and numbers; returns the layers that are well formed and
+    /// the width of the last layer (the network's outputs).
+    fn validate_layers(&self, e: &mut Vec<String>) -> (Vec<Layer>, usize) {
         let mut prev = self.inputs;
         let mut layers = Vec::new();
         for (i, l) in self.layers.iter().enumerate() {
@@ -154,7 +191,7 @@ impl NetworkFile {
                     }
                 }
             }
-            check_finite(&format!("layer {n}: weights"), &l.weights, &mut e);
+            check_finite(&format!("layer {n}: weights"), &l.weights, e);
             let bias = l.bias.clone().unwrap_or_else(|| vec![0.0; l.units]);
             if bias.len() != l.units {
                 e.push(format!(
@@ -163,7 +200,7 @@ impl NetworkFile {
                     count(l.units, "unit", "units")
                 ));
             }
-            check_finite(&format!("layer {n}: bias"), std::slice::from_ref(&bias), &mut e);
+            check_finite(&format!("layer {n}: bias"), std::slice::from_ref(&bias), e);
             if act == Some(Activation::Softmax) && n != self.layers.len() {
                 e.push(format!("layer {n}: softmax is only allowed on the output layer"));
             }
@@ -177,8 +214,12 @@ impl NetworkFile {
             }
             prev = l.units;
         }
-        let outputs = prev;
-        let loss = loss_from_spec(self.loss.as_ref(), &mut e);
+        (layers, prev)
+    }
+
+    /// The loss, and whether it fits the output layer's activation.
+    fn validate_loss(&self, e: &mut Vec<String>) -> Loss {
+        let loss = loss_from_spec(self.loss.as_ref(), e);
         if let (Some(req), Some(last)) = (loss.kind.required_output(), self.layers.last())
             && Activation::from_name(&last.activation).is_some_and(|a| a != req)
         {
@@ -193,6 +234,12 @@ impl NetworkFile {
         if loss.kind != LossKind::CrossEntropy && self.layers.last().is_some_and(|l| l.activation == "softmax") {
             e.push("a softmax output layer needs the cross_entropy loss".into());
         }
+        loss
+    }
+
+    /// The samples as rows, checked against the network's inputs and outputs (`x` defaults to
+    /// one sample of zeros, `y` to zeros). None when they hold more numbers than the limit.
+    fn validate_samples(&self, outputs: usize, e: &mut Vec<String>) -> Option<(Rows, Rows)> {
         let x_rows = self
             .x
             .as_ref()
@@ -205,7 +252,7 @@ impl NetworkFile {
         };
         if x_numbers.saturating_add(y_numbers) > MAX_DATA_NUMBERS {
             e.push(format!("x and y hold more than {MAX_DATA_NUMBERS} numbers, the limit"));
-            return Err(DocError { problems: e });
+            return None;
         }
         let y_rows = self
             .y
@@ -241,29 +288,20 @@ impl NetworkFile {
                 ));
             }
         }
-        check_finite("x", &x_rows, &mut e);
-        check_finite("y", &y_rows, &mut e);
-        check_targets(&loss, &y_rows, &mut e);
-        let optimizer = match &self.optimizer {
+        check_finite("x", &x_rows, e);
+        check_finite("y", &y_rows, e);
+        Some((x_rows, y_rows))
+    }
+
+    /// The optimizer (plain SGD with its defaults when the file names none).
+    fn validate_optimizer(&self, e: &mut Vec<String>) -> OptimizerConfig {
+        match &self.optimizer {
             Some(s) => optimizer_from_spec(s).unwrap_or_else(|p| {
                 e.extend(p);
                 OptimizerConfig::defaults(OptimizerKind::Sgd)
             }),
             None => OptimizerConfig::defaults(OptimizerKind::Sgd),
-        };
-        if !e.is_empty() {
-            return Err(DocError { problems: e });
         }
-        let net = Network::new(self.inputs, layers).map_err(|p| DocError { problems: p })?;
-        Ok(NetworkDoc {
-            name: self.name.clone(),
-            x: columns_from_rows(&x_rows, self.inputs),
-            y: columns_from_rows(&y_rows, outputs),
-            net,
-            loss,
-            optimizer,
-            case_steps: None,
-        })
     }
 }
 

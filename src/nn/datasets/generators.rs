@@ -1,34 +1,11 @@
-//! Data sets for lessons: seeded generators ([`generate`]), the shipped tabular sets
-//! ([`BuiltinSet`], embedded in the binary) and [`DataSpec`], the `data = ...` value of a lesson's
-//! training cell.
-//!
-//! # Conventions
-//! - Every generator draws from [`Stream::new(seed)`](super::init::Stream) (ChaCha8), so a seed
-//!   gives the same points on every machine. `noise` is the standard deviation of Gaussian noise
-//!   added to each coordinate (classification) or to `y` (regression); noise 0 puts every point
-//!   exactly on its curve.
-//! - Samples alternate between classes (sample `j` is class `j mod k`), so the classes are
-//!   balanced to within one sample.
-//! - Two-class generators give ONE target row of 0/1 (sigmoid output, bce) and class names
-//!   "0", "1"; blobs with `k > 2` classes give `k` one-hot rows and names "0" .. "k-1".
-//!   Regression generators give one row of values, one feature "x" in [-3, 3], no class names.
-//! - The shipped sets keep their file's class names: iris and wine have three classes (one-hot),
-//!   digits ten (one-hot, sorted 0..9), breast cancer two (one 0/1 row: malignant 0, benign 1,
-//!   as scikit-learn).
-//!
-//! # Map
-//! - this file: the generators and the shipped sets.
-//! - `spec.rs`: [`DataSpec`] (read from a lesson, built into a [`Dataset`]) and [`SpecError`].
+//! Seeded generators: [`Generator`], [`check_params`] and [`generate`] (conventions in the
+//! parent module).
 
-use super::Matrix;
-use super::csv::{BadRows, CsvOptions, import, inspect_with};
-use super::data::{DataError, Dataset, Task};
-use super::init::Stream;
+use super::super::Matrix;
+use super::super::data::{DataError, Dataset, Task};
+use super::super::init::Stream;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::{PI, TAU};
-
-mod spec;
-pub use spec::{DataSpec, SpecError};
 
 /// The most points a generator makes.
 pub const MAX_POINTS: usize = 100_000;
@@ -264,88 +241,5 @@ fn function(n: usize, noise: f64, s: &mut Stream, f: impl Fn(f64) -> f64) -> Dat
         y,
         feature_names: vec!["x".into()],
         class_names: Vec::new(),
-    }
-}
-
-/// A data set shipped with the app (see assets/datasets/SOURCES.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BuiltinSet {
-    Iris,
-    Digits,
-    Wine,
-    BreastCancer,
-}
-
-impl BuiltinSet {
-    pub const ALL: [BuiltinSet; 4] = [
-        BuiltinSet::Iris,
-        BuiltinSet::Digits,
-        BuiltinSet::Wine,
-        BuiltinSet::BreastCancer,
-    ];
-
-    /// The name used in files.
-    pub fn name(self) -> &'static str {
-        match self {
-            BuiltinSet::Iris => "iris",
-            BuiltinSet::Digits => "digits",
-            BuiltinSet::Wine => "wine",
-            BuiltinSet::BreastCancer => "breast_cancer",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<BuiltinSet> {
-        BuiltinSet::ALL.into_iter().find(|b| b.name() == name)
-    }
-
-    /// A human label for menus.
-    pub fn label(self) -> &'static str {
-        match self {
-            BuiltinSet::Iris => "Iris flowers (4 measurements, 3 species)",
-            BuiltinSet::Digits => "Handwritten digits (8x8 pixels, 10 digits)",
-            BuiltinSet::Wine => "Wine (13 measurements, 3 cultivars)",
-            BuiltinSet::BreastCancer => "Breast cancer (30 measurements, malignant or benign)",
-        }
-    }
-
-    /// Where the data come from, in one line (from assets/datasets/SOURCES.md).
-    pub fn attribution(self) -> &'static str {
-        match self {
-            BuiltinSet::Iris => "R. A. Fisher (1936), UCI Machine Learning Repository \"Iris\", CC BY 4.0",
-            BuiltinSet::Digits => {
-                "E. Alpaydin, C. Kaynak (1998), UCI Machine Learning Repository \"Optical Recognition of Handwritten Digits\" (test part), CC BY 4.0"
-            }
-            BuiltinSet::Wine => "M. Forina et al., UCI Machine Learning Repository \"Wine\", CC BY 4.0",
-            BuiltinSet::BreastCancer => {
-                "W. H. Wolberg et al., UCI Machine Learning Repository \"Breast Cancer Wisconsin (Diagnostic)\", CC BY 4.0"
-            }
-        }
-    }
-
-    /// The shipped CSV text (a header row; the class label is the last column).
-    pub fn csv_text(self) -> &'static str {
-        match self {
-            BuiltinSet::Iris => include_str!("../../assets/datasets/iris.csv"),
-            BuiltinSet::Digits => include_str!("../../assets/datasets/digits.csv"),
-            BuiltinSet::Wine => include_str!("../../assets/datasets/wine.csv"),
-            BuiltinSet::BreastCancer => include_str!("../../assets/datasets/breast_cancer.csv"),
-        }
-    }
-
-    /// Parses the shipped CSV: every column but the last is a feature, the last the class.
-    pub fn load(self) -> Result<Dataset, DataError> {
-        let text = self.csv_text();
-        let columns = inspect_with(text, true).columns.len();
-        let opts = CsvOptions {
-            has_header: true,
-            target_column: columns.saturating_sub(1),
-            task: Task::Classification,
-            bad_rows: BadRows::Report,
-        };
-        import(text, &opts).map(|i| i.data).map_err(|e| DataError::Builtin {
-            name: self.name(),
-            message: e.to_string(),
-        })
     }
 }
