@@ -3,9 +3,10 @@
 //! fit the width. Read-only cells announce `name = value` to screen readers; editable cells are
 //! named like `W3[1,2]`.
 
+use super::CellCtx;
 use super::theme;
 use super::visibility::{BLANK_HINT, Mark, blanked, mark, visible};
-use crate::app::{Command, Edit, NetCell, NetCommand};
+use crate::app::{Command, Edit, NetCommand};
 use crate::lesson::sheet::{self, Block};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
@@ -97,14 +98,7 @@ impl<'a> Item<'a> {
 }
 
 /// Draws items left to right, starting a new row where the next would not fit.
-pub fn flow_ui(
-    ui: &mut Ui,
-    ci: usize,
-    cell: &NetCell,
-    items: Vec<Item<'_>>,
-    fmt: NumberFormat,
-    out: &mut Vec<Command>,
-) {
+pub fn flow_ui(ui: &mut Ui, cx: &mut CellCtx<'_>, items: Vec<Item<'_>>, fmt: NumberFormat) {
     let avail = ui.available_width();
     let mut rows: Vec<Vec<Item<'_>>> = vec![Vec::new()];
     let mut used = 0.0;
@@ -123,7 +117,7 @@ pub fn flow_ui(
         ui.horizontal_top(|ui| {
             for it in row {
                 match it {
-                    Item::B(b) => block_ui(ui, ci, cell, b, fmt, out),
+                    Item::B(b) => block_ui(ui, cx, b, fmt),
                     Item::Op(s) => op_ui(ui, &s),
                 }
             }
@@ -131,7 +125,8 @@ pub fn flow_ui(
     }
 }
 
-fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, sb: Shown<'_>, fmt: NumberFormat, out: &mut Vec<Command>) {
+fn block_ui(ui: &mut Ui, cx: &mut CellCtx<'_>, sb: Shown<'_>, fmt: NumberFormat) {
+    let (ci, cell) = (cx.ci, cx.cell);
     let b = &sb.block;
     let dark = ui.visuals().dark_mode;
     let shown = b.quantity.is_none_or(|q| visible(cell, q));
@@ -174,7 +169,7 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, sb: Shown<'_>, fmt: NumberFo
                                 } else {
                                     None
                                 };
-                                cell_ui(ui, ci, &sb, r, c, hidden, fmt, out);
+                                cell_ui(ui, cx, &sb, (r, c), hidden, fmt);
                             }
                             ui.end_row();
                         }
@@ -204,17 +199,16 @@ fn block_ui(ui: &mut Ui, ci: usize, cell: &NetCell, sb: Shown<'_>, fmt: NumberFo
     });
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Element `(r, c)` of a block: editable, shown, or blank (`hidden` says why).
 fn cell_ui(
     ui: &mut Ui,
-    ci: usize,
+    cx: &mut CellCtx<'_>,
     sb: &Shown<'_>,
-    r: usize,
-    c: usize,
+    (r, c): (usize, usize),
     hidden: Option<&str>,
     fmt: NumberFormat,
-    out: &mut Vec<Command>,
 ) {
+    let ci = cx.ci;
     let shown = hidden.is_none();
     let b = &sb.block;
     let v = b.value(r, c);
@@ -225,10 +219,7 @@ fn cell_ui(
             let (changed, resp) = number_ui(ui, v, &name, &hint, fmt, None);
             if let Some(x) = changed {
                 let (er, ec, _) = b.engine(r, c);
-                out.push(Command::Net {
-                    cell: ci,
-                    cmd: NetCommand::Edit(edit(er, ec, x)),
-                });
+                cx.send(NetCommand::Edit(edit(er, ec, x)));
             }
             resp
         }
@@ -245,7 +236,7 @@ fn cell_ui(
         }
     };
     // Edit mode: any value can become an exercise.
-    if super::edit::edit_mode_on(ui)
+    if cx.edit_mode
         && let Some(q) = b.quantity
     {
         let (er, ec, es) = b.engine(r, c);
@@ -256,7 +247,7 @@ fn cell_ui(
                     .on_hover_text(format!("Adds an exercise asking for {reference} below this network"))
                     .clicked()
                 {
-                    out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
+                    cx.out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
                         network: ci,
                         reference,
                         sample: es + 1,

@@ -1,6 +1,7 @@
 //! The data table: every sample's inputs and targets, editable, with the shown sample chosen
 //! by a radio button. Cross-entropy targets are chosen as a class (the one-hot row follows).
 
+use super::CellCtx;
 use super::action_button;
 use super::blocks::number_ui;
 use crate::app::{Command, Edit, NetCell, NetCommand, ViewSettings};
@@ -13,7 +14,14 @@ const MAX_ROWS: usize = 64;
 const MAX_COLS: usize = 32;
 
 /// The data table and the buttons that change the data's shape.
-pub fn data_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
+pub fn data_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
+    let CellCtx {
+        ci,
+        cell,
+        view,
+        ref mut out,
+        ..
+    } = *cx;
     let b = cell.doc.batch();
     ui.horizontal(|ui| {
         ui.label(RichText::new("Data").strong());

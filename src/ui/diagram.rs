@@ -5,6 +5,7 @@
 //! Column 0 is the input `x`, column `l` the output of layer `l` (1-based), so the edges
 //! between columns `l-1` and `l` are `W_l`.
 
+use super::CellCtx;
 use super::theme;
 use super::visibility::{BLANK_HINT, Mark, blanked, line_text, mark, visible, visible_at};
 use crate::app::{Command, NetCell, NetCommand, NodeValue, Selection, ViewSettings};
@@ -59,6 +60,7 @@ struct HoveredEdge {
 /// What every part of one diagram draws with.
 struct Diagram<'a> {
     ci: usize,
+    edit_mode: bool,
     cell: &'a NetCell,
     view: &'a ViewSettings,
     lay: Layout,
@@ -69,13 +71,21 @@ struct Diagram<'a> {
 }
 
 /// Draws the diagram of network cell `ci`.
-pub fn diagram_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
+pub fn diagram_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
+    let CellCtx {
+        ci,
+        cell,
+        view,
+        edit_mode,
+        ref mut out,
+    } = *cx;
     let widths = cell.doc.net.widths();
     let screen_h = ui.ctx().content_rect().height();
     let size = Layout::size(ui.available_width(), screen_h, &widths);
     let (bg, painter) = ui.allocate_painter(size, Sense::click());
     let d = Diagram {
         ci,
+        edit_mode,
         cell,
         view,
         lay: Layout::new(bg.rect, &widths),
@@ -287,7 +297,7 @@ impl Diagram<'_> {
             });
         }
         // Edit mode: the value on a node can become an exercise.
-        if super::edit::edit_mode_on(ui) {
+        if self.edit_mode {
             let (_, q) = node_value(cell, c, u, view.node_value);
             if let Some(reference) = crate::app::edit::reference_for(q, u, 0) {
                 r.context_menu(|ui| {

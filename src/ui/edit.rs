@@ -13,21 +13,6 @@ use crate::nn::numfmt::NumberFormat;
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
-/// Whether edit mode is on this frame (set by [`set_edit_mode_flag`] at the top of the frame),
-/// for widgets deep in a cell that offer instructor-only actions.
-pub fn edit_mode_on(ui: &Ui) -> bool {
-    ui.data(|d| d.get_temp::<bool>(flag_id())).unwrap_or(false)
-}
-
-/// Records whether edit mode is on, for [`edit_mode_on`].
-pub fn set_edit_mode_flag(ui: &Ui, on: bool) {
-    ui.data_mut(|d| d.insert_temp(flag_id(), on));
-}
-
-fn flag_id() -> egui::Id {
-    egui::Id::unique("edit mode on")
-}
-
 pub(super) fn page(out: &mut Vec<Command>, e: PageEdit) {
     out.push(Command::Page(e));
 }

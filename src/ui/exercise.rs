@@ -216,7 +216,7 @@ fn answer_ui(ui: &mut Ui, ci: usize, e: &ExerciseState, number: usize, out: &mut
         Shape::Scalar => {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("{label} =")).monospace());
-                entry_ui(ui, ci, e, number, 0, 0, wrong, out);
+                entry_ui(ui, (ci, e, number), (0, 0), wrong, out);
             });
         }
         Shape::Vector(_) | Shape::Matrix(..) => {
@@ -237,7 +237,7 @@ fn answer_ui(ui: &mut Ui, ci: usize, e: &ExerciseState, number: usize, out: &mut
                         for r in 0..rows {
                             ui.weak(format!("row {}", r + 1));
                             for c in 0..cols {
-                                entry_ui(ui, ci, e, number, r, c, wrong, out);
+                                entry_ui(ui, (ci, e, number), (r, c), wrong, out);
                             }
                             ui.end_row();
                         }
@@ -247,15 +247,11 @@ fn answer_ui(ui: &mut Ui, ci: usize, e: &ExerciseState, number: usize, out: &mut
     }
 }
 
-/// One entry of the answer; Enter checks the answer.
-#[allow(clippy::too_many_arguments)]
+/// Entry `(r, c)` of the answer; Enter checks the answer.
 fn entry_ui(
     ui: &mut Ui,
-    ci: usize,
-    e: &ExerciseState,
-    number: usize,
-    r: usize,
-    c: usize,
+    (ci, e, number): (usize, &ExerciseState, usize),
+    (r, c): (usize, usize),
     wrong: &[(usize, usize)],
     out: &mut Vec<Command>,
 ) {

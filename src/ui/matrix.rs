@@ -4,18 +4,21 @@
 //! the Keras/NumPy one (`Z = A_prev W + b`, W is `in x units`, every sample a row, the shown
 //! one in bold). Weights and biases the lesson does not lock are editable here.
 
+use super::CellCtx;
 use super::action_button;
 use super::blocks::{EditFn, Item, flow_ui};
-use crate::app::{Command, Convention, Edit, NetCell, NetCommand, Selection, ViewSettings};
+use crate::app::{Command, Convention, Edit, NetCommand, Selection};
 use crate::lesson::Lock;
 use crate::lesson::sheet::{Pass, Samples, Sheet};
 use crate::nn::Activation;
-use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::Quantity;
 use egui::{RichText, Ui};
 
 /// The selected layer's header (layer choice, activation, structure buttons) and its blocks.
-pub fn matrix_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
+pub fn matrix_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
+    let CellCtx {
+        ci, cell, ref mut out, ..
+    } = *cx;
     let n = cell.doc.net.len();
     let l = cell.selected_layer.min(n - 1);
     let k = l + 1;
@@ -102,7 +105,7 @@ pub fn matrix_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, ou
         layer.activation.formula().1
     ));
     ui.add_space(4.0);
-    layer_blocks(ui, ci, cell, l, view.number_format, view.convention, out);
+    layer_blocks(ui, cx, l);
 }
 
 /// What the window lays out: the shown sample, as a column; in the Keras convention every
@@ -121,15 +124,8 @@ fn window_sheet(convention: Convention, sample: usize) -> Sheet {
 }
 
 /// The forward blocks (`W a_prev + b = z`, then `a`) and the backward blocks of layer `l`.
-fn layer_blocks(
-    ui: &mut Ui,
-    ci: usize,
-    cell: &NetCell,
-    l: usize,
-    fmt: NumberFormat,
-    convention: Convention,
-    out: &mut Vec<Command>,
-) {
+fn layer_blocks(ui: &mut Ui, cx: &mut CellCtx<'_>, l: usize) {
+    let (cell, fmt, convention) = (cx.cell, cx.view.number_format, cx.view.convention);
     let k = l + 1;
     let sheet = window_sheet(convention, cell.sample);
     let pass = Pass {
@@ -178,12 +174,12 @@ fn layer_blocks(
         let y = sheet.per_sample("y", &cell.doc.y, Quantity::Y);
         items.extend([Item::Op("vs".into()), Item::from(y)]);
     }
-    flow_ui(ui, ci, cell, items, fmt, out);
+    flow_ui(ui, cx, items, fmt);
     ui.add_space(6.0);
     let heading = format!("Backward:  {}", sheet.backward_equations(l, true).join(",  "));
     ui.label(RichText::new(heading).italics());
     let items = sheet.backward(pass, l, true).into_iter().map(Item::from).collect();
-    flow_ui(ui, ci, cell, items, fmt, out);
+    flow_ui(ui, cx, items, fmt);
 }
 
 /// Editing W(l+1)'s element, by the engine's (unit, input).

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod blocks;
+mod cell_ctx;
 pub mod data;
 pub mod diagram;
 pub mod edit;
@@ -25,6 +26,7 @@ pub mod visibility;
 use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NetCommand, NodeValue, Pending};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::{LossKind, Reduction};
+pub use cell_ctx::CellCtx;
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
@@ -88,7 +90,6 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
                 let (mut exercises, mut quizzes) = (0, 0);
                 // Where each network cell is, to keep the stepper on one the student can see.
                 let mut nets_at = Vec::new();
-                edit::set_edit_mode_flag(ui, state.session.edit_mode);
                 if state.session.edit_mode {
                     edit::page_header_ui(ui, state, &mut out);
                     ui.add_space(6.0);
@@ -181,25 +182,31 @@ fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: 
 
 /// A live network cell: toolbar, diagram, matrix view and data beside the stepper.
 fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
-    let view = &state.session.settings.view;
     if !cell.options.lock.is_empty() {
         let what: Vec<&str> = cell.options.lock.iter().map(|&l| l.text()).collect();
         ui.weak(format!("Locked by the lesson: {}.", what.join(", ")));
     }
     toolbar_ui(ui, ci, cell, state, out);
-    diagram::diagram_ui(ui, ci, cell, view, out);
+    let mut cx = CellCtx {
+        ci,
+        cell,
+        view: &state.session.settings.view,
+        edit_mode: state.session.edit_mode,
+        out,
+    };
+    diagram::diagram_ui(ui, &mut cx);
     ui.separator();
     // A wide layer (many inputs) scrolls sideways instead of widening the whole page.
-    matrix::matrix_ui(ui, ci, cell, view, out);
+    matrix::matrix_ui(ui, &mut cx);
     ui.separator();
     // A data table wider than the page (many inputs) scrolls sideways on its own.
     let cols = cell.doc.x.nrows() + cell.doc.y.nrows() + 2;
     if cols as f32 * (theme::CELL_WIDTH + 8.0) > ui.available_width() {
         egui::ScrollArea::horizontal()
             .id_salt(("data scroll", ci))
-            .show(ui, |ui| data::data_ui(ui, ci, cell, view, out));
+            .show(ui, |ui| data::data_ui(ui, &mut cx));
     } else {
-        data::data_ui(ui, ci, cell, view, out);
+        data::data_ui(ui, &mut cx);
     }
 }
 

@@ -1,0 +1,23 @@
+//! [`CellCtx`]: what every widget of one network cell draws with and sends to, passed down
+//! instead of a long list of arguments (and instead of flags hidden in egui's memory).
+
+use crate::app::{Command, NetCell, NetCommand, ViewSettings};
+
+/// One network cell being drawn.
+pub struct CellCtx<'a> {
+    /// The cell's index on the page.
+    pub ci: usize,
+    pub cell: &'a NetCell,
+    pub view: &'a ViewSettings,
+    /// Edit mode: values offer "Ask for this value".
+    pub edit_mode: bool,
+    /// Where the commands go.
+    pub out: &'a mut Vec<Command>,
+}
+
+impl CellCtx<'_> {
+    /// Sends `cmd` for this cell.
+    pub fn send(&mut self, cmd: NetCommand) {
+        self.out.push(Command::Net { cell: self.ci, cmd });
+    }
+}
