@@ -42,7 +42,6 @@ impl Dialogs for NoDialogs {
 /// (with `/`, on every system) when the file is inside it, so the lesson carries to another
 /// machine with its folder; otherwise the path as given.
 pub fn path_in_lesson(lesson_file: Option<&Path>, path: &Path) -> String {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     if let Some(dir) = lesson_file.and_then(Path::parent)
         && let Ok(inside) = canonical(path).strip_prefix(canonical(dir))
     {
@@ -53,6 +52,26 @@ pub fn path_in_lesson(lesson_file: Option<&Path>, path: &Path) -> String {
         return parts.join("/");
     }
     path.to_string_lossy().to_string()
+}
+
+/// Reads a text file (with the size limit, as UTF-8).
+pub fn read_text(path: &Path) -> Result<String, String> {
+    crate::files::read_text(path).map_err(|e| e.to_string())
+}
+
+/// Whether `path` names something on disk.
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
+/// Creates folder `dir` and its parents.
+pub fn create_dir_all(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// The canonical form of `path`, or `path` itself when it cannot be resolved.
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Writes bytes atomically (exports).

@@ -26,7 +26,7 @@ pub fn reader(lesson_file: Option<&Path>) -> ReadFn {
             (Some(d), true) => d.join(p),
             _ => p.to_path_buf(),
         };
-        crate::files::read_text(&full).map_err(|e| format!("{}: {e}", full.display()))
+        files::read_text(&full).map_err(|e| format!("{}: {e}", full.display()))
     })
 }
 
@@ -121,7 +121,7 @@ impl AppState {
     }
 
     fn import_from(&mut self, cell: usize, path: &Path) {
-        match crate::files::read_text(path) {
+        match files::read_text(path) {
             Ok(text) => self.session.csv_import = Some(Box::new(CsvImport::new(cell, path.to_path_buf(), text))),
             Err(e) => self.error(format!("Could not read {}: {e}", path.display())),
         }
@@ -185,7 +185,7 @@ impl AppState {
         let Some(t) = self.training(cell) else { return };
         let text = curves_csv(t);
         if let Some(p) = self.session.dialogs.pick_export("curves.csv", "csv") {
-            match crate::files::write_atomic(&p, text.as_bytes()) {
+            match files::write_bytes(&p, text.as_bytes()) {
                 Ok(()) => self.info(format!("Saved the curves to {}", p.display())),
                 Err(e) => self.error(format!("Could not save {}: {e}", p.display())),
             }

@@ -1,6 +1,6 @@
 //! A student's progress, saved on its own: every answer typed (even before "Check"), the
 //! attempts, the hints used, whether the worked solution was shown and the quiz choices. One
-//! JSON file per lesson in the app's data folder ([`super::files::progress_dir`]), written
+//! JSON file per lesson in the app's data folder (the window's [`Dialogs::progress_dir`](super::files::Dialogs::progress_dir)), written
 //! atomically at most once a second while the student works, and on exit; read back when the
 //! same lesson is opened again. Also the submission the student exports for grading.
 //!
@@ -64,7 +64,7 @@ pub struct Progress {
 pub fn lesson_key(lesson: &Lesson, file: Option<&Path>) -> String {
     match file {
         Some(p) => {
-            let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            let p = files::canonical(p);
             format!("{}\n{}", lesson.title, p.display())
         }
         None => format!(
@@ -142,11 +142,10 @@ impl AppState {
             return;
         };
         let path = progress_file(&dir, &self.student.lesson_key);
-        if !path.exists() {
+        if !files::exists(&path) {
             return;
         }
-        let p = crate::files::read_text(&path)
-            .map_err(|e| e.to_string())
+        let p = files::read_text(&path)
             .and_then(|t| serde_json::from_str::<Progress>(&t).map_err(|e| format!("{}: {e}", path.display())));
         let p = match p {
             Ok(p) if p.lesson == self.student.lesson_key => p,
@@ -210,14 +209,13 @@ impl AppState {
         let Some(dir) = self.session.dialogs.progress_dir() else {
             return;
         };
-        if !self.has_progress() && !progress_file(&dir, &self.student.lesson_key).exists() {
+        if !self.has_progress() && !files::exists(&progress_file(&dir, &self.student.lesson_key)) {
             return;
         }
         let r = serde_json::to_string_pretty(&self.progress())
             .map_err(|e| e.to_string())
             .and_then(|text| {
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| format!("{}: {e}", dir.display()))
+                files::create_dir_all(&dir)
                     .and_then(|()| files::write_bytes(&progress_file(&dir, &self.student.lesson_key), text.as_bytes()))
             });
         match r {
