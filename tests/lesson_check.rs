@@ -29,6 +29,7 @@ use mlp_notebook::lesson::solve::solve_for;
 use mlp_notebook::lesson::worked::worked_solution;
 use mlp_notebook::lesson::{Cell, Computed, Lesson, MistakeKind, Reference, load, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
+use mlp_notebook::nn::trace::{backward, forward};
 use std::path::{Path, PathBuf};
 
 fn load_path(path: &Path) -> Lesson {
@@ -519,12 +520,19 @@ fn shipped() -> Vec<PathBuf> {
 #[test]
 fn every_shipped_lesson_checks_its_own_answers() {
     let files = shipped();
-    assert!(!files.is_empty());
+    // Every lesson of the curriculum is a file here, and every file is in the curriculum.
+    assert_eq!(files.len(), mlp_notebook::lesson::shipped::SHIPPED.len());
     for path in files {
         let name = path.display().to_string();
         let lesson = load_path(&path);
+        assert!(!lesson.title.is_empty(), "{name}: no title");
         for cell in &lesson.cells {
             match cell {
+                // Every network runs forward and backward to a finite loss.
+                Cell::Network(doc) => {
+                    let g = backward(&doc.net, &forward(&doc.net, &doc.x), &doc.y, &doc.loss);
+                    assert!(g.loss.is_finite(), "{name}: loss {}", g.loss);
+                }
                 Cell::Exercise(ex) => {
                     for student in [None, Some("Ada Lovelace")] {
                         let c = lesson.computed_for(ex, student).unwrap();
@@ -543,5 +551,33 @@ fn every_shipped_lesson_checks_its_own_answers() {
         }
         let key = mlp_notebook::lesson::worked::answer_key(&lesson, None);
         assert!(!key.contains("**Error:**"), "{name}:\n{key}");
+    }
+}
+
+/// The built-in lesson's learning rate makes the loss fall on "Apply update" (a student's first
+/// experiment must work): 652.5 before, then lower after each of five SGD steps.
+#[test]
+fn built_in_lesson_learning_rate_lowers_the_loss() {
+    let lesson = mlp_notebook::lesson::Lesson::builtin();
+    let doc = lesson
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Network(d) => Some(d.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let mut net = doc.net.clone();
+    let mut opt = mlp_notebook::nn::Optimizer::new(doc.optimizer);
+    let mut last = f64::INFINITY;
+    for step in 0..5 {
+        let f = forward(&net, &doc.x);
+        let g = backward(&net, &f, &doc.y, &doc.loss);
+        if step == 0 {
+            assert_eq!(g.loss, 652.5);
+        }
+        assert!(g.loss < last, "step {step}: {} after {last}", g.loss);
+        last = g.loss;
+        opt.step(&mut net, &g);
     }
 }

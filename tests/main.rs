@@ -11,7 +11,6 @@ mod lab;
 mod lesson_check;
 mod lesson_format;
 mod lesson_grade;
-mod lessons;
 mod refcases;
 mod robustness;
 mod robustness_edits;

@@ -157,7 +157,7 @@ proptest! {
         picks in proptest::collection::vec(0..10_000usize, 1..25),
     ) {
         use egui::accesskit::Role;
-        use egui_kittest::kittest::Queryable as _;
+        use egui_kittest::kittest::{NodeT as _, Queryable as _};
         let lesson = mlp_notebook::lesson::parse_lesson(CLICKED[lesson], Syntax::Toml).unwrap();
         let app = NotebookApp::new(AppState::new(lesson, Box::new(mlp_notebook::app::files::NoDialogs)));
         let mut h = Harness::builder()
@@ -169,19 +169,28 @@ proptest! {
             let clickable = |r: Role| {
                 matches!(r, Role::Button | Role::CheckBox | Role::RadioButton | Role::Tab | Role::MenuItem | Role::ComboBox)
             };
-            let targets: Vec<egui::Rect> = h
+            // Each clickable widget by role and label, and which of the widgets with that role
+            // and label it is: the same widget can then be found again after scrolling.
+            let targets: Vec<(Role, String)> = h
                 .query_all_by(|n| clickable(n.role()) && !n.is_disabled())
-                .map(|n| n.rect())
+                .map(|n| {
+                    let a = n.accesskit_node();
+                    (a.role(), a.label().unwrap_or_default())
+                })
                 .collect();
             prop_assume!(!targets.is_empty());
-            let rect = targets[pick % targets.len()];
+            let chosen = pick % targets.len();
+            let (role, label) = targets[chosen].clone();
+            let nth = targets[..chosen].iter().filter(|t| **t == (role, label.clone())).count();
             // A click where the widget is, as a pointer would (scrolled into view if needed).
-            let node = h.query_all_by(|n| clickable(n.role()) && !n.is_disabled()).find(|n| n.rect() == rect);
-            if let Some(node) = node {
+            let same = |role2: Role, label2: Option<String>, disabled: bool| {
+                role2 == role && label2.unwrap_or_default() == label && !disabled
+            };
+            if let Some(node) = h.query_all_by(|n| same(n.role(), n.label(), n.is_disabled())).nth(nth) {
                 node.scroll_to_me();
             }
             h.run_steps(1);
-            if let Some(node) = h.query_all_by(|n| clickable(n.role()) && !n.is_disabled()).find(|n| n.rect().size() == rect.size()) {
+            if let Some(node) = h.query_all_by(|n| same(n.role(), n.label(), n.is_disabled())).nth(nth) {
                 node.click();
             }
             h.run_steps(2);
