@@ -178,7 +178,7 @@ pub(super) fn multiline(
 
 /// The form of exercise cell `ci`.
 pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState, out: &mut Vec<Command>) {
-    let send = |out: &mut Vec<Command>, e: Exercise| {
+    let mut send = |e: Exercise| {
         page(
             out,
             PageEdit::Replace {
@@ -192,73 +192,14 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
         .default_open(true)
         .show(ui, |ui| {
             if let Some(id) = text_field(ui, &format!("ex id {ci}"), "Id", &ex.id, 160.0, check_id) {
-                send(out, Exercise { id, ..ex.clone() });
+                send(Exercise { id, ..ex.clone() });
             }
-            let nets: Vec<String> = (0..state.doc.cells.len()).filter_map(|i| state.net_id(i)).collect();
-            ui.horizontal(|ui| {
-                let l = ui.label("Network");
-                egui::ComboBox::from_id_salt(("ex net", ci))
-                    .selected_text(&ex.network)
-                    .show_ui(ui, |ui| {
-                        for n in &nets {
-                            if ui.selectable_label(*n == ex.network, n).clicked() && *n != ex.network {
-                                send(
-                                    out,
-                                    Exercise {
-                                        network: n.clone(),
-                                        network_named: true,
-                                        ..ex.clone()
-                                    },
-                                );
-                            }
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
-                let mut sample = ex.sample;
-                let l = ui.label("Sample");
-                if ui
-                    .add(egui::DragValue::new(&mut sample).range(1..=10_000))
-                    .labelled_by(l.id)
-                    .changed()
-                {
-                    send(out, Exercise { sample, ..ex.clone() });
-                }
-            });
+            network_sample_ui(ui, ci, ex, state, &mut send);
             if let Some(prompt) = multiline(ui, ("ex prompt", ci), "Prompt (Markdown)", &ex.prompt) {
-                send(out, Exercise { prompt, ..ex.clone() });
+                send(Exercise { prompt, ..ex.clone() });
             }
-            let net = state.doc.cells.iter().find_map(|c| match c {
-                CellState::Network(n) if n.options.id == ex.network => Some(n),
-                _ => None,
-            });
-            let ask_text = ex.ask.to_string();
-            let check_ref = |t: &str| -> Result<(), String> {
-                let r: Reference = t.parse()?;
-                match net {
-                    Some(n) => {
-                        let p = r.check(&n.doc.net, n.doc.batch(), ex.sample.saturating_sub(1));
-                        if p.is_empty() { Ok(()) } else { Err(p.join("; ")) }
-                    }
-                    None => Ok(()),
-                }
-            };
-            if let Some(t) = text_field(ui, &format!("ex ask {ci}"), "Asks for", &ask_text, 240.0, check_ref)
-                && let Ok(ask) = t.parse::<Reference>()
-            {
-                send(out, Exercise { ask, ..ex.clone() });
-            }
-            let engine = match state.doc.cells.get(ci) {
-                Some(CellState::Exercise(e)) if net.is_some() => e.engine.as_ref(),
-                _ => None,
-            };
-            if let Some(k) = engine {
-                match &k.answer {
-                    Ok(a) => ui.label(format!("Answer, computed by the engine: {}", a.to_text())),
-                    Err(e) => ui.colored_label(ui.visuals().error_fg_color, format!("No answer: {e}")),
-                };
-            }
-            tolerance_ui(ui, ci, ex, &mut |e| send(out, e));
+            ask_ui(ui, ci, ex, state, &mut send);
+            tolerance_ui(ui, ci, ex, &mut send);
             ui.horizontal(|ui| {
                 let mut points = ex.points;
                 let l = ui.label("Points");
@@ -267,34 +208,106 @@ pub fn exercise_form_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState,
                     .labelled_by(l.id)
                     .changed()
                 {
-                    send(out, Exercise { points, ..ex.clone() });
+                    send(Exercise { points, ..ex.clone() });
                 }
             });
-            ui.label("Hints, revealed one by one:");
-            for (h, hint) in ex.hints.iter().enumerate() {
-                ui.horizontal(|ui| {
-                    if ui.small_button("Remove").on_hover_text("Remove this hint").clicked() {
-                        let mut e = ex.clone();
-                        e.hints.remove(h);
-                        send(out, e);
+            hints_ui(ui, ex, &mut send);
+        });
+}
+
+/// The exercise's network (a combo of the page's network ids) and its sample number.
+fn network_sample_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState, send: &mut dyn FnMut(Exercise)) {
+    let nets: Vec<String> = (0..state.doc.cells.len()).filter_map(|i| state.net_id(i)).collect();
+    ui.horizontal(|ui| {
+        let l = ui.label("Network");
+        egui::ComboBox::from_id_salt(("ex net", ci))
+            .selected_text(&ex.network)
+            .show_ui(ui, |ui| {
+                for n in &nets {
+                    if ui.selectable_label(*n == ex.network, n).clicked() && *n != ex.network {
+                        send(Exercise {
+                            network: n.clone(),
+                            network_named: true,
+                            ..ex.clone()
+                        });
                     }
-                    let mut t = hint.clone();
-                    let r = ui
-                        .add(egui::TextEdit::singleline(&mut t).desired_width(f32::INFINITY))
-                        .accessible_name(format!("hint {}", h + 1));
-                    if r.changed() {
-                        let mut e = ex.clone();
-                        e.hints[h] = t;
-                        send(out, e);
-                    }
-                });
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        let mut sample = ex.sample;
+        let l = ui.label("Sample");
+        if ui
+            .add(egui::DragValue::new(&mut sample).range(1..=10_000))
+            .labelled_by(l.id)
+            .changed()
+        {
+            send(Exercise { sample, ..ex.clone() });
+        }
+    });
+}
+
+/// What the exercise asks for (a reference, checked against its network and sample) and the
+/// answer the engine computed for it.
+fn ask_ui(ui: &mut Ui, ci: usize, ex: &Exercise, state: &AppState, send: &mut dyn FnMut(Exercise)) {
+    let net = state.doc.cells.iter().find_map(|c| match c {
+        CellState::Network(n) if n.options.id == ex.network => Some(n),
+        _ => None,
+    });
+    let ask_text = ex.ask.to_string();
+    let check_ref = |t: &str| -> Result<(), String> {
+        let r: Reference = t.parse()?;
+        match net {
+            Some(n) => {
+                let p = r.check(&n.doc.net, n.doc.batch(), ex.sample.saturating_sub(1));
+                if p.is_empty() { Ok(()) } else { Err(p.join("; ")) }
             }
-            if ui.button("Add hint").clicked() {
+            None => Ok(()),
+        }
+    };
+    if let Some(t) = text_field(ui, &format!("ex ask {ci}"), "Asks for", &ask_text, 240.0, check_ref)
+        && let Ok(ask) = t.parse::<Reference>()
+    {
+        send(Exercise { ask, ..ex.clone() });
+    }
+    let engine = match state.doc.cells.get(ci) {
+        Some(CellState::Exercise(e)) if net.is_some() => e.engine.as_ref(),
+        _ => None,
+    };
+    if let Some(k) = engine {
+        match &k.answer {
+            Ok(a) => ui.label(format!("Answer, computed by the engine: {}", a.to_text())),
+            Err(e) => ui.colored_label(ui.visuals().error_fg_color, format!("No answer: {e}")),
+        };
+    }
+}
+
+/// The hints, each with a Remove button, and "Add hint".
+fn hints_ui(ui: &mut Ui, ex: &Exercise, send: &mut dyn FnMut(Exercise)) {
+    ui.label("Hints, revealed one by one:");
+    for (h, hint) in ex.hints.iter().enumerate() {
+        ui.horizontal(|ui| {
+            if ui.small_button("Remove").on_hover_text("Remove this hint").clicked() {
                 let mut e = ex.clone();
-                e.hints.push("A hint.".into());
-                send(out, e);
+                e.hints.remove(h);
+                send(e);
+            }
+            let mut t = hint.clone();
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut t).desired_width(f32::INFINITY))
+                .accessible_name(format!("hint {}", h + 1));
+            if r.changed() {
+                let mut e = ex.clone();
+                e.hints[h] = t;
+                send(e);
             }
         });
+    }
+    if ui.button("Add hint").clicked() {
+        let mut e = ex.clone();
+        e.hints.push("A hint.".into());
+        send(e);
+    }
 }
 
 pub(super) fn check_id(t: &str) -> Result<(), String> {

@@ -9,156 +9,180 @@ use egui::Ui;
 /// The menus, the "Student:" field, the count of what was answered right and the title.
 pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| {
-            menu_item(ui, state, Action::NewNetwork, out);
-            menu_item(ui, state, Action::Open, out);
-            if ui.button("Open built-in lesson").clicked() {
-                out.push(Command::OpenBuiltin);
-            }
-            ui.menu_button("Recent files", |ui| {
-                if state.session.settings.recent.is_empty() {
-                    ui.weak("(none yet)");
-                }
-                for p in &state.session.settings.recent {
-                    if ui.button(p.display().to_string()).clicked() {
-                        out.push(Command::OpenPath(p.clone()));
-                    }
-                }
-            });
-            ui.separator();
-            menu_item(ui, state, Action::Save, out);
-            menu_item(ui, state, Action::SaveAs, out);
-            ui.separator();
-            if ui
-                .button("Export submission...")
-                .on_hover_text("Write your answers to a file to hand in (JSON, graded by mlp-notebook check)")
-                .clicked()
-            {
-                out.push(Command::Student(StudentCommand::ExportSubmission));
-            }
-            if ui
-                .button("Export worksheet...")
-                .on_hover_text("A printable worksheet (HTML) of this lesson's networks and exercises, with blank boxes")
-                .clicked()
-            {
-                out.push(Command::ExportWorksheet {
-                    answers: false,
-                    to: None,
-                });
-            }
-            if ui
-                .button("Export answer key...")
-                .on_hover_text("The same worksheet filled in by the engine, with the chain-rule steps")
-                .clicked()
-            {
-                out.push(Command::ExportWorksheet {
-                    answers: true,
-                    to: None,
-                });
-            }
-        });
-        ui.menu_button("Edit", |ui| {
-            let mut on = state.session.edit_mode;
-            let edit = Action::EditMode;
-            let label = format!("{} ({})", edit.label(), edit.shortcut_text(ui.ctx()));
-            if ui.checkbox(&mut on, label).on_hover_text(edit.tooltip()).changed() {
-                out.push(Command::SetEditMode(on));
-            }
-            ui.separator();
-            menu_item(ui, state, Action::Undo, out);
-            menu_item(ui, state, Action::Redo, out);
-        });
-        ui.menu_button("Lessons", |ui| {
-            for (i, (title, _)) in crate::lesson::shipped::SHIPPED.iter().enumerate() {
-                if ui.button(format!("{}. {title}", i + 1)).clicked() {
-                    out.push(Command::OpenShipped(i));
-                }
-            }
-        });
-        ui.menu_button("Insert", |ui| {
-            if ui
-                .button("Training cell")
-                .on_hover_text("A training lab at the end of the page: data, a network, live curves")
-                .clicked()
-            {
-                out.push(Command::Lab(LabCommand::InsertTrainingCell));
-            }
-        });
-        ui.menu_button("View", |ui| {
-            let v = &state.session.settings.view;
-            ui.label("Value shown on nodes");
-            for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
-                if ui.radio(v.node_value == nv, format!("Show {}", nv.label())).clicked() {
-                    out.push(Command::SetNodeValue(nv));
-                }
-            }
-            ui.separator();
-            ui.label("Number format");
-            for f in FORMATS {
-                if ui.radio(v.number_format == f, f.label()).clicked() {
-                    out.push(Command::SetNumberFormat(f));
-                }
-            }
-            ui.separator();
-            ui.label("Convention");
-            if ui
-                .radio(
-                    v.convention == Convention::Torch,
-                    "PyTorch: z = W a + b (W is units x in)",
-                )
-                .clicked()
-            {
-                out.push(Command::SetConvention(Convention::Torch));
-            }
-            if ui
-                .radio(
-                    v.convention == Convention::Keras,
-                    "Keras/NumPy: Z = A W + b (W is in x units)",
-                )
-                .clicked()
-            {
-                out.push(Command::SetConvention(Convention::Keras));
-            }
-            ui.separator();
-            let mut dark = v.dark;
-            if ui.checkbox(&mut dark, "Dark theme").changed() {
-                out.push(Command::SetDark(dark));
-            }
-            for zoom in [Action::ZoomIn, Action::ZoomOut, Action::ZoomReset] {
-                menu_item(ui, state, zoom, out);
-            }
-        });
-        ui.menu_button("Help", |ui| {
-            menu_item(ui, state, Action::Shortcuts, out);
-            if ui.button("About MLP Notebook").clicked() {
-                out.push(Command::ShowAbout(true));
-            }
-        });
-        ui.separator();
-        student_ui(ui, state, out);
-        let p = state.score();
-        if p.items > 0 && !state.session.edit_mode {
-            ui.separator();
-            ui.label(format!(
-                "{} of {} right · {} of {} points",
-                p.right, p.items, p.points, p.max_points
-            ))
-            .on_hover_text("Exercises and quizzes answered right so far (a worked solution shown does not count)");
-        }
-        ui.separator();
-        let name = state
-            .doc
-            .file
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().to_string());
-        let dirty = if state.doc.dirty { " (unsaved changes)" } else { "" };
-        ui.weak(format!(
-            "{}{}{dirty}",
-            state.doc.title,
-            name.map(|n| format!(" — {n}")).unwrap_or_default()
-        ));
+        ui.menu_button("File", |ui| file_menu_ui(ui, state, out));
+        ui.menu_button("Edit", |ui| edit_menu_ui(ui, state, out));
+        ui.menu_button("Lessons", |ui| lessons_menu_ui(ui, out));
+        ui.menu_button("Insert", |ui| insert_menu_ui(ui, out));
+        ui.menu_button("View", |ui| view_menu_ui(ui, state, out));
+        ui.menu_button("Help", |ui| help_menu_ui(ui, state, out));
+        status_ui(ui, state, out);
     });
+}
+
+/// The File menu: new, open (a file, a built-in lesson, a recent file), save and the exports.
+fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    menu_item(ui, state, Action::NewNetwork, out);
+    menu_item(ui, state, Action::Open, out);
+    if ui.button("Open built-in lesson").clicked() {
+        out.push(Command::OpenBuiltin);
+    }
+    ui.menu_button("Recent files", |ui| {
+        if state.session.settings.recent.is_empty() {
+            ui.weak("(none yet)");
+        }
+        for p in &state.session.settings.recent {
+            if ui.button(p.display().to_string()).clicked() {
+                out.push(Command::OpenPath(p.clone()));
+            }
+        }
+    });
+    ui.separator();
+    menu_item(ui, state, Action::Save, out);
+    menu_item(ui, state, Action::SaveAs, out);
+    ui.separator();
+    if ui
+        .button("Export submission...")
+        .on_hover_text("Write your answers to a file to hand in (JSON, graded by mlp-notebook check)")
+        .clicked()
+    {
+        out.push(Command::Student(StudentCommand::ExportSubmission));
+    }
+    if ui
+        .button("Export worksheet...")
+        .on_hover_text("A printable worksheet (HTML) of this lesson's networks and exercises, with blank boxes")
+        .clicked()
+    {
+        out.push(Command::ExportWorksheet {
+            answers: false,
+            to: None,
+        });
+    }
+    if ui
+        .button("Export answer key...")
+        .on_hover_text("The same worksheet filled in by the engine, with the chain-rule steps")
+        .clicked()
+    {
+        out.push(Command::ExportWorksheet {
+            answers: true,
+            to: None,
+        });
+    }
+}
+
+/// The Edit menu: edit mode, undo and redo.
+fn edit_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let mut on = state.session.edit_mode;
+    let edit = Action::EditMode;
+    let label = format!("{} ({})", edit.label(), edit.shortcut_text(ui.ctx()));
+    if ui.checkbox(&mut on, label).on_hover_text(edit.tooltip()).changed() {
+        out.push(Command::SetEditMode(on));
+    }
+    ui.separator();
+    menu_item(ui, state, Action::Undo, out);
+    menu_item(ui, state, Action::Redo, out);
+}
+
+/// The Lessons menu: one item per shipped lesson.
+fn lessons_menu_ui(ui: &mut Ui, out: &mut Vec<Command>) {
+    for (i, (title, _)) in crate::lesson::shipped::SHIPPED.iter().enumerate() {
+        if ui.button(format!("{}. {title}", i + 1)).clicked() {
+            out.push(Command::OpenShipped(i));
+        }
+    }
+}
+
+/// The Insert menu: a training cell.
+fn insert_menu_ui(ui: &mut Ui, out: &mut Vec<Command>) {
+    if ui
+        .button("Training cell")
+        .on_hover_text("A training lab at the end of the page: data, a network, live curves")
+        .clicked()
+    {
+        out.push(Command::Lab(LabCommand::InsertTrainingCell));
+    }
+}
+
+/// The View menu: the value on nodes, the number format, the convention, the theme and the zoom.
+fn view_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let v = &state.session.settings.view;
+    ui.label("Value shown on nodes");
+    for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
+        if ui.radio(v.node_value == nv, format!("Show {}", nv.label())).clicked() {
+            out.push(Command::SetNodeValue(nv));
+        }
+    }
+    ui.separator();
+    ui.label("Number format");
+    for f in FORMATS {
+        if ui.radio(v.number_format == f, f.label()).clicked() {
+            out.push(Command::SetNumberFormat(f));
+        }
+    }
+    ui.separator();
+    ui.label("Convention");
+    if ui
+        .radio(
+            v.convention == Convention::Torch,
+            "PyTorch: z = W a + b (W is units x in)",
+        )
+        .clicked()
+    {
+        out.push(Command::SetConvention(Convention::Torch));
+    }
+    if ui
+        .radio(
+            v.convention == Convention::Keras,
+            "Keras/NumPy: Z = A W + b (W is in x units)",
+        )
+        .clicked()
+    {
+        out.push(Command::SetConvention(Convention::Keras));
+    }
+    ui.separator();
+    let mut dark = v.dark;
+    if ui.checkbox(&mut dark, "Dark theme").changed() {
+        out.push(Command::SetDark(dark));
+    }
+    for zoom in [Action::ZoomIn, Action::ZoomOut, Action::ZoomReset] {
+        menu_item(ui, state, zoom, out);
+    }
+}
+
+/// The Help menu: the shortcuts and the About window.
+fn help_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    menu_item(ui, state, Action::Shortcuts, out);
+    if ui.button("About MLP Notebook").clicked() {
+        out.push(Command::ShowAbout(true));
+    }
+}
+
+/// The right of the top bar: the student's field, the count of what was answered right and
+/// the title with the file's name.
+fn status_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    ui.separator();
+    student_ui(ui, state, out);
+    let p = state.score();
+    if p.items > 0 && !state.session.edit_mode {
+        ui.separator();
+        ui.label(format!(
+            "{} of {} right · {} of {} points",
+            p.right, p.items, p.points, p.max_points
+        ))
+        .on_hover_text("Exercises and quizzes answered right so far (a worked solution shown does not count)");
+    }
+    ui.separator();
+    let name = state
+        .doc
+        .file
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().to_string());
+    let dirty = if state.doc.dirty { " (unsaved changes)" } else { "" };
+    ui.weak(format!(
+        "{}{}{dirty}",
+        state.doc.title,
+        name.map(|n| format!(" — {n}")).unwrap_or_default()
+    ));
 }
 
 /// The student's name or id, typed in the top bar; it is set when the field loses focus (or

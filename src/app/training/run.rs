@@ -1,0 +1,193 @@
+//! The training cell's buttons and its stepping: [`TrainCell::apply`] for a button or a
+//! changed setting, [`TrainCell::tick`] for a time-bounded slice of steps while playing.
+
+use super::{EpochExtras, MAX_RUNS, MAX_STEP_POINTS, Run, TrainAction, TrainCell};
+use crate::lesson::training::TrainingSetup;
+use crate::nn::OptimizerConfig;
+use crate::nn::train::{StopReason, Trainer};
+use web_time::{Duration, Instant};
+
+impl TrainCell {
+    /// Applies a button or a changed setting.
+    pub fn apply(&mut self, action: TrainAction) {
+        match action {
+            TrainAction::Play => {
+                if self.stopped().is_some() {
+                    self.notice = Some("Training has finished: press Reset or Re-initialise to train again.".into());
+                } else {
+                    self.running = self.trainer.is_some();
+                }
+            }
+            TrainAction::Pause => self.running = false,
+            TrainAction::Step => {
+                self.running = false;
+                self.run_steps(1, None);
+            }
+            TrainAction::Epoch => {
+                self.running = false;
+                if let Some(t) = &self.trainer {
+                    let target = t.epoch() + 1;
+                    let per = t.steps_per_epoch().max(1);
+                    // An epoch has `per` steps; stop at the boundary.
+                    while self
+                        .trainer
+                        .as_ref()
+                        .is_some_and(|t| !t.is_done() && t.epoch() < target)
+                    {
+                        self.run_steps(per, Some(target));
+                    }
+                }
+            }
+            TrainAction::Reset => self.restart(),
+            TrainAction::Reinit => {
+                self.setup.init.seed = self.setup.init.seed.wrapping_add(1);
+                self.rebuild_network();
+                self.notice = Some(format!("New initial weights from seed {}.", self.setup.init.seed));
+            }
+            TrainAction::KeepRun => {
+                if let Some(t) = &self.trainer
+                    && !t.history().is_empty()
+                {
+                    if self.runs.len() >= MAX_RUNS {
+                        self.runs.remove(0);
+                    }
+                    self.runs.push(Run {
+                        setup: self.setup.clone(),
+                        history: t.history().to_vec(),
+                        stop: t.stopped().cloned(),
+                    });
+                    self.restart();
+                    self.notice = Some("Run kept: change a setting and train again to compare the curves.".into());
+                }
+            }
+            TrainAction::ClearRuns => self.runs.clear(),
+            TrainAction::Set(new) => self.set(*new),
+        }
+    }
+
+    /// Applies a changed setup: hyperparameters take effect at once (the optimizer keeps its
+    /// state if its kind is unchanged); data and network changes start over.
+    fn set(&mut self, new: TrainingSetup) {
+        let old = std::mem::replace(&mut self.setup, new);
+        let s = &self.setup;
+        let data_changed = old.data != s.data || old.split != s.split || old.scaling != s.scaling;
+        let net_changed = old.hidden != s.hidden
+            || old.activation != s.activation
+            || old.output_activation != s.output_activation
+            || old.loss != s.loss
+            || old.init != s.init;
+        if data_changed {
+            self.rebuild_data();
+            self.notice = Some("The data changed: training starts over.".into());
+            return;
+        }
+        if net_changed || self.trainer.is_none() {
+            self.rebuild_network();
+            self.notice = Some("The network changed: training starts over from new weights.".into());
+            return;
+        }
+        let config = s.train_config();
+        let opt = s.optimizer;
+        if let Some(t) = &mut self.trainer
+            && let Err(e) = live_update(t, opt, config)
+        {
+            self.notice = Some(format!("Not applied: {e}"));
+        }
+    }
+
+    /// Runs `n` steps at most (stopping at the start of epoch `until` if given).
+    fn run_steps(&mut self, n: usize, until: Option<usize>) {
+        let Some(t) = &mut self.trainer else { return };
+        for _ in 0..n {
+            if t.is_done() || until.is_some_and(|e| t.epoch() >= e) {
+                break;
+            }
+            let epoch_before = t.epoch();
+            t.step();
+            if let Some(l) = t.last_step_loss() {
+                let per = t.steps_per_epoch().max(1) as f64;
+                let x = t.steps_done() as f64 / per;
+                self.step_losses.push([x, l]);
+                if self.step_losses.len() > MAX_STEP_POINTS {
+                    thin(&mut self.step_losses);
+                }
+            }
+            if t.epoch() > epoch_before {
+                self.extras.push(epoch_extras(t));
+            }
+        }
+        self.version += 1;
+        if let Some(&StopReason::NonFinite { epoch, step, at }) = t.stopped() {
+            self.running = false;
+            let layers = t.net().len();
+            let what = match at.layer() {
+                Some(_) => at.to_string(),
+                None => format!("the loss (computed from the output of layer {layers})"),
+            };
+            self.notice = Some(format!(
+                "Training paused at epoch {epoch}, step {step}: {what} blew up (NaN or infinite). The last finite weights are kept. The learning rate ({}) is probably too large: try a smaller learning rate, then Reset.",
+                t.optimizer().config.lr
+            ));
+        } else if t.is_done() {
+            self.running = false;
+            self.notice = t.stopped().map(|s| format!("Training {s}."));
+        }
+    }
+
+    /// While playing: steps until `budget` is used (checked every few steps). Returns whether
+    /// the cell is still running (the window then asks for another frame).
+    pub fn tick(&mut self, budget: Duration) -> bool {
+        if !self.running {
+            return false;
+        }
+        let start = Instant::now();
+        let mut done = 0usize;
+        let mut chunk = 1usize;
+        loop {
+            self.run_steps(chunk, None);
+            done += chunk;
+            let elapsed = start.elapsed();
+            if !self.running || elapsed >= budget {
+                let rate = done as f64 / elapsed.as_secs_f64().max(1e-9);
+                self.steps_per_second = if self.steps_per_second > 0.0 {
+                    0.8 * self.steps_per_second + 0.2 * rate
+                } else {
+                    rate
+                };
+                break;
+            }
+            // Grow the chunk while there is time left, so the clock is read rarely.
+            let per_step = elapsed.as_secs_f64() / done as f64;
+            let left = (budget - elapsed).as_secs_f64();
+            chunk = ((left / per_step.max(1e-9)) as usize / 2).clamp(1, 4096);
+        }
+        self.running
+    }
+}
+
+/// Changes a running trainer's hyperparameters in place (the optimizer keeps its state if
+/// its kind is unchanged; see [`Trainer::set_config`] for when each setting takes effect).
+fn live_update(t: &mut Trainer, opt: OptimizerConfig, config: crate::nn::train::TrainConfig) -> Result<(), String> {
+    t.set_optimizer(opt).map_err(|e| e.to_string())?;
+    t.set_base_lr(opt.lr).map_err(|e| e.to_string())?;
+    t.set_config(config).map_err(|e| e.to_string())
+}
+
+/// Halves a long series by keeping every other point (the shape of the curve stays).
+fn thin(points: &mut Vec<[f64; 2]>) {
+    let mut i = 0;
+    points.retain(|_| {
+        i += 1;
+        i % 2 == 1
+    });
+}
+
+/// Gradient norms and dead units after an epoch.
+fn epoch_extras(t: &Trainer) -> EpochExtras {
+    let grad_norms = t
+        .last_gradients()
+        .map(crate::nn::metrics::gradient_norms)
+        .unwrap_or_default();
+    let dead = crate::nn::metrics::dead_relu_fractions(t.net(), &t.train_data().x);
+    EpochExtras { grad_norms, dead }
+}
