@@ -52,19 +52,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
     actions::listen(ui, state, &mut out);
     egui::Panel::top("menu").show(ui, |ui| menu::menu_ui(ui, state, &mut out));
     if let Some(m) = &state.session.message {
-        egui::Panel::top("message").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                let color = if m.is_error {
-                    ui.visuals().error_fg_color
-                } else {
-                    ui.visuals().text_color()
-                };
-                if ui.button("Dismiss").clicked() {
-                    out.push(Command::DismissMessage);
-                }
-                ui.label(RichText::new(&m.text).color(color));
-            });
-        });
+        egui::Panel::top("message").show(ui, |ui| message_ui(ui, m, &mut out));
     }
     if let Some(ci) = state.active_net()
         && let Some(cell) = state.net(ci)
@@ -84,75 +72,112 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
         egui::ScrollArea::vertical()
             .id_salt("page")
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.add_space(4.0);
-                // Exercises and quizzes are numbered in lesson order.
-                let (mut exercises, mut quizzes) = (0, 0);
-                // Where each network cell is, to keep the stepper on one the student can see.
-                let mut nets_at = Vec::new();
-                if state.session.edit_mode {
-                    edit::page_header_ui(ui, state, &mut out);
-                    ui.add_space(6.0);
-                }
-                for (ci, cell) in state.doc.cells.iter().enumerate() {
-                    if state.session.edit_mode {
-                        edit::cell_toolbar_ui(ui, ci, state, &mut out);
-                        match cell {
-                            CellState::Exercise(e) => edit::exercise_form_ui(ui, ci, &e.exercise, state, &mut out),
-                            CellState::Quiz(q) => edit_forms::quiz_form_ui(ui, ci, &q.quiz, &mut out),
-                            CellState::Plot(p) => edit_forms::plot_form_ui(ui, ci, &p.plot, &mut out),
-                            CellState::Network(n) => edit_forms::network_options_ui(
-                                ui,
-                                ci,
-                                crate::lesson::NetworkCell {
-                                    options: n.options.clone(),
-                                    doc: n.doc.clone(),
-                                },
-                                &mut out,
-                            ),
-                            _ => {}
-                        }
-                    }
-                    match cell {
-                        CellState::Text(t) if state.session.edit_mode => edit::text_editor_ui(ui, ci, t, md, &mut out),
-                        CellState::Text(t) => {
-                            CommonMarkViewer::new().show(ui, md, t);
-                        }
-                        CellState::Network(n) => {
-                            let r =
-                                egui::Frame::group(ui.style()).show(ui, |ui| netcell_ui(ui, ci, n, state, &mut out));
-                            nets_at.push((ci, r.response.rect));
-                        }
-                        CellState::Training(t) => {
-                            egui::Frame::group(ui.style()).show(ui, |ui| {
-                                training::training_ui(ui, ci, t, &state.session.settings.view, md, &mut out)
-                            });
-                        }
-                        CellState::Exercise(e) => {
-                            exercises += 1;
-                            egui::Frame::group(ui.style()).show(ui, |ui| {
-                                exercise::exercise_ui(ui, ci, e, exercises, state, md, &mut out)
-                            });
-                        }
-                        CellState::Quiz(q) => {
-                            quizzes += 1;
-                            egui::Frame::group(ui.style())
-                                .show(ui, |ui| quiz::quiz_ui(ui, ci, q, quizzes, md, &mut out));
-                        }
-                        CellState::Plot(p) => {
-                            egui::Frame::group(ui.style()).show(ui, |ui| plot_cell::plot_cell_ui(ui, ci, p));
-                        }
-                    }
-                    ui.add_space(8.0);
-                }
-                if state.session.edit_mode {
-                    edit::page_footer_ui(ui, state, &mut out);
-                }
-                follow_the_page(ui.clip_rect(), &nets_at, state.active_net(), &mut out);
-            });
+            .show(ui, |ui| page_ui(ui, state, md, &mut out));
     });
     dialogs_ui(ui, state, &mut out);
     out
+}
+
+/// The message bar: the text (in the error colour for an error) and its "Dismiss" button.
+fn message_ui(ui: &mut Ui, m: &crate::app::Message, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let color = if m.is_error {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().text_color()
+        };
+        if ui.button("Dismiss").clicked() {
+            out.push(Command::DismissMessage);
+        }
+        ui.label(RichText::new(&m.text).color(color));
+    });
+}
+
+/// The page: every cell in order (with edit mode's toolbars and forms), then the stepper
+/// follows the network in view.
+fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Vec<Command>) {
+    ui.add_space(4.0);
+    // Exercises and quizzes are numbered in lesson order.
+    let mut numbers = (0, 0);
+    // Where each network cell is, to keep the stepper on one the student can see.
+    let mut nets_at = Vec::new();
+    if state.session.edit_mode {
+        edit::page_header_ui(ui, state, out);
+        ui.add_space(6.0);
+    }
+    for (ci, cell) in state.doc.cells.iter().enumerate() {
+        if state.session.edit_mode {
+            edit::cell_toolbar_ui(ui, ci, state, out);
+            cell_form_ui(ui, ci, cell, state, out);
+        }
+        if let Some(rect) = cell_ui(ui, ci, cell, state, md, &mut numbers, out) {
+            nets_at.push((ci, rect));
+        }
+        ui.add_space(8.0);
+    }
+    if state.session.edit_mode {
+        edit::page_footer_ui(ui, state, out);
+    }
+    follow_the_page(ui.clip_rect(), &nets_at, state.active_net(), out);
+}
+
+/// Edit mode's form of a cell (exercises, quizzes, plots, a network's options).
+fn cell_form_ui(ui: &mut Ui, ci: usize, cell: &CellState, state: &AppState, out: &mut Vec<Command>) {
+    match cell {
+        CellState::Exercise(e) => edit::exercise_form_ui(ui, ci, &e.exercise, state, out),
+        CellState::Quiz(q) => edit_forms::quiz_form_ui(ui, ci, &q.quiz, out),
+        CellState::Plot(p) => edit_forms::plot_form_ui(ui, ci, &p.plot, out),
+        CellState::Network(n) => edit_forms::network_options_ui(
+            ui,
+            ci,
+            crate::lesson::NetworkCell {
+                options: n.options.clone(),
+                doc: n.doc.clone(),
+            },
+            out,
+        ),
+        CellState::Text(_) | CellState::Training(_) => {}
+    }
+}
+
+/// One cell of the page; `numbers` counts the exercises and quizzes so far. Returns where a
+/// network cell was drawn.
+fn cell_ui(
+    ui: &mut Ui,
+    ci: usize,
+    cell: &CellState,
+    state: &AppState,
+    md: &mut CommonMarkCache,
+    numbers: &mut (usize, usize),
+    out: &mut Vec<Command>,
+) -> Option<egui::Rect> {
+    let group = egui::Frame::group(ui.style());
+    match cell {
+        CellState::Text(t) if state.session.edit_mode => edit::text_editor_ui(ui, ci, t, md, out),
+        CellState::Text(t) => {
+            CommonMarkViewer::new().show(ui, md, t);
+        }
+        CellState::Network(n) => {
+            return Some(group.show(ui, |ui| netcell_ui(ui, ci, n, state, out)).response.rect);
+        }
+        CellState::Training(t) => {
+            group.show(ui, |ui| {
+                training::training_ui(ui, ci, t, &state.session.settings.view, md, out)
+            });
+        }
+        CellState::Exercise(e) => {
+            numbers.0 += 1;
+            group.show(ui, |ui| exercise::exercise_ui(ui, ci, e, numbers.0, state, md, out));
+        }
+        CellState::Quiz(q) => {
+            numbers.1 += 1;
+            group.show(ui, |ui| quiz::quiz_ui(ui, ci, q, numbers.1, md, out));
+        }
+        CellState::Plot(p) => {
+            group.show(ui, |ui| plot_cell::plot_cell_ui(ui, ci, p));
+        }
+    }
+    None
 }
 
 /// When the network the stepper shows has scrolled out of `visible` and another network cell

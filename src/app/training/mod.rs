@@ -1,7 +1,9 @@
 //! The training lab's state: one [`TrainCell`] per training cell of the notebook.
 //!
-//! Training runs in bounded slices: [`TrainCell::tick`] runs mini-batch steps until its time
-//! budget is used, so a frame never waits for an epoch (and the same code runs in a browser).
+//! Playing trains in bounded slices: [`TrainCell::tick`] runs mini-batch steps until its time
+//! budget is used (measured with `web_time`, whose clock also works in a browser), so a playing
+//! frame never waits for an epoch. The *Epoch* button is the exception: it runs a whole epoch
+//! at once.
 //! Every curve the window draws is recorded here, from the engine's own figures: the batch loss
 //! after each step, and per epoch the [`EpochRecord`]s, the gradient norm of each layer and the
 //! fraction of dead ReLU units. Finished runs can be kept for comparison ([`Run`]), each

@@ -12,8 +12,6 @@ use egui_plot::{Legend, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Poi
 
 /// How strongly the regions are coloured (1 = the class colour itself).
 const REGION_STRENGTH: f32 = 0.55;
-/// Cells per side of the decision-boundary picture.
-pub const GRID: usize = 100;
 
 /// A different marker per class, so class is never told by colour alone.
 pub const MARKERS: [MarkerShape; 10] = [

@@ -13,7 +13,7 @@ mod export;
 mod fit;
 mod loss;
 
-pub use boundary::{GRID, MARKERS, boundary_image, class_points};
+pub use boundary::{MARKERS, boundary_image, class_points};
 pub(super) use export::{plot_title, remember_rect};
 
 use crate::app::training::TrainCell;
