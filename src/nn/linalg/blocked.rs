@@ -22,6 +22,7 @@
 //! order of `p`, the same as the tiny loops give.
 
 use super::Operand;
+#[cfg(target_arch = "x86_64")]
 use crate::nn::fastmath::{SimdLevel, simd_level};
 use std::cell::RefCell;
 
@@ -56,11 +57,16 @@ pub(super) fn gemm(alpha: f64, a: Operand, b: Operand, beta: f64, c: &mut [f64],
             (1, k, n) if n > 1 => (b.transpose(), a.transpose(), (n, k, 1)),
             _ => (a, b, mkn),
         };
+        #[cfg(target_arch = "x86_64")]
         match simd_level() {
             SimdLevel::Avx512 => run(Avx512(()), alpha, a, b, beta, c, mkn, bufs),
             SimdLevel::Avx2 => run(Avx2(()), alpha, a, b, beta, c, mkn, bufs),
             SimdLevel::Baseline => run(Baseline, alpha, a, b, beta, c, mkn, bufs),
         }
+        // Other targets (ARM, the browser) run the portable tiles: the same sums in the same
+        // order as every x86 copy, so the same numbers.
+        #[cfg(not(target_arch = "x86_64"))]
+        run(Baseline, alpha, a, b, beta, c, mkn, bufs)
     })
 }
 
@@ -94,10 +100,12 @@ trait Isa: Copy {
 
 /// AVX-512: 16 x 8 tiles. Only made after the CPU was found to have AVX-512.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 struct Avx512(());
 
 /// AVX2: 8 x 4 tiles. Only made after the CPU was found to have AVX2 and FMA.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 struct Avx2(());
 
 /// Baseline x86-64 (SSE2) and other targets: 8 x 2 tiles.
