@@ -626,3 +626,69 @@ fn settings_stored_with_the_old_number_format_name_still_read() {
     assert!(back.view.dark);
     assert_eq!(back.student, "Ada");
 }
+
+/// A desktop where no file dialog can open (no portal, no zenity): every pick returns nothing
+/// at once, and says so.
+struct NoDialogAtAll;
+
+impl mlp_notebook::app::files::Dialogs for NoDialogAtAll {
+    fn pick_open(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<std::path::PathBuf> {
+        None
+    }
+    fn unavailable(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn without_a_file_dialog_save_as_and_open_ask_for_the_path() {
+    let mut state = AppState::new(mlp_notebook::lesson::Lesson::builtin(), Box::new(NoDialogAtAll));
+    state.set_reveal_answers(true);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(12)
+        .build_eframe(|_| NotebookApp::new(state));
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    // Save as: the dialog cannot open, so the window asks for the path instead of doing nothing.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save as... Ctrl+Shift+S").click();
+    h.run();
+    h.get_by_label("Save the lesson as which file?");
+    type_into(&mut h, "File path", &path.display().to_string());
+    h.run();
+    assert!(h.state().state.session.path_prompt.is_none(), "Enter closes the prompt");
+    assert_eq!(h.state().state.doc.file.as_deref(), Some(path.as_path()));
+    let text = std::fs::read_to_string(&path).expect("the lesson was saved to the typed path");
+    let saved = mlp_notebook::lesson::parse_lesson(&text, mlp_notebook::nn::doc::Syntax::Toml).unwrap();
+    assert_eq!(saved.title, "Seven layers by hand");
+    // Open: the same prompt, then the file opens.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open... Ctrl+O").click();
+    h.run();
+    h.get_by_label("Open which file?");
+    h.get_by_label("File path").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("File path").type_text(&path.display().to_string());
+    h.run();
+    h.get_by_label("OK").click();
+    h.run();
+    let msg = h.state().state.session.message.clone().expect("a message");
+    assert_eq!(msg.text, format!("Opened {}", path.display()));
+    // Cancel closes the prompt and changes nothing.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open... Ctrl+O").click();
+    h.run();
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().state.session.path_prompt.is_none());
+    assert_eq!(h.state().state.doc.file.as_deref(), Some(path.as_path()));
+}

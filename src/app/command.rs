@@ -98,6 +98,10 @@ pub enum Command {
     },
     /// Edit mode on (the instructor's tools) or off (the page as a student sees it).
     SetEditMode(bool),
+    /// The text of the "type a path" prompt (shown when no file dialog could open).
+    SetPathText(String),
+    /// Closes the "type a path" prompt; `true` uses the typed path.
+    FinishPath(bool),
 }
 
 /// What can be done to one network cell.

@@ -5,6 +5,7 @@
 
 use super::command::CloseAnswer;
 use super::files;
+use super::path_prompt::PathFor;
 use super::session::Pending;
 use super::state::{AppState, CellState};
 use super::undo::History;
@@ -86,7 +87,7 @@ impl AppState {
                     Some(p) => p,
                     None => match self.session.dialogs.pick_open() {
                         Some(p) => p,
-                        None => return,
+                        None => return self.dialog_gave_nothing(PathFor::Open, ""),
                     },
                 };
                 self.open_path(&path);
@@ -125,7 +126,10 @@ impl AppState {
         };
         match self.session.dialogs.pick_save(suggested) {
             Some(p) => self.save_to(&p),
-            None => false,
+            None => {
+                self.dialog_gave_nothing(PathFor::SaveAs, suggested);
+                false
+            }
         }
     }
 

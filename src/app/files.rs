@@ -19,6 +19,11 @@ pub trait Dialogs {
     fn pick_export(&self, _suggested_name: &str, _extension: &str) -> Option<PathBuf> {
         None
     }
+    /// Whether the last pick returned nothing because no dialog could open (as opposed to the
+    /// user cancelling it): the window then asks for the path itself.
+    fn unavailable(&self) -> bool {
+        false
+    }
     /// The folder the student's progress is saved in; `None` saves nothing (tests give a
     /// temporary folder).
     fn progress_dir(&self) -> Option<PathBuf> {

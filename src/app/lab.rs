@@ -5,6 +5,7 @@
 use super::LabCommand;
 use super::files;
 use super::import::CsvImport;
+use super::path_prompt::PathFor;
 use super::state::{AppState, CellState};
 use super::training::{ReadFn, TrainAction, TrainCell, curves_csv};
 use crate::lesson::training::TrainingSetup;
@@ -90,20 +91,18 @@ impl AppState {
                 self.doc.dirty = true;
                 self.info("Added a training cell at the end of the page: XOR with a small network.");
             }
-            LabCommand::ImportCsv { cell } => {
-                if let Some(p) = self.session.dialogs.pick_csv() {
-                    self.import_from(cell, &p);
-                }
-            }
+            LabCommand::ImportCsv { cell } => match self.session.dialogs.pick_csv() {
+                Some(p) => self.import_from(cell, &p),
+                None => self.dialog_gave_nothing(PathFor::Csv { cell }, ""),
+            },
             LabCommand::ImportCsvPath { cell, path } => self.import_from(cell, &path),
             LabCommand::SetCsvImport(d) => self.session.csv_import = Some(d),
             LabCommand::FinishCsvImport(ok) => self.finish_import(ok),
             LabCommand::ExportCurves { cell } => self.export_curves(cell),
-            LabCommand::ExportPlot { name, area } => {
-                if let Some(p) = self.session.dialogs.pick_export(&name, "png") {
-                    self.session.screenshot_request = Some((p, area));
-                }
-            }
+            LabCommand::ExportPlot { name, area } => match self.session.dialogs.pick_export(&name, "png") {
+                Some(p) => self.session.screenshot_request = Some((p, area)),
+                None => self.dialog_gave_nothing(PathFor::Plot { area }, &name),
+            },
         }
     }
 
@@ -182,13 +181,22 @@ impl AppState {
     }
 
     fn export_curves(&mut self, cell: usize) {
+        if self.training(cell).is_none() {
+            return;
+        }
+        match self.session.dialogs.pick_export("curves.csv", "csv") {
+            Some(p) => self.export_curves_to(cell, &p),
+            None => self.dialog_gave_nothing(PathFor::Curves { cell }, "curves.csv"),
+        }
+    }
+
+    /// Writes training cell `cell`'s curves (kept runs included) to `p` as CSV.
+    pub(super) fn export_curves_to(&mut self, cell: usize, p: &Path) {
         let Some(t) = self.training(cell) else { return };
         let text = curves_csv(t);
-        if let Some(p) = self.session.dialogs.pick_export("curves.csv", "csv") {
-            match files::write_bytes(&p, text.as_bytes()) {
-                Ok(()) => self.info(format!("Saved the curves to {}", p.display())),
-                Err(e) => self.error(format!("Could not save {}: {e}", p.display())),
-            }
+        match files::write_bytes(p, text.as_bytes()) {
+            Ok(()) => self.info(format!("Saved the curves to {}", p.display())),
+            Err(e) => self.error(format!("Could not save {}: {e}", p.display())),
         }
     }
 }

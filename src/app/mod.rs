@@ -14,6 +14,7 @@ pub mod edit;
 pub mod files;
 pub mod import;
 pub mod lab;
+pub mod path_prompt;
 pub mod progress;
 pub mod session;
 pub mod state;

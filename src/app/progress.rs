@@ -283,7 +283,7 @@ impl AppState {
                 let name = format!("{}-{}.json", file_stem(&self.doc.title), file_stem(&student));
                 match self.session.dialogs.pick_export(&name, "json") {
                     Some(p) => p,
-                    None => return,
+                    None => return self.dialog_gave_nothing(super::path_prompt::PathFor::Submission, &name),
                 }
             }
         };

@@ -89,6 +89,8 @@ pub struct Session {
     /// Show the values exercises ask for in network cells even while unanswered (instructors,
     /// tests); students see them blank until answered.
     pub reveal_answers: bool,
+    /// Asking for a file's path because the platform's dialog could not open.
+    pub path_prompt: Option<super::path_prompt::PathPrompt>,
     pub(super) dialogs: Box<dyn Dialogs>,
 }
 
@@ -108,6 +110,7 @@ impl Session {
             csv_import: None,
             screenshot_request: None,
             reveal_answers: false,
+            path_prompt: None,
             dialogs,
         }
     }

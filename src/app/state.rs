@@ -225,6 +225,8 @@ impl AppState {
             Command::ShowInfo(t) => self.info(t),
             Command::ShowError(t) => self.error(t),
             Command::CloseAnswer(a) => self.answer(a),
+            Command::SetPathText(t) => self.set_path_text(t),
+            Command::FinishPath(ok) => self.finish_path(ok),
         }
         self.refresh_blanks();
         self.refresh_engine_answers();

@@ -328,6 +328,9 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     if let Some(d) = &state.session.csv_import {
         import::csv_import_ui(&ctx, d, out);
     }
+    if let Some(p) = &state.session.path_prompt {
+        path_prompt_ui(&ctx, p, out);
+    }
     if state.session.show_shortcuts {
         let mut open = true;
         egui::Window::new("Keyboard shortcuts")
@@ -354,6 +357,32 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             out.push(Command::ShowAbout(false));
         }
     }
+}
+
+/// The "type a path" prompt, shown when the platform's file dialog could not open.
+fn path_prompt_ui(ctx: &egui::Context, p: &crate::app::path_prompt::PathPrompt, out: &mut Vec<Command>) {
+    egui::Modal::new(egui::Id::unique("path prompt")).show(ctx, |ui| {
+        ui.heading(p.purpose.question());
+        ui.label("The system's file dialog could not open on this desktop. Type the file's path instead:");
+        let mut text = p.text.clone();
+        let label = ui.label("File path");
+        let resp = ui
+            .add(egui::TextEdit::singleline(&mut text).desired_width(420.0))
+            .labelled_by(label.id);
+        if resp.changed() {
+            out.push(Command::SetPathText(text.clone()));
+        }
+        let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            if ui.button("OK").clicked() || enter {
+                out.push(Command::SetPathText(text));
+                out.push(Command::FinishPath(true));
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::FinishPath(false));
+            }
+        });
+    });
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ impl Drop for NotebookApp {
 /// The state the window starts with: the built-in lesson, the settings remembered in
 /// `storage` (the student's name rebuilds the lesson with their variants), then `file`.
 pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::path::Path>) -> AppState {
-    let mut state = AppState::new(Lesson::builtin(), Box::new(native::NativeDialogs));
+    let mut state = AppState::new(Lesson::builtin(), Box::new(native::NativeDialogs::default()));
     if let Some(storage) = storage
         && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
     {

@@ -203,7 +203,7 @@ impl AppState {
         use crate::lesson::worksheet::{WorksheetOptions, lesson_worksheet_html_with};
         let name = if answers { "answer-key.html" } else { "worksheet.html" };
         let Some(path) = to.or_else(|| self.session.dialogs.pick_export(name, "html")) else {
-            return;
+            return self.dialog_gave_nothing(crate::app::path_prompt::PathFor::Worksheet { answers }, name);
         };
         let lesson = self.lesson();
         let options = WorksheetOptions {
