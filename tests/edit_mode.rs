@@ -704,3 +704,18 @@ fn moving_cells_keeps_the_stepper_on_its_network() {
     assert_eq!(s.active_net(), Some(1));
     assert_eq!(s.net_id(1).as_deref(), Some("second"));
 }
+
+#[test]
+fn a_refused_page_edit_keeps_what_can_be_redone() {
+    let mut s = AppState::builtin_headless();
+    s.apply(Command::SetEditMode(true));
+    s.apply(Command::Page(PageEdit::SetTitle("Renamed".into())));
+    s.apply(Command::Undo);
+    assert!(s.can_redo());
+    // An empty title is refused: nothing changes, and the title change can still be redone.
+    s.apply(Command::Page(PageEdit::SetTitle("  ".into())));
+    assert!(s.session.message.as_ref().is_some_and(|m| m.is_error));
+    assert!(s.can_redo(), "the refused change emptied the redo stack");
+    s.apply(Command::Redo);
+    assert_eq!(s.doc.title, "Renamed");
+}

@@ -516,3 +516,39 @@ fn an_imported_csv_beside_the_lesson_is_saved_relative_and_the_import_undoes() {
         "undo takes the import back"
     );
 }
+
+#[test]
+fn run_labels_name_the_data_and_layers_in_words() {
+    // XOR's default data, then two moons with a wider network: the labels say what changed as
+    // a student reads it, not as the program's internals print it.
+    let mut s = lab_state(TrainingSetup::xor_default());
+    act(&mut s, TrainAction::Epoch);
+    act(&mut s, TrainAction::KeepRun);
+    let mut setup = cell(&s).setup.clone();
+    setup.data = DataSpec::Generated {
+        generator: Generator::Moons,
+        points: 100,
+        noise: 0.1,
+        seed: 7,
+        classes: None,
+    };
+    setup.hidden = vec![8, 8];
+    act(&mut s, TrainAction::Set(Box::new(setup)));
+    let labels = cell(&s).run_labels();
+    let first = &cell(&s).runs[0].setup;
+    let xor = match &first.data {
+        DataSpec::Generated {
+            points, noise, seed, ..
+        } => format!("xor, {points} points, noise {noise}, seed {seed}"),
+        other => panic!("XOR's default is generated: {other:?}"),
+    };
+    let hidden: Vec<String> = first.hidden.iter().map(|h| h.to_string()).collect();
+    assert_eq!(
+        labels,
+        vec![
+            format!("run 1: data {xor}, hidden {}", hidden.join("-")),
+            "current: data moons, 100 points, noise 0.1, seed 7, hidden 8-8".to_string(),
+        ]
+    );
+    assert!(labels.iter().all(|l| !l.contains('{') && !l.contains("Generated")));
+}

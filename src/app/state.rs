@@ -328,9 +328,10 @@ impl AppState {
         }
     }
 
-    /// Takes back the undo step of a refused change.
-    pub(super) fn drop_last_undo(&mut self) {
-        self.doc.history.drop_last();
+    /// Takes back what recording a refused change did: its undo step, if one was `pushed`, and
+    /// the emptying of the redo stack.
+    pub(super) fn take_back_undo(&mut self, pushed: bool) {
+        self.doc.history.take_back(pushed);
     }
 }
 

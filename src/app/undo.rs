@@ -63,6 +63,9 @@ pub(super) fn carry_training(incoming: &mut [CellState], outgoing: &mut [CellSta
 pub(super) struct History {
     undo: VecDeque<UndoEntry>,
     redo: Vec<UndoEntry>,
+    /// The redo stack the last [`History::record`] emptied, until the next one: a refused
+    /// change gives it back ([`History::take_back`]).
+    redo_before: Vec<UndoEntry>,
 }
 
 impl History {
@@ -77,13 +80,14 @@ impl History {
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+        self.redo_before.clear();
     }
 
     /// Records a change of `cell` made at `now`. If it continues the last step (same key,
     /// within a second) that step only gets the new time, and `saved` is not called. Returns
-    /// whether a new step was pushed. Any change empties the redo stack.
+    /// whether a new step was pushed. Any change empties the redo stack (a refused one gets it back from [`History::take_back`]).
     pub fn record(&mut self, cell: usize, key: Option<String>, now: f64, saved: impl FnOnce() -> Saved) -> bool {
-        self.redo.clear();
+        self.redo_before = std::mem::take(&mut self.redo);
         if let Some(last) = self.undo.back_mut()
             && key.is_some()
             && last.key == key
@@ -113,9 +117,13 @@ impl History {
         }
     }
 
-    /// Takes back the last step pushed by [`History::record`] (a change that was refused).
-    pub fn drop_last(&mut self) {
-        self.undo.pop_back();
+    /// Takes back the last [`History::record`] of a change that was then refused: the step it
+    /// pushed (if `pushed`) and the redo stack it emptied.
+    pub fn take_back(&mut self, pushed: bool) {
+        if pushed {
+            self.undo.pop_back();
+        }
+        self.redo = std::mem::take(&mut self.redo_before);
     }
 
     /// The step to undo (or redo).

@@ -133,10 +133,8 @@ impl AppState {
             }
             Err(msg) => {
                 // A refused change leaves no step behind (a merged step stays: it holds the
-                // page before the earlier, accepted changes).
-                if pushed {
-                    self.drop_last_undo();
-                }
+                // page before the earlier, accepted changes), and what could be redone still can.
+                self.take_back_undo(pushed);
                 self.error(msg);
             }
         }

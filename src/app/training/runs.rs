@@ -46,12 +46,21 @@ impl TrainCell {
     }
 }
 
+/// Hidden layer widths as `8-8` (`none` for no hidden layer).
+fn hidden_text(h: &[usize]) -> String {
+    if h.is_empty() {
+        "none".into()
+    } else {
+        h.iter().map(usize::to_string).collect::<Vec<_>>().join("-")
+    }
+}
+
 /// Every setting a run label may name, in a fixed order.
 fn settings(s: &TrainingSetup) -> Vec<(&'static str, String)> {
     let opt = &s.optimizer;
     vec![
-        ("data", format!("{:?}", s.data)),
-        ("hidden", format!("{:?}", s.hidden)),
+        ("data", s.data.describe()),
+        ("hidden", hidden_text(&s.hidden)),
         ("activation", s.activation.name().to_string()),
         (
             "output",
@@ -65,7 +74,7 @@ fn settings(s: &TrainingSetup) -> Vec<(&'static str, String)> {
         ("batch", s.batch_size.map_or("full".into(), |b| b.to_string())),
         ("l2", format!("{}", s.l2)),
         ("dropout", format!("{}", s.dropout)),
-        ("scaling", format!("{:?}", s.scaling)),
+        ("scaling", s.scaling.name().to_string()),
         ("epochs", s.epochs.to_string()),
     ]
 }

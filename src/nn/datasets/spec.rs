@@ -55,6 +55,25 @@ fn is_true(b: &bool) -> bool {
 }
 
 impl DataSpec {
+    /// The data in a few words, as people read them: `moons, 200 points, noise 0.1, seed 1`,
+    /// `iris`, `points.csv (target kind)`.
+    pub fn describe(&self) -> String {
+        match self {
+            DataSpec::Generated {
+                generator,
+                points,
+                noise,
+                seed,
+                classes,
+            } => {
+                let k = classes.map(|k| format!(", {k} classes")).unwrap_or_default();
+                format!("{}, {points} points{k}, noise {noise}, seed {seed}", generator.name())
+            }
+            DataSpec::Builtin { dataset } => dataset.name().to_string(),
+            DataSpec::Csv { csv, target, .. } => format!("{csv} (target {target})"),
+        }
+    }
+
     /// The task the data are for.
     pub fn task(&self) -> Task {
         match self {
