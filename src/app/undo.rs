@@ -85,7 +85,8 @@ impl History {
 
     /// Records a change of `cell` made at `now`. If it continues the last step (same key,
     /// within a second) that step only gets the new time, and `saved` is not called. Returns
-    /// whether a new step was pushed. Any change empties the redo stack (a refused one gets it back from [`History::take_back`]).
+    /// whether a new step was pushed. Any change empties the redo stack (a refused one gets it
+    /// back from [`History::take_back`]).
     pub fn record(&mut self, cell: usize, key: Option<String>, now: f64, saved: impl FnOnce() -> Saved) -> bool {
         self.redo_before = std::mem::take(&mut self.redo);
         if let Some(last) = self.undo.back_mut()

@@ -3,18 +3,24 @@
 //! results) in [`eframe::App::logic`], which eframe calls even while the window is hidden, and
 //! draws with [`crate::ui::app_ui`] in [`eframe::App::ui`], applying the commands it returns.
 //!
-//! Layering: `window -> ui -> app -> lesson -> nn`. Nothing below this module names eframe;
-//! the platform's file dialogs and data folder are [`native::NativeDialogs`], behind
-//! [`crate::app::files::Dialogs`].
+//! Layering: `window -> ui -> app -> lesson -> nn`. Nothing below this module names eframe.
+//! On the desktop, `desktop.rs` opens the native window ([`run`]) and `native.rs` holds the
+//! platform's file dialogs and data folder behind [`crate::app::files::Dialogs`]; the rest of
+//! this module (the frame itself) also compiles for the browser (wasm32), whose entry point is
+//! not written yet.
 
+// The desktop's dialogs and native window; a browser build brings its own entry point.
+#[cfg(not(target_arch = "wasm32"))]
+mod desktop;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+#[cfg(not(target_arch = "wasm32"))]
+pub use desktop::{initial_state, run};
 pub mod screenshot;
 
-use crate::app::{AppState, Command, Settings, StudentCommand};
-use crate::lesson::Lesson;
+use crate::app::{AppState, Command};
 use egui_commonmark::CommonMarkCache;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use web_time::Duration;
 
 /// The key under which settings are stored between runs.
@@ -140,55 +146,5 @@ impl Drop for NotebookApp {
     /// The last answers typed are written when the window closes.
     fn drop(&mut self) {
         self.state.save_progress_now();
-    }
-}
-
-/// The state the window starts with: the built-in lesson, the settings remembered in
-/// `storage` (the student's name rebuilds the lesson with their variants), then `file`.
-pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::path::Path>) -> AppState {
-    let mut state = AppState::new(Lesson::builtin(), Box::new(native::NativeDialogs::default()));
-    if let Some(storage) = storage
-        && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
-    {
-        let student = s.student.clone();
-        state.session.settings = Settings {
-            student: String::new(),
-            ..s
-        };
-        state.apply(Command::Student(StudentCommand::SetStudent(student)));
-    }
-    if let Some(f) = file {
-        state.open_path(f);
-    }
-    state
-}
-
-/// Opens the window (on `file` if given, else on the built-in lesson).
-pub fn run(file: Option<PathBuf>) -> ExitCode {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("MLP Notebook")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([800.0, 500.0])
-            .with_drag_and_drop(true),
-        persist_window: true,
-        ..Default::default()
-    };
-    let result = eframe::run_native(
-        "MLP Notebook",
-        options,
-        Box::new(move |cc| {
-            // Zoom is the app's own setting (View menu, Ctrl+Plus/Minus/0), remembered between runs.
-            cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
-            let state = initial_state(cc.storage, file.as_deref());
-            Ok(Box::new(NotebookApp::new(state)))
-        }),
-    );
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: could not open the window: {e}");
-            ExitCode::from(1)
-        }
     }
 }
