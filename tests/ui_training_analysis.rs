@@ -179,6 +179,22 @@ fn hidden_units_draw_one_picture_per_unit() {
 }
 
 #[test]
+fn many_unit_pictures_wrap_into_rows_inside_the_window() {
+    // 32 pictures of about 60 points are wider than the plots' column: they must wrap, not
+    // run off the page where no one can see them.
+    let mut h = harness(1, |s| s.hidden = vec![32]);
+    open(&mut h, "Hidden units");
+    let width = 1400.0; // the harness window
+    let mut rows = std::collections::BTreeSet::new();
+    for u in 1..=32 {
+        let r = h.get_by_label(&format!("layer 1, unit {u}")).rect();
+        assert!(r.max.x <= width, "unit {u} is drawn at x = {} to {}", r.min.x, r.max.x);
+        rows.insert(r.min.y as i64);
+    }
+    assert!(rows.len() > 1, "32 pictures fit one row of a 1400-point window?");
+}
+
+#[test]
 fn softmax_output_is_explained_not_plotted() {
     use mlp_notebook::nn::datasets::{DataSpec, Generator};
     let mut h = harness(1, |s| {

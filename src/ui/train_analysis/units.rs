@@ -89,11 +89,17 @@ pub(super) fn units_ui(ui: &mut Ui, cell: &TrainCell, net: &Network, view: &View
             layer.activation.name(),
             if layer.units() == 1 { "" } else { "s" }
         ));
-        ui.horizontal_wrapped(|ui| {
-            for (p, texture) in these {
-                thumbnail_ui(ui, p, texture, layer.activation, &pics.axes);
-            }
-        });
+        // Rows that fit the width: a wrapping layout cannot wrap a picture with its caption
+        // (it does not know the pair's width in advance), so the row would run off the page.
+        let gap = ui.spacing().item_spacing.x;
+        let per_row = (((ui.available_width() + gap) / (THUMB + gap)).floor() as usize).max(1);
+        for row in these.chunks(per_row) {
+            ui.horizontal(|ui| {
+                for (p, texture) in row {
+                    thumbnail_ui(ui, p, texture, layer.activation, &pics.axes);
+                }
+            });
+        }
     }
     if pics.more > 0 {
         ui.label(format!(
