@@ -501,3 +501,52 @@ fn the_top_bar_counts_what_was_answered_right_and_its_points() {
     click(&mut h, Role::Button, "Show worked solution of exercise 2");
     assert!(shows(&h, &format!("1 of {items} right")));
 }
+
+#[test]
+fn answers_reach_the_disk_a_quarter_second_after_typing_and_at_once_on_check() {
+    // A killed app (kill -9, a crash, a flat battery) loses at most the last quarter second
+    // of typing, and nothing that was checked.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = AppState::new(one_neuron(), Box::new(TestDialogs(Some(dir.path().to_path_buf()))));
+    let (cell, _) = s
+        .doc
+        .cells
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| match c {
+            CellState::Exercise(e) => Some((i, e.exercise.id.clone())),
+            _ => None,
+        })
+        .expect("an exercise");
+    let file = mlp_notebook::app::progress::progress_file(dir.path(), &s.student.lesson_key);
+    let on_disk = || std::fs::read_to_string(&file).unwrap_or_default();
+    let typed = |s: &mut AppState, text: &str, at: f64| {
+        s.session.now = at;
+        s.apply(Command::Student(StudentCommand::Exercise {
+            cell,
+            action: mlp_notebook::app::student::ExerciseAction::Type {
+                row: 0,
+                col: 0,
+                text: text.into(),
+            },
+        }));
+        s.save_progress_if_due();
+    };
+    typed(&mut s, "1", 10.0);
+    assert!(on_disk().contains("\"1\""), "the first answer is written at once");
+    // Typed 0.1 s later: not yet (writes are spaced), but 0.3 s after the last write it is.
+    typed(&mut s, "12", 10.1);
+    assert!(!on_disk().contains("\"12\""));
+    s.session.now = 10.3;
+    assert_eq!(s.save_progress_if_due(), None);
+    assert!(on_disk().contains("\"12\""), "written within a quarter second");
+    // Check is written at once, without waiting for the next frame's timer.
+    typed(&mut s, "123", 10.35);
+    s.session.now = 10.36;
+    s.apply(Command::Student(StudentCommand::Exercise {
+        cell,
+        action: mlp_notebook::app::student::ExerciseAction::Check,
+    }));
+    let text = on_disk();
+    assert!(text.contains("\"123\"") && text.contains("\"attempts\": 1"), "{text}");
+}

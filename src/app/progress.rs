@@ -1,8 +1,10 @@
 //! A student's progress, saved on its own: every answer typed (even before "Check"), the
 //! attempts, the hints used, whether the worked solution was shown and the quiz choices. One
-//! JSON file per lesson in the app's data folder (the window's [`Dialogs::progress_dir`](super::files::Dialogs::progress_dir)), written
-//! atomically at most once a second while the student works, and on exit; read back when the
-//! same lesson is opened again. Also the submission the student exports for grading.
+//! JSON file per lesson in the app's data folder (the window's
+//! [`Dialogs::progress_dir`](super::files::Dialogs::progress_dir)), written atomically within a
+//! quarter of a second of the last keystroke ([`SAVE_INTERVAL`]), at once on Check, Hint or a
+//! worked solution, and on exit; read back when the same lesson is opened again. Also the
+//! submission the student exports for grading.
 //!
 //! A lesson is recognised by its title and its file's path, or, for a lesson not read from a
 //! file (the built-in one), by its title and a hash of its text.
@@ -18,8 +20,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Progress is written at most this often (seconds) while the student works.
-pub const SAVE_INTERVAL: f64 = 1.0;
+/// While the student types, progress is written at most this often (seconds), so at most this
+/// much typing is lost if the app is killed; a press of Check, Hint or the worked solution, and
+/// a quiz's check, are written at once.
+pub const SAVE_INTERVAL: f64 = 0.25;
 /// The progress file format version this build writes and reads.
 pub const PROGRESS_FORMAT_VERSION: u32 = 1;
 

@@ -12,8 +12,21 @@ impl AppState {
     /// Exercise, quiz, student-name and submission commands.
     pub(in crate::app) fn student_command(&mut self, c: StudentCommand) {
         match c {
-            StudentCommand::Exercise { cell, action } => self.exercise_action(cell, action),
-            StudentCommand::Quiz { cell, action } => self.quiz_action(cell, action),
+            StudentCommand::Exercise { cell, action } => {
+                // A verdict, a hint or a worked solution is written at once, not with the typing.
+                let now = !matches!(action, ExerciseAction::Type { .. });
+                self.exercise_action(cell, action);
+                if now {
+                    self.save_progress_now();
+                }
+            }
+            StudentCommand::Quiz { cell, action } => {
+                let now = action == QuizAction::Check;
+                self.quiz_action(cell, action);
+                if now {
+                    self.save_progress_now();
+                }
+            }
             StudentCommand::SetStudent(name) => self.set_student(name),
             StudentCommand::ExportSubmission => self.export_submission(None),
             StudentCommand::ExportSubmissionTo(p) => self.export_submission(Some(p)),
