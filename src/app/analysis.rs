@@ -247,17 +247,21 @@ impl TrainCell {
     /// The histogram of layer `l`'s weights, or of its last gradients (`None` before the first
     /// step).
     pub fn layer_histogram(&self, now: f64, l: usize, gradients: bool) -> Option<Arc<Histogram>> {
-        let net = self.net()?;
-        let values: Vec<f64> = if gradients {
-            let g = self.trainer.as_ref()?.last_gradients()?.layers.get(l)?;
-            g.weights.iter().copied().collect()
+        let values: &[f64] = if gradients {
+            self.trainer
+                .as_ref()?
+                .last_gradients()?
+                .layers
+                .get(l)?
+                .weights
+                .as_slice()
         } else {
-            net.layers().get(l)?.weights.iter().copied().collect()
+            self.net()?.layers().get(l)?.weights.as_slice()
         };
         let when = self.when(now);
         let k = &mut *self.kept();
         let mut slot = k.histograms.remove(&(l, gradients));
-        let h = get(&mut slot, &mut k.behind, when, 0, || histogram(&values, HISTOGRAM_BINS));
+        let h = get(&mut slot, &mut k.behind, when, 0, || histogram(values, HISTOGRAM_BINS));
         if let Some(s) = slot {
             k.histograms.insert((l, gradients), s);
         }

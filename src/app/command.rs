@@ -170,14 +170,6 @@ pub enum StudentCommand {
 }
 
 impl Command {
-    /// An edit of network cell `cell`'s document.
-    pub fn edit(cell: usize, edit: Edit) -> Command {
-        Command::Net {
-            cell,
-            cmd: NetCommand::Edit(edit),
-        }
-    }
-
     /// A button or setting of training cell `cell`.
     pub fn train(cell: usize, action: super::training::TrainAction) -> Command {
         Command::Lab(LabCommand::Train { cell, action })

@@ -1,7 +1,7 @@
 //! Application state, commands, undo history and file access, free of any window crate.
 //!
-//! Data flow each frame: the window (`crate::window`) lets the drawing code (`crate::ui`) read
-//! [`AppState`] and return [`Command`]s; [`AppState::apply`] applies them one by one (recording
+//! Data flow each frame: the window layer above lets the drawing code read [`AppState`] and
+//! return [`Command`]s; [`AppState::apply`] applies them one by one (recording
 //! undo, recomputing the traces of the network cell that changed). Nothing here needs a thread,
 //! and nothing here names eframe, egui or rfd: the platform comes in through
 //! [`files::Dialogs`].

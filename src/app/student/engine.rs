@@ -3,7 +3,6 @@
 //! state with the exercise and the network it was computed on, and computed again only when
 //! either changed.
 
-use super::ExerciseState;
 use crate::app::state::{AppState, CellState};
 use crate::lesson::compute::Computed;
 use crate::lesson::{Answer, Exercise};
@@ -41,24 +40,30 @@ impl AppState {
         if !self.session.edit_mode {
             return;
         }
-        let docs: Vec<(String, NetworkDoc)> = self
-            .doc
-            .cells
-            .iter()
-            .filter_map(|c| match c {
-                CellState::Network(n) => Some((n.options.id.clone(), n.doc.clone())),
+        let cells = &self.doc.cells;
+        let doc_of = |id: &str| {
+            cells.iter().find_map(|c| match c {
+                CellState::Network(n) if n.options.id == id => Some(&n.doc),
                 _ => None,
             })
+        };
+        // Read first (a network is only cloned for an answer that must be computed again),
+        // then write.
+        let stale: Vec<(usize, Option<EngineAnswer>)> = cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let CellState::Exercise(e) = c else { return None };
+                match doc_of(&e.exercise.network) {
+                    None => e.engine.is_some().then_some((i, None)),
+                    Some(doc) if e.engine.as_ref().is_some_and(|k| k.is_for(&e.exercise, doc)) => None,
+                    Some(doc) => Some((i, Some(EngineAnswer::compute(&e.exercise, doc)))),
+                }
+            })
             .collect();
-        for c in &mut self.doc.cells {
-            let CellState::Exercise(e) = c else { continue };
-            let ExerciseState { exercise, engine, .. } = &mut **e;
-            let Some((_, doc)) = docs.iter().find(|(id, _)| *id == exercise.network) else {
-                *engine = None;
-                continue;
-            };
-            if !engine.as_ref().is_some_and(|k| k.is_for(exercise, doc)) {
-                *engine = Some(EngineAnswer::compute(exercise, doc));
+        for (i, answer) in stale {
+            if let Some(CellState::Exercise(e)) = self.doc.cells.get_mut(i) {
+                e.engine = answer;
             }
         }
     }

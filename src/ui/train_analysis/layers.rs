@@ -27,13 +27,13 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
     let l = layer_picker(ui, ci, "layers", "Layer", net, 0);
     let width = ui.available_width();
     let half = ((width - 12.0) / 2.0).max(200.0);
-    let weights: Vec<f64> = net.layers()[l].weights.iter().copied().collect();
-    let grads: Option<Vec<f64>> = cell
+    let weights = net.layers()[l].weights.as_slice();
+    let grads: Option<&[f64]> = cell
         .trainer
         .as_ref()
         .and_then(|t| t.last_gradients())
         .and_then(|g| g.layers.get(l))
-        .map(|g| g.weights.iter().copied().collect());
+        .map(|g| g.weights.as_slice());
     let t = now(ui);
     let (weights_hist, grads_hist) = (cell.layer_histogram(t, l, false), cell.layer_histogram(t, l, true));
     ui.horizontal_top(|ui| {
@@ -44,7 +44,7 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
                 let r = histogram_plot(ui, ("weights hist", ci), h, "weight", theme::positive(false), half);
                 remember_rect(ui, ci, "weights", r.rect);
             }
-            ui.label(values_summary(&weights));
+            ui.label(values_summary(weights));
         });
         ui.vertical(|ui| {
             ui.set_width(half);

@@ -24,8 +24,9 @@ const LARGE: f32 = 220.0;
 /// The textures of one cell's unit pictures, for the figures they were made from.
 #[derive(Clone)]
 struct Textures {
-    /// The figures' address: new figures, new textures.
-    made_from: usize,
+    /// The figures they were made from (held, so the comparison cannot be fooled by a freed
+    /// allocation's address being reused): new figures, new textures.
+    made_from: Arc<UnitGrids>,
     dark: bool,
     textures: Arc<Vec<TextureHandle>>,
 }
@@ -33,10 +34,9 @@ struct Textures {
 /// One texture per unit of `grids`, kept under the cell's uid until the figures change.
 fn textures(ui: &Ui, cell: &TrainCell, grids: &Arc<UnitGrids>, net: &Network, dark: bool) -> Arc<Vec<TextureHandle>> {
     let id = egui::Id::unique(("unit textures", cell.uid()));
-    let made_from = Arc::as_ptr(grids) as usize;
     let kept: Option<Textures> = ui.data(|d| d.get_temp(id));
     if let Some(t) = kept
-        && t.made_from == made_from
+        && Arc::ptr_eq(&t.made_from, grids)
         && t.dark == dark
     {
         return t.textures;
@@ -54,7 +54,7 @@ fn textures(ui: &Ui, cell: &TrainCell, grids: &Arc<UnitGrids>, net: &Network, da
         .collect();
     let textures = Arc::new(textures);
     let kept = Textures {
-        made_from,
+        made_from: grids.clone(),
         dark,
         textures: textures.clone(),
     };

@@ -55,8 +55,9 @@ fn output_color(out: &[f32], dark: bool) -> Color32 {
 /// The texture of one cell's decision boundary, for the figure it was made from.
 #[derive(Clone)]
 struct BoundaryTexture {
-    /// The figure's address: a new figure, a new texture.
-    made_from: usize,
+    /// The figure it was made from (held, so a freed allocation's reused address cannot pass
+    /// for it): a new figure, a new texture.
+    made_from: std::sync::Arc<BoundaryGrid>,
     dark: bool,
     texture: egui::TextureHandle,
 }
@@ -69,16 +70,15 @@ pub(super) fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewS
     };
     // Kept under the cell's uid, so the picture stays with its cell when cells move.
     let id = egui::Id::unique(("boundary texture", cell.uid()));
-    let made_from = std::sync::Arc::as_ptr(&grid) as usize;
     let kept: Option<BoundaryTexture> = ui.data(|d| d.get_temp(id));
     let texture = match kept {
-        Some(t) if t.made_from == made_from && t.dark == view.dark => t.texture,
+        Some(t) if std::sync::Arc::ptr_eq(&t.made_from, &grid) && t.dark == view.dark => t.texture,
         _ => {
             let image = boundary_image(&grid, view.dark);
             let name = format!("boundary {}", cell.uid());
             let texture = ui.ctx().load_texture(name, image, egui::TextureOptions::LINEAR);
             let t = BoundaryTexture {
-                made_from,
+                made_from: grid.clone(),
                 dark: view.dark,
                 texture: texture.clone(),
             };
