@@ -18,12 +18,14 @@
 //! # Same answer everywhere
 //! No fused multiply-add is used and the slice loops evaluate exactly the scalar functions, so
 //! a value is bit-for-bit the same whether it comes from [`tanh`] or from [`tanh_slice`], on
-//! any x86-64 CPU and any other target. The slice functions pick, at run time, a copy compiled
-//! for AVX-512 or AVX2 when the CPU has it (the default target is baseline x86-64 with SSE2).
+//! any CPU and any target. The slice functions run in the copy compiled for the CPU's vector
+//! instructions (AVX-512, AVX2, NEON or none), picked at run time by [`crate::nn::simd`].
 //!
 //! [`grid`] is the one f32 path: a picture-only forward pass for the decision-boundary heatmap.
 
 pub mod grid;
+
+use super::simd::{Simd, WithSimd, vectorized};
 
 /// `ln 2` split so that `k * LN2_HI` is exact for the `k` used here (fdlibm's constants).
 const LN2_HI: f64 = 0.693_147_180_369_123_8; // bits 0x3fe62e42fee00000
@@ -126,17 +128,17 @@ trait Unary {
     fn apply(z: f64) -> f64;
 }
 
-/// `out[i] = U::apply(inp[i])` as a [`Kernel`].
+/// `out[i] = U::apply(inp[i])`, run through [`vectorized`].
 struct Map<'a, U: Unary> {
     inp: &'a [f64],
     out: &'a mut [f64],
     f: std::marker::PhantomData<U>,
 }
 
-impl<U: Unary> Kernel for Map<'_, U> {
+impl<U: Unary> WithSimd for Map<'_, U> {
     type Output = ();
     #[inline(always)]
-    fn run(self) {
+    fn with_simd<S: Simd>(self, _: S) {
         for (o, &z) in self.out.iter_mut().zip(self.inp) {
             *o = U::apply(z);
         }
@@ -160,79 +162,12 @@ macro_rules! slice_fn {
     };
 }
 
-/// A loop to run in the copy compiled for the CPU's instruction set (see [`vectorized`]).
-pub trait Kernel {
-    type Output;
-    /// The loop. Implementations mark it `#[inline(always)]` (and the functions it calls), so
-    /// that each copy compiles it for its own instruction set.
-    fn run(self) -> Self::Output;
-}
-
-/// Runs `k` in a copy compiled for AVX-512 or AVX2 when the CPU has it (so its loops are
-/// vectorised for it), otherwise in the baseline copy. The arithmetic is the same in every
-/// copy: no fused multiply-add is introduced, so the results are too.
-#[inline]
-pub fn vectorized<K: Kernel>(k: K) -> K::Output {
-    #[cfg(target_arch = "x86_64")]
-    return run_at(simd_level(), k);
-    #[cfg(not(target_arch = "x86_64"))]
-    k.run()
-}
-
-/// Runs `k` in the copy for `level`, falling back to the baseline copy if this CPU lacks
-/// `level`'s instructions (so it is safe to ask for any level; tests run every copy this way).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub(crate) fn run_at<K: Kernel>(level: SimdLevel, k: K) -> K::Output {
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    fn avx512<K: Kernel>(k: K) -> K::Output {
-        k.run()
-    }
-    #[target_feature(enable = "avx2,fma")]
-    fn avx2<K: Kernel>(k: K) -> K::Output {
-        k.run()
-    }
-    let have = simd_level();
-    match level {
-        // SAFETY: this CPU has AVX-512 (`have` says so), which the copy was compiled for; the
-        // copy itself is safe code.
-        #[allow(unsafe_code)]
-        SimdLevel::Avx512 if have == SimdLevel::Avx512 => unsafe { avx512(k) },
-        // SAFETY: this CPU has AVX2 and FMA (AVX-512 CPUs have them too).
-        #[allow(unsafe_code)]
-        SimdLevel::Avx2 if have != SimdLevel::Baseline => unsafe { avx2(k) },
-        _ => k.run(),
-    }
-}
-
 /// Whether every number in `v` is finite (no NaN, no infinity), checked with integer masks so
 /// the loop vectorises.
 pub fn all_finite(v: &[f64]) -> bool {
     const EXP: u64 = 0x7ff0_0000_0000_0000;
     v.chunks(64)
         .all(|c| c.iter().fold(0u64, |bad, x| bad | u64::from(x.to_bits() & EXP == EXP)) == 0)
-}
-
-/// Which copy of a vectorised loop this CPU can run.
-#[cfg(target_arch = "x86_64")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SimdLevel {
-    Avx512,
-    Avx2,
-    Baseline,
-}
-
-/// The best [`SimdLevel`] of this CPU (the detection is cached by the standard library).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub(crate) fn simd_level() -> SimdLevel {
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        SimdLevel::Avx512
-    } else if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        SimdLevel::Avx2
-    } else {
-        SimdLevel::Baseline
-    }
 }
 
 slice_fn! {
@@ -374,36 +309,26 @@ mod tests {
         }
     }
 
-    /// Every copy this CPU can run (AVX-512, AVX2, baseline) gives the same bits.
-    #[cfg(target_arch = "x86_64")]
+    /// Every copy this CPU can run (AVX-512, AVX2, NEON, portable) gives the scalar
+    /// functions' bits.
     #[test]
     fn every_instruction_set_gives_the_same_bits() {
-        fn check<U: Unary>(inp: &[f64]) {
-            let mut want = vec![0.0; inp.len()];
-            Map::<U> {
-                inp,
-                out: &mut want,
-                f: std::marker::PhantomData,
-            }
-            .run();
-            for level in [SimdLevel::Avx512, SimdLevel::Avx2] {
-                let mut got = vec![0.0; inp.len()];
-                run_at(
-                    level,
-                    Map::<U> {
-                        inp,
-                        out: &mut got,
-                        f: std::marker::PhantomData,
-                    },
-                );
-                for ((&z, g), w) in inp.iter().zip(&got).zip(&want) {
-                    assert_eq!(g.to_bits(), w.to_bits(), "{level:?} at {z}");
+        fn check<U: Unary>(inp: &[f64], scalar: fn(f64) -> f64) {
+            for level in crate::nn::simd::levels() {
+                let mut got = vec![f64::NAN; inp.len()];
+                level.run(Map::<U> {
+                    inp,
+                    out: &mut got,
+                    f: std::marker::PhantomData,
+                });
+                for (&z, g) in inp.iter().zip(&got) {
+                    assert_eq!(g.to_bits(), scalar(z).to_bits(), "{level:?} at {z}");
                 }
             }
         }
         let inp = points();
-        check::<TanhFn>(&inp);
-        check::<SigmoidFn>(&inp);
-        check::<ExpFn>(&inp);
+        check::<TanhFn>(&inp, tanh);
+        check::<SigmoidFn>(&inp, sigmoid);
+        check::<ExpFn>(&inp, exp);
     }
 }

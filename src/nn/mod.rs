@@ -34,7 +34,8 @@
 //!   per layer, dead ReLU units.
 //! - [`numfmt`]: how numbers are written, one [`numfmt::NumberFormat`] per place that shows one.
 //! - [`serialize`]: documents as pretty JSON or TOML text, refusing what a file cannot hold.
-//! - [`linalg`], [`fastmath`]: the matrix products and slice-wise maths the hot paths use.
+//! - [`linalg`], [`fastmath`]: the matrix products and slice-wise maths the hot paths use;
+//!   [`simd`]: the one run-time choice of vector instructions they run with.
 
 pub mod activation;
 pub mod csv;
@@ -52,6 +53,7 @@ pub mod numfmt;
 pub mod optim;
 pub mod schedule;
 pub mod serialize;
+pub mod simd;
 pub mod steps;
 pub mod summary;
 pub mod trace;

@@ -16,7 +16,7 @@
 //!   (eps outside the sqrt); with momentum `buf = momentum buf + g / avg`, `p -= lr buf`; else
 //!   `p -= lr g / avg`.
 
-use super::fastmath::Kernel;
+use super::simd::{Simd, WithSimd, portable, vectorized};
 use super::{Gradients, Network};
 use serde::{Deserialize, Serialize};
 
@@ -203,11 +203,11 @@ fn ensure(v: &mut Vec<f64>, n: usize) {
 
 /// Runs an update loop over `n` elements, in the copy compiled for the CPU's vector
 /// instructions when the tensor is large enough to repay choosing it (same results either way).
-fn run_kernel<K: Kernel<Output = ()>>(k: K, n: usize) {
+fn run_kernel<K: WithSimd<Output = ()>>(k: K, n: usize) {
     if n >= 64 {
-        super::fastmath::vectorized(k);
+        vectorized(k);
     } else {
-        k.run();
+        portable(k);
     }
 }
 
@@ -219,10 +219,10 @@ struct SgdPlain<'a> {
     grad: &'a [f64],
 }
 
-impl Kernel for SgdPlain<'_> {
+impl WithSimd for SgdPlain<'_> {
     type Output = ();
     #[inline(always)]
-    fn run(self) {
+    fn with_simd<S: Simd>(self, _: S) {
         for (pv, &gv) in self.p.iter_mut().zip(self.grad) {
             *pv -= self.lr * (gv + self.wd * *pv);
         }
@@ -251,10 +251,10 @@ struct AdamElements<'a> {
     v: &'a mut [f64],
 }
 
-impl Kernel for AdamElements<'_> {
+impl WithSimd for AdamElements<'_> {
     type Output = ();
     #[inline(always)]
-    fn run(self) {
+    fn with_simd<S: Simd>(self, _: S) {
         adam_elements(self.k, self.p, self.grad, self.m, self.v);
     }
 }
@@ -350,6 +350,70 @@ fn update(c: &OptimizerConfig, p: &mut [f64], grad: &[f64], s: &mut TensorState)
                 } else {
                     p[i] -= c.lr * g / avg;
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every copy this CPU can run (AVX-512, AVX2, NEON, portable) gives the bits of the
+    /// update written out element by element, for plain SGD and for Adam and AdamW.
+    #[test]
+    fn every_instruction_set_gives_the_same_updates() {
+        let n = 301;
+        let p0: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+        let g: Vec<f64> = (0..n).map(|i| (i as f64 * 0.11).cos() * 1e-2).collect();
+        let m0: Vec<f64> = (0..n).map(|i| (i as f64 * 0.7).sin() * 1e-3).collect();
+        let v0: Vec<f64> = (0..n).map(|i| (i as f64 * 0.3).cos().powi(2) * 1e-5).collect();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for level in crate::nn::simd::levels() {
+            let (lr, wd) = (0.05, 1e-3);
+            let mut p = p0.clone();
+            level.run(SgdPlain {
+                lr,
+                wd,
+                p: &mut p,
+                grad: &g,
+            });
+            let want: Vec<f64> = p0.iter().zip(&g).map(|(&p, &g)| p - lr * (g + wd * p)).collect();
+            assert_eq!(bits(&p), bits(&want), "SGD {level:?}");
+            for decoupled in [false, true] {
+                let k = AdamStep {
+                    beta1: 0.9,
+                    beta2: 0.999,
+                    eps: 1e-8,
+                    bc2_sqrt: (1.0 - 0.999f64.powi(3)).sqrt(),
+                    step_size: 1e-3 / (1.0 - 0.9f64.powi(3)),
+                    decay: 1.0 - 1e-3 * 1e-2,
+                    wd: 1e-2,
+                    decoupled,
+                };
+                let (mut p, mut m, mut v) = (p0.clone(), m0.clone(), v0.clone());
+                level.run(AdamElements {
+                    k: &k,
+                    p: &mut p,
+                    grad: &g,
+                    m: &mut m,
+                    v: &mut v,
+                });
+                let (mut wp, mut wm, mut wv) = (p0.clone(), m0.clone(), v0.clone());
+                for i in 0..n {
+                    let gi = if decoupled {
+                        wp[i] *= k.decay;
+                        g[i]
+                    } else {
+                        g[i] + k.wd * wp[i]
+                    };
+                    wm[i] = k.beta1 * wm[i] + (1.0 - k.beta1) * gi;
+                    wv[i] = k.beta2 * wv[i] + (1.0 - k.beta2) * gi * gi;
+                    wp[i] -= k.step_size * wm[i] / (wv[i].sqrt() / k.bc2_sqrt + k.eps);
+                }
+                assert_eq!(bits(&p), bits(&wp), "Adam p {decoupled} {level:?}");
+                assert_eq!(bits(&m), bits(&wm), "Adam m {decoupled} {level:?}");
+                assert_eq!(bits(&v), bits(&wv), "Adam v {decoupled} {level:?}");
             }
         }
     }

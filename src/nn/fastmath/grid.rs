@@ -10,7 +10,7 @@
 //! Samples are stored feature by feature: in a [`FeatureMajor32`] with `s` samples, feature `f`
 //! of sample `j` is `data[f * s + j]`; the output uses the same layout.
 
-use super::{Kernel, vectorized};
+use crate::nn::simd::{Simd, WithSimd, vectorized};
 use crate::nn::{Activation, Network};
 
 /// A batch of samples in f32, stored feature by feature (`data[f * samples + j]`).
@@ -95,10 +95,10 @@ struct Forward<'a> {
     b: &'a mut [f32],
 }
 
-impl Kernel for Forward<'_> {
+impl WithSimd for Forward<'_> {
     type Output = ();
     #[inline(always)]
-    fn run(self) {
+    fn with_simd<S: Simd>(self, _: S) {
         let Forward {
             net,
             x,
@@ -258,6 +258,40 @@ mod tests {
                     assert!(d < 1e-5, "{widths:?} output {o} sample {j}: off by {d}");
                 }
             }
+        }
+    }
+
+    /// Every copy this CPU can run (AVX-512, AVX2, NEON, portable) gives the same f32 bits:
+    /// the picture does not depend on the CPU.
+    #[test]
+    fn every_instruction_set_gives_the_same_picture() {
+        let net = init_network(
+            &[2, 8, 8, 3],
+            Activation::Tanh,
+            Activation::Softmax,
+            Init::XavierUniform,
+            9,
+        )
+        .unwrap();
+        let n = 600;
+        let x = crate::nn::Matrix::from_fn(2, n, |i, j| ((i * 37 + j * 13) % 101) as f64 / 25.0 - 2.0);
+        let x = FeatureMajor32::from_columns(&x);
+        // The dispatched pass (the widest level), which also leaves the f32 weights in `bufs`.
+        let (mut want, mut bufs) = (Vec::new(), GridBuffers::default());
+        forward_f32(&net, &x, &mut want, &mut bufs);
+        for level in crate::nn::simd::levels() {
+            let (mut a, mut b) = (vec![0.0; 8 * BLOCK], vec![0.0; 8 * BLOCK]);
+            let mut got = vec![f32::NAN; 3 * n];
+            level.run(Forward {
+                net: &net,
+                x: &x,
+                out: &mut got,
+                params: &bufs.params,
+                a: &mut a,
+                b: &mut b,
+            });
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{level:?}");
         }
     }
 }

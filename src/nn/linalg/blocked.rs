@@ -1,15 +1,13 @@
-//! The register-blocked product for everything above the tiny loops. Safe Rust except for two
-//! audited `unsafe` calls of the `#[target_feature]` copies of the tile loop and the short
-//! product (in the `simd_isa!` macro, each `#[allow(unsafe_code)]` against the crate-wide
-//! deny), made only through an `Isa` value that exists after the CPU was found to have the
-//! features.
+//! The register-blocked product for everything above the tiny loops, in safe Rust.
 //!
-//! C is computed in tiles of `8 MV x NR` (16 x 8 with AVX-512, 8 x 4 with AVX2, 8 x 2
-//! otherwise; 8 rows for products of at most 8 rows; one column for products of one column,
-//! and a product of one row is computed as its transpose) held in registers while `k` runs
-//! through chunks of [`KC`]. Only the tile loop is compiled per instruction set (one function
-//! per tile shape: the compiler keeps a tile's accumulators in registers only when the
-//! function holds that one loop); the copy for the CPU is picked at run time. `op(A)` is read
+//! C is computed in tiles of `8 MV x NR` (16 x 8 with AVX-512, 8 x 4 with AVX2 or NEON, 8 x 2
+//! in the portable copy; 8 rows for products of at most 8 rows; one column for products of one
+//! column, and a product of one row is computed as its transpose) held in registers while `k`
+//! runs through chunks of [`KC`]. The tile shape follows the instruction set that
+//! [`crate::nn::simd`] picks for the CPU (its vector width and register count), and only the
+//! tile loop is compiled per instruction set, one function per tile shape (the compiler keeps a
+//! tile's accumulators in registers only when the function holds that one loop); the loop nest
+//! around it is compiled once per level for the portable target. `op(A)` is read
 //! in place when its columns are contiguous and its rows fill whole tiles, and a panel of
 //! `op(B)` when it is whole; otherwise they are copied (zero-padded) into per-thread buffers,
 //! allocated on a thread's first product and reused after, so a warm product allocates
@@ -18,12 +16,11 @@
 //!
 //! Every element of C adds its products `op(A)[i, p] op(B)[p, j]` in order of `p` within each
 //! chunk of [`KC`], starting from zero, and no fused multiply-add is used, so the result does
-//! not depend on the CPU; with `alpha = 1`, `beta = 0` and `k <= KC` it is exactly the sum in
-//! order of `p`, the same as the tiny loops give.
+//! not depend on the CPU or the tile shape; with `alpha = 1`, `beta = 0` and `k <= KC` it is
+//! exactly the sum in order of `p`, the same as the tiny loops give.
 
 use super::Operand;
-#[cfg(target_arch = "x86_64")]
-use crate::nn::fastmath::{SimdLevel, simd_level};
+use crate::nn::simd::{Simd, WithSimd, vectorized};
 use std::cell::RefCell;
 
 /// Depth of a chunk of `k`: a `16 x KC` block of A is 32 KiB, a `KC x 8` panel of B 16 KiB.
@@ -57,17 +54,54 @@ pub(super) fn gemm(alpha: f64, a: Operand, b: Operand, beta: f64, c: &mut [f64],
             (1, k, n) if n > 1 => (b.transpose(), a.transpose(), (n, k, 1)),
             _ => (a, b, mkn),
         };
-        #[cfg(target_arch = "x86_64")]
-        match simd_level() {
-            SimdLevel::Avx512 => run(Avx512(()), alpha, a, b, beta, c, mkn, bufs),
-            SimdLevel::Avx2 => run(Avx2(()), alpha, a, b, beta, c, mkn, bufs),
-            SimdLevel::Baseline => run(Baseline, alpha, a, b, beta, c, mkn, bufs),
-        }
-        // Other targets (ARM, the browser) run the portable tiles: the same sums in the same
-        // order as every x86 copy, so the same numbers.
-        #[cfg(not(target_arch = "x86_64"))]
-        run(Baseline, alpha, a, b, beta, c, mkn, bufs)
+        vectorized(Product {
+            alpha,
+            a,
+            b,
+            beta,
+            c,
+            mkn,
+            bufs,
+        })
     })
+}
+
+/// One product, handed to the dispatch to learn the CPU's instruction set `S`; [`run`] then
+/// runs with the tile shape for `S`.
+struct Product<'a, 'b> {
+    alpha: f64,
+    a: Operand<'a>,
+    b: Operand<'a>,
+    beta: f64,
+    c: &'b mut [f64],
+    mkn: (usize, usize, usize),
+    bufs: &'b mut Buffers,
+}
+
+impl WithSimd for Product<'_, '_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let Product {
+            alpha,
+            a,
+            b,
+            beta,
+            c,
+            mkn,
+            bufs,
+        } = self;
+        // 16 of the registers hold accumulators: 2 x 8 of AVX-512's 32 (8 lanes), 4 x 2 of
+        // AVX2's 16 (4 lanes) or 4 x 4 of NEON's 32 (2 lanes); 8 x 2 tiles in SSE2's 16 (and
+        // in the portable copy elsewhere).
+        if S::F64_LANES >= 8 {
+            run::<S, 2, 8>(simd, alpha, a, b, beta, c, mkn, bufs);
+        } else if S::F64_LANES == 4 || (S::F64_LANES == 2 && S::REGISTER_COUNT >= 32) {
+            run::<S, 1, 4>(simd, alpha, a, b, beta, c, mkn, bufs);
+        } else {
+            run::<S, 1, 2>(simd, alpha, a, b, beta, c, mkn, bufs);
+        }
+    }
 }
 
 /// Most numbers in a tile (`8 MV x NR`).
@@ -87,130 +121,50 @@ enum Shape {
     Column,
 }
 
-/// The tile product for one instruction set: `out[q * mr + r] = sum_p block[p * stride + r]
-/// panel[p * pstride + q]`, in order of `p < kc`, for the `mr` rows and `nr` columns of a tile
-/// of the given [`Shape`].
-trait Isa: Copy {
-    const MV: usize;
-    const NR: usize;
-    fn tile(self, shape: Shape, a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]);
-    /// The whole of a short product (see [`short`]).
-    fn short(self, a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]);
+/// One tile (see [`tile`]) as a kernel for one instruction set.
+struct Tile<'a, 'b, const MV: usize, const NR: usize> {
+    a: (&'a [f64], usize),
+    b: Panel<'a>,
+    kc: usize,
+    out: &'b mut [f64; TILE],
 }
 
-/// AVX-512: 16 x 8 tiles. Only made after the CPU was found to have AVX-512.
-#[derive(Clone, Copy)]
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-struct Avx512(());
-
-/// AVX2: 8 x 4 tiles. Only made after the CPU was found to have AVX2 and FMA.
-#[derive(Clone, Copy)]
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-struct Avx2(());
-
-/// Baseline x86-64 (SSE2) and other targets: 8 x 2 tiles.
-#[derive(Clone, Copy)]
-struct Baseline;
-
-/// Implements [`Isa`] for a SIMD level: every tile shape and the short product compiled in a copy
-/// with `$features` enabled, called only through a value that proves the CPU has them.
-macro_rules! simd_isa {
-    ($ty:ty, $features:literal, mv = $mv:literal, nr = $nr:literal,
-     wide = ($wm:literal, $wn:literal), narrow = ($nm:literal, $nn:literal), column = ($cm:literal, $cn:literal)) => {
-        impl Isa for $ty {
-            const MV: usize = $mv;
-            const NR: usize = $nr;
-            #[inline]
-            fn tile(self, shape: Shape, a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                #[cfg(target_arch = "x86_64")]
-                {
-                    // One function per tile shape: the compiler keeps each tile's accumulators
-                    // in registers only when the function holds that one loop.
-                    #[target_feature(enable = $features)]
-                    fn wide(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                        tile::<$wm, $wn>(a, b, kc, out);
-                    }
-                    #[target_feature(enable = $features)]
-                    fn narrow(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                        tile::<$nm, $nn>(a, b, kc, out);
-                    }
-                    #[target_feature(enable = $features)]
-                    fn column(a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-                        tile::<$cm, $cn>(a, b, kc, out);
-                    }
-                    // SAFETY: a value of this type exists only after `simd_level` found these
-                    // features on this CPU; the tile functions are safe code.
-                    #[allow(unsafe_code)]
-                    unsafe {
-                        match shape {
-                            Shape::Wide => wide(a, b, kc, out),
-                            Shape::Narrow => narrow(a, b, kc, out),
-                            Shape::Column => column(a, b, kc, out),
-                        }
-                    }
-                }
-                #[cfg(not(target_arch = "x86_64"))]
-                match shape {
-                    Shape::Wide => tile::<$wm, $wn>(a, b, kc, out),
-                    Shape::Narrow => tile::<$nm, $nn>(a, b, kc, out),
-                    Shape::Column => tile::<$cm, $cn>(a, b, kc, out),
-                }
-            }
-
-            #[inline]
-            fn short(self, a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
-                #[cfg(target_arch = "x86_64")]
-                {
-                    #[target_feature(enable = $features)]
-                    fn imp(a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
-                        short(a8, b, mkn, c);
-                    }
-                    // SAFETY: as for `tile`; `imp` itself is safe code.
-                    #[allow(unsafe_code)]
-                    unsafe {
-                        imp(a8, b, mkn, c)
-                    }
-                }
-                #[cfg(not(target_arch = "x86_64"))]
-                short(a8, b, mkn, c);
-            }
-        }
-    };
-}
-
-simd_isa!(
-    Avx512,
-    "avx512f,avx2,fma",
-    mv = 2,
-    nr = 8,
-    wide = (2, 8),
-    narrow = (1, 8),
-    column = (2, 1)
-);
-simd_isa!(
-    Avx2,
-    "avx2,fma",
-    mv = 1,
-    nr = 4,
-    wide = (1, 4),
-    narrow = (1, 4),
-    column = (1, 1)
-);
-
-impl Isa for Baseline {
-    const MV: usize = 1;
-    const NR: usize = 2;
-    #[inline(never)]
-    fn tile(self, shape: Shape, a: (&[f64], usize), b: Panel, kc: usize, out: &mut [f64; TILE]) {
-        match shape {
-            Shape::Wide | Shape::Narrow => tile::<1, 2>(a, b, kc, out),
-            Shape::Column => tile::<1, 1>(a, b, kc, out),
-        }
+impl<const MV: usize, const NR: usize> WithSimd for Tile<'_, '_, MV, NR> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        tile::<MV, NR>(self.a, self.b, self.kc, self.out);
     }
+}
 
+/// One `8 MV x NR` tile in the copy for `S`: a function of its own for every shape and level
+/// (the portable copy is called, not inlined, for the same reason).
+#[inline(always)]
+fn tile_at<S: Simd, const MV: usize, const NR: usize>(simd: S, t: Tile<'_, '_, MV, NR>) {
     #[inline(never)]
-    fn short(self, a8: &[f64], b: Panel, mkn: (usize, usize, usize), c: &mut [f64]) {
-        short(a8, b, mkn, c);
+    fn portable<const MV: usize, const NR: usize>(t: Tile<'_, '_, MV, NR>) {
+        tile::<MV, NR>(t.a, t.b, t.kc, t.out);
+    }
+    if S::IS_SCALAR {
+        portable(t);
+    } else {
+        simd.vectorize(t);
+    }
+}
+
+/// The whole of a short product (see [`short`]) as a kernel.
+struct Short<'a, 'b> {
+    a8: &'a [f64],
+    b: Panel<'a>,
+    mkn: (usize, usize, usize),
+    c: &'b mut [f64],
+}
+
+impl WithSimd for Short<'_, '_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        short(self.a8, self.b, self.mkn, self.c);
     }
 }
 
@@ -219,8 +173,9 @@ impl Isa for Baseline {
 // into functions it would pass the same slices, strides and offsets back and forth, and the
 // nest, which is what a reader has to follow, would no longer be visible on one screen.
 #[allow(clippy::too_many_arguments)]
-fn run<I: Isa>(
-    isa: I,
+#[inline(never)]
+fn run<S: Simd, const MV: usize, const NR: usize>(
+    simd: S,
     alpha: f64,
     a: Operand,
     b: Operand,
@@ -236,8 +191,8 @@ fn run<I: Isa>(
     } else {
         Shape::Wide
     };
-    let mr = if shape == Shape::Narrow { 8 } else { 8 * I::MV };
-    let nr = if shape == Shape::Column { 1 } else { I::NR };
+    let mr = if shape == Shape::Narrow { 8 } else { 8 * MV };
+    let nr = if shape == Shape::Column { 1 } else { NR };
     if k == 0 {
         for v in c.iter_mut() {
             *v = if beta == 0.0 { 0.0 } else { beta * *v };
@@ -264,7 +219,12 @@ fn run<I: Isa>(
                 *v = if l < m { a.data[l * rsa + p * csa] } else { 0.0 };
             }
         }
-        isa.short(&bufs.a[..8 * k], (b.data, rsb, csb), (m, k, n), c);
+        simd.vectorize(Short {
+            a8: &bufs.a[..8 * k],
+            b: (b.data, rsb, csb),
+            mkn: (m, k, n),
+            c,
+        });
         return;
     }
     let mut out = [0.0; TILE];
@@ -319,7 +279,12 @@ fn run<I: Isa>(
                 } else {
                     (&bufs.a[i0 * kc..][..mr * kc], mr)
                 };
-                isa.tile(shape, (block, stride), panel, kc, &mut out);
+                let (a, b, out) = ((block, stride), panel, &mut out);
+                match shape {
+                    Shape::Wide => tile_at(simd, Tile::<MV, NR> { a, b, kc, out }),
+                    Shape::Narrow => tile_at(simd, Tile::<1, NR> { a, b, kc, out }),
+                    Shape::Column => tile_at(simd, Tile::<MV, 1> { a, b, kc, out }),
+                }
                 let rows = mr.min(m - i0);
                 for (q, tile_col) in out.chunks_exact(mr).take(cols).enumerate() {
                     let col = &mut c[(j0 + q) * m + i0..][..rows];

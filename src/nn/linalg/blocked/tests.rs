@@ -19,7 +19,7 @@ fn in_order(a: Operand, b: Operand, (m, k, n): (usize, usize, usize)) -> Vec<f64
     c
 }
 
-/// Every copy this CPU can run (AVX-512, AVX2, baseline) gives exactly the in-order sums,
+/// Every copy this CPU can run (AVX-512, AVX2, NEON, portable) gives exactly the in-order sums,
 /// for every tile shape and transpose.
 #[test]
 fn every_instruction_set_gives_the_in_order_sums() {
@@ -43,20 +43,18 @@ fn every_instruction_set_gives_the_in_order_sums() {
                 let ob = Operand::new(&b, br, bc, tb);
                 let want = in_order(oa, ob, (m, k, n));
                 let mut bufs = Buffers::default();
-                let check = |name: &str, c: &[f64]| assert_eq!(c, &want[..], "{name} {m}x{k}x{n} {ta:?}{tb:?}");
-                let mut c = vec![f64::NAN; m * n];
-                run(Baseline, 1.0, oa, ob, 0.0, &mut c, (m, k, n), &mut bufs);
-                check("baseline", &c);
-                #[cfg(target_arch = "x86_64")]
-                {
-                    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-                        run(Avx2(()), 1.0, oa, ob, 0.0, &mut c, (m, k, n), &mut bufs);
-                        check("avx2", &c);
-                    }
-                    if std::arch::is_x86_feature_detected!("avx512f") {
-                        run(Avx512(()), 1.0, oa, ob, 0.0, &mut c, (m, k, n), &mut bufs);
-                        check("avx512", &c);
-                    }
+                for level in crate::nn::simd::levels() {
+                    let mut c = vec![f64::NAN; m * n];
+                    level.run(Product {
+                        alpha: 1.0,
+                        a: oa,
+                        b: ob,
+                        beta: 0.0,
+                        c: &mut c,
+                        mkn: (m, k, n),
+                        bufs: &mut bufs,
+                    });
+                    assert_eq!(c, want, "{level:?} {m}x{k}x{n} {ta:?}{tb:?}");
                 }
             }
         }
