@@ -18,6 +18,7 @@ mod sheet;
 mod training;
 mod ui;
 mod ui_exercises;
+mod ui_students;
 mod ui_training;
 mod ui_training_analysis;
 mod worksheet;
