@@ -247,6 +247,7 @@ impl AppState {
                                 choice: None,
                                 attempts: e.attempts,
                                 hints_used: Some(e.hints_shown as u32),
+                                ..SubmittedAnswer::default()
                             },
                         );
                     }
@@ -260,6 +261,7 @@ impl AppState {
                                 choice: Some(choice + 1),
                                 attempts: q.attempts,
                                 hints_used: None,
+                                ..SubmittedAnswer::default()
                             },
                         );
                     }
@@ -272,6 +274,7 @@ impl AppState {
             lesson: self.doc.title.clone(),
             student: self.session.settings.student.clone(),
             answers,
+            ..Submission::default()
         }
     }
 
