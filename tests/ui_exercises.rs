@@ -377,7 +377,7 @@ fn an_exported_submission_grades_to_the_points_earned() {
         points("a-of-the-neuron").outcome,
         Outcome::Mistake(MistakeKind::WrongSign)
     );
-    assert_eq!(points("bias-for-zero").outcome, Outcome::Missing);
+    assert_eq!(points("bias-for-zero").outcome, Outcome::Blank);
     assert_eq!(sub.answers["z-of-the-neuron"].attempts, 1);
 }
 

@@ -23,6 +23,7 @@ impl AppState {
                                 choice: None,
                                 attempts: e.attempts,
                                 hints_used: Some(e.hints_shown as u32),
+                                ..SubmittedAnswer::default()
                             },
                         );
                     }
@@ -36,6 +37,7 @@ impl AppState {
                                 choice: Some(choice + 1),
                                 attempts: q.attempts,
                                 hints_used: None,
+                                ..SubmittedAnswer::default()
                             },
                         );
                     }
@@ -48,6 +50,7 @@ impl AppState {
             lesson: self.doc.title.clone(),
             student: self.session.settings.student.clone(),
             answers,
+            ..Submission::default()
         }
     }
 
