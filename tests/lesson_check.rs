@@ -73,6 +73,7 @@ fn exercise(net: &str, ask: &str) -> Exercise {
         tolerance: None,
         hints: vec!["first hint".into(), "second hint".into()],
         points: 1,
+        grading: None,
     }
 }
 

@@ -7,7 +7,7 @@
 //! "dead" option 1, batch dL/dW = 20, z of sample 2 = 6, the file network's output 2·3 - 1 = 5,
 //! and "my-z" = w1·1 + w2·2 + 3 on the student's own weights. Points: 1 each, delta1 2; 9 in all.
 
-use mlp_notebook::lesson::grade::{Outcome, Submission, grade};
+use mlp_notebook::lesson::grade::{Flag, Outcome, Submission, grade};
 use mlp_notebook::lesson::{Lesson, MistakeKind, load};
 use mlp_notebook::nn::doc::Syntax;
 use std::path::{Path, PathBuf};
@@ -107,11 +107,11 @@ fn a_partial_submission_scores_its_correct_answers() {
         vec![
             ("z1", 1, Outcome::Correct),
             ("delta1", 0, Outcome::Mistake(MistakeKind::ReluPrimeAtZero)),
-            ("w12-for-z5", 0, Outcome::Missing),
+            ("w12-for-z5", 0, Outcome::Blank),
             ("dead", 0, Outcome::Wrong),
             ("batch-grad", 1, Outcome::Correct),
             ("second-sample", 1, Outcome::Correct),
-            ("my-z", 0, Outcome::Missing),
+            ("my-z", 0, Outcome::Blank),
             ("file-output", 1, Outcome::Correct),
         ]
     );
@@ -119,23 +119,23 @@ fn a_partial_submission_scores_its_correct_answers() {
 }
 
 /// Kurt: z1 given as a number for a vector of 3 (unreadable, 0), W1[1,2] = 1.5 (1), quiz
-/// option 7 of 2 (unreadable, 0); another lesson's title and an unknown id are warned about.
+/// option 7 of 2 (invalid, 0); another lesson's title is flagged and an unknown id warned about.
 #[test]
 fn odd_answers_score_zero_and_are_warned_about() {
     let l = tiny();
     let g = grade(&l, &sub("submissions/odd.json"));
     assert_eq!(g.total, 1);
     assert!(
-        matches!(&g.items[0].outcome, Outcome::Unreadable(m) if m.contains("vector of 3")),
+        matches!(&g.items[0].outcome, Outcome::Invalid(m) if m.contains("vector of 3")),
         "{g:?}"
     );
     assert!(
-        matches!(&g.items[3].outcome, Outcome::Unreadable(m) if m.contains("options 1 to 2")),
+        matches!(&g.items[3].outcome, Outcome::Invalid(m) if m.contains("options 1 to 2")),
         "{g:?}"
     );
-    assert_eq!(g.warnings.len(), 2, "{:?}", g.warnings);
-    assert!(g.warnings[0].contains("'Another lesson', not 'Tiny by hand'"));
-    assert!(g.warnings[1].contains("'not-an-exercise'"));
+    assert_eq!(g.flags, vec![Flag::WrongLesson("Another lesson".into())]);
+    assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
+    assert!(g.warnings[0].contains("'not-an-exercise'"));
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn malformed_submissions_are_refused_with_the_place() {
     assert!(e.starts_with("line 4, column 3: expected `,` or `}`"), "{e}");
     let text = std::fs::read_to_string(fixture("submissions/not-a-submission.json")).unwrap();
     let e = Submission::parse(&text).unwrap_err();
-    assert!(e.contains("unknown field `guess`"), "{e}");
+    assert!(e.contains("it names no lesson"), "{e}");
 }
 
 #[test]

@@ -17,18 +17,18 @@ use mlp_notebook::window::NotebookApp;
 use std::path::PathBuf;
 
 /// A number as answers and answer keys write it.
-fn fmt_number(v: f64) -> String {
+pub(crate) fn fmt_number(v: f64) -> String {
     NumberFormat::Answer.fmt(v)
 }
 
 const ONE_NEURON: &str = include_str!("../lessons/02-one-neuron.toml");
 
-fn one_neuron() -> Lesson {
+pub(crate) fn one_neuron() -> Lesson {
     parse_lesson(ONE_NEURON, Syntax::Toml).expect("the shipped lesson loads")
 }
 
 /// Dialogs that cancel, with progress saved in a folder of the test's.
-struct TestDialogs(Option<PathBuf>);
+pub(crate) struct TestDialogs(pub(crate) Option<PathBuf>);
 
 impl Dialogs for TestDialogs {
     fn pick_open(&self) -> Option<PathBuf> {
@@ -42,7 +42,7 @@ impl Dialogs for TestDialogs {
     }
 }
 
-fn harness_with(lesson: Lesson, progress: Option<PathBuf>) -> Harness<'static, NotebookApp> {
+pub(crate) fn harness_with(lesson: Lesson, progress: Option<PathBuf>) -> Harness<'static, NotebookApp> {
     let app = NotebookApp::new(AppState::new(lesson, Box::new(TestDialogs(progress))));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
@@ -52,18 +52,18 @@ fn harness_with(lesson: Lesson, progress: Option<PathBuf>) -> Harness<'static, N
     h
 }
 
-fn harness() -> Harness<'static, NotebookApp> {
+pub(crate) fn harness() -> Harness<'static, NotebookApp> {
     harness_with(one_neuron(), None)
 }
 
 /// The expected answer of exercise `id`, from the engine, for `student`.
-fn expected(lesson: &Lesson, id: &str, student: Option<&str>) -> Answer {
+pub(crate) fn expected(lesson: &Lesson, id: &str, student: Option<&str>) -> Answer {
     let ex = lesson.exercise(id).expect("exercise");
     ex.answer(&lesson.computed_for(ex, student).expect("network"))
         .expect("answer")
 }
 
-fn scalar(a: &Answer) -> f64 {
+pub(crate) fn scalar(a: &Answer) -> f64 {
     match a {
         Answer::Scalar(v) => *v,
         other => panic!("not a number: {other:?}"),
@@ -71,7 +71,7 @@ fn scalar(a: &Answer) -> f64 {
 }
 
 /// The cell index and state of exercise `id`.
-fn exercise<'h>(h: &'h Harness<'_, NotebookApp>, id: &str) -> (usize, &'h ExerciseState) {
+pub(crate) fn exercise<'h>(h: &'h Harness<'_, NotebookApp>, id: &str) -> (usize, &'h ExerciseState) {
     h.state()
         .state
         .doc
@@ -86,21 +86,21 @@ fn exercise<'h>(h: &'h Harness<'_, NotebookApp>, id: &str) -> (usize, &'h Exerci
 }
 
 /// Whether some text on screen contains `part`.
-fn shows(h: &Harness<'_, NotebookApp>, part: &str) -> bool {
+pub(crate) fn shows(h: &Harness<'_, NotebookApp>, part: &str) -> bool {
     h.query_all_by(|n| n.value().or_else(|| n.label()).is_some_and(|l| l.contains(part)))
         .next()
         .is_some()
 }
 
 /// How many widgets show exactly `text` (as their text or their accessible name).
-fn count(h: &Harness<'_, NotebookApp>, text: &str) -> usize {
+pub(crate) fn count(h: &Harness<'_, NotebookApp>, text: &str) -> usize {
     h.query_all_by(|n| {
         n.role() != Role::TextRun && (n.value().as_deref() == Some(text) || n.label().as_deref() == Some(text))
     })
     .count()
 }
 
-fn click(h: &mut Harness<'_, NotebookApp>, role: Role, label: &str) {
+pub(crate) fn click(h: &mut Harness<'_, NotebookApp>, role: Role, label: &str) {
     h.get_by_role_and_label(role, label).scroll_to_me();
     h.run();
     h.get_by_role_and_label(role, label).click();
@@ -108,7 +108,7 @@ fn click(h: &mut Harness<'_, NotebookApp>, role: Role, label: &str) {
 }
 
 /// Types into a field (replacing its text); with `enter`, presses Enter after.
-fn type_into(h: &mut Harness<'_, NotebookApp>, name: &str, text: &str, enter: bool) {
+pub(crate) fn type_into(h: &mut Harness<'_, NotebookApp>, name: &str, text: &str, enter: bool) {
     h.get_by_label(name).scroll_to_me();
     h.run();
     h.get_by_label(name).click();
@@ -122,7 +122,7 @@ fn type_into(h: &mut Harness<'_, NotebookApp>, name: &str, text: &str, enter: bo
     h.run();
 }
 
-fn field_text(h: &Harness<'_, NotebookApp>, name: &str) -> String {
+pub(crate) fn field_text(h: &Harness<'_, NotebookApp>, name: &str) -> String {
     h.get_by_label(name)
         .accesskit_node()
         .value()
@@ -341,7 +341,7 @@ fn answers_typed_are_back_when_the_lesson_is_opened_again() {
 }
 
 /// The cell of the first quiz.
-fn exercise_free_quiz(h: &Harness<'_, NotebookApp>) -> usize {
+pub(crate) fn exercise_free_quiz(h: &Harness<'_, NotebookApp>) -> usize {
     h.state()
         .state
         .doc
@@ -377,7 +377,7 @@ fn an_exported_submission_grades_to_the_points_earned() {
         points("a-of-the-neuron").outcome,
         Outcome::Mistake(MistakeKind::WrongSign)
     );
-    assert_eq!(points("bias-for-zero").outcome, Outcome::Missing);
+    assert_eq!(points("bias-for-zero").outcome, Outcome::Blank);
     assert_eq!(sub.answers["z-of-the-neuron"].attempts, 1);
 }
 

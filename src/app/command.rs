@@ -163,6 +163,10 @@ pub enum StudentCommand {
     },
     /// Sets the student's name or id (remembered; picks their variant networks).
     SetStudent(String),
+    /// Asks whether to clear the current student's answers to this lesson.
+    StartOver,
+    /// The answer to that question: `true` clears them.
+    ConfirmStartOver(bool),
     /// Exports the student's answers for grading (asks where).
     ExportSubmission,
     /// Exports the student's answers to this file.

@@ -69,6 +69,12 @@ pub fn exists(path: &Path) -> bool {
     path.exists()
 }
 
+/// Moves a file aside to `to` (a progress file this build cannot read is kept, not written
+/// over).
+pub fn rename(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::rename(from, to).map_err(|e| format!("{}: {e}", from.display()))
+}
+
 /// Creates folder `dir` and its parents.
 pub fn create_dir_all(dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))

@@ -72,6 +72,8 @@ pub struct Session {
     pub message: Option<Message>,
     /// Waiting for the answer to "save changes?".
     pub pending: Option<Pending>,
+    /// Waiting for the answer to "start this lesson over?".
+    pub confirm_start_over: bool,
     /// Set when the window may close now (the glue sends the close command).
     pub close_now: bool,
     pub show_shortcuts: bool,
@@ -101,6 +103,7 @@ impl Session {
             settings: Settings::default(),
             message: None,
             pending: None,
+            confirm_start_over: false,
             close_now: false,
             show_shortcuts: false,
             show_about: false,

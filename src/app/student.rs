@@ -155,6 +155,29 @@ impl ExerciseState {
         })
     }
 
+    /// Everything the student did with the exercise goes: a fresh start (another student's
+    /// turn). Edit mode's engine answer stays (it does not depend on the student).
+    pub fn clear(&mut self) {
+        let engine = self.engine.take();
+        *self = ExerciseState::new(self.exercise.clone(), self.shape);
+        self.engine = engine;
+    }
+
+    /// "Start over": the answer, its verdicts, the hints shown, the worked solution and the
+    /// "solved" mark go; the record of what was used stays (the checks counted against
+    /// `max_attempts`), so starting over never buys more attempts.
+    pub fn start_over(&mut self) {
+        let attempts = self.attempts;
+        self.clear();
+        self.attempts = attempts;
+    }
+
+    /// Whether the lesson marks this exercise as ungraded practice: it scores no points, and a
+    /// network the lesson keeps live (`hide_answers = false`) shows its value all along.
+    pub fn is_practice(&self) -> bool {
+        self.exercise.points == 0
+    }
+
     /// Whether the value this exercise asks for may be shown in its network cell: once it
     /// was answered correctly or its worked solution was shown. A "solve for" answer is not a
     /// value of the network, so it never hides anything.
@@ -214,6 +237,12 @@ impl QuizState {
             attempts: 0,
         }
     }
+
+    /// "Start over": the choice and its verdict go; the checks used still count.
+    pub fn start_over(&mut self) {
+        self.choice = None;
+        self.checked = None;
+    }
 }
 
 /// A plot cell and, for a data set, its points (built once when the lesson is loaded).
@@ -256,6 +285,11 @@ pub struct StudentState {
     pub given: HashMap<String, NetworkCell>,
     /// Identifies the lesson's progress file ([`super::progress::lesson_key`]).
     pub lesson_key: String,
+    /// Every student's progress in this lesson as last read or stashed, by
+    /// [`super::progress::student_key`] (the current student's live progress is in the cells).
+    pub saved: std::collections::BTreeMap<String, super::progress::StudentProgress>,
+    /// The progress file could not be read nor moved aside: it is not written over.
+    pub unreadable: bool,
     /// Progress changed since it was last written.
     pub unsaved: bool,
     /// When progress was last written (seconds, egui time).

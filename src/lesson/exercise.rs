@@ -8,6 +8,7 @@
 use super::answer::Answer;
 use super::compute::Computed;
 use super::mistakes::{Mistake, MistakeKind, mistakes};
+use super::policy::GradingPolicy;
 use super::reference::Reference;
 use super::solve::solve_for;
 use crate::nn::numfmt::NumberFormat;
@@ -324,6 +325,8 @@ pub struct Exercise {
     pub tolerance: Option<Tolerance>,
     pub hints: Vec<String>,
     pub points: u32,
+    /// This exercise's grading policy as written, over the lesson's ([`super::Lesson::policy`]).
+    pub grading: Option<GradingPolicy>,
 }
 
 impl Exercise {

@@ -3,6 +3,7 @@
 //! everywhere. Saving writes the keys in the order of these structs, one cell after another.
 
 use super::exercise::Tolerance;
+use super::policy::GradingPolicy;
 use super::quiz::Quiz;
 use super::training::TrainingFile;
 use super::{Cell, LESSON_FORMAT_VERSION, Lesson, NetworkCell, Show};
@@ -23,6 +24,9 @@ pub struct HeaderFile {
     pub version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The lesson's grading policy (`[grading]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingPolicy>,
 }
 
 /// A lesson file, as written when saving (reading goes cell by cell, see `load`).
@@ -37,6 +41,8 @@ pub struct LessonFile {
     pub version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingPolicy>,
     pub cells: Vec<CellFile>,
 }
 
@@ -112,6 +118,9 @@ pub struct ExerciseFile {
     pub hints: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<u32>,
+    /// This exercise's grading policy, over the lesson's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingPolicy>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -164,6 +173,7 @@ impl Lesson {
             author: self.meta.author.clone(),
             version: self.meta.version.clone(),
             description: self.meta.description.clone(),
+            grading: self.meta.grading,
             cells: self.cells.iter().map(Cell::to_file).collect(),
         }
     }
@@ -186,6 +196,7 @@ impl Cell {
                 tolerance: e.tolerance,
                 hints: e.hints.clone(),
                 points: Some(e.points),
+                grading: e.grading,
             })),
             Cell::Quiz(q) => CellFile::Quiz(q.clone()),
             Cell::Plot(p) => CellFile::Plot(Box::new(p.to_file())),

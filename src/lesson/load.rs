@@ -135,6 +135,14 @@ pub fn load(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<Lesson,
         );
         return Err(LessonError { problems: out.list });
     }
+    for m in header
+        .as_ref()
+        .and_then(|h| h.grading)
+        .map(|g| g.validate(true))
+        .unwrap_or_default()
+    {
+        out.push(root.at("grading"), m);
+    }
     let cells: Vec<_> = raw_cells
         .into_iter()
         .enumerate()

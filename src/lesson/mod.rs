@@ -20,7 +20,9 @@
 //!   recomputes; [`solve`]: "solve for the missing value"; [`worked`]: worked solutions and the
 //!   answer key.
 //! - [`quiz`], [`plot`], [`training`]: the other cell kinds.
-//! - [`variant`]: per-student networks; [`grade`]: submissions and grades.
+//! - [`student`]: the one normalisation of a student's id; [`variant`]: per-student networks;
+//!   [`policy`]: the grading policy (attempts, worked solutions, deductions); [`grade`]:
+//!   submissions, the one grading function and the gradebook's checks of files and names.
 //! - [`sheet`]: a layer laid out as blocks of numbers in either convention, for the window's
 //!   matrix view and for paper; [`worksheet`]: printable worksheets and answer keys (HTML) of
 //!   networks and lessons.
@@ -38,11 +40,13 @@ pub mod grade;
 pub mod load;
 pub mod mistakes;
 pub mod plot;
+pub mod policy;
 pub mod quiz;
 pub mod reference;
 pub mod sheet;
 pub mod shipped;
 pub mod solve;
+pub mod student;
 pub mod training;
 pub mod variant;
 pub mod worked;
@@ -56,12 +60,15 @@ pub use grade::{Grade, Submission, grade};
 pub use load::{LessonError, Problem, Resolver, load, no_files};
 pub use mistakes::MistakeKind;
 pub use plot::{Plot, PlotOf};
+pub use policy::{MAX_POINTS, WorkedSolution};
 pub use quiz::{Quiz, QuizFeedback, QuizOption};
 pub use reference::Reference;
+pub use student::{lookalike_key, student_id};
 pub use variant::Variant;
 
 use crate::nn::doc::{self, DocError, NetworkDoc, Syntax};
 use crate::nn::serialize::SerializeError;
+use policy::{GradingPolicy, Policy};
 use training::TrainingSetup;
 
 /// The lesson format version this build writes (it reads 1 and 2).
@@ -250,6 +257,8 @@ pub struct LessonMeta {
     pub version: Option<String>,
     /// One line, shown in lists.
     pub description: Option<String>,
+    /// The lesson's grading policy as written (`[grading]`); each item's is [`Lesson::policy`].
+    pub grading: Option<GradingPolicy>,
 }
 
 /// A lesson: a title, optional metadata and its cells.
@@ -317,6 +326,33 @@ impl Lesson {
             Cell::Quiz(q) if q.id == id => Some(q.as_ref()),
             _ => None,
         })
+    }
+
+    /// The grading policy in force for the exercise or quiz `id`: the lesson's `[grading]` with
+    /// the item's own table over it (the defaults for an id the lesson does not have).
+    pub fn policy(&self, id: &str) -> Policy {
+        let item = match (self.exercise(id), self.quiz(id)) {
+            (Some(e), _) => e.grading.as_ref(),
+            (None, Some(q)) => q.grading.as_ref(),
+            (None, None) => None,
+        };
+        self.meta.grading.unwrap_or_default().with(item).resolve()
+    }
+
+    /// Whether the lesson sets a grading policy, for itself or for any item: then it is a graded
+    /// lesson (the window says so, and `solve` prints that its output is the instructor's key).
+    pub fn is_graded(&self) -> bool {
+        self.meta.grading.is_some()
+            || self.cells.iter().any(|c| match c {
+                Cell::Exercise(e) => e.grading.is_some(),
+                Cell::Quiz(q) => q.grading.is_some(),
+                _ => false,
+            })
+    }
+
+    /// Whether students may open edit mode (`edit_mode = false` in `[grading]` turns it off).
+    pub fn edit_mode_allowed(&self) -> bool {
+        self.meta.grading.and_then(|g| g.edit_mode).unwrap_or(true)
     }
 
     /// The computation an exercise reads, on `student`'s variant of its network.

@@ -1,6 +1,7 @@
 //! Quizzes: multiple choice, one option picked. The only answers a lesson states itself are the
 //! options marked `correct`; every option may explain why it is right or wrong.
 
+use super::policy::{GradingPolicy, MAX_POINTS};
 use serde::{Deserialize, Serialize};
 
 fn one() -> u32 {
@@ -31,6 +32,9 @@ pub struct Quiz {
     #[serde(default = "one")]
     pub points: u32,
     pub options: Vec<QuizOption>,
+    /// This quiz's grading policy, over the lesson's ([`super::Lesson::policy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingPolicy>,
 }
 
 /// The verdict on one choice.
@@ -78,6 +82,12 @@ impl Quiz {
         if self.prompt.trim().is_empty() {
             e.push("the prompt is empty".into());
         }
+        if self.points > MAX_POINTS {
+            e.push(format!("points is {}; the limit is {MAX_POINTS}", self.points));
+        }
+        if let Some(g) = &self.grading {
+            e.extend(g.validate(false));
+        }
         for (i, o) in self.options.iter().enumerate() {
             if o.text.trim().is_empty() {
                 e.push(format!("option {} has no text", i + 1));
@@ -109,6 +119,7 @@ mod tests {
                     explain: None,
                 },
             ],
+            grading: None,
         };
         assert_eq!(
             q.check(1).unwrap(),

@@ -4,7 +4,8 @@
 //! cell's id. The window and `mlp-notebook check` both call [`variant_doc`], so a student is
 //! graded on the network they saw.
 //!
-//! The seed is FNV-1a (64-bit) of the trimmed student name, a 0xFF byte (which UTF-8 never
+//! The seed is FNV-1a (64-bit) of the student's id ([`super::student::student_id`]: trimmed,
+//! whitespace runs made one space, control characters removed), a 0xFF byte (which UTF-8 never
 //! contains, so "ab" + "c" and "a" + "bc" differ) and the cell id: a fixed function, unlike the
 //! standard library's randomly keyed hasher.
 
@@ -49,7 +50,7 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// The seed of `student`'s variant of the cell `cell_id`.
 pub fn variant_seed(student: &str, cell_id: &str) -> u64 {
-    let mut bytes = student.trim().as_bytes().to_vec();
+    let mut bytes = super::student::student_id(student).into_bytes();
     bytes.push(0xff);
     bytes.extend_from_slice(cell_id.as_bytes());
     fnv1a64(&bytes)
@@ -58,10 +59,11 @@ pub fn variant_seed(student: &str, cell_id: &str) -> u64 {
 /// The network `student` works on: the file's own for no student (or an empty name), else
 /// new weights from the student's seed with the file's activations, biases and data.
 pub fn variant_doc(doc: &NetworkDoc, variant: Option<&Variant>, student: Option<&str>, cell_id: &str) -> NetworkDoc {
-    let (Some(v), Some(name)) = (variant, student.map(str::trim).filter(|s| !s.is_empty())) else {
+    let id = student.map(super::student::student_id).unwrap_or_default();
+    let (Some(v), false) = (variant, id.is_empty()) else {
         return doc.clone();
     };
-    let seed = variant_seed(name, cell_id);
+    let seed = variant_seed(&id, cell_id);
     let init = match v {
         Variant::SmallIntegers { k } => Init::SmallIntegers { k: *k },
     };
@@ -102,5 +104,9 @@ mod tests {
     fn seeds_separate_name_and_cell() {
         assert_ne!(variant_seed("ab", "c"), variant_seed("a", "bc"));
         assert_eq!(variant_seed(" Ada ", "n"), variant_seed("Ada", "n"));
+        assert_eq!(variant_seed("Ada\n  Lovelace", "n"), variant_seed("Ada Lovelace", "n"));
+        // The seed of an already-normalised name is FNV-1a of its bytes, 0xFF and the cell id,
+        // as before normalisation was introduced.
+        assert_eq!(variant_seed("Ada", "n"), fnv1a64(b"Ada\xffn"));
     }
 }

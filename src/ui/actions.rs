@@ -2,7 +2,7 @@
 //! shortcuts. The menus, the keyboard listener and the F1 list are all built from it, so they
 //! cannot disagree (rerun's `UICommand` does the same).
 
-use crate::app::{AppState, Command, NetCommand, StepNav};
+use crate::app::{AppState, Command, NetCommand, StepNav, StudentCommand};
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 
 /// Something the user can ask for from a menu or a key.
@@ -15,6 +15,7 @@ pub enum Action {
     Undo,
     Redo,
     EditMode,
+    StartOver,
     ZoomIn,
     ZoomOut,
     ZoomReset,
@@ -42,7 +43,7 @@ macro_rules! keys {
 
 impl Action {
     /// Every action, in the order the F1 list shows them.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::NewNetwork,
         Action::Open,
         Action::Save,
@@ -50,6 +51,7 @@ impl Action {
         Action::Undo,
         Action::Redo,
         Action::EditMode,
+        Action::StartOver,
         Action::ZoomIn,
         Action::ZoomOut,
         Action::ZoomReset,
@@ -71,6 +73,7 @@ impl Action {
             Action::Undo => "Undo",
             Action::Redo => "Redo",
             Action::EditMode => "Edit lesson",
+            Action::StartOver => "Start this lesson over...",
             Action::ZoomIn => "Zoom in",
             Action::ZoomOut => "Zoom out",
             Action::ZoomReset => "Reset zoom",
@@ -93,6 +96,7 @@ impl Action {
             Action::Undo => "Take back the last change",
             Action::Redo => "Do again what was taken back",
             Action::EditMode => "Add, remove, move and change cells; off shows the page as a student sees it",
+            Action::StartOver => "Clear your answers to this lesson and begin again (asks first)",
             Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => "Make everything larger or smaller",
             Action::NextStep | Action::PrevStep | Action::FirstStep | Action::LastStep => {
                 "Walk the chain rule one step at a time"
@@ -113,6 +117,7 @@ impl Action {
             Action::Undo => keys![key(CTRL, Key::Z)],
             Action::Redo => keys![key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)],
             Action::EditMode => keys![key(CTRL, Key::E)],
+            Action::StartOver => keys![key(CTRL_SHIFT, Key::Backspace)],
             Action::ZoomIn => keys![key(CTRL, Key::Plus), key(CTRL, Key::Equals)],
             Action::ZoomOut => keys![key(CTRL, Key::Minus)],
             Action::ZoomReset => keys![key(CTRL, Key::Num0)],
@@ -126,12 +131,14 @@ impl Action {
     }
 
     /// Whether the keys act while a text field has the keyboard. Undo and redo then belong to
-    /// the field, and the arrows, Home, End and Escape move its cursor.
+    /// the field, and the arrows, Home, End and Escape move its cursor; Ctrl+Shift+Backspace
+    /// deletes in the field rather than asking to start over.
     fn while_typing(self) -> bool {
         !matches!(
             self,
             Action::Undo
                 | Action::Redo
+                | Action::StartOver
                 | Action::NextStep
                 | Action::PrevStep
                 | Action::FirstStep
@@ -169,6 +176,7 @@ impl Action {
             Action::Undo => Command::Undo,
             Action::Redo => Command::Redo,
             Action::EditMode => Command::SetEditMode(!state.session.edit_mode),
+            Action::StartOver => Command::Student(StudentCommand::StartOver),
             Action::ZoomIn => Command::SetZoom(zoom + 0.1),
             Action::ZoomOut => Command::SetZoom(zoom - 0.1),
             Action::ZoomReset => Command::SetZoom(1.0),

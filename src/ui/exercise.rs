@@ -163,7 +163,12 @@ fn header_ui(ui: &mut Ui, e: &ExerciseState, number: usize) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("Exercise {number}")).strong());
         let p = e.exercise.points;
-        ui.weak(format!("· {p} point{}", if p == 1 { "" } else { "s" }));
+        if e.is_practice() {
+            ui.weak("· practice, not graded")
+                .on_hover_text("The lesson marks this exercise as practice: it scores no points");
+        } else {
+            ui.weak(format!("· {p} point{}", if p == 1 { "" } else { "s" }));
+        }
         if e.solved {
             let color = theme::correct(ui.visuals().dark_mode);
             glyph_ui(ui, Glyph::Tick, color);

@@ -47,6 +47,7 @@ fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     {
         out.push(Command::Student(StudentCommand::ExportSubmission));
     }
+    menu_item(ui, state, Action::StartOver, out);
     if ui
         .button("Export worksheet...")
         .on_hover_text("A printable worksheet (HTML) of this lesson's networks and exercises, with blank boxes")

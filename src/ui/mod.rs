@@ -49,7 +49,12 @@ pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, hint: &str) -> bool
 /// Draws the window and returns what the user asked for.
 pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Command> {
     let mut out = Vec::new();
-    actions::listen(ui, state, &mut out);
+    // A question on screen has the keys (Escape, Enter), not the page's shortcuts.
+    let asking =
+        state.session.pending.is_some() || state.session.path_prompt.is_some() || state.session.confirm_start_over;
+    if !asking {
+        actions::listen(ui, state, &mut out);
+    }
     egui::Panel::top("menu").show(ui, |ui| menu::menu_ui(ui, state, &mut out));
     if let Some(m) = &state.session.message {
         egui::Panel::top("message").show(ui, |ui| message_ui(ui, m, &mut out));
@@ -325,6 +330,9 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             });
         });
     }
+    if state.session.confirm_start_over {
+        start_over_ui(&ctx, state, out);
+    }
     if let Some(d) = &state.session.csv_import {
         import::csv_import_ui(&ctx, d, out);
     }
@@ -356,6 +364,43 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         if !open {
             out.push(Command::ShowAbout(false));
         }
+    }
+}
+
+/// "Start this lesson over?": Enter (or the button) clears the current student's answers,
+/// Escape (or Cancel) keeps them.
+fn start_over_ui(ctx: &egui::Context, state: &AppState, out: &mut Vec<Command>) {
+    use crate::app::StudentCommand;
+    let who = state.student_name().map_or_else(
+        || "the answers typed with no name".to_string(),
+        |n| format!("the answers of '{n}'"),
+    );
+    let modal = egui::Modal::new(egui::Id::unique("start over")).show(ctx, |ui| {
+        ui.heading("Start this lesson over?");
+        ui.label(format!(
+            "This clears {who} to \"{}\": every answer typed, every verdict, the hints and worked solutions shown.",
+            state.doc.title
+        ));
+        ui.label("The checks already used still count, and other students' answers are not touched.");
+        ui.add_space(4.0);
+        let mut answer = None;
+        ui.horizontal(|ui| {
+            if ui.button("Start over").on_hover_text("Enter").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Cancel").on_hover_text("Escape").clicked() {
+                answer = Some(false);
+            }
+        });
+        if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            answer = Some(true);
+        }
+        answer
+    });
+    if let Some(yes) = modal.inner {
+        out.push(Command::Student(StudentCommand::ConfirmStartOver(yes)));
+    } else if modal.should_close() {
+        out.push(Command::Student(StudentCommand::ConfirmStartOver(false)));
     }
 }
 

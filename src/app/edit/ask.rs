@@ -43,6 +43,7 @@ impl AppState {
             tolerance: None,
             hints: Vec::new(),
             points: 1,
+            grading: None,
         }
     }
 }

@@ -131,6 +131,7 @@ impl AppState {
                 id: self.unique_id("quiz-1"),
                 prompt: "Write the question here.".into(),
                 points: 1,
+                grading: None,
                 options: vec![
                     QuizOption {
                         text: "The right answer".into(),

@@ -28,28 +28,74 @@ impl AppState {
                 }
             }
             StudentCommand::SetStudent(name) => self.set_student(name),
+            StudentCommand::StartOver => {
+                if self.has_progress() {
+                    self.session.confirm_start_over = true;
+                } else {
+                    self.info("Nothing to start over: no answer was typed, checked or chosen in this lesson yet.");
+                }
+            }
+            StudentCommand::ConfirmStartOver(yes) => {
+                self.session.confirm_start_over = false;
+                if yes {
+                    self.start_over();
+                }
+            }
             StudentCommand::ExportSubmission => self.export_submission(None),
             StudentCommand::ExportSubmissionTo(p) => self.export_submission(Some(p)),
         }
     }
 
+    /// Another student: the current one's progress is kept for them, and the new one's saved
+    /// progress is shown (a fresh start if they have none). Nothing carries over.
     fn set_student(&mut self, name: String) {
         let name = name.trim().to_string();
         if name == self.session.settings.student {
             return;
         }
+        let before = self.student_key();
+        self.stash_progress();
         self.session.settings.student = name;
         self.put_in_variants();
-        // Shapes do not change with a variant; the answers typed stay, the checks are redone.
-        for c in &mut self.doc.cells {
-            if let CellState::Exercise(e) = c
-                && let Some(r) = &mut e.result
-            {
-                r.stale = true;
+        if self.student_key() == before {
+            // The same student written another way: the answers stay, the checks are redone.
+            for c in &mut self.doc.cells {
+                if let CellState::Exercise(e) = c
+                    && let Some(r) = &mut e.result
+                {
+                    r.stale = true;
+                }
+            }
+        } else {
+            self.show_saved_progress();
+            let who = self
+                .student_name()
+                .map_or_else(|| "No name".to_string(), |n| format!("'{n}'"));
+            if self.has_progress() {
+                self.info(format!("{who}: your saved answers to this lesson are back."));
+            } else {
+                self.info(format!(
+                    "{who}: a fresh start on this lesson (other students' answers are kept for them)."
+                ));
             }
         }
         self.forget_history();
         self.student.unsaved = true;
+        self.save_progress_now();
+    }
+
+    /// Clears the current student's answers to this lesson (after the question was answered).
+    fn start_over(&mut self) {
+        for c in &mut self.doc.cells {
+            match c {
+                CellState::Exercise(e) => e.start_over(),
+                CellState::Quiz(q) => q.start_over(),
+                _ => {}
+            }
+        }
+        self.student.unsaved = true;
+        self.save_progress_now();
+        self.info("Started over: your answers to this lesson were cleared (the checks used still count).");
     }
 
     fn exercise_action(&mut self, cell: usize, action: ExerciseAction) {

@@ -78,6 +78,7 @@ impl AppState {
         self.fix_exercise_shapes();
         self.student.lesson_key = lesson_key(&self.lesson(), self.doc.file.as_deref());
         self.student.unsaved = false;
+        self.student.unreadable = false;
         self.student.saved_at = None;
         self.restore_progress();
         self.refresh_blanks();
@@ -161,9 +162,12 @@ impl AppState {
         self.refresh_blanks();
     }
 
-    /// Recomputes which values each network cell keeps blank.
+    /// Recomputes which values each network cell keeps blank. A graded exercise's value stays
+    /// blank until it is answered even in a network the lesson keeps live (`hide_answers =
+    /// false`); there only ungraded practice shows its values all along.
     pub(in crate::app) fn refresh_blanks(&mut self) {
-        let mut per_net: HashMap<String, Vec<Blank>> = HashMap::new();
+        // (blank, whether a lesson's live network may show it)
+        let mut per_net: HashMap<String, Vec<(Blank, bool)>> = HashMap::new();
         // An instructor in edit mode sees every value.
         if !self.session.reveal_answers && !self.session.edit_mode {
             for c in &self.doc.cells {
@@ -175,17 +179,23 @@ impl AppState {
                     continue;
                 };
                 if let Some(b) = Blank::of(&e.exercise, &doc) {
-                    per_net.entry(e.exercise.network.clone()).or_default().push(b);
+                    per_net
+                        .entry(e.exercise.network.clone())
+                        .or_default()
+                        .push((b, e.is_practice()));
                 }
             }
         }
         for c in &mut self.doc.cells {
             if let CellState::Network(n) = c {
-                let mut blanks = per_net.remove(&n.options.id).unwrap_or_default();
-                // A network the lesson keeps live (`hide_answers = false`) shows everything.
-                if !n.options.hide_answers {
-                    blanks.clear();
-                }
+                let live = !n.options.hide_answers;
+                let blanks: Vec<Blank> = per_net
+                    .remove(&n.options.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|&(_, practice)| !(live && practice))
+                    .map(|(b, _)| b)
+                    .collect();
                 if n.blanks != blanks {
                     n.blanks = blanks;
                 }

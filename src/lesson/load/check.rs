@@ -55,6 +55,7 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 author: h.author,
                 version: h.version,
                 description: h.description,
+                grading: h.grading,
             },
             cells: out_cells,
         })

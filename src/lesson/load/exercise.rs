@@ -8,6 +8,7 @@ use crate::lesson::answer::Answer;
 use crate::lesson::compute::Computed;
 use crate::lesson::exercise::{Exercise, SolveFor, Tolerance};
 use crate::lesson::file::ExerciseFile;
+use crate::lesson::policy::MAX_POINTS;
 use crate::lesson::reference::Reference;
 use crate::nn::doc::NetworkDoc;
 use crate::nn::numfmt::NumberFormat;
@@ -46,7 +47,17 @@ impl Checker<'_, '_, '_> {
             tolerance: f.tolerance,
             hints: f.hints.clone(),
             points: f.points.unwrap_or(1),
+            grading: f.grading,
         };
+        if ex.points > MAX_POINTS {
+            self.out.push(
+                c.raw.at("points"),
+                format!("{p}points is {}; the limit is {MAX_POINTS}", ex.points),
+            );
+        }
+        for m in ex.grading.map(|g| g.validate(false)).unwrap_or_default() {
+            self.out.push(c.raw.at("grading"), format!("{p}{m}"));
+        }
         // Against the network as written (a network that failed to load was reported already).
         let doc = self.nets[net].doc.clone()?;
         self.check_references(c, &ex, &doc, net, &p);

@@ -1,0 +1,286 @@
+//! A student's progress, saved on its own: every answer typed (even before "Check"), the
+//! attempts, the hints used, whether the worked solution was shown and the quiz choices, kept
+//! per lesson **and per student** (`file.rs`), so on a shared computer each student finds their
+//! own answers and a new name starts fresh. One JSON file per lesson in the app's data folder
+//! (the window's [`Dialogs::progress_dir`](super::files::Dialogs::progress_dir)), written
+//! atomically within a quarter of a second of the last keystroke ([`SAVE_INTERVAL`]), at once
+//! on Check, Hint, a worked solution, a change of student or "Start over", and on exit; read
+//! back when the same lesson is opened again. `submission.rs`: the submission the student
+//! exports for grading.
+//!
+//! A lesson is recognised by its title and its file's path, or, for a lesson not read from a
+//! file (the built-in one), by its title and a hash of its text.
+
+use super::files;
+use super::state::{AppState, CellState};
+use super::student::{CheckResult, ExerciseState, QuizState};
+use crate::lesson::variant::fnv1a64;
+use crate::lesson::{Computed, Lesson};
+use crate::nn::doc::Syntax;
+use std::path::{Path, PathBuf};
+
+mod file;
+mod submission;
+pub use file::{
+    ExerciseProgress, PROGRESS_FORMAT_VERSION, Progress, QuizProgress, StudentProgress, parse_progress, student_key,
+};
+
+/// While the student types, progress is written at most this often (seconds), so at most this
+/// much typing is lost if the app is killed; a press of Check, Hint or the worked solution, and
+/// a quiz's check, are written at once.
+pub const SAVE_INTERVAL: f64 = 0.25;
+
+/// What identifies a lesson's progress: the title and the file's path, or the title and a hash
+/// of the lesson's text when it was not read from a file.
+pub fn lesson_key(lesson: &Lesson, file: Option<&Path>) -> String {
+    match file {
+        Some(p) => {
+            let p = files::canonical(p);
+            format!("{}\n{}", lesson.title, p.display())
+        }
+        None => format!(
+            "{}\n#{:016x}",
+            lesson.title,
+            // A lesson that cannot be written hashes its error: still one key per lesson.
+            fnv1a64(lesson.write(Syntax::Toml).unwrap_or_else(|e| e.to_string()).as_bytes())
+        ),
+    }
+}
+
+/// The progress file of the lesson with this key, in `dir`.
+pub fn progress_file(dir: &Path, key: &str) -> PathBuf {
+    dir.join(format!("{:016x}.json", fnv1a64(key.as_bytes())))
+}
+
+impl AppState {
+    /// The key the current student's progress is kept under ([`student_key`]).
+    pub fn student_key(&self) -> String {
+        student_key(&self.session.settings.student)
+    }
+
+    /// The current student's progress in the lesson shown, as the cells hold it.
+    pub fn student_progress(&self) -> StudentProgress {
+        let mut p = StudentProgress {
+            student: self.session.settings.student.clone(),
+            ..StudentProgress::default()
+        };
+        for c in &self.doc.cells {
+            match c {
+                CellState::Exercise(e) => {
+                    p.exercises.insert(
+                        e.exercise.id.clone(),
+                        ExerciseProgress {
+                            entries: e.entries.clone(),
+                            attempts: e.attempts,
+                            hints_shown: e.hints_shown,
+                            solution_shown: e.solution_shown,
+                            solved: e.solved,
+                            checked: e.result.as_ref().is_some_and(|r| !r.stale && r.feedback.is_ok()),
+                        },
+                    );
+                }
+                CellState::Quiz(q) => {
+                    p.quizzes.insert(
+                        q.quiz.id.clone(),
+                        QuizProgress {
+                            choice: q.choice.map(|c| c + 1),
+                            attempts: q.attempts,
+                            checked: q.checked.as_ref().is_some_and(|(i, _)| Some(*i) == q.choice),
+                        },
+                    );
+                }
+                _ => {}
+            }
+        }
+        p
+    }
+
+    /// The lesson's progress file as it would be written now: every student's saved progress
+    /// with the current student's as the cells hold it.
+    pub fn progress(&self) -> Progress {
+        let mut students = self.student.saved.clone();
+        let key = self.student_key();
+        if self.has_progress() {
+            students.insert(key, self.student_progress());
+        } else {
+            students.remove(&key);
+        }
+        Progress {
+            format_version: PROGRESS_FORMAT_VERSION,
+            lesson: self.student.lesson_key.clone(),
+            title: self.doc.title.clone(),
+            students,
+        }
+    }
+
+    /// Whether the current student typed, checked or chose anything in this lesson.
+    pub fn has_progress(&self) -> bool {
+        self.doc.cells.iter().any(|c| match c {
+            CellState::Exercise(e) => {
+                e.attempts > 0
+                    || e.hints_shown > 0
+                    || e.solution_shown
+                    || e.entries.iter().flatten().any(|t| !t.is_empty())
+            }
+            CellState::Quiz(q) => q.choice.is_some() || q.attempts > 0,
+            _ => false,
+        })
+    }
+
+    /// Reads the lesson's saved progress (every student's) and shows the current student's.
+    pub(super) fn restore_progress(&mut self) {
+        self.student.saved.clear();
+        if let Some(dir) = self.session.dialogs.progress_dir() {
+            let path = progress_file(&dir, &self.student.lesson_key);
+            if files::exists(&path) {
+                match files::read_text(&path)
+                    .and_then(|t| parse_progress(&t).map_err(|e| format!("{}: {e}", path.display())))
+                {
+                    Ok(p) if p.lesson == self.student.lesson_key => self.student.saved = p.students,
+                    Ok(_) => {}
+                    Err(e) => {
+                        // Kept aside, never written over: another build (or a person) may read it.
+                        let aside = path.with_extension("unreadable.json");
+                        match files::rename(&path, &aside) {
+                            Ok(()) => self.error(format!(
+                                "Could not read your saved answers: {e}. The file was kept as {}; new answers are saved afresh.",
+                                aside.display()
+                            )),
+                            Err(m) => {
+                                self.student.unreadable = true;
+                                self.error(format!(
+                                    "Could not read your saved answers: {e}. The file is left as it is ({m}), so answers are not saved in this session."
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.show_saved_progress();
+    }
+
+    /// Keeps the current student's progress with the others' (before another student's is
+    /// shown).
+    pub(in crate::app) fn stash_progress(&mut self) {
+        let key = self.student_key();
+        if self.has_progress() {
+            let p = self.student_progress();
+            self.student.saved.insert(key, p);
+        } else {
+            self.student.saved.remove(&key);
+        }
+    }
+
+    /// Shows the current student's saved progress: every exercise and quiz starts fresh and
+    /// takes what was saved for this student, if anything.
+    pub(in crate::app) fn show_saved_progress(&mut self) {
+        let saved = self.student.saved.get(&self.student_key()).cloned().unwrap_or_default();
+        for i in 0..self.doc.cells.len() {
+            let doc = match self.exercise(i) {
+                Some(e) => self.given_doc(&e.exercise.network),
+                None => None,
+            };
+            match self.doc.cells.get_mut(i) {
+                Some(CellState::Exercise(e)) => {
+                    e.clear();
+                    if let Some(s) = saved.exercises.get(&e.exercise.id) {
+                        restore_exercise(e, s, doc.map(Computed::new).as_ref());
+                    }
+                }
+                Some(CellState::Quiz(q)) => {
+                    **q = QuizState::new(q.quiz.clone());
+                    if let Some(s) = saved.quizzes.get(&q.quiz.id) {
+                        let n = q.quiz.options.len();
+                        q.choice = s.choice.and_then(|c| c.checked_sub(1)).filter(|&c| c < n);
+                        q.attempts = s.attempts;
+                        q.checked = match q.choice {
+                            Some(c) if s.checked => q.quiz.check(c + 1).ok().map(|f| (c, f)),
+                            _ => None,
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Writes the progress if it changed and the last write is at least [`SAVE_INTERVAL`] ago.
+    /// Returns the seconds until a pending write is due (the window wakes up then).
+    pub fn save_progress_if_due(&mut self) -> Option<f64> {
+        if !self.student.unsaved {
+            return None;
+        }
+        let wait = self
+            .student
+            .saved_at
+            .map_or(0.0, |t| t + SAVE_INTERVAL - self.session.now);
+        if wait > 0.0 {
+            return Some(wait);
+        }
+        self.save_progress_now();
+        None
+    }
+
+    /// Writes the progress now if it changed (on exit, before another lesson is opened).
+    pub fn save_progress_now(&mut self) {
+        if !self.student.unsaved {
+            return;
+        }
+        self.student.unsaved = false;
+        self.student.saved_at = Some(self.session.now);
+        let Some(dir) = self.session.dialogs.progress_dir() else {
+            return;
+        };
+        let path = progress_file(&dir, &self.student.lesson_key);
+        let progress = self.progress();
+        if self.student.unreadable || (progress.students.is_empty() && !files::exists(&path)) {
+            return;
+        }
+        let r = serde_json::to_string_pretty(&progress)
+            .map_err(|e| e.to_string())
+            .and_then(|text| files::create_dir_all(&dir).and_then(|()| files::write_bytes(&path, text.as_bytes())));
+        match r {
+            Ok(()) => self.student.save_error_shown = false,
+            Err(e) if !self.student.save_error_shown => {
+                self.student.save_error_shown = true;
+                self.error(format!("Could not save your answers: {e}"));
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// Puts saved progress back into an exercise; its verdict is recomputed (without counting an
+/// attempt) when the answer shown had been checked.
+fn restore_exercise(e: &mut ExerciseState, s: &ExerciseProgress, c: Option<&Computed>) {
+    let same_shape =
+        s.entries.len() == e.entries.len() && s.entries.iter().zip(&e.entries).all(|(a, b)| a.len() == b.len());
+    if same_shape {
+        e.entries = s.entries.clone();
+    }
+    e.attempts = s.attempts;
+    e.hints_shown = s.hints_shown.min(e.exercise.hints.len());
+    e.solved = s.solved;
+    e.solution_shown = s.solution_shown;
+    if let Some(c) = c {
+        if e.solution_shown {
+            e.solution = Some(
+                crate::lesson::worked::worked_solution(&e.exercise, c)
+                    .unwrap_or_else(|m| format!("No worked solution: {m}")),
+            );
+        }
+        if s.checked
+            && same_shape
+            && let Ok(answer) = e.typed_answer()
+        {
+            e.last_checked = Some(answer.clone());
+            e.result = Some(CheckResult {
+                feedback: e.exercise.check(c, &answer, e.hints_shown),
+                new_hint: None,
+                network_edited: false,
+                stale: false,
+            });
+        }
+    }
+}
