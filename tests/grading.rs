@@ -269,3 +269,60 @@ fn the_lesson_and_the_name_are_checked() {
     s.lesson = "Another".into();
     assert_eq!(grade(&l, &s).flags, [Flag::WrongLesson("Another".into())]);
 }
+
+fn shipped(file: &str) -> Lesson {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons").join(file)).unwrap();
+    load(&text, Syntax::Toml, &mlp_notebook::lesson::no_files).unwrap()
+}
+
+/// One answer to `id` in lesson `l`, graded.
+fn verdict(l: &Lesson, id: &str, value: Answer) -> Outcome {
+    let mut s = Submission::for_lesson(l, "");
+    s.answers.insert(id.into(), answer(Some(value), 1, 0, false));
+    let g = grade(l, &s);
+    g.items.into_iter().find(|i| i.id == id).unwrap().outcome
+}
+
+/// Issue 5. Lesson 04's batch: a1 of the three samples (3, 4), (2, 8), (2, 1); outputs -1, -6,
+/// 1 against y = 0, -5, 0, so δ2 = -1, -1, 1 (½ squared error, summed). dL/dW2 = Σ δ2 a1ᵀ =
+/// (-3-2+2, -4-8+1) = [[-3, -11]]; the mean for the sum divides by 3: [[-1, -11/3]], which a
+/// student types as -3.6667 or -3.67. -3.5 is no rounding of -11/3: plain wrong.
+#[test]
+fn mistakes_are_recognised_at_the_precision_a_student_types() {
+    use mlp_notebook::lesson::MistakeKind;
+    let l = shipped("04-matrices-and-batches.toml");
+    let row = |a: f64, b: f64| Answer::Matrix(vec![vec![a, b]]);
+    assert_eq!(verdict(&l, "grad-w2", row(-3.0, -11.0)), Outcome::Correct);
+    for typed in [-3.6667, -3.67, -11.0 / 3.0] {
+        assert_eq!(
+            verdict(&l, "grad-w2", row(-1.0, typed)),
+            Outcome::Mistake(MistakeKind::MeanForSum),
+            "{typed}"
+        );
+    }
+    assert_eq!(verdict(&l, "grad-w2", row(-1.0, -3.5)), Outcome::Wrong);
+}
+
+/// Issue 7. Shapes must match: dL/dW2 = [[-3, -11]] (1 x 2) given as a 2 x 1 column is the
+/// transposed mistake (it applies to a whole weight gradient); tiny's δ1 = (3, 0, 0), a column
+/// of 3, given as a 1 x 3 row is invalid, the swap named.
+#[test]
+fn shapes_must_match_and_a_transpose_is_named() {
+    use mlp_notebook::lesson::MistakeKind;
+    let l = shipped("04-matrices-and-batches.toml");
+    assert_eq!(
+        verdict(&l, "grad-w2", Answer::Matrix(vec![vec![-3.0], vec![-11.0]])),
+        Outcome::Mistake(MistakeKind::TransposedW)
+    );
+    let tiny = lesson("lessons/tiny.toml");
+    assert_eq!(
+        verdict(&tiny, "delta1", Answer::Matrix(vec![vec![3.0, 0.0, 0.0]])),
+        Outcome::Invalid(
+            "The answer is a 1 x 3 matrix, but a vector of 3 is expected (rows and columns swapped)".into()
+        )
+    );
+    assert_eq!(
+        verdict(&tiny, "delta1", Answer::Matrix(vec![vec![3.0], vec![0.0], vec![0.0]])),
+        Outcome::Correct
+    );
+}
