@@ -326,3 +326,62 @@ fn shapes_must_match_and_a_transpose_is_named() {
         Outcome::Correct
     );
 }
+
+/// The test set: every verdict and every kind of recognised mistake, on three lessons, each
+/// expected verdict derived by hand.
+///
+/// tiny.toml: x = (1, 2), W1 = [[1, 2], [2, -1], [-1, -1]], b1 = (1, 0, 0), so z1 = (6, 0, -3),
+/// a1 = relu(z1) = (6, 0, 0); without b1, z1 = (5, 0, -3); the negative is (-6, 0, 3).
+/// δ1 = (3, 0, 0); with relu'(0) taken as 1, unit 2 passes dL/da1[2] = 3·W2[1,2] = -6 back:
+/// (3, -6, 0). The batch network: outputs 2·1 = 2 and 2·3 = 6 against 0, mse over 2 samples:
+/// dL/dW = (2·2·1 + 2·6·3) / 2 = 20; the sum instead of the mean: 40. W1[1,2] for z1[1] = 5 is
+/// 1.5 with tolerance abs 0.01: 1.55 is within 10 times that (close), -1.5 the wrong sign.
+/// kinds.toml: z = -3·1 + 1 = -2, a = relu(-2) = 0; -2 for a is z for a.
+/// Lesson 04: dL/dW2 = [[-3, -11]], its mean over 3 samples [[-1, -11/3]] (see above).
+#[test]
+fn the_test_set_covers_every_verdict_and_mistake_kind() {
+    use mlp_notebook::lesson::MistakeKind::*;
+    let tiny = lesson("lessons/tiny.toml");
+    let kinds = lesson("grading/kinds.toml");
+    let l04 = shipped("04-matrices-and-batches.toml");
+    let v = |v: &[f64]| Answer::Vector(v.to_vec());
+    let m = |rows: &[&[f64]]| Answer::Matrix(rows.iter().map(|r| r.to_vec()).collect());
+    let cases: Vec<(&Lesson, &str, Answer, Outcome)> = vec![
+        (&tiny, "z1", v(&[6.0, 0.0, -3.0]), Outcome::Correct),
+        (&tiny, "w12-for-z5", Answer::Scalar(1.55), Outcome::Close),
+        (&tiny, "w12-for-z5", Answer::Scalar(-1.5), Outcome::Mistake(WrongSign)),
+        (&tiny, "z1", v(&[-6.0, 0.0, 3.0]), Outcome::Mistake(WrongSign)),
+        (&tiny, "delta1", v(&[3.0, -6.0, 0.0]), Outcome::Mistake(ReluPrimeAtZero)),
+        (&tiny, "z1", v(&[5.0, 0.0, -3.0]), Outcome::Mistake(ForgotBias)),
+        (&kinds, "a", Answer::Scalar(-2.0), Outcome::Mistake(ZForA)),
+        (&tiny, "z1", v(&[6.0, 0.0, 0.0]), Outcome::Mistake(AForZ)),
+        (&l04, "grad-w2", m(&[&[-3.0], &[-11.0]]), Outcome::Mistake(TransposedW)),
+        (&tiny, "batch-grad", m(&[&[40.0]]), Outcome::Mistake(SumForMean)),
+        (&l04, "grad-w2", m(&[&[-1.0, -3.6667]]), Outcome::Mistake(MeanForSum)),
+        (&tiny, "z1", v(&[6.0, 1.0, -3.0]), Outcome::Wrong),
+        (
+            &tiny,
+            "z1",
+            Answer::Scalar(6.0),
+            Outcome::Invalid("The answer is a number, but a vector of 3 is expected".into()),
+        ),
+    ];
+    for (l, id, answer, want) in cases {
+        assert_eq!(verdict(l, id, answer.clone()), want, "{id} = {}", answer.to_text());
+    }
+    // Blank: no answer; a quiz choice that does not exist is invalid.
+    let g = grade(&tiny, &Submission::for_lesson(&tiny, "Ada"));
+    assert!(g.items.iter().all(|i| i.outcome == Outcome::Blank && i.points == 0));
+    let mut s = Submission::for_lesson(&tiny, "Ada");
+    s.answers.insert(
+        "dead".into(),
+        SubmittedAnswer {
+            choice: Some(3),
+            ..SubmittedAnswer::default()
+        },
+    );
+    assert_eq!(
+        grade(&tiny, &s).items[3].outcome,
+        Outcome::Invalid("choice 3 does not exist: the quiz has options 1 to 2".into())
+    );
+}
