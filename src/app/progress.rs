@@ -146,18 +146,17 @@ impl AppState {
             return;
         };
         let path = progress_file(&dir, &self.student.lesson_key);
-        if !files::exists(&path) {
+        if !self.session.dialogs.exists(&path) {
             return;
         }
-        let p = files::read_text(&path)
-            .and_then(|t| serde_json::from_str::<Progress>(&t).map_err(|e| format!("{}: {e}", path.display())));
-        let p = match p {
+        let text = match self.session.dialogs.read_text(&path) {
+            Ok(t) => t,
+            Err(e) => return self.error(format!("Could not read your saved answers: {e}")),
+        };
+        let p = match serde_json::from_str::<Progress>(&text) {
             Ok(p) if p.lesson == self.student.lesson_key => p,
             Ok(_) => return,
-            Err(e) => {
-                self.error(format!("Could not read your saved answers: {e}"));
-                return;
-            }
+            Err(e) => return self.set_aside_progress(&path, &text, &e.to_string()),
         };
         for i in 0..self.doc.cells.len() {
             let doc = match self.exercise(i) {
@@ -183,6 +182,23 @@ impl AppState {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Saved answers that cannot be read (damaged, or written by another version) are copied
+    /// aside before this lesson's next save would replace them, and the student is told where.
+    fn set_aside_progress(&mut self, path: &Path, text: &str, why: &str) {
+        let aside = path.with_extension("unreadable.json");
+        match self.session.dialogs.write_bytes(&aside, text.as_bytes()) {
+            Ok(()) => self.error(format!(
+                "Your saved answers for this lesson could not be read ({}: {why}). They are kept in {} and the lesson starts without them.",
+                path.display(),
+                aside.display()
+            )),
+            Err(e) => self.error(format!(
+                "Your saved answers for this lesson could not be read ({}: {why}) nor kept aside ({e}).",
+                path.display()
+            )),
         }
     }
 
@@ -213,15 +229,13 @@ impl AppState {
         let Some(dir) = self.session.dialogs.progress_dir() else {
             return;
         };
-        if !self.has_progress() && !files::exists(&progress_file(&dir, &self.student.lesson_key)) {
+        let file = progress_file(&dir, &self.student.lesson_key);
+        if !self.has_progress() && !self.session.dialogs.exists(&file) {
             return;
         }
         let r = serde_json::to_string_pretty(&self.progress())
             .map_err(|e| e.to_string())
-            .and_then(|text| {
-                files::create_dir_all(&dir)
-                    .and_then(|()| files::write_bytes(&progress_file(&dir, &self.student.lesson_key), text.as_bytes()))
-            });
+            .and_then(|text| self.session.dialogs.write_bytes(&file, text.as_bytes()));
         match r {
             Ok(()) => self.student.save_error_shown = false,
             Err(e) if !self.student.save_error_shown => {
@@ -296,7 +310,7 @@ impl AppState {
             .submission()
             .to_json()
             .map_err(|e| e.to_string())
-            .and_then(|text| files::write_bytes(&path, text.as_bytes()));
+            .and_then(|text| self.session.dialogs.write_bytes(&path, text.as_bytes()));
         match written {
             Ok(()) => self.info(format!(
                 "Exported {n} answer{} for {student} to {}",
