@@ -191,8 +191,7 @@ impl AppState {
         let aside = path.with_extension("unreadable.json");
         match self.session.dialogs.write_bytes(&aside, text.as_bytes()) {
             Ok(()) => self.error(format!(
-                "Your saved answers for this lesson could not be read ({}: {why}). They are kept in {} and the lesson starts without them.",
-                path.display(),
+                "Your saved answers for this lesson could not be read ({why}). They are kept in {}; the lesson starts without them.",
                 aside.display()
             )),
             Err(e) => self.error(format!(
