@@ -326,6 +326,22 @@ mod tests {
         assert!(decode_inline(&latin1).unwrap_err().contains("not text"));
     }
 
+    proptest::proptest! {
+        /// Whatever a link holds, reading it gives a lesson to open or a message: no panic.
+        #[test]
+        fn any_address_is_a_start_or_a_message(
+            query in ".{0,80}",
+            fragment in ".{0,80}",
+            packed in "lesson=[A-Za-z0-9_=-]{0,300}",
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let _ = start_from(&query, &fragment);
+            let _ = start_from("", &packed);
+            let _ = start_from("", &format!("lesson={}", base64url_encode(&bytes)));
+            proptest::prop_assert_eq!(base64url_decode(&base64url_encode(&bytes)), Some(bytes));
+        }
+    }
+
     #[test]
     fn every_shipped_lesson_fits_in_an_inline_link_and_comes_back_unchanged() {
         for (title, text) in SHIPPED {
