@@ -138,6 +138,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
             file.set_permissions(meta.permissions())?;
         }
         file.sync_all()?;
+        // Closed before the rename (Windows cannot rename an open file). In the browser's
+        // build `File` is a stand-in without a destructor, which the lint notices.
+        #[allow(clippy::drop_non_drop)]
         drop(file);
         fs::rename(&tmp, path)
     })();

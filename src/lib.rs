@@ -20,5 +20,6 @@ pub mod cli;
 pub mod files;
 pub mod lesson;
 pub mod nn;
+pub mod speed;
 pub mod ui;
 pub mod window;

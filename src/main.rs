@@ -1,7 +1,16 @@
 //! Parses the command line, then runs a subcommand or opens the window. Nothing else.
 
+//! In the browser (wasm32) there is no command line: `main` starts the page.
+
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser as _;
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    mlp_notebook::window::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     let cli = mlp_notebook::cli::Cli::parse();
     match cli.command {

@@ -271,7 +271,7 @@ fn json_lessons_list_every_problem_by_cell() {
 /// written as rows of samples, so input 1 of sample 1 is x[1][1]).
 #[test]
 fn a_lesson_that_cannot_be_written_is_not_saved_over_the_file() {
-    use mlp_notebook::app::files::write_document;
+    use mlp_notebook::app::files::{NoDialogs, write_document};
     use mlp_notebook::lesson::FileKind;
     let lesson = parse_lesson(include_str!("../lessons/02-one-neuron.toml"), Syntax::Toml).unwrap();
     let cell = lesson.cells.iter().position(|c| matches!(c, Cell::Network(_))).unwrap();
@@ -284,9 +284,9 @@ fn a_lesson_that_cannot_be_written_is_not_saved_over_the_file() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["neuron.toml", "neuron.json"] {
         let path = dir.path().join(name);
-        write_document(&path, &lesson, FileKind::Lesson).unwrap();
+        write_document(&NoDialogs, &path, &lesson, FileKind::Lesson).unwrap();
         let before = std::fs::read(&path).unwrap();
-        let e = write_document(&path, &broken, FileKind::Lesson).unwrap_err();
+        let e = write_document(&NoDialogs, &path, &broken, FileKind::Lesson).unwrap_err();
         assert!(e.starts_with("the file is left as it was: "), "{e}");
         assert!(e.contains("cells[4].network.x[1][1] is NaN"), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "{name} is unchanged");

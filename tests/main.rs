@@ -16,6 +16,7 @@ mod lesson_grade;
 mod refcases;
 mod robustness;
 mod robustness_edits;
+mod sharing;
 mod sheet;
 mod training;
 mod ui;

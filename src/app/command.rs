@@ -102,6 +102,13 @@ pub enum Command {
     SetPathText(String),
     /// Closes the "type a path" prompt; `true` uses the typed path.
     FinishPath(bool),
+    /// Writes a picture the window made (a plot's PNG) to `path` and says so.
+    WritePicture {
+        path: PathBuf,
+        bytes: Vec<u8>,
+    },
+    /// Puts a link that carries this lesson on the clipboard (in the browser).
+    CopyLessonLink,
 }
 
 /// What can be done to one network cell.

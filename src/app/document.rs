@@ -101,13 +101,27 @@ impl AppState {
             self.open_csv(path);
             return;
         }
-        match files::read_document(path) {
+        match files::read_document(self.session.dialogs.as_ref(), path) {
             Ok((lesson, kind)) => {
                 self.load_lesson(lesson, Some(path.to_path_buf()), kind);
                 self.session.remember(path);
                 self.info(format!("Opened {}", path.display()));
             }
             Err(e) => self.error(format!("Could not open {}:\n{e}", path.display())),
+        }
+    }
+
+    /// Opens a file that came as bytes without a path (dropped on a web page or picked in the
+    /// browser): a lesson, a network or a CSV (for the training cell `cell`, or the first).
+    pub fn open_bytes(&mut self, name: &str, bytes: &[u8], cell: Option<usize>) {
+        let Some(path) = self.session.dialogs.keep(name, bytes) else {
+            return self.error(format!(
+                "Could not open {name}: it came without a place to read it from."
+            ));
+        };
+        match cell {
+            Some(cell) => self.apply(super::Command::Lab(super::LabCommand::ImportCsvPath { cell, path })),
+            None => self.apply(super::Command::OpenPath(path)),
         }
     }
 
@@ -134,7 +148,7 @@ impl AppState {
     }
 
     pub(super) fn save_to(&mut self, path: &Path) -> bool {
-        match files::write_document(path, &self.lesson(), self.doc.file_kind) {
+        match files::write_document(self.session.dialogs.as_ref(), path, &self.lesson(), self.doc.file_kind) {
             Ok(()) => {
                 self.doc.file = Some(path.to_path_buf());
                 self.doc.dirty = false;

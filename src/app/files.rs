@@ -1,13 +1,21 @@
 //! The app's one files module: every read, write and file dialog goes through here, so tests
 //! never open a dialog and a web build has one place to change.
+//!
+//! Reading and writing go through [`Dialogs`] too: on the desktop its default methods reach the
+//! disk; in the browser the window's implementation keeps progress in the page's storage, turns a
+//! write into a download and serves files the student picked or dropped from memory.
 
 use crate::lesson::{FileKind, Lesson, parse_any_with};
 use crate::nn::doc::{NetworkDoc, Syntax};
 use crate::nn::{Activation, Loss, LossKind, Matrix, OptimizerConfig};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// File dialogs and the app's data folder. The window uses its native dialogs; tests use
-/// [`NoDialogs`] or a stub.
+/// Reads a text file by path (a training cell's data file); made by [`Dialogs::text_reader`].
+pub type TextReader = Arc<dyn Fn(&Path) -> Result<String, String> + Send + Sync>;
+
+/// File dialogs, the app's data folder and the files themselves. The window uses its native
+/// dialogs (or the browser's); tests use [`NoDialogs`] or a stub, and the disk.
 pub trait Dialogs {
     fn pick_open(&self) -> Option<PathBuf>;
     fn pick_save(&self, suggested_name: &str) -> Option<PathBuf>;
@@ -27,6 +35,36 @@ pub trait Dialogs {
     /// The folder the student's progress is saved in; `None` saves nothing (tests give a
     /// temporary folder).
     fn progress_dir(&self) -> Option<PathBuf> {
+        None
+    }
+    /// Reads a text file (with the size limit, as UTF-8).
+    fn read_text(&self, path: &Path) -> Result<String, String> {
+        crate::files::read_text(path).map_err(|e| e.to_string())
+    }
+    /// Writes a file atomically, making its folder if needed.
+    fn write_bytes(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())
+    }
+    /// Whether `path` names a file that can be read.
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+    /// A reader for the files a lesson names (training data), kept by the cells that read them.
+    fn text_reader(&self) -> TextReader {
+        Arc::new(|p: &Path| crate::files::read_text(p).map_err(|e| e.to_string()))
+    }
+    /// Keeps a file that came without a path (dropped on a web page, picked in the browser)
+    /// where [`Dialogs::read_text`] finds it, and returns that path; `None` where files always
+    /// have a path (the desktop).
+    fn keep(&self, _name: &str, _bytes: &[u8]) -> Option<PathBuf> {
+        None
+    }
+    /// The address of the page the app runs in (without query or fragment), which a link to a
+    /// lesson starts with; `None` off the web, where no such link can be made.
+    fn page_address(&self) -> Option<String> {
         None
     }
 }
@@ -59,53 +97,27 @@ pub fn path_in_lesson(lesson_file: Option<&Path>, path: &Path) -> String {
     path.to_string_lossy().to_string()
 }
 
-/// Reads a text file (with the size limit, as UTF-8).
-pub fn read_text(path: &Path) -> Result<String, String> {
-    crate::files::read_text(path).map_err(|e| e.to_string())
-}
-
-/// Whether `path` names something on disk.
-pub fn exists(path: &Path) -> bool {
-    path.exists()
-}
-
-/// Moves a file aside to `to` (a progress file this build cannot read is kept, not written
-/// over).
-pub fn rename(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::rename(from, to).map_err(|e| format!("{}: {e}", from.display()))
-}
-
-/// Creates folder `dir` and its parents.
-pub fn create_dir_all(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
-}
-
 /// The canonical form of `path`, or `path` itself when it cannot be resolved.
 pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Writes bytes atomically (exports).
-pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())
-}
-
 /// Reads a lesson or network file; the error lists every problem with its line and column.
-pub fn read_document(path: &Path) -> Result<(Lesson, FileKind), String> {
-    let text = crate::files::read_text(path).map_err(|e| e.to_string())?;
+pub fn read_document(files: &dyn Dialogs, path: &Path) -> Result<(Lesson, FileKind), String> {
+    let text = files.read_text(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     // Network files a lesson names by `path` are read relative to it.
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let resolve = |p: &str| crate::files::read_text(&dir.join(p)).map_err(|e| e.to_string());
+    let resolve = |p: &str| files.read_text(&dir.join(p));
     parse_any_with(&text, Syntax::guess(&name, &text), &resolve).map_err(|e| e.to_string())
 }
 
 /// Writes the lesson (or its one network, for a network file) atomically. A lesson that cannot
 /// be written as text is an error and the file is not touched.
-pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<(), String> {
+pub fn write_document(files: &dyn Dialogs, path: &Path, lesson: &Lesson, kind: FileKind) -> Result<(), String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -125,7 +137,7 @@ pub fn write_document(path: &Path, lesson: &Lesson, kind: FileKind) -> Result<()
     }
     // The caller names the file ("Could not save PATH: ...").
     .map_err(|e| format!("the file is left as it was: {e}"))?;
-    crate::files::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+    files.write_bytes(path, text.as_bytes())
 }
 
 /// The network File > New network starts from: 2 inputs, 3 ReLU units, 1 identity output,

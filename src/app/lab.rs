@@ -18,8 +18,8 @@ pub fn is_csv(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-/// Reads a data file named in a lesson: relative paths from the lesson's folder.
-pub fn reader(lesson_file: Option<&Path>) -> ReadFn {
+/// Reads a data file named in a lesson with `read`: relative paths from the lesson's folder.
+pub fn reader(read: files::TextReader, lesson_file: Option<&Path>) -> ReadFn {
     let dir: Option<PathBuf> = lesson_file.and_then(|p| p.parent()).map(Path::to_path_buf);
     Arc::new(move |name: &str| {
         let p = Path::new(name);
@@ -27,7 +27,7 @@ pub fn reader(lesson_file: Option<&Path>) -> ReadFn {
             (Some(d), true) => d.join(p),
             _ => p.to_path_buf(),
         };
-        files::read_text(&full).map_err(|e| format!("{}: {e}", full.display()))
+        read(&full).map_err(|e| format!("{}: {e}", full.display()))
     })
 }
 
@@ -83,7 +83,7 @@ impl AppState {
                 }
             }
             LabCommand::InsertTrainingCell => {
-                let read = reader(self.doc.file.as_deref());
+                let read = reader(self.session.dialogs.text_reader(), self.doc.file.as_deref());
                 self.doc.cells.push(CellState::Training(Box::new(TrainCell::new(
                     TrainingSetup::xor_default(),
                     read,
@@ -120,7 +120,7 @@ impl AppState {
     }
 
     fn import_from(&mut self, cell: usize, path: &Path) {
-        match files::read_text(path) {
+        match self.session.dialogs.read_text(path) {
             Ok(text) => self.session.csv_import = Some(Box::new(CsvImport::new(cell, path.to_path_buf(), text))),
             Err(e) => self.error(format!("Could not read {}: {e}", path.display())),
         }
@@ -194,7 +194,7 @@ impl AppState {
     pub(super) fn export_curves_to(&mut self, cell: usize, p: &Path) {
         let Some(t) = self.training(cell) else { return };
         let text = curves_csv(t);
-        match files::write_bytes(p, text.as_bytes()) {
+        match self.session.dialogs.write_bytes(p, text.as_bytes()) {
             Ok(()) => self.info(format!("Saved the curves to {}", p.display())),
             Err(e) => self.error(format!("Could not save {}: {e}", p.display())),
         }

@@ -17,6 +17,7 @@ pub mod lab;
 pub mod path_prompt;
 pub mod progress;
 pub mod session;
+pub mod share;
 pub mod state;
 pub mod student;
 pub mod training;

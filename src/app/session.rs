@@ -93,6 +93,8 @@ pub struct Session {
     pub reveal_answers: bool,
     /// Asking for a file's path because the platform's dialog could not open.
     pub path_prompt: Option<super::path_prompt::PathPrompt>,
+    /// Text for the window to put on the clipboard (a link to the lesson).
+    pub clipboard: Option<String>,
     pub(super) dialogs: Box<dyn Dialogs>,
 }
 
@@ -114,6 +116,7 @@ impl Session {
             screenshot_request: None,
             reveal_answers: false,
             path_prompt: None,
+            clipboard: None,
             dialogs,
         }
     }

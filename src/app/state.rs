@@ -77,10 +77,16 @@ impl AppState {
                 n.options = d.options;
                 CellState::Network(Box::new(n))
             }
-            Cell::Training(t) => CellState::Training(Box::new(TrainCell::new(*t, super::lab::reader(file)))),
+            Cell::Training(t) => CellState::Training(Box::new(TrainCell::new(
+                *t,
+                super::lab::reader(self.session.dialogs.text_reader(), file),
+            ))),
             Cell::Exercise(e) => CellState::Exercise(Box::new(self.exercise_state(*e))),
             Cell::Quiz(q) => CellState::Quiz(Box::new(QuizState::new(*q))),
-            Cell::Plot(p) => CellState::Plot(Box::new(PlotCell::new(*p, &super::lab::reader(file)))),
+            Cell::Plot(p) => CellState::Plot(Box::new(PlotCell::new(
+                *p,
+                &super::lab::reader(self.session.dialogs.text_reader(), file),
+            ))),
         }
     }
 
@@ -227,6 +233,11 @@ impl AppState {
             Command::CloseAnswer(a) => self.answer(a),
             Command::SetPathText(t) => self.set_path_text(t),
             Command::FinishPath(ok) => self.finish_path(ok),
+            Command::WritePicture { path, bytes } => match self.session.dialogs.write_bytes(&path, &bytes) {
+                Ok(()) => self.info(format!("Saved the plot to {}", path.display())),
+                Err(e) => self.error(format!("Could not save {}: {e}", path.display())),
+            },
+            Command::CopyLessonLink => self.copy_lesson_link(),
         }
         self.refresh_blanks();
         self.refresh_engine_answers();

@@ -75,6 +75,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// A printable worksheet (HTML) of a lesson or network laid out by hand; --answers for the key.
     Worksheet(worksheet::WorksheetArgs),
+    /// Time the engine on three reference workloads (w1 step, w3 step, w4 grid) as the browser
+    /// page does, one JSON line each: {"name", "seconds", "rounds"}.
+    Speed,
 }
 
 /// Why a subcommand failed.
@@ -115,6 +118,18 @@ impl From<DocError> for CliError {
     }
 }
 
+/// Prints the engine's times on the reference workloads (see [`crate::speed`]).
+fn speed() -> Result<(), CliError> {
+    let timings = crate::speed::run(std::time::Duration::from_millis(500)).map_err(CliError::failed)?;
+    for t in timings {
+        println!(
+            "{}",
+            serde_json::to_string(&t).map_err(|e| CliError::failed(e.to_string()))?
+        );
+    }
+    Ok(())
+}
+
 /// Runs a subcommand and turns its result into an exit code, printing every problem.
 pub fn run(cmd: Command) -> ExitCode {
     let result = match cmd {
@@ -127,6 +142,7 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Solve(a) => solve::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Worksheet(a) => worksheet::run(&a),
+        Command::Speed => speed(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -68,6 +68,16 @@ fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             to: None,
         });
     }
+    if state.can_link() {
+        ui.separator();
+        if ui
+            .button("Copy link to this lesson")
+            .on_hover_text("A link that carries this page as it is now: whoever opens it gets the same lesson")
+            .clicked()
+        {
+            out.push(Command::CopyLessonLink);
+        }
+    }
 }
 
 /// The Edit menu: edit mode, undo and redo.

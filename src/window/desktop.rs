@@ -1,31 +1,24 @@
 //! The desktop window: the state it starts with (the built-in lesson, the remembered settings,
 //! a file named on the command line) and eframe's native run loop.
 
+use super::NotebookApp;
 use super::native::NativeDialogs;
-use super::{NotebookApp, SETTINGS_KEY};
-use crate::app::{AppState, Command, Settings, StudentCommand};
-use crate::lesson::Lesson;
+use crate::app::AppState;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The state the window starts with: the built-in lesson, the settings remembered in
 /// `storage` (the student's name rebuilds the lesson with their variants), then `file`.
-pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::path::Path>) -> AppState {
-    let mut state = AppState::new(Lesson::builtin(), Box::new(NativeDialogs::default()));
-    if let Some(storage) = storage
-        && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
-    {
-        let student = s.student.clone();
-        state.session.settings = Settings {
-            student: String::new(),
-            ..s
-        };
-        state.apply(Command::Student(StudentCommand::SetStudent(student)));
-    }
+/// Settings that cannot be read come back as their text (see [`super::starting_state`]).
+pub fn initial_state(
+    storage: Option<&dyn eframe::Storage>,
+    file: Option<&std::path::Path>,
+) -> (AppState, Option<String>) {
+    let (mut state, unreadable) = super::starting_state(Box::new(NativeDialogs::default()), storage);
     if let Some(f) = file {
         state.open_path(f);
     }
-    state
+    (state, unreadable)
 }
 
 /// Opens the window (on `file` if given, else on the built-in lesson).
@@ -45,8 +38,8 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
         Box::new(move |cc| {
             // Zoom is the app's own setting (View menu, Ctrl+Plus/Minus/0), remembered between runs.
             cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
-            let state = initial_state(cc.storage, file.as_deref());
-            Ok(Box::new(NotebookApp::new(state)))
+            let (state, unreadable) = initial_state(cc.storage, file.as_deref());
+            Ok(Box::new(NotebookApp::new(state).keep_unreadable_settings(unreadable)))
         }),
     );
     match result {

@@ -5,11 +5,11 @@
 //!
 //! Layering: `window -> ui -> app -> lesson -> nn`. Nothing below this module names eframe.
 //! On the desktop, `desktop.rs` opens the native window ([`run`]) and `native.rs` holds the
-//! platform's file dialogs and data folder behind [`crate::app::files::Dialogs`]; the rest of
-//! this module (the frame itself) also compiles for the browser (wasm32), whose entry point is
-//! not written yet.
+//! platform's file dialogs and data folder behind [`crate::app::files::Dialogs`]; in the
+//! browser (wasm32), `web/` starts the same [`NotebookApp`] on the page's canvas, with the
+//! browser's storage, downloads and file picker behind the same trait.
 
-// The desktop's dialogs and native window; a browser build brings its own entry point.
+// The desktop's dialogs and native window, or the browser's page: one or the other is built.
 #[cfg(not(target_arch = "wasm32"))]
 mod desktop;
 #[cfg(not(target_arch = "wasm32"))]
@@ -17,10 +17,13 @@ pub mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use desktop::{initial_state, run};
 pub mod screenshot;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
-use crate::app::{AppState, Command};
+use crate::app::files::Dialogs;
+use crate::app::{AppState, Command, Settings, StudentCommand};
+use crate::lesson::Lesson;
 use egui_commonmark::CommonMarkCache;
-use std::path::PathBuf;
 use web_time::Duration;
 
 /// The key under which settings are stored between runs.
@@ -29,6 +32,37 @@ pub const SETTINGS_KEY: &str = "mlp-notebook-settings";
 /// The time training may take in one frame; the rest of a 60 Hz frame is for drawing
 /// (a frame while training measures about 1 ms of drawing on top, see benches/ui_frame.rs).
 pub const TRAIN_BUDGET: Duration = Duration::from_millis(5);
+
+/// Where settings that could not be read are kept (they are never silently dropped).
+pub const UNREADABLE_SETTINGS_KEY: &str = "mlp-notebook-settings.unreadable";
+
+/// The state a window starts with: the built-in lesson and the settings remembered in
+/// `storage` (the student's name rebuilds the lesson with their variants). Stored settings that
+/// cannot be read (damaged, or written by another version) come back as their text, for
+/// [`NotebookApp::keep_unreadable_settings`], and a message says so.
+pub fn starting_state(dialogs: Box<dyn Dialogs>, storage: Option<&dyn eframe::Storage>) -> (AppState, Option<String>) {
+    let mut state = AppState::new(Lesson::builtin(), dialogs);
+    let Some(raw) = storage.and_then(|s| s.get_string(SETTINGS_KEY)) else {
+        return (state, None);
+    };
+    match ron::from_str::<Settings>(&raw) {
+        Ok(s) => {
+            let student = s.student.clone();
+            state.session.settings = Settings {
+                student: String::new(),
+                ..s
+            };
+            state.apply(Command::Student(StudentCommand::SetStudent(student)));
+            (state, None)
+        }
+        Err(e) => {
+            state.apply(Command::ShowError(format!(
+                "Your settings could not be read ({e}); the defaults are used. What was stored is kept under '{UNREADABLE_SETTINGS_KEY}'."
+            )));
+            (state, Some(raw))
+        }
+    }
+}
 
 /// The window: the state, the markdown cache and what was last sent to the window.
 pub struct NotebookApp {
@@ -39,6 +73,8 @@ pub struct NotebookApp {
     shown_zoom: f32,
     close_sent: bool,
     shots: screenshot::Shots,
+    /// Stored settings that could not be read, written aside at the next save.
+    unreadable_settings: Option<String>,
 }
 
 impl NotebookApp {
@@ -51,7 +87,15 @@ impl NotebookApp {
             shown_zoom: 1.0,
             close_sent: false,
             shots: screenshot::Shots::default(),
+            unreadable_settings: None,
         }
+    }
+
+    /// Keeps stored settings that could not be read: the next save writes them under
+    /// [`UNREADABLE_SETTINGS_KEY`] before the settings in use replace them.
+    pub fn keep_unreadable_settings(mut self, raw: Option<String>) -> NotebookApp {
+        self.unreadable_settings = raw;
+        self
     }
 
     /// Everything of a frame that is not drawing: the clock, dropped files, the close request,
@@ -60,15 +104,17 @@ impl NotebookApp {
     /// on behind a minimised window.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.state.session.now = ctx.input(|i| i.time);
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
+        // A desktop's dropped file is opened by its path; the page reads a dropped file's bytes
+        // (web/mod.rs).
+        #[cfg(not(target_arch = "wasm32"))]
+        for p in ctx.input(|i| {
             i.raw
                 .dropped_files
                 .iter()
                 .map(|f| f.path().to_path_buf())
                 .filter(|p| !p.as_os_str().is_empty())
-                .collect()
-        });
-        for p in dropped {
+                .collect::<Vec<_>>()
+        }) {
             self.state.apply(Command::OpenPath(p));
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.state.request_close() {
@@ -98,6 +144,9 @@ impl NotebookApp {
         }
         for c in commands {
             self.state.apply(c);
+        }
+        if let Some(link) = self.state.session.clipboard.take() {
+            ctx.copy_text(link);
         }
         if let Some((path, area)) = self.state.session.screenshot_request.take() {
             self.shots.request(&ctx, path, area);
@@ -137,6 +186,9 @@ impl eframe::App for NotebookApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(raw) = self.unreadable_settings.take() {
+            storage.set_string(UNREADABLE_SETTINGS_KEY, raw);
+        }
         eframe::set_value(storage, SETTINGS_KEY, &self.state.session.settings);
         self.state.save_progress_now();
     }

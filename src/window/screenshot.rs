@@ -2,14 +2,18 @@
 //! writes the file; the outcome comes back as a message on a later frame.
 
 use crate::app::{Command, ScreenArea};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+/// Where a picture goes and its PNG, or why it could not be made.
+type Outcome = Result<(PathBuf, Vec<u8>), String>;
 
 /// Screenshots asked for and not yet reported.
 #[derive(Default)]
 pub struct Shots {
-    /// The outcome of the last export, written by the screenshot callback.
-    result: Arc<Mutex<Option<Result<PathBuf, String>>>>,
+    /// The outcome of the last export (where to and the PNG, or why not), written by the
+    /// screenshot callback.
+    result: Arc<Mutex<Option<Outcome>>>,
 }
 
 impl Shots {
@@ -19,8 +23,8 @@ impl Shots {
         let slot = self.result.clone();
         let repaint = ctx.clone();
         ctx.request_screenshot(move |image| {
-            let r = save_png(&image, area, ppp, &path)
-                .map(|()| path.clone())
+            let r = png_of(&image, area, ppp)
+                .map(|bytes| (path.clone(), bytes))
                 .map_err(|e| format!("Could not save {}: {e}", path.display()));
             if let Ok(mut s) = slot.lock() {
                 *s = Some(r);
@@ -29,18 +33,18 @@ impl Shots {
         });
     }
 
-    /// The message for a finished export, once.
+    /// A finished export, once: the command that writes the picture (or shows why not).
     pub fn finished(&self) -> Option<Command> {
         let done = self.result.lock().ok().and_then(|mut r| r.take())?;
         Some(match done {
-            Ok(path) => Command::ShowInfo(format!("Saved the plot to {}", path.display())),
+            Ok((path, bytes)) => Command::WritePicture { path, bytes },
             Err(e) => Command::ShowError(e),
         })
     }
 }
 
-/// Saves the part `area` (in points) of a screenshot as a PNG file.
-pub fn save_png(image: &egui::ColorImage, area: ScreenArea, pixels_per_point: f32, path: &Path) -> Result<(), String> {
+/// The part `area` (in points) of a screenshot as a PNG file's bytes.
+pub fn png_of(image: &egui::ColorImage, area: ScreenArea, pixels_per_point: f32) -> Result<Vec<u8>, String> {
     let crop = crop(image, area, pixels_per_point).ok_or("the plot is outside the window")?;
     let mut bytes = Vec::new();
     {
@@ -51,7 +55,7 @@ pub fn save_png(image: &egui::ColorImage, area: ScreenArea, pixels_per_point: f3
         let raw: Vec<u8> = crop.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
         w.write_image_data(&raw).map_err(|e| e.to_string())?;
     }
-    crate::app::files::write_bytes(path, &bytes)
+    Ok(bytes)
 }
 
 /// The pixels of `area` (in points), or `None` if it lies outside the image.

@@ -212,7 +212,7 @@ impl AppState {
             ..WorksheetOptions::default()
         };
         let html = lesson_worksheet_html_with(&lesson, &options);
-        match files::write_bytes(&path, html.as_bytes()) {
+        match self.session.dialogs.write_bytes(&path, html.as_bytes()) {
             Ok(()) => self.info(format!(
                 "Saved the {} to {}",
                 if answers { "answer key" } else { "worksheet" },

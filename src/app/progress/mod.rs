@@ -130,34 +130,35 @@ impl AppState {
     /// Reads the lesson's saved progress (every student's) and shows the current student's.
     pub(super) fn restore_progress(&mut self) {
         self.student.saved.clear();
-        if let Some(dir) = self.session.dialogs.progress_dir() {
-            let path = progress_file(&dir, &self.student.lesson_key);
-            if files::exists(&path) {
-                match files::read_text(&path)
-                    .and_then(|t| parse_progress(&t).map_err(|e| format!("{}: {e}", path.display())))
-                {
-                    Ok(p) if p.lesson == self.student.lesson_key => self.student.saved = p.students,
-                    Ok(_) => {}
-                    Err(e) => {
-                        // Kept aside, never written over: another build (or a person) may read it.
-                        let aside = path.with_extension("unreadable.json");
-                        match files::rename(&path, &aside) {
-                            Ok(()) => self.error(format!(
-                                "Could not read your saved answers: {e}. The file was kept as {}; new answers are saved afresh.",
-                                aside.display()
-                            )),
-                            Err(m) => {
-                                self.student.unreadable = true;
-                                self.error(format!(
-                                    "Could not read your saved answers: {e}. The file is left as it is ({m}), so answers are not saved in this session."
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        self.read_saved_progress();
         self.show_saved_progress();
+    }
+
+    /// Reads every student's saved progress for this lesson; a file that cannot be read is kept
+    /// aside with a message, never written over.
+    fn read_saved_progress(&mut self) {
+        let Some(dir) = self.session.dialogs.progress_dir() else {
+            return;
+        };
+        let path = progress_file(&dir, &self.student.lesson_key);
+        if !self.session.dialogs.exists(&path) {
+            return;
+        }
+        let text = match self.session.dialogs.read_text(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                // Left as it is and not written over in this session: it may be readable later.
+                self.student.unreadable = true;
+                return self.error(format!(
+                    "Could not read your saved answers: {e}. The file is left as it is, so answers are not saved in this session."
+                ));
+            }
+        };
+        match parse_progress(&text) {
+            Ok(p) if p.lesson == self.student.lesson_key => self.student.saved = p.students,
+            Ok(_) => {}
+            Err(e) => self.set_aside_progress(&path, &text, &e.to_string()),
+        }
     }
 
     /// Keeps the current student's progress with the others' (before another student's is
@@ -205,6 +206,22 @@ impl AppState {
         }
     }
 
+    /// Saved answers that cannot be read (damaged, or written by another version) are copied
+    /// aside before this lesson's next save would replace them, and the student is told where.
+    fn set_aside_progress(&mut self, path: &Path, text: &str, why: &str) {
+        let aside = path.with_extension("unreadable.json");
+        match self.session.dialogs.write_bytes(&aside, text.as_bytes()) {
+            Ok(()) => self.error(format!(
+                "Your saved answers for this lesson could not be read ({why}). They are kept in {}; the lesson starts without them.",
+                aside.display()
+            )),
+            Err(e) => self.error(format!(
+                "Your saved answers for this lesson could not be read ({}: {why}) nor kept aside ({e}).",
+                path.display()
+            )),
+        }
+    }
+
     /// Writes the progress if it changed and the last write is at least [`SAVE_INTERVAL`] ago.
     /// Returns the seconds until a pending write is due (the window wakes up then).
     pub fn save_progress_if_due(&mut self) -> Option<f64> {
@@ -234,12 +251,12 @@ impl AppState {
         };
         let path = progress_file(&dir, &self.student.lesson_key);
         let progress = self.progress();
-        if self.student.unreadable || (progress.students.is_empty() && !files::exists(&path)) {
+        if self.student.unreadable || (progress.students.is_empty() && !self.session.dialogs.exists(&path)) {
             return;
         }
         let r = serde_json::to_string_pretty(&progress)
             .map_err(|e| e.to_string())
-            .and_then(|text| files::create_dir_all(&dir).and_then(|()| files::write_bytes(&path, text.as_bytes())));
+            .and_then(|text| self.session.dialogs.write_bytes(&path, text.as_bytes()));
         match r {
             Ok(()) => self.student.save_error_shown = false,
             Err(e) if !self.student.save_error_shown => {

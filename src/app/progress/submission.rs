@@ -1,7 +1,6 @@
 //! The submission the student exports for grading: the last answer to every exercise and
 //! quiz of the lesson, with the student's name or id.
 
-use crate::app::files;
 use crate::app::state::{AppState, CellState};
 use crate::lesson::grade::{SUBMISSION_FORMAT_VERSION, Submission, SubmittedAnswer};
 use std::collections::BTreeMap;
@@ -75,7 +74,7 @@ impl AppState {
             .submission()
             .to_json()
             .map_err(|e| e.to_string())
-            .and_then(|text| files::write_bytes(&path, text.as_bytes()));
+            .and_then(|text| self.session.dialogs.write_bytes(&path, text.as_bytes()));
         match written {
             Ok(()) => self.info(format!(
                 "Exported {n} answer{} for {student} to {}",
