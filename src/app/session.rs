@@ -91,6 +91,8 @@ pub struct Session {
     pub reveal_answers: bool,
     /// Asking for a file's path because the platform's dialog could not open.
     pub path_prompt: Option<super::path_prompt::PathPrompt>,
+    /// The lesson's file and the files the user chose in this session: what lessons may read.
+    pub(super) access: super::lab::Access,
     pub(super) dialogs: Box<dyn Dialogs>,
 }
 
@@ -111,6 +113,7 @@ impl Session {
             screenshot_request: None,
             reveal_answers: false,
             path_prompt: None,
+            access: Default::default(),
             dialogs,
         }
     }

@@ -16,6 +16,8 @@ use std::path::PathBuf;
 pub struct CheckArgs {
     /// The lesson file the submissions answer.
     pub lesson: PathBuf,
+    #[command(flatten)]
+    pub paths: super::LessonPaths,
     /// Submission files (JSON), one per student.
     #[arg(required = true)]
     pub submissions: Vec<PathBuf>,
@@ -31,7 +33,7 @@ struct Row {
 }
 
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
-    let lesson = read_lesson(&args.lesson)?;
+    let lesson = read_lesson(&args.lesson, args.paths)?;
     let items = graded_items(&lesson);
     let mut rows = Vec::new();
     let mut err = std::io::stderr().lock();

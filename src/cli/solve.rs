@@ -11,12 +11,14 @@ use std::path::PathBuf;
 pub struct SolveArgs {
     /// A lesson file (.toml or .json).
     pub lesson: PathBuf,
+    #[command(flatten)]
+    pub paths: super::LessonPaths,
     /// The student whose variant networks to solve (as written in their submission).
     #[arg(long)]
     pub student: Option<String>,
 }
 
 pub fn run(args: &SolveArgs) -> Result<(), CliError> {
-    let lesson = read_lesson(&args.lesson)?;
+    let lesson = read_lesson(&args.lesson, args.paths)?;
     emit(&answer_key(&lesson, args.student.as_deref()))
 }

@@ -35,6 +35,7 @@ pub mod edit;
 pub mod exercise;
 pub mod file;
 pub mod grade;
+pub mod images;
 pub mod load;
 pub mod mistakes;
 pub mod plot;
