@@ -3,6 +3,15 @@
 //!
 //! The engine ([`crate::nn`]) never touches the file system; this module is the one place that
 //! does. Every error names the file it is about.
+//!
+//! Only regular files are read: a folder, a device (`/dev/tty`, `/dev/zero`) or a named pipe is
+//! refused from its metadata before it is opened, and files are opened without blocking, so no
+//! path can make a read wait forever or run without end.
+//!
+//! A lesson is a file students get from strangers, so the files it names (network files by
+//! `path`, CSV data, Markdown images) are read with [`read_inside`]: the name is resolved against
+//! the lesson's folder, symbolic links included, and anything that lands outside it is refused
+//! with [`FileError::Outside`], whose message is the same whether or not the file exists.
 
 use crate::nn::doc::{self, DocError, MAX_FILE_BYTES, NetworkDoc, Syntax};
 use std::fs::{self, File};
@@ -18,6 +27,13 @@ pub enum FileError {
     Read { path: String, source: io::Error },
     #[error("{path}: the file is {size} bytes; the limit is {limit} bytes")]
     TooLarge { path: String, size: u64, limit: usize },
+    #[error("{path}: not a regular file ({what}); only regular files are read")]
+    NotRegular { path: String, what: &'static str },
+    #[error(
+        "{path}: the lesson tried to read outside its folder; a lesson reads only files in its own folder \
+         (open the file yourself, or copy it into the lesson's folder)"
+    )]
+    Outside { path: String },
     #[error("{path}: not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { path: String, offset: usize },
     #[error("{path}: cannot write: {source}")]
@@ -63,6 +79,13 @@ pub fn create_dir_all(path: &Path) -> Result<(), FileError> {
 
 /// Reads a UTF-8 text file, refusing files over [`MAX_FILE_BYTES`] before reading them.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
+    let bytes = read_bytes(path, MAX_FILE_BYTES)?;
+    utf8(bytes, &shown(path))
+}
+
+/// Reads a regular file of at most `limit` bytes: the metadata is checked before opening (a
+/// folder, device or pipe is refused), the file is opened without blocking and checked again.
+pub fn read_bytes(path: &Path, limit: usize) -> Result<Vec<u8>, FileError> {
     let name = shown(path);
     let read_err = |source: io::Error| {
         if source.kind() == io::ErrorKind::NotFound {
@@ -74,45 +97,193 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
             }
         }
     };
-    let file = File::open(path).map_err(read_err)?;
+    regular(&fs::metadata(path).map_err(read_err)?, &name)?;
+    let file = open_nonblocking(path).map_err(read_err)?;
+    // The path may have been replaced between the check and the open.
     let meta = file.metadata().map_err(read_err)?;
-    if meta.is_dir() {
-        return Err(FileError::Read {
-            path: name,
-            source: io::Error::other("it is a folder, not a file"),
-        });
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
+    regular(&meta, &name)?;
+    if meta.len() > limit as u64 {
         return Err(FileError::TooLarge {
             path: name,
             size: meta.len(),
-            limit: MAX_FILE_BYTES,
+            limit,
         });
     }
-    read_limited(file, &name)
+    read_up_to(file, &name, limit)
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] from any reader (a file that grew, or standard input).
-pub fn read_limited(reader: impl io::Read, name: &str) -> Result<String, FileError> {
+/// Refuses anything but a regular file, saying what it is.
+fn regular(meta: &fs::Metadata, name: &str) -> Result<(), FileError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a folder"
+    } else if meta.file_type().is_symlink() {
+        "a symbolic link"
+    } else {
+        "a device, pipe or socket"
+    };
+    Err(FileError::NotRegular {
+        path: name.to_string(),
+        what,
+    })
+}
+
+/// Opens for reading; on Unix without blocking, so a named pipe with no writer cannot hang.
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+fn read_up_to(reader: impl io::Read, name: &str, limit: usize) -> Result<Vec<u8>, FileError> {
     let mut bytes = Vec::new();
     reader
-        .take(MAX_FILE_BYTES as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| FileError::Read {
             path: name.to_string(),
             source,
         })?;
-    if bytes.len() > MAX_FILE_BYTES {
+    if bytes.len() > limit {
         return Err(FileError::TooLarge {
             path: name.to_string(),
             size: bytes.len() as u64,
-            limit: MAX_FILE_BYTES,
+            limit,
         });
     }
+    Ok(bytes)
+}
+
+fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, FileError> {
     String::from_utf8(bytes).map_err(|e| FileError::NotUtf8 {
         path: name.to_string(),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Reads the text file a lesson in `folder` names as `name` (see [`resolve_inside`]).
+pub fn read_inside(folder: &Path, name: &str) -> Result<String, FileError> {
+    let path = resolve_inside(folder, name)?;
+    utf8(read_bytes(&path, MAX_FILE_BYTES)?, &shown(&path))
+}
+
+/// Reads a file of at most `limit` bytes that a lesson in `folder` names as `name` (images).
+pub fn read_bytes_inside(folder: &Path, name: &str, limit: usize) -> Result<Vec<u8>, FileError> {
+    read_bytes(&resolve_inside(folder, name)?, limit)
+}
+
+/// The file a lesson in `folder` names as `name`: a relative path (`/` or the system's
+/// separator) resolved against the folder, every symbolic link followed. An absolute path, a
+/// `..` that climbs out, or a link that leads out is [`FileError::Outside`], decided without
+/// asking whether the target exists, so the message tells nothing about files outside. A name
+/// that is missing inside the folder is [`FileError::NotFound`].
+#[cfg(target_arch = "wasm32")]
+pub fn resolve_inside(folder: &Path, name: &str) -> Result<PathBuf, FileError> {
+    // A page has no folders to climb or links to follow: its files are the ones the student
+    // picked or dropped, kept by name. The name alone decides.
+    normalise(Path::new(name))
+        .map(|relative| folder.join(relative))
+        .ok_or_else(|| FileError::Outside { path: name.to_string() })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn resolve_inside(folder: &Path, name: &str) -> Result<PathBuf, FileError> {
+    let outside = || FileError::Outside { path: name.to_string() };
+    let relative = normalise(Path::new(name)).ok_or_else(outside)?;
+    let root = fs::canonicalize(folder).map_err(|source| FileError::Read {
+        path: shown(folder),
+        source,
+    })?;
+    let mut cur = root.clone();
+    let mut hops = 0;
+    for part in relative.components() {
+        let next = cur.join(part);
+        match fs::symlink_metadata(&next) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(FileError::NotFound { path: shown(&next) });
+            }
+            Err(source) => {
+                return Err(FileError::Read {
+                    path: shown(&next),
+                    source,
+                });
+            }
+            Ok(meta) if meta.file_type().is_symlink() => {
+                hops += 1;
+                if hops > 40 {
+                    return Err(outside());
+                }
+                let target = fs::read_link(&next).map_err(|source| FileError::Read {
+                    path: shown(&next),
+                    source,
+                })?;
+                let joined = cur.join(target);
+                match fs::canonicalize(&joined) {
+                    Ok(c) if c.starts_with(&root) => cur = c,
+                    Ok(_) => return Err(outside()),
+                    // A link to nothing: missing if it points inside, refused if it points out.
+                    Err(_) => {
+                        return match normalise_absolute(&joined) {
+                            Some(p) if p.starts_with(&root) => Err(FileError::NotFound { path: shown(&next) }),
+                            _ => Err(outside()),
+                        };
+                    }
+                }
+            }
+            Ok(_) => cur = next,
+        }
+    }
+    Ok(cur)
+}
+
+/// `path` without `.` and with each `..` taking away the part before it; `None` when the path
+/// is absolute (or has a drive) or climbs above where it starts.
+fn normalise(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// An absolute path with `.` and `..` taken out lexically.
+fn normalise_absolute(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] from any reader (a file that grew, or standard input).
+pub fn read_limited(reader: impl io::Read, name: &str) -> Result<String, FileError> {
+    utf8(read_up_to(reader, name, MAX_FILE_BYTES)?, name)
 }
 
 /// Writes `bytes` to `path` so that a crash never leaves a half-written file: a temporary file
@@ -323,5 +494,118 @@ mod tests {
         let e = load_network(&p).unwrap_err();
         assert_eq!(e.problems.len(), 1);
         assert!(e.problems[0].starts_with(&format!("{}: line ", p.display())), "{e}");
+    }
+
+    /// A lesson's folder `lesson/` beside a folder `secret/` holding `net.toml`.
+    fn lesson_and_secret() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let lesson = dir.path().join("lesson");
+        fs::create_dir_all(lesson.join("networks")).unwrap();
+        fs::create_dir_all(dir.path().join("secret")).unwrap();
+        fs::write(lesson.join("networks/inside.toml"), "inside").unwrap();
+        fs::write(dir.path().join("secret/net.toml"), "secret").unwrap();
+        (dir, lesson)
+    }
+
+    #[test]
+    fn a_lesson_reads_inside_its_folder() {
+        let (_dir, lesson) = lesson_and_secret();
+        assert_eq!(read_inside(&lesson, "networks/inside.toml").unwrap(), "inside");
+        assert_eq!(
+            read_inside(&lesson, "./networks/../networks/inside.toml").unwrap(),
+            "inside"
+        );
+        let e = read_inside(&lesson, "networks/missing.toml").unwrap_err();
+        assert!(matches!(e, FileError::NotFound { .. }), "{e}");
+    }
+
+    #[test]
+    fn paths_out_of_the_folder_are_refused_with_one_message() {
+        let (dir, lesson) = lesson_and_secret();
+        let secret = dir.path().join("secret/net.toml");
+        for name in [
+            "../secret/net.toml".to_string(),
+            "networks/../../secret/net.toml".to_string(),
+            secret.display().to_string(),
+            "/etc/passwd".to_string(),
+        ] {
+            let e = read_inside(&lesson, &name).unwrap_err();
+            assert!(matches!(e, FileError::Outside { .. }), "{name}: {e}");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "{name}: the lesson tried to read outside its folder; a lesson reads only files in its own \
+                     folder (open the file yourself, or copy it into the lesson's folder)"
+                )
+            );
+        }
+        // No oracle: a file that does not exist outside gets the very same message.
+        let there = read_inside(&lesson, "../secret/net.toml").unwrap_err().to_string();
+        fs::remove_file(&secret).unwrap();
+        let gone = read_inside(&lesson, "../secret/net.toml").unwrap_err().to_string();
+        assert_eq!(there, gone);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_before_deciding() {
+        use std::os::unix::fs::symlink;
+        let (dir, lesson) = lesson_and_secret();
+        let secret = dir.path().join("secret");
+        symlink(secret.join("net.toml"), lesson.join("link.toml")).unwrap();
+        symlink(&secret, lesson.join("linked-folder")).unwrap();
+        symlink(secret.join("nothing.toml"), lesson.join("dangling-out.toml")).unwrap();
+        symlink("networks/inside.toml", lesson.join("inner-link.toml")).unwrap();
+        symlink("networks/nothing.toml", lesson.join("dangling-in.toml")).unwrap();
+        for name in ["link.toml", "linked-folder/net.toml", "dangling-out.toml"] {
+            let e = read_inside(&lesson, name).unwrap_err();
+            assert!(matches!(e, FileError::Outside { .. }), "{name}: {e}");
+        }
+        assert_eq!(read_inside(&lesson, "inner-link.toml").unwrap(), "inside");
+        let e = read_inside(&lesson, "dangling-in.toml").unwrap_err();
+        assert!(matches!(e, FileError::NotFound { .. }), "{e}");
+        // The lesson's own folder may be reached through a link.
+        symlink(&lesson, dir.path().join("via-link")).unwrap();
+        assert_eq!(
+            read_inside(&dir.path().join("via-link"), "networks/inside.toml").unwrap(),
+            "inside"
+        );
+    }
+
+    #[test]
+    fn a_folder_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_text(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("not a regular file (a folder)"), "{e}");
+    }
+
+    /// Runs `f` on another thread and fails if it does not finish within ten seconds (a read
+    /// that blocks would otherwise hang the test run).
+    #[cfg(unix)]
+    fn within_ten_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the read returned instead of blocking")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_pipes_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        for path in [fifo.clone(), PathBuf::from("/dev/zero"), PathBuf::from("/dev/null")] {
+            let e = within_ten_seconds(move || read_text(&path).map_err(|e| e.to_string()));
+            let e = e.unwrap_err();
+            assert!(e.contains("not a regular file (a device, pipe or socket)"), "{e}");
+        }
+        // Named inside a lesson's folder, a pipe is refused the same way.
+        let d = dir.path().to_path_buf();
+        let e = within_ten_seconds(move || read_inside(&d, "pipe.toml").map_err(|e| e.to_string())).unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 }

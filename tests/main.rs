@@ -3,6 +3,7 @@
 //! own because it replaces the global allocator.
 
 mod cli;
+mod contained;
 mod datasets;
 mod edit_mode;
 mod engine;

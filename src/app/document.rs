@@ -150,7 +150,7 @@ impl AppState {
     pub(super) fn save_to(&mut self, path: &Path) -> bool {
         match files::write_document(self.session.dialogs.as_ref(), path, &self.lesson(), self.doc.file_kind) {
             Ok(()) => {
-                self.doc.file = Some(path.to_path_buf());
+                self.set_file(Some(path.to_path_buf()));
                 self.doc.dirty = false;
                 self.session.remember(path);
                 self.info(format!("Saved {}", path.display()));

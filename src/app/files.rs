@@ -83,7 +83,8 @@ impl Dialogs for NoDialogs {
 
 /// How a lesson at `lesson_file` names the data file `path`: relative to the lesson's folder
 /// (with `/`, on every system) when the file is inside it, so the lesson carries to another
-/// machine with its folder; otherwise the path as given.
+/// machine with its folder; otherwise the full path (which only the user who picked the file
+/// can read: a lesson opened later refuses it, as it refuses any file outside its folder).
 pub fn path_in_lesson(lesson_file: Option<&Path>, path: &Path) -> String {
     if let Some(dir) = lesson_file.and_then(Path::parent)
         && let Ok(inside) = canonical(path).strip_prefix(canonical(dir))
@@ -94,7 +95,66 @@ pub fn path_in_lesson(lesson_file: Option<&Path>, path: &Path) -> String {
             .collect();
         return parts.join("/");
     }
-    path.to_string_lossy().to_string()
+    canonical(path).to_string_lossy().to_string()
+}
+
+/// Reads a text file (with the size limit, as UTF-8).
+pub fn read_text(path: &Path) -> Result<String, String> {
+    crate::files::read_text(path).map_err(|e| e.to_string())
+}
+
+/// The most bytes an image file in a lesson may have.
+pub const IMAGE_LIMIT: usize = 8 << 20;
+
+/// Reads an image a lesson at `lesson_file` names in its Markdown: only a regular file inside
+/// the lesson's folder (links resolved), at most [`IMAGE_LIMIT`] bytes. A lesson with no file
+/// (new, or built in) has no folder and reads no image.
+pub fn read_lesson_image(lesson_file: Option<&Path>, name: &str) -> Result<Vec<u8>, String> {
+    let dir = lesson_file
+        .and_then(Path::parent)
+        .ok_or_else(|| format!("{name}: the lesson is not saved in a folder, so it shows no image files"))?;
+    crate::files::read_bytes_inside(&folder_of(dir), name, IMAGE_LIMIT).map_err(|e| e.to_string())
+}
+
+/// A file's folder as a path that can be opened (`""` for a bare file name is the current one).
+fn folder_of(dir: &Path) -> PathBuf {
+    if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+/// Reads a file that a lesson at `lesson_file` names (a network file or CSV data) with `read`:
+/// inside the lesson's folder, or a file the user chose themselves in this session (`picked`,
+/// canonical paths). Anything else is refused: the lesson tried to read outside its folder.
+pub fn read_named(
+    read: &dyn Fn(&Path) -> Result<String, String>,
+    lesson_file: Option<&Path>,
+    picked: &[PathBuf],
+    name: &str,
+) -> Result<String, String> {
+    let p = Path::new(name);
+    if p.is_absolute() && picked.contains(&canonical(p)) {
+        return read(p);
+    }
+    match lesson_file.and_then(Path::parent) {
+        Some(dir) => {
+            let path = crate::files::resolve_inside(&folder_of(dir), name).map_err(|e| e.to_string())?;
+            read(&path)
+        }
+        None => Err(crate::files::FileError::Outside { path: name.to_string() }.to_string()),
+    }
+}
+
+/// Whether `path` names something on disk.
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
+/// Creates folder `dir` and its parents.
+pub fn create_dir_all(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// The canonical form of `path`, or `path` itself when it cannot be resolved.
@@ -109,9 +169,8 @@ pub fn read_document(files: &dyn Dialogs, path: &Path) -> Result<(Lesson, FileKi
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    // Network files a lesson names by `path` are read relative to it.
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let resolve = |p: &str| files.read_text(&dir.join(p));
+    // Network files a lesson names by `path` are read from its folder, and only from there.
+    let resolve = |p: &str| read_named(&|q: &Path| files.read_text(q), Some(path), &[], p);
     parse_any_with(&text, Syntax::guess(&name, &text), &resolve).map_err(|e| e.to_string())
 }
 

@@ -10,7 +10,7 @@ use super::state::{AppState, CellState};
 use super::training::{ReadFn, TrainAction, TrainCell, curves_csv};
 use crate::lesson::training::TrainingSetup;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// Whether a path names a CSV file.
@@ -18,16 +18,26 @@ pub fn is_csv(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-/// Reads a data file named in a lesson with `read`: relative paths from the lesson's folder.
-pub fn reader(read: files::TextReader, lesson_file: Option<&Path>) -> ReadFn {
-    let dir: Option<PathBuf> = lesson_file.and_then(|p| p.parent()).map(Path::to_path_buf);
+/// What the files a lesson names may be: in the folder of the lesson's file (as it is now, so
+/// a lesson saved to a new folder reads from there), or files the user chose themselves in this
+/// session (canonical paths), wherever they are. Shared by the session and every cell's reader.
+pub type Access = Arc<RwLock<Readable>>;
+
+#[derive(Debug, Default)]
+pub struct Readable {
+    pub lesson_file: Option<PathBuf>,
+    pub picked: Vec<PathBuf>,
+}
+
+/// Reads a data file named in a lesson: from the lesson's folder, or one the user picked.
+pub fn reader(access: &Access, read: files::TextReader) -> ReadFn {
+    let access = access.clone();
     Arc::new(move |name: &str| {
-        let p = Path::new(name);
-        let full = match (&dir, p.is_relative()) {
-            (Some(d), true) => d.join(p),
-            _ => p.to_path_buf(),
+        let (file, picked) = match access.read() {
+            Ok(a) => (a.lesson_file.clone(), a.picked.clone()),
+            Err(_) => (None, Vec::new()),
         };
-        read(&full).map_err(|e| format!("{}: {e}", full.display()))
+        files::read_named(&*read, file.as_deref(), &picked, name)
     })
 }
 
@@ -83,7 +93,7 @@ impl AppState {
                 }
             }
             LabCommand::InsertTrainingCell => {
-                let read = reader(self.session.dialogs.text_reader(), self.doc.file.as_deref());
+                let read = reader(&self.session.access, self.session.dialogs.text_reader());
                 self.doc.cells.push(CellState::Training(Box::new(TrainCell::new(
                     TrainingSetup::xor_default(),
                     read,
@@ -121,7 +131,13 @@ impl AppState {
 
     fn import_from(&mut self, cell: usize, path: &Path) {
         match self.session.dialogs.read_text(path) {
-            Ok(text) => self.session.csv_import = Some(Box::new(CsvImport::new(cell, path.to_path_buf(), text))),
+            Ok(text) => {
+                // The user chose this file: the lesson may read it from now on in this session.
+                if let Ok(mut a) = self.session.access.write() {
+                    a.picked.push(files::canonical(path));
+                }
+                self.session.csv_import = Some(Box::new(CsvImport::new(cell, path.to_path_buf(), text)));
+            }
             Err(e) => self.error(format!("Could not read {}: {e}", path.display())),
         }
     }

@@ -95,6 +95,8 @@ pub struct Session {
     pub path_prompt: Option<super::path_prompt::PathPrompt>,
     /// Text for the window to put on the clipboard (a link to the lesson).
     pub clipboard: Option<String>,
+    /// The lesson's file and the files the user chose in this session: what lessons may read.
+    pub(super) access: super::lab::Access,
     pub(super) dialogs: Box<dyn Dialogs>,
 }
 
@@ -117,6 +119,7 @@ impl Session {
             reveal_answers: false,
             path_prompt: None,
             clipboard: None,
+            access: Default::default(),
             dialogs,
         }
     }

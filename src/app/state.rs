@@ -11,7 +11,7 @@ use super::student::{ExerciseState, PlotCell, QuizState, StudentState};
 use super::training::TrainCell;
 use super::undo::{Page, Saved};
 use crate::lesson::{Cell, FileKind, Lesson, NetworkCell};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A lesson cell as the window holds it.
 #[derive(Clone, Debug)]
@@ -54,13 +54,10 @@ impl AppState {
         self.save_progress_now();
         self.doc.title = lesson.title;
         self.doc.lesson_meta = lesson.meta;
-        self.doc.cells = lesson
-            .cells
-            .into_iter()
-            .map(|c| self.cell_state(c, file.as_deref()))
-            .collect();
+        // The cells read the files the lesson names from its folder.
+        self.set_file(file);
+        self.doc.cells = lesson.cells.into_iter().map(|c| self.cell_state(c)).collect();
         self.session.csv_import = None;
-        self.doc.file = file;
         self.doc.file_kind = kind;
         self.session.active = None;
         self.doc.dirty = false;
@@ -68,8 +65,16 @@ impl AppState {
         self.lesson_loaded();
     }
 
-    /// The window's state for a lesson cell (`file`: the lesson's file, for relative paths).
-    pub(super) fn cell_state(&mut self, c: Cell, file: Option<&Path>) -> CellState {
+    /// Sets the lesson's file, which also decides the folder its cells may read files from.
+    pub(super) fn set_file(&mut self, file: Option<PathBuf>) {
+        if let Ok(mut a) = self.session.access.write() {
+            a.lesson_file.clone_from(&file);
+        }
+        self.doc.file = file;
+    }
+
+    /// The window's state for a lesson cell.
+    pub(super) fn cell_state(&mut self, c: Cell) -> CellState {
         match c {
             Cell::Text(t) => CellState::Text(t),
             Cell::Network(d) => {
@@ -79,13 +84,13 @@ impl AppState {
             }
             Cell::Training(t) => CellState::Training(Box::new(TrainCell::new(
                 *t,
-                super::lab::reader(self.session.dialogs.text_reader(), file),
+                super::lab::reader(&self.session.access, self.session.dialogs.text_reader()),
             ))),
             Cell::Exercise(e) => CellState::Exercise(Box::new(self.exercise_state(*e))),
             Cell::Quiz(q) => CellState::Quiz(Box::new(QuizState::new(*q))),
             Cell::Plot(p) => CellState::Plot(Box::new(PlotCell::new(
                 *p,
-                &super::lab::reader(self.session.dialogs.text_reader(), file),
+                &super::lab::reader(&self.session.access, self.session.dialogs.text_reader()),
             ))),
         }
     }

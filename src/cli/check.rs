@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 pub struct CheckArgs {
     /// The lesson file the submissions answer.
     pub lesson: PathBuf,
+    #[command(flatten)]
+    pub paths: super::LessonPaths,
     /// Submission files (JSON), one per student, or folders of them.
     #[arg(required = true)]
     pub submissions: Vec<PathBuf>,
@@ -93,7 +95,7 @@ fn write(path: &Path, text: &str) -> Result<(), CliError> {
 }
 
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
-    let lesson = read_lesson(&args.lesson)?;
+    let lesson = read_lesson(&args.lesson, args.paths)?;
     let roster = args.roster.as_deref().map(read_roster).transpose()?;
     let subs = submission_files(&args.submissions)?
         .into_iter()

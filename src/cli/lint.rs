@@ -11,13 +11,15 @@ use std::path::PathBuf;
 pub struct LintArgs {
     /// A lesson file (.toml or .json).
     pub lesson: PathBuf,
+    #[command(flatten)]
+    pub paths: super::LessonPaths,
 }
 
 pub fn run(args: &LintArgs) -> Result<(), CliError> {
     let name = args.lesson.display().to_string();
     // A file that cannot be read is an error, not a list of the lesson's problems.
     let text = files::read_text(&args.lesson).map_err(|e| CliError::bad(e.to_string()))?;
-    match parse_lesson_file(&args.lesson, &text) {
+    match parse_lesson_file(&args.lesson, &text, args.paths) {
         Ok(lesson) => {
             let count = |f: fn(&Cell) -> bool, one: &str, many: &str| {
                 let n = lesson.cells.iter().filter(|c| f(c)).count();

@@ -165,18 +165,47 @@ pub fn load(path: &Path) -> Result<NetworkDoc, CliError> {
     Ok(files::load_network(path)?)
 }
 
-/// Reads a lesson file; the network files it names are read relative to it. Every problem is
-/// listed as `FILE:LINE:COLUMN: message` (or `FILE: message` where the place is unknown).
-pub fn read_lesson(path: &Path) -> Result<Lesson, CliError> {
+/// Where the files a lesson names may be read from: its own folder, or (for an instructor who
+/// trusts the lesson) anywhere. Flattened into every subcommand that reads a lesson.
+#[derive(clap::Args, Debug, Clone, Copy, Default)]
+pub struct LessonPaths {
+    /// Let the lesson read files outside its own folder (network files by `path`): absolute
+    /// paths, `..` and links that lead out. Without it such a lesson is refused, as in the window.
+    #[arg(long)]
+    pub allow_outside_paths: bool,
+}
+
+impl LessonPaths {
+    /// Reads a file the lesson at `lesson` names as `name`.
+    pub fn read(self, lesson: &Path, name: &str) -> Result<String, String> {
+        let dir = match lesson.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let read = if self.allow_outside_paths {
+            files::read_text(&dir.join(name))
+        } else {
+            files::read_inside(dir, name)
+        };
+        read.map_err(|e| match e {
+            files::FileError::Outside { .. } => format!("{e}; --allow-outside-paths lets it"),
+            _ => e.to_string(),
+        })
+    }
+}
+
+/// Reads a lesson file; the network files it names are read from its folder (`paths`). Every
+/// problem is listed as `FILE:LINE:COLUMN: message` (or `FILE: message` where the place is
+/// unknown).
+pub fn read_lesson(path: &Path, paths: LessonPaths) -> Result<Lesson, CliError> {
     let text = files::read_text(path).map_err(|e| CliError::bad(e.to_string()))?;
-    parse_lesson_file(path, &text)
+    parse_lesson_file(path, &text, paths)
 }
 
 /// [`read_lesson`] for text already read from `path`.
-pub fn parse_lesson_file(path: &Path, text: &str) -> Result<Lesson, CliError> {
+pub fn parse_lesson_file(path: &Path, text: &str, paths: LessonPaths) -> Result<Lesson, CliError> {
     let name = path.display().to_string();
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let resolve = |p: &str| files::read_text(&dir.join(p)).map_err(|e| e.to_string());
+    let resolve = |p: &str| paths.read(path, p);
     let syntax = files::syntax_for_path(path).unwrap_or_else(|| Syntax::guess(&name, text));
     lesson::load(text, syntax, &resolve).map_err(|e| {
         CliError::BadInput(

@@ -17,13 +17,15 @@ answers `mlp-notebook check` grades against. Do not hand it out before the submi
 pub struct SolveArgs {
     /// A lesson file (.toml or .json).
     pub lesson: PathBuf,
+    #[command(flatten)]
+    pub paths: super::LessonPaths,
     /// The student whose variant networks to solve (as written in their submission).
     #[arg(long)]
     pub student: Option<String>,
 }
 
 pub fn run(args: &SolveArgs) -> Result<(), CliError> {
-    let lesson = read_lesson(&args.lesson)?;
+    let lesson = read_lesson(&args.lesson, args.paths)?;
     let mut out = String::new();
     if lesson.is_graded() {
         out.push_str(GRADED_NOTICE);

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 pub struct WorksheetArgs {
     /// A lesson or network file (.toml or .json).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub paths: super::LessonPaths,
     /// Write the answer key: every box filled, with the working and the worked solutions.
     #[arg(long)]
     pub answers: bool,
@@ -41,12 +43,12 @@ fn is_lesson(text: &str, syntax: Syntax) -> bool {
 }
 
 /// Reads a lesson, or a network file as a one-network lesson titled by its name (or the file's).
-fn read_any(path: &Path) -> Result<Lesson, CliError> {
+fn read_any(path: &Path, paths: super::LessonPaths) -> Result<Lesson, CliError> {
     let text = files::read_text(path).map_err(|e| CliError::bad(e.to_string()))?;
     let name = path.display().to_string();
     let syntax = files::syntax_for_path(path).unwrap_or_else(|| Syntax::guess(&name, &text));
     if is_lesson(&text, syntax) {
-        return parse_lesson_file(path, &text);
+        return parse_lesson_file(path, &text, paths);
     }
     let doc = files::parse_network(&name, &text)?;
     let title = doc.name.clone().unwrap_or_else(|| {
@@ -60,7 +62,7 @@ fn read_any(path: &Path) -> Result<Lesson, CliError> {
 }
 
 pub fn run(args: &WorksheetArgs) -> Result<(), CliError> {
-    let lesson = read_any(&args.file)?;
+    let lesson = read_any(&args.file, args.paths)?;
     let options = WorksheetOptions {
         answers: args.answers,
         sample: args.sample as usize - 1,

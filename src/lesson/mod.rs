@@ -38,6 +38,7 @@ pub mod exercise;
 pub mod file;
 pub mod grade;
 pub mod gradebook;
+pub mod images;
 pub mod load;
 pub mod mistakes;
 pub mod plot;

@@ -11,7 +11,7 @@ use crate::lesson::exercise::{Exercise, Tolerance};
 use crate::lesson::reference::Reference;
 use crate::nn::numfmt::NumberFormat;
 use egui::{RichText, Ui};
-use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+use egui_commonmark::CommonMarkCache;
 
 pub(super) fn page(out: &mut Vec<Command>, e: PageEdit) {
     out.push(Command::Page(e));
@@ -115,7 +115,7 @@ pub fn text_editor_ui(ui: &mut Ui, ci: usize, text: &str, md: &mut CommonMarkCac
         ui.vertical(|ui| {
             ui.set_width(w);
             ui.weak("Preview");
-            CommonMarkViewer::new().show(ui, md, text);
+            super::markdown::markdown_ui(ui, md, text);
         });
     });
 }

@@ -11,7 +11,7 @@ use crate::app::{AppState, Command, StudentCommand};
 use crate::lesson::Verdict;
 use crate::lesson::reference::Shape;
 use egui::{Key, RichText, Ui};
-use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+use egui_commonmark::CommonMarkCache;
 
 /// Width of one answer entry.
 const ENTRY_WIDTH: f32 = 72.0;
@@ -95,7 +95,7 @@ pub fn exercise_ui(
         |out: &mut Vec<Command>, action| out.push(Command::Student(StudentCommand::Exercise { cell: ci, action }));
     ui.set_min_width(ui.available_width());
     header_ui(ui, e, number);
-    CommonMarkViewer::new().show(ui, md, &e.exercise.prompt);
+    super::markdown::markdown_ui(ui, md, &e.exercise.prompt);
     variant_note_ui(ui, e, state);
     ui.add_space(2.0);
     answer_ui(ui, ci, e, number, out);
@@ -153,7 +153,7 @@ pub fn exercise_ui(
             .id_salt(("worked solution", ci))
             .default_open(true)
             .show(ui, |ui| {
-                CommonMarkViewer::new().show(ui, md, sol);
+                super::markdown::markdown_ui(ui, md, sol);
             });
     }
 }

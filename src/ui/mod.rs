@@ -10,6 +10,7 @@ pub mod edit;
 pub mod edit_forms;
 pub mod exercise;
 pub mod import;
+pub mod markdown;
 pub mod matrix;
 mod menu;
 pub mod plot_cell;
@@ -28,7 +29,7 @@ use crate::nn::numfmt::NumberFormat;
 use crate::nn::{LossKind, Reduction};
 pub use cell_ctx::CellCtx;
 use egui::{RichText, Ui};
-use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+use egui_commonmark::CommonMarkCache;
 
 /// The number formats the View menu offers.
 pub const FORMATS: [NumberFormat; 5] = [
@@ -160,7 +161,7 @@ fn cell_ui(
     match cell {
         CellState::Text(t) if state.session.edit_mode => edit::text_editor_ui(ui, ci, t, md, out),
         CellState::Text(t) => {
-            CommonMarkViewer::new().show(ui, md, t);
+            markdown::markdown_ui(ui, md, t);
         }
         CellState::Network(n) => {
             return Some(group.show(ui, |ui| netcell_ui(ui, ci, n, state, out)).response.rect);

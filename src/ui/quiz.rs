@@ -6,7 +6,7 @@ use super::theme;
 use crate::app::student::{QuizAction, QuizState};
 use crate::app::{Command, StudentCommand};
 use egui::{RichText, Ui};
-use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+use egui_commonmark::CommonMarkCache;
 
 /// Draws quiz cell `ci`, the lesson's quiz number `number` (1-based).
 pub fn quiz_ui(ui: &mut Ui, ci: usize, q: &QuizState, number: usize, md: &mut CommonMarkCache, out: &mut Vec<Command>) {
@@ -26,7 +26,7 @@ pub fn quiz_ui(ui: &mut Ui, ci: usize, q: &QuizState, number: usize, md: &mut Co
             ));
         }
     });
-    CommonMarkViewer::new().show(ui, md, &q.quiz.prompt);
+    super::markdown::markdown_ui(ui, md, &q.quiz.prompt);
     for (i, o) in q.quiz.options.iter().enumerate() {
         ui.horizontal_wrapped(|ui| {
             if ui.radio(q.choice == Some(i), &o.text).clicked() && q.choice != Some(i) {

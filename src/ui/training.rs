@@ -27,7 +27,7 @@ pub fn training_ui(
         ui.weak(data_summary(cell));
     });
     if !cell.setup.observe.is_empty() {
-        egui_commonmark::CommonMarkViewer::new().show(ui, md, &cell.setup.observe);
+        super::markdown::markdown_ui(ui, md, &cell.setup.observe);
     }
     controls_ui(ui, cell, &mut |a| send(out, a));
     if let Some(n) = &cell.notice {

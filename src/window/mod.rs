@@ -16,6 +16,7 @@ mod desktop;
 pub mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use desktop::{initial_state, run};
+pub mod images;
 pub mod screenshot;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
@@ -137,6 +138,7 @@ impl NotebookApp {
     /// changed (title, theme, zoom, closing) and takes a screenshot a plot export asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        images::LessonImages::install(&ctx, self.state.doc.file.as_deref());
         let commands = crate::ui::app_ui(ui, &self.state, &mut self.md);
         if !commands.is_empty() {
             // Draw the result of the commands at once rather than on the next input event.

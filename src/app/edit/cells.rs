@@ -98,10 +98,7 @@ impl AppState {
                 n.options = nc.options;
                 CellState::Network(n)
             }
-            (c, _) => {
-                let file = self.doc.file.clone();
-                self.cell_state(c, file.as_deref())
-            }
+            (c, _) => self.cell_state(c),
         };
         self.doc.cells[cell] = state;
         Ok(())

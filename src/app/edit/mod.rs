@@ -175,8 +175,7 @@ impl AppState {
     /// Inserts `cell` at `at` if the lesson still passes the loader's checks with it.
     fn insert_checked(&mut self, at: usize, cell: Cell) -> Result<(), String> {
         self.check_page(|cells| cells.insert(at, cell.clone()))?;
-        let file = self.doc.file.clone();
-        let state = self.cell_state(cell, file.as_deref());
+        let state = self.cell_state(cell);
         self.doc.cells.insert(at, state);
         Ok(())
     }
