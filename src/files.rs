@@ -91,8 +91,11 @@ pub fn read_limited(reader: impl io::Read, name: &str) -> Result<String, FileErr
 }
 
 /// Writes `bytes` to `path` so that a crash never leaves a half-written file: a temporary file
-/// in the same folder is written, flushed and synced, then renamed over the target.
+/// in the same folder is written, flushed and synced, then renamed over the target. A write
+/// that fails (a full disk, a file-size limit) removes the temporary file and leaves the
+/// target as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    ignore_file_size_signal();
     let write_err = |source: io::Error| FileError::Write {
         path: shown(path),
         source,
@@ -125,6 +128,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Makes a write past the file-size limit (`ulimit -f`) fail with an error instead of killing
+/// the process: by default the kernel sends SIGXFSZ, which ends the program mid-write and leaves
+/// the temporary file behind. Ignored once per process, before the first write.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(ignore_sigxfsz);
+    }
+}
+
+/// Sets SIGXFSZ's disposition to "ignore", the one call this crate makes to the C library.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn ignore_sigxfsz() {
+    // SAFETY: `signal` with `SIG_IGN` installs no handler (no Rust code runs in signal context)
+    // and only changes how this process treats SIGXFSZ; a write past the limit then returns
+    // EFBIG, which `write_atomic` reports. The previous disposition is not needed, and the
+    // call cannot fail for a valid signal number.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
 }
 
 /// Creates a new temporary file beside the target (never overwriting an existing one).
