@@ -29,6 +29,11 @@ pub trait Dialogs {
     fn progress_dir(&self) -> Option<PathBuf> {
         None
     }
+    /// The app's data folder: the student's name as last set, recovery files of unsaved
+    /// edits. `None` keeps nothing (tests give a temporary folder).
+    fn data_dir(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// No dialogs: every request is cancelled.

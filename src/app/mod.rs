@@ -16,6 +16,7 @@ pub mod import;
 pub mod lab;
 pub mod path_prompt;
 pub mod progress;
+pub mod remembered;
 pub mod session;
 pub mod state;
 pub mod student;

@@ -3,7 +3,7 @@
 
 use super::native::NativeDialogs;
 use super::{NotebookApp, SETTINGS_KEY};
-use crate::app::{AppState, Command, Settings, StudentCommand};
+use crate::app::{AppState, Settings};
 use crate::lesson::Lesson;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,16 +12,18 @@ use std::process::ExitCode;
 /// `storage` (the student's name rebuilds the lesson with their variants), then `file`.
 pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::path::Path>) -> AppState {
     let mut state = AppState::new(Lesson::builtin(), Box::new(NativeDialogs::default()));
+    let mut student = String::new();
     if let Some(storage) = storage
         && let Some(s) = eframe::get_value::<Settings>(storage, SETTINGS_KEY)
     {
-        let student = s.student.clone();
+        student = s.student.clone();
         state.session.settings = Settings {
             student: String::new(),
             ..s
         };
-        state.apply(Command::Student(StudentCommand::SetStudent(student)));
     }
+    // The name the student last set (written at once, so newer than the settings after a kill).
+    state.restore_student_name(student);
     if let Some(f) = file {
         state.open_path(f);
     }

@@ -50,6 +50,8 @@ impl AppState {
         }
         self.forget_history();
         self.student.unsaved = true;
+        // Written at once, like a Check: a killed app keeps the name.
+        self.save_student_name();
     }
 
     fn exercise_action(&mut self, cell: usize, action: ExerciseAction) {
