@@ -84,6 +84,47 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A file as it was on disk: enough to notice that another program changed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskStamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    hash: u64,
+}
+
+/// The stamp of the file at `path`, `None` when it cannot be read.
+pub fn disk_stamp(path: &Path) -> Option<DiskStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let bytes = std::fs::read(path).ok()?;
+    Some(DiskStamp {
+        modified: meta.modified().ok(),
+        len: meta.len(),
+        hash: crate::lesson::variant::fnv1a64(&bytes),
+    })
+}
+
+/// Whether the file at `path` changed since `since` was taken: its modification time or length
+/// differ and so does its content (a file touched but not changed is the same file). A file
+/// that is gone or unreadable has not changed in a way a save would overwrite.
+pub fn changed_on_disk(path: &Path, since: &DiskStamp) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if meta.modified().ok() == since.modified && meta.len() == since.len {
+        return false;
+    }
+    disk_stamp(path).is_some_and(|now| now.hash != since.hash || now.len != since.len)
+}
+
+/// Whether `path` (which may not exist yet) is inside folder `dir`, after resolving links.
+pub fn is_inside(dir: &Path, path: &Path) -> bool {
+    let resolved = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => canonical(path),
+    };
+    resolved.starts_with(canonical(dir))
+}
+
 /// Writes bytes atomically (exports).
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), String> {
     crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())

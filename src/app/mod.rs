@@ -17,6 +17,7 @@ pub mod lab;
 pub mod path_prompt;
 pub mod progress;
 pub mod remembered;
+pub mod save_checks;
 pub mod session;
 pub mod state;
 pub mod student;

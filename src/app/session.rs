@@ -89,6 +89,10 @@ pub struct Session {
     /// Show the values exercises ask for in network cells even while unanswered (instructors,
     /// tests); students see them blank until answered.
     pub reveal_answers: bool,
+    /// A question the save under way asks before it writes.
+    pub save_question: Option<super::save_checks::SaveQuestion>,
+    /// What to do once the save under way succeeds (closing, opening another file).
+    pub after_save: Option<Pending>,
     /// Asking for a file's path because the platform's dialog could not open.
     pub path_prompt: Option<super::path_prompt::PathPrompt>,
     pub(super) dialogs: Box<dyn Dialogs>,
@@ -111,6 +115,8 @@ impl Session {
             screenshot_request: None,
             reveal_answers: false,
             path_prompt: None,
+            save_question: None,
+            after_save: None,
             dialogs,
         }
     }

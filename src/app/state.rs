@@ -64,6 +64,7 @@ impl AppState {
         self.doc.file_kind = kind;
         self.session.active = None;
         self.doc.dirty = false;
+        self.doc.disk = None;
         self.doc.history.clear();
         self.lesson_loaded();
     }
@@ -225,6 +226,7 @@ impl AppState {
             Command::ShowInfo(t) => self.info(t),
             Command::ShowError(t) => self.error(t),
             Command::CloseAnswer(a) => self.answer(a),
+            Command::SaveAnswer(a) => self.answer_save(a),
             Command::SetPathText(t) => self.set_path_text(t),
             Command::FinishPath(ok) => self.finish_path(ok),
         }

@@ -23,6 +23,7 @@ pub mod train_settings;
 pub mod training;
 pub mod visibility;
 
+use crate::app::save_checks::{SaveAnswer, SaveQuestion};
 use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NetCommand, NodeValue, Pending};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::{LossKind, Reduction};
@@ -325,6 +326,9 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             });
         });
     }
+    if let Some(q) = &state.session.save_question {
+        save_question_ui(&ctx, q, out);
+    }
     if let Some(d) = &state.session.csv_import {
         import::csv_import_ui(&ctx, d, out);
     }
@@ -356,6 +360,71 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         if !open {
             out.push(Command::ShowAbout(false));
         }
+    }
+}
+
+/// The question a save asks before writing: the file changed on disk, or edited networks come
+/// from files outside the lesson's folder. Tab reaches the buttons, Enter or Space presses
+/// one, Escape cancels.
+fn save_question_ui(ctx: &egui::Context, q: &SaveQuestion, out: &mut Vec<Command>) {
+    let answer = |a: SaveAnswer| Command::SaveAnswer(a);
+    let modal = egui::Modal::new(egui::Id::unique("save question")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        let choices: &[(&str, &str, SaveAnswer)] = match q {
+            SaveQuestion::ChangedOnDisk { path } => {
+                ui.heading("The file changed on disk");
+                ui.label(format!(
+                    "{} was changed by another program (or another window) since you opened or saved it here. \
+                     Saving now replaces that version with yours.",
+                    path.display()
+                ));
+                &[
+                    (
+                        "Overwrite",
+                        "Save your version over the other one",
+                        SaveAnswer::Overwrite,
+                    ),
+                    (
+                        "Reload",
+                        "Open the version on disk; your changes here are dropped",
+                        SaveAnswer::Reload,
+                    ),
+                    ("Cancel", "Neither: keep both as they are for now", SaveAnswer::Cancel),
+                ]
+            }
+            SaveQuestion::NetworkFilesOutside { files, .. } => {
+                ui.heading("Networks outside the lesson's folder");
+                ui.label(format!(
+                    "You edited networks this lesson reads from files outside its folder: {}. \
+                     Other lessons may use those files too.",
+                    files.join(", ")
+                ));
+                &[
+                    (
+                        "Write to those files",
+                        "Save the edited networks into their files",
+                        SaveAnswer::WriteNetworkFiles,
+                    ),
+                    (
+                        "Put them in the lesson",
+                        "Save the networks inside the lesson file; the other files stay as they are",
+                        SaveAnswer::MakeInline,
+                    ),
+                    ("Cancel", "Do not save yet", SaveAnswer::Cancel),
+                ]
+            }
+        };
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            for (label, hint, a) in choices {
+                if ui.button(*label).on_hover_text(*hint).clicked() {
+                    out.push(answer(*a));
+                }
+            }
+        });
+    });
+    if modal.should_close() {
+        out.push(answer(SaveAnswer::Cancel));
     }
 }
 

@@ -1,0 +1,231 @@
+//! Nothing the user did is lost: a network cell read from a file keeps its edits on save, a
+//! file changed by another program is not overwritten without asking, two windows on one
+//! lesson keep each other's answers, and unsaved edits survive a crash as a recovery file.
+//! Driven through `AppState` and, for the questions, the window (egui_kittest).
+
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mlp_notebook::app::files::Dialogs;
+use mlp_notebook::app::save_checks::{SaveAnswer, SaveQuestion};
+use mlp_notebook::app::{AppState, Command, Edit, NetCommand};
+use mlp_notebook::lesson::Lesson;
+use mlp_notebook::window::NotebookApp;
+use std::path::{Path, PathBuf};
+
+/// Dialogs that cancel, with the data folder (progress, name, recovery) in a folder of the test's.
+struct TestDialogs(PathBuf);
+
+impl Dialogs for TestDialogs {
+    fn pick_open(&self) -> Option<PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<PathBuf> {
+        None
+    }
+    fn progress_dir(&self) -> Option<PathBuf> {
+        Some(self.0.join("progress"))
+    }
+    fn data_dir(&self) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+fn state_in(data: &Path) -> AppState {
+    AppState::new(Lesson::builtin(), Box::new(TestDialogs(data.to_path_buf())))
+}
+
+fn harness(state: AppState, size: egui::Vec2) -> Harness<'static, NotebookApp> {
+    let app = NotebookApp::new(state);
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_max_steps(12)
+        .build_eframe(|_| app);
+    h.run();
+    h
+}
+
+/// A lesson at `dir/lesson.toml` whose one network cell is read from `net_path` (relative to
+/// the lesson), with the network File > New network starts from written there.
+fn lesson_with_network_file(dir: &Path, net_path: &str) -> PathBuf {
+    let net_file = dir.join(net_path);
+    std::fs::create_dir_all(net_file.parent().unwrap()).unwrap();
+    let doc = mlp_notebook::app::files::new_network_doc().unwrap();
+    mlp_notebook::files::save_network(&net_file, &doc).unwrap();
+    let lesson = dir.join("lesson.toml");
+    std::fs::write(
+        &lesson,
+        format!("title = \"From a file\"\n\n[[cells]]\nkind = \"network\"\npath = \"{net_path}\"\n"),
+    )
+    .unwrap();
+    lesson
+}
+
+/// Sets W1[1,1] of the first network cell to `value`.
+fn edit_weight(s: &mut AppState, value: f64) {
+    let cell = s.first_net().expect("a network cell");
+    s.apply(Command::Net {
+        cell,
+        cmd: NetCommand::Edit(Edit::Weight {
+            layer: 0,
+            row: 0,
+            col: 0,
+            value,
+        }),
+    });
+    assert!(s.doc.dirty);
+}
+
+fn w11(path: &Path) -> f64 {
+    mlp_notebook::files::load_network(path).unwrap().net.layers()[0].weights[(0, 0)]
+}
+
+#[test]
+fn an_edited_network_read_from_a_file_inside_the_folder_is_saved_to_that_file() {
+    // Before: the lesson was written with `path = ...` only, the edit was dropped, and the
+    // window said "Saved".
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = lesson_with_network_file(dir.path(), "networks/x.toml");
+    let net_file = dir.path().join("networks/x.toml");
+    let mut s = state_in(dir.path());
+    s.open_path(&lesson);
+    assert_ne!(w11(&net_file), 0.625);
+    edit_weight(&mut s, 0.625);
+    s.apply(Command::Save);
+    assert_eq!(s.session.save_question, None, "inside the lesson's folder: no question");
+    assert!(!s.doc.dirty);
+    assert_eq!(w11(&net_file), 0.625, "the edit is in the network's file");
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    assert!(text.contains("path = \"networks/x.toml\""), "{text}");
+    let shown = s.session.message.as_ref().unwrap().text.clone();
+    assert!(shown.contains("networks/x.toml"), "{shown}");
+    // Reopened, the lesson shows the edit.
+    let mut again = state_in(dir.path());
+    again.open_path(&lesson);
+    assert_eq!(
+        again.net(again.first_net().unwrap()).unwrap().doc.net.layers()[0].weights[(0, 0)],
+        0.625
+    );
+}
+
+#[test]
+fn a_network_file_outside_the_folder_is_written_or_made_inline_only_when_the_user_says() {
+    let root = tempfile::tempdir().unwrap();
+    let lesson_dir = root.path().join("lesson");
+    std::fs::create_dir_all(&lesson_dir).unwrap();
+    let lesson = lesson_with_network_file(&lesson_dir, "../shared/x.toml");
+    let net_file = root.path().join("shared/x.toml");
+    let original = std::fs::read_to_string(&net_file).unwrap();
+    let lesson_text = std::fs::read_to_string(&lesson).unwrap();
+
+    // Cancel: nothing written, still modified.
+    let mut s = state_in(root.path());
+    s.open_path(&lesson);
+    edit_weight(&mut s, 0.625);
+    s.apply(Command::Save);
+    assert!(
+        matches!(&s.session.save_question, Some(SaveQuestion::NetworkFilesOutside { files, .. }) if files == &["../shared/x.toml"]),
+        "{:?}",
+        s.session.save_question
+    );
+    s.apply(Command::SaveAnswer(SaveAnswer::Cancel));
+    assert_eq!(std::fs::read_to_string(&net_file).unwrap(), original);
+    assert_eq!(std::fs::read_to_string(&lesson).unwrap(), lesson_text);
+    assert!(s.doc.dirty);
+
+    // Write to those files.
+    s.apply(Command::Save);
+    s.apply(Command::SaveAnswer(SaveAnswer::WriteNetworkFiles));
+    assert_eq!(w11(&net_file), 0.625);
+    assert!(!s.doc.dirty);
+
+    // Put them in the lesson: the shared file stays, the lesson carries the network.
+    edit_weight(&mut s, -1.5);
+    s.apply(Command::Save);
+    s.apply(Command::SaveAnswer(SaveAnswer::MakeInline));
+    assert_eq!(w11(&net_file), 0.625, "the shared file is left as it was");
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    assert!(!text.contains("path ="), "{text}");
+    let mut again = state_in(root.path());
+    again.open_path(&lesson);
+    assert_eq!(
+        again.net(again.first_net().unwrap()).unwrap().doc.net.layers()[0].weights[(0, 0)],
+        -1.5
+    );
+}
+
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
+    // Two windows on one file: the other one saved after this one opened it.
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = lesson_with_network_file(dir.path(), "x.toml");
+    let mut s = state_in(dir.path());
+    s.open_path(&lesson);
+    edit_weight(&mut s, 0.625);
+    let theirs = "title = \"Their version\"\n\n[[cells]]\nkind = \"text\"\ntext = \"theirs\"\n";
+    std::fs::write(&lesson, theirs).unwrap();
+
+    s.apply(Command::Save);
+    assert!(matches!(
+        s.session.save_question,
+        Some(SaveQuestion::ChangedOnDisk { .. })
+    ));
+    assert_eq!(std::fs::read_to_string(&lesson).unwrap(), theirs, "not overwritten yet");
+    s.apply(Command::SaveAnswer(SaveAnswer::Cancel));
+    assert_eq!(std::fs::read_to_string(&lesson).unwrap(), theirs);
+    assert!(s.doc.dirty);
+
+    // Reload: their version is shown, the edit here is dropped (the user chose it).
+    s.apply(Command::Save);
+    s.apply(Command::SaveAnswer(SaveAnswer::Reload));
+    assert_eq!(s.doc.title, "Their version");
+    assert!(!s.doc.dirty);
+
+    // A file only touched (same content, new time) is not a change.
+    let mut s = state_in(dir.path());
+    s.open_path(&lesson);
+    std::fs::write(&lesson, theirs).unwrap();
+    s.apply(Command::Save);
+    assert_eq!(s.session.save_question, None);
+
+    // Overwrite: ours replaces theirs, and the next save asks nothing.
+    let mut s = state_in(dir.path());
+    s.open_path(&lesson);
+    s.doc.title = "Mine".into();
+    s.doc.dirty = true;
+    std::fs::write(&lesson, theirs.replace("theirs", "theirs, again")).unwrap();
+    s.apply(Command::Save);
+    s.apply(Command::SaveAnswer(SaveAnswer::Overwrite));
+    assert!(std::fs::read_to_string(&lesson).unwrap().contains("Mine"));
+    s.apply(Command::Save);
+    assert_eq!(s.session.save_question, None);
+}
+
+#[test]
+fn the_changed_on_disk_question_is_answered_with_the_keyboard_or_the_mouse() {
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = lesson_with_network_file(dir.path(), "x.toml");
+    let mut s = state_in(dir.path());
+    s.open_path(&lesson);
+    edit_weight(&mut s, 0.625);
+    let theirs = "title = \"Their version\"\n\n[[cells]]\nkind = \"text\"\ntext = \"theirs\"\n";
+    std::fs::write(&lesson, theirs).unwrap();
+    let mut h = harness(s, egui::vec2(1024.0, 700.0));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(h.query_by_label("The file changed on disk").is_some());
+    // Escape cancels.
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label("The file changed on disk").is_none());
+    assert_eq!(std::fs::read_to_string(&lesson).unwrap(), theirs);
+    // Asked again; Overwrite writes ours.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label("Overwrite").click();
+    h.run();
+    assert!(h.query_by_label("The file changed on disk").is_none());
+    assert!(!h.state().state.doc.dirty);
+    assert_eq!(w11(&dir.path().join("x.toml")), 0.625);
+    assert!(!std::fs::read_to_string(&lesson).unwrap().contains("Their version"));
+}
