@@ -169,6 +169,34 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     Err(last.unwrap_or_else(|| io::Error::other("cannot create a temporary file")))
 }
 
+/// An exclusive lock on a file, held until dropped.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+}
+
+/// Takes an exclusive advisory lock on `PATH.lock` beside `path` (created if missing), waiting
+/// while another process holds it: writers of one file that all take it take turns. The lock
+/// file stays; the lock ends when the returned value is dropped or the process ends (also on
+/// kill -9, so a crash never leaves a file locked).
+pub fn lock_beside(path: &Path) -> Result<FileLock, FileError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = PathBuf::from(name);
+    let write_err = |source: io::Error| FileError::Write {
+        path: shown(&lock_path),
+        source,
+    };
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(write_err)?;
+    file.lock().map_err(write_err)?;
+    Ok(FileLock { _file: file })
+}
+
 /// The syntax a network file is written in, from its extension (`.json` or `.toml`).
 pub fn syntax_for_path(path: &Path) -> Option<Syntax> {
     let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();

@@ -229,3 +229,84 @@ fn the_changed_on_disk_question_is_answered_with_the_keyboard_or_the_mouse() {
     assert_eq!(w11(&dir.path().join("x.toml")), 0.625);
     assert!(!std::fs::read_to_string(&lesson).unwrap().contains("Their version"));
 }
+
+/// Types `text` into the first entry of exercise `id` and writes the progress.
+fn answer(s: &mut AppState, id: &str, text: &str) {
+    let cell = s
+        .doc
+        .cells
+        .iter()
+        .position(|c| matches!(c, mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == id))
+        .expect("exercise");
+    s.apply(Command::Student(mlp_notebook::app::StudentCommand::Exercise {
+        cell,
+        action: mlp_notebook::app::student::ExerciseAction::Type {
+            row: 0,
+            col: 0,
+            text: text.into(),
+        },
+    }));
+    s.save_progress_now();
+}
+
+fn entry(s: &AppState, id: &str) -> String {
+    s.doc
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == id => Some(e.entries[0][0].clone()),
+            _ => None,
+        })
+        .expect("exercise")
+}
+
+#[test]
+fn two_windows_on_one_lesson_keep_each_others_answers() {
+    // Both open the lesson before either writes; each answers a different exercise. Before,
+    // the second write replaced the whole file and the first window's answer was gone.
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = || {
+        mlp_notebook::lesson::parse_lesson(
+            include_str!("../lessons/02-one-neuron.toml"),
+            mlp_notebook::nn::doc::Syntax::Toml,
+        )
+        .unwrap()
+    };
+    let open = || AppState::new(lesson(), Box::new(TestDialogs(dir.path().to_path_buf())));
+    let (mut a, mut b) = (open(), open());
+    answer(&mut a, "z-of-the-neuron", "1.5");
+    answer(&mut b, "a-of-the-neuron", "0.25");
+    // A changes its answer again; B's answer stays on disk.
+    answer(&mut a, "z-of-the-neuron", "1.75");
+    let c = open();
+    assert_eq!(entry(&c, "z-of-the-neuron"), "1.75");
+    assert_eq!(entry(&c, "a-of-the-neuron"), "0.25");
+    // The same exercise answered in both: the later write wins, and the file stays valid.
+    answer(&mut b, "z-of-the-neuron", "2");
+    let c = open();
+    assert_eq!(entry(&c, "z-of-the-neuron"), "2");
+    assert_eq!(entry(&c, "a-of-the-neuron"), "0.25");
+}
+
+#[test]
+fn writers_of_one_progress_file_take_turns() {
+    // Eight threads each read, merge and write 25 times under the lock: every write sees the
+    // one before, so the file always parses and the counter in it reaches 8 x 25.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(&file, "0").unwrap();
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                for _ in 0..25 {
+                    mlp_notebook::app::files::with_lock(&file, || {
+                        let n: u32 = std::fs::read_to_string(&file).unwrap().trim().parse().unwrap();
+                        mlp_notebook::app::files::write_bytes(&file, (n + 1).to_string().as_bytes())
+                    })
+                    .unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "200");
+}

@@ -125,6 +125,13 @@ pub fn is_inside(dir: &Path, path: &Path) -> bool {
     resolved.starts_with(canonical(dir))
 }
 
+/// Runs `f` while holding an exclusive lock on `path` (through `PATH.lock` beside it), so that
+/// two windows writing the same file take turns: each reads, merges and writes in one go.
+pub fn with_lock<T>(path: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let _lock = crate::files::lock_beside(path).map_err(|e| e.to_string())?;
+    f()
+}
+
 /// Writes bytes atomically (exports).
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), String> {
     crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())

@@ -6,6 +6,10 @@
 //! worked solution, and on exit; read back when the same lesson is opened again. Also the
 //! submission the student exports for grading.
 //!
+//! Two windows on one lesson share its progress file: each write happens under a lock on the
+//! file and merges what is on disk, keeping the other window's answers to the exercises this
+//! window did not change ([`merge`]), so neither loses the other's work.
+//!
 //! A lesson is recognised by its title and its file's path, or, for a lesson not read from a
 //! file (the built-in one), by its title and a hash of its text.
 
@@ -142,6 +146,11 @@ impl AppState {
 
     /// Reads the lesson's saved progress back, if there is any.
     pub(super) fn restore_progress(&mut self) {
+        self.read_progress();
+        self.student.progress_base = self.progress();
+    }
+
+    fn read_progress(&mut self) {
         let Some(dir) = self.session.dialogs.progress_dir() else {
             return;
         };
@@ -216,14 +225,25 @@ impl AppState {
         if !self.has_progress() && !files::exists(&progress_file(&dir, &self.student.lesson_key)) {
             return;
         }
-        let r = serde_json::to_string_pretty(&self.progress())
-            .map_err(|e| e.to_string())
-            .and_then(|text| {
-                files::create_dir_all(&dir)
-                    .and_then(|()| files::write_bytes(&progress_file(&dir, &self.student.lesson_key), text.as_bytes()))
-            });
+        let file = progress_file(&dir, &self.student.lesson_key);
+        let ours = self.progress();
+        let r = files::create_dir_all(&dir).and_then(|()| {
+            // Under the lock: read what another window wrote, merge, write.
+            files::with_lock(&file, || {
+                let on_disk = files::read_text(&file)
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<Progress>(&t).ok())
+                    .filter(|p| p.lesson == ours.lesson);
+                let merged = merge(&ours, &self.student.progress_base, on_disk);
+                let text = serde_json::to_string_pretty(&merged).map_err(|e| e.to_string())?;
+                files::write_bytes(&file, text.as_bytes())
+            })
+        });
         match r {
-            Ok(()) => self.student.save_error_shown = false,
+            Ok(()) => {
+                self.student.save_error_shown = false;
+                self.student.progress_base = ours;
+            }
             Err(e) if !self.student.save_error_shown => {
                 self.student.save_error_shown = true;
                 self.error(format!("Could not save your answers: {e}"));
@@ -306,6 +326,27 @@ impl AppState {
             Err(e) => self.error(format!("Could not export the submission: {e}")),
         }
     }
+}
+
+/// The progress to write: `ours`, except that an exercise or quiz this window did not change
+/// since it last read or wrote the file (equal in `ours` and `base`) takes its state `on_disk`,
+/// which another window may have written since.
+pub fn merge(ours: &Progress, base: &Progress, on_disk: Option<Progress>) -> Progress {
+    let mut merged = ours.clone();
+    let Some(disk) = on_disk else {
+        return merged;
+    };
+    for (id, theirs) in disk.exercises {
+        if ours.exercises.get(&id) == base.exercises.get(&id) {
+            merged.exercises.insert(id, theirs);
+        }
+    }
+    for (id, theirs) in disk.quizzes {
+        if ours.quizzes.get(&id) == base.quizzes.get(&id) {
+            merged.quizzes.insert(id, theirs);
+        }
+    }
+    merged
 }
 
 /// Puts saved progress back into an exercise; its verdict is recomputed (without counting an
