@@ -180,9 +180,7 @@ pub struct FileLock {
 /// file stays; the lock ends when the returned value is dropped or the process ends (also on
 /// kill -9, so a crash never leaves a file locked).
 pub fn lock_beside(path: &Path) -> Result<FileLock, FileError> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".lock");
-    let lock_path = PathBuf::from(name);
+    let lock_path = lock_path(path);
     let write_err = |source: io::Error| FileError::Write {
         path: shown(&lock_path),
         source,
@@ -195,6 +193,34 @@ pub fn lock_beside(path: &Path) -> Result<FileLock, FileError> {
         .map_err(write_err)?;
     file.lock().map_err(write_err)?;
     Ok(FileLock { _file: file })
+}
+
+/// The lock on `PATH.lock` beside `path` if no other process (or open file) holds it now;
+/// `Ok(None)` when one does.
+pub fn try_lock_beside(path: &Path) -> Result<Option<FileLock>, FileError> {
+    let lock_path = lock_path(path);
+    let write_err = |source: io::Error| FileError::Write {
+        path: shown(&lock_path),
+        source,
+    };
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(write_err)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(FileLock { _file: file })),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(write_err(e)),
+    }
+}
+
+/// `PATH.lock`.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
 }
 
 /// The syntax a network file is written in, from its extension (`.json` or `.toml`).

@@ -310,3 +310,127 @@ fn writers_of_one_progress_file_take_turns() {
     });
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "200");
 }
+
+#[test]
+fn unsaved_changes_survive_a_crash_and_are_offered_on_the_next_start() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = lesson_with_network_file(dir.path(), "networks/x.toml");
+    let net_file = dir.path().join("networks/x.toml");
+    let before = std::fs::read_to_string(&net_file).unwrap();
+
+    // A window edits and, 5 seconds later, keeps a recovery file; then it is killed (forgotten:
+    // no destructor, no save).
+    let mut s = state_in(data.path());
+    s.open_path(&lesson);
+    s.session.now = 100.0;
+    edit_weight(&mut s, 0.625);
+    s.save_recovery_if_due();
+    let recovery = data.path().join("recovery");
+    let kept = || {
+        mlp_notebook::app::files::list_dir(&recovery)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .count()
+    };
+    assert_eq!(kept(), 1, "written at the first change");
+    edit_weight(&mut s, 0.75);
+    s.session.now = 103.0;
+    assert_eq!(s.save_recovery_if_due(), Some(2.0), "the next write is due in 2 s");
+    s.session.now = 105.0;
+    s.save_recovery_if_due();
+
+    // While that window runs, a second one does not offer its changes.
+    let mut other = state_in(data.path());
+    other.offer_recovery();
+    assert!(
+        other.session.restore_offer.is_none(),
+        "a live window's changes are not offered"
+    );
+    std::mem::forget(s);
+    // The process did not end, so its lock is held: a forgotten window still looks alive. Stand
+    // in for the kernel releasing it at kill -9 by taking the lock's file away.
+    for p in mlp_notebook::app::files::list_dir(&recovery) {
+        if p.extension().is_some_and(|e| e == "lock") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+
+    // The next start offers them.
+    let mut s = state_in(data.path());
+    s.offer_recovery();
+    let offer = s.session.restore_offer.as_ref().expect("offered");
+    assert_eq!(offer.record.title, "From a file");
+    assert!(offer.age < 60);
+    let mut h = harness(s, egui::vec2(1024.0, 700.0));
+    assert!(h.query_by_label("Restore unsaved changes?").is_some());
+    h.get_by_label("Restore").click();
+    h.run();
+    assert!(h.query_by_label("Restore unsaved changes?").is_none());
+    let st = &h.state().state;
+    assert!(st.doc.dirty, "restored as unsaved changes");
+    assert_eq!(st.doc.file.as_deref(), Some(lesson.as_path()));
+    let n = st.net(st.first_net().unwrap()).unwrap();
+    assert_eq!(n.doc.net.layers()[0].weights[(0, 0)], 0.75, "the last kept edit");
+    assert_eq!(n.options.path.as_deref(), Some("networks/x.toml"));
+    assert_eq!(
+        std::fs::read_to_string(&net_file).unwrap(),
+        before,
+        "nothing written yet"
+    );
+    assert_eq!(kept(), 1, "the restored changes are kept under this window's own file");
+
+    // Saving writes them and removes the recovery file.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().state.doc.dirty);
+    assert_eq!(w11(&net_file), 0.75);
+    assert_eq!(kept(), 0, "a clean save removes it");
+}
+
+#[test]
+fn discarding_the_changes_removes_the_recovery_file_and_escape_asks_later() {
+    let data = tempfile::tempdir().unwrap();
+    let mut s = state_in(data.path());
+    edit_weight(&mut s, 0.625);
+    s.save_recovery_if_due();
+    let recovery = data.path().join("recovery");
+    let kept = || {
+        mlp_notebook::app::files::list_dir(&recovery)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .count()
+    };
+    assert_eq!(kept(), 1);
+    // "Discard changes" in the unsaved-changes question removes it.
+    s.apply(Command::OpenBuiltin);
+    s.apply(Command::CloseAnswer(mlp_notebook::app::CloseAnswer::Discard));
+    assert!(!s.doc.dirty);
+    assert_eq!(kept(), 0);
+
+    // Left behind by a crash: Escape answers "Later" (kept, not offered again in this run),
+    // "Discard them" deletes it.
+    edit_weight(&mut s, 0.5);
+    s.save_recovery_if_due();
+    std::mem::forget(s);
+    for p in mlp_notebook::app::files::list_dir(&recovery) {
+        if p.extension().is_some_and(|e| e == "lock") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let mut s = state_in(data.path());
+    s.offer_recovery();
+    let mut h = harness(s, egui::vec2(1280.0, 800.0));
+    assert!(h.query_by_label("Restore unsaved changes?").is_some());
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label("Restore unsaved changes?").is_none());
+    assert_eq!(kept(), 1);
+    let mut s = state_in(data.path());
+    s.offer_recovery();
+    let mut h = harness(s, egui::vec2(1280.0, 800.0));
+    h.get_by_label("Discard them").click();
+    h.run();
+    assert_eq!(kept(), 0);
+    assert!(!h.state().state.doc.dirty);
+}

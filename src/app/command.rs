@@ -92,6 +92,8 @@ pub enum Command {
     CloseAnswer(CloseAnswer),
     /// The answer to the question a save asked (the file changed on disk, network files).
     SaveAnswer(super::save_checks::SaveAnswer),
+    /// The answer to the offer of unsaved changes a window left behind.
+    RestoreAnswer(super::recovery::RestoreAnswer),
     /// Writes a printable worksheet of the lesson (or its answer key) as HTML; `to: None` asks
     /// where.
     ExportWorksheet {

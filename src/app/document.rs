@@ -56,7 +56,10 @@ impl AppState {
         };
         match a {
             CloseAnswer::Cancel => {}
-            CloseAnswer::Discard => self.run_pending(action),
+            CloseAnswer::Discard => {
+                self.remove_recovery();
+                self.run_pending(action);
+            }
             // The action runs once the save succeeds, after any question the save asks.
             CloseAnswer::Save => self.save_then(action),
         }

@@ -84,8 +84,10 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+pub use crate::files::FileLock;
+
 /// A file as it was on disk: enough to notice that another program changed it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DiskStamp {
     modified: Option<std::time::SystemTime>,
     len: u64,
@@ -130,6 +132,58 @@ pub fn is_inside(dir: &Path, path: &Path) -> bool {
 pub fn with_lock<T>(path: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     let _lock = crate::files::lock_beside(path).map_err(|e| e.to_string())?;
     f()
+}
+
+/// An exclusive lock on `PATH.lock`, waiting for it (see [`crate::files::lock_beside`]).
+pub fn lock_beside(path: &Path) -> Result<FileLock, String> {
+    crate::files::lock_beside(path).map_err(|e| e.to_string())
+}
+
+/// The lock on `PATH.lock` if no one holds it now, else `None`.
+pub fn try_lock_beside(path: &Path) -> Option<FileLock> {
+    crate::files::try_lock_beside(path).ok().flatten()
+}
+
+/// Removes a file and its `.lock` file (errors ignored: it may be gone already).
+pub fn remove_with_lock(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let mut lock = path.as_os_str().to_owned();
+    lock.push(".lock");
+    let _ = std::fs::remove_file(PathBuf::from(lock));
+}
+
+/// The files in folder `dir` (none when it cannot be read).
+pub fn list_dir(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    out.sort();
+    out
+}
+
+/// Seconds since 1970 (UTC), from the system clock.
+pub fn unix_now() -> u64 {
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Nanoseconds since 1970, for names that do not repeat.
+pub fn unix_now_nanos() -> u128 {
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Reads a network file (`None` when it cannot be read or is not a valid network).
+pub fn read_network(path: &Path) -> Option<NetworkDoc> {
+    crate::files::load_network(path).ok()
+}
+
+/// Writes a network file, JSON or TOML by its extension, atomically.
+pub fn write_network(path: &Path, doc: &NetworkDoc) -> Result<(), String> {
+    crate::files::save_network(path, doc).map_err(|e| e.to_string())
 }
 
 /// Writes bytes atomically (exports).

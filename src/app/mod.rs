@@ -16,6 +16,7 @@ pub mod import;
 pub mod lab;
 pub mod path_prompt;
 pub mod progress;
+pub mod recovery;
 pub mod remembered;
 pub mod save_checks;
 pub mod session;

@@ -83,7 +83,7 @@ impl AppState {
             return false;
         }
         for n in &nets {
-            if let Err(e) = crate::files::save_network(&n.path, &n.doc) {
+            if let Err(e) = files::write_network(&n.path, &n.doc) {
                 self.error(format!(
                     "Could not save {}: the network file '{}' could not be written, so nothing was saved: {e}",
                     path.display(),
@@ -105,6 +105,7 @@ impl AppState {
                 } else {
                     self.info(format!("Saved {} and {}", path.display(), also.join(", ")));
                 }
+                self.remove_recovery();
                 if let Some(action) = self.session.after_save.take() {
                     self.run_pending(action);
                 }
@@ -131,7 +132,7 @@ impl AppState {
             let Some(named) = &n.options.path else { continue };
             let path = dir.join(named);
             let doc = self.doc_to_save(n);
-            let on_disk = crate::files::load_network(&path).ok();
+            let on_disk = files::read_network(&path);
             if on_disk.as_ref() == Some(&doc) || out.iter().any(|o| o.path == path) {
                 continue;
             }

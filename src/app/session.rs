@@ -93,6 +93,12 @@ pub struct Session {
     pub save_question: Option<super::save_checks::SaveQuestion>,
     /// What to do once the save under way succeeds (closing, opening another file).
     pub after_save: Option<Pending>,
+    /// The recovery file this window writes while there are unsaved changes.
+    pub(super) recovery: Option<super::recovery::Active>,
+    /// A recovery file left behind by a window that ended without saving, offered on start.
+    pub restore_offer: Option<super::recovery::Offer>,
+    /// Recovery files not to offer again in this run ("Later", or unreadable).
+    pub recovery_skipped: Vec<PathBuf>,
     /// Asking for a file's path because the platform's dialog could not open.
     pub path_prompt: Option<super::path_prompt::PathPrompt>,
     pub(super) dialogs: Box<dyn Dialogs>,
@@ -116,6 +122,9 @@ impl Session {
             reveal_answers: false,
             path_prompt: None,
             save_question: None,
+            recovery: None,
+            restore_offer: None,
+            recovery_skipped: Vec::new(),
             after_save: None,
             dialogs,
         }

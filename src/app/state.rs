@@ -52,6 +52,8 @@ impl AppState {
 
     pub(super) fn load_lesson(&mut self, lesson: Lesson, file: Option<PathBuf>, kind: FileKind) {
         self.save_progress_now();
+        // The document it replaces was saved or its changes discarded.
+        self.remove_recovery();
         self.doc.title = lesson.title;
         self.doc.lesson_meta = lesson.meta;
         self.doc.cells = lesson
@@ -227,6 +229,7 @@ impl AppState {
             Command::ShowError(t) => self.error(t),
             Command::CloseAnswer(a) => self.answer(a),
             Command::SaveAnswer(a) => self.answer_save(a),
+            Command::RestoreAnswer(a) => self.answer_restore(a),
             Command::SetPathText(t) => self.set_path_text(t),
             Command::FinishPath(ok) => self.finish_path(ok),
         }

@@ -328,6 +328,8 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     if let Some(q) = &state.session.save_question {
         save_question_ui(&ctx, q, out);
+    } else if let Some(o) = &state.session.restore_offer {
+        restore_offer_ui(&ctx, o, out);
     }
     if let Some(d) = &state.session.csv_import {
         import::csv_import_ui(&ctx, d, out);
@@ -425,6 +427,61 @@ fn save_question_ui(ctx: &egui::Context, q: &SaveQuestion, out: &mut Vec<Command
     });
     if modal.should_close() {
         out.push(answer(SaveAnswer::Cancel));
+    }
+}
+
+/// The offer of unsaved changes a window left behind (a crash, kill -9). Escape is "Later".
+fn restore_offer_ui(ctx: &egui::Context, o: &crate::app::recovery::Offer, out: &mut Vec<Command>) {
+    use crate::app::recovery::{RestoreAnswer, age_text};
+    let r = &o.record;
+    let what = match &r.file {
+        Some(f) => format!(
+            "{} ({})",
+            r.title,
+            f.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ),
+        None => format!("{} (never saved)", r.title),
+    };
+    let modal = egui::Modal::new(egui::Id::unique("restore offer")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        ui.heading("Restore unsaved changes?");
+        ui.label(format!(
+            "MLP Notebook ended without saving your changes to {what}. They were kept {}.",
+            age_text(o.age)
+        ));
+        if let Some(f) = &r.file {
+            ui.label(RichText::new(f.display().to_string()).weak());
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let choices = [
+                (
+                    "Restore",
+                    "Open them as unsaved changes; Save keeps them",
+                    RestoreAnswer::Restore,
+                ),
+                (
+                    "Discard them",
+                    "Delete the kept changes for good",
+                    RestoreAnswer::Discard,
+                ),
+                (
+                    "Later",
+                    "Keep them and ask again at the next start",
+                    RestoreAnswer::Later,
+                ),
+            ];
+            for (label, hint, a) in choices {
+                if ui.button(label).on_hover_text(hint).clicked() {
+                    out.push(Command::RestoreAnswer(a));
+                }
+            }
+        });
+    });
+    if modal.should_close() {
+        out.push(Command::RestoreAnswer(RestoreAnswer::Later));
     }
 }
 

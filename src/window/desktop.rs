@@ -27,6 +27,8 @@ pub fn initial_state(storage: Option<&dyn eframe::Storage>, file: Option<&std::p
     if let Some(f) = file {
         state.open_path(f);
     }
+    // Unsaved changes a window left behind (a crash, kill -9) are offered.
+    state.offer_recovery();
     state
 }
 

@@ -55,7 +55,8 @@ impl NotebookApp {
     }
 
     /// Everything of a frame that is not drawing: the clock, dropped files, the close request,
-    /// finished screenshots, a slice of training for the playing cells and saving answers.
+    /// finished screenshots, a slice of training for the playing cells, saving answers and the
+    /// recovery file of unsaved changes.
     /// eframe calls it before each frame and also while the window is hidden, so training goes
     /// on behind a minimised window.
     pub fn logic(&mut self, ctx: &egui::Context) {
@@ -83,6 +84,10 @@ impl NotebookApp {
         }
         // Answers are saved shortly after the last change; wake up to write a pending one.
         if let Some(wait) = self.state.save_progress_if_due() {
+            ctx.request_repaint_after(Duration::from_secs_f64(wait.max(0.05)));
+        }
+        // Unsaved changes go to a recovery file every few seconds.
+        if let Some(wait) = self.state.save_recovery_if_due() {
             ctx.request_repaint_after(Duration::from_secs_f64(wait.max(0.05)));
         }
     }
