@@ -287,8 +287,11 @@ pub fn read_limited(reader: impl io::Read, name: &str) -> Result<String, FileErr
 }
 
 /// Writes `bytes` to `path` so that a crash never leaves a half-written file: a temporary file
-/// in the same folder is written, flushed and synced, then renamed over the target.
+/// in the same folder is written, flushed and synced, then renamed over the target. A write
+/// that fails (a full disk, a file-size limit) removes the temporary file and leaves the
+/// target as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    ignore_file_size_signal();
     let write_err = |source: io::Error| FileError::Write {
         path: shown(path),
         source,
@@ -326,6 +329,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     Ok(())
 }
 
+/// Makes a write past the file-size limit (`ulimit -f`) fail with an error instead of killing
+/// the process: by default the kernel sends SIGXFSZ, which ends the program mid-write and leaves
+/// the temporary file behind. Ignored once per process, before the first write.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(ignore_sigxfsz);
+    }
+}
+
+/// Sets SIGXFSZ's disposition to "ignore", the one call this crate makes to the C library.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn ignore_sigxfsz() {
+    // SAFETY: `signal` with `SIG_IGN` installs no handler (no Rust code runs in signal context)
+    // and only changes how this process treats SIGXFSZ; a write past the limit then returns
+    // EFBIG, which `write_atomic` reports. The previous disposition is not needed, and the
+    // call cannot fail for a valid signal number.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 /// Creates a new temporary file beside the target (never overwriting an existing one).
 fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     let pid = std::process::id();
@@ -339,6 +366,60 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
         }
     }
     Err(last.unwrap_or_else(|| io::Error::other("cannot create a temporary file")))
+}
+
+/// An exclusive lock on a file, held until dropped.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+}
+
+/// Takes an exclusive advisory lock on `PATH.lock` beside `path` (created if missing), waiting
+/// while another process holds it: writers of one file that all take it take turns. The lock
+/// file stays; the lock ends when the returned value is dropped or the process ends (also on
+/// kill -9, so a crash never leaves a file locked).
+pub fn lock_beside(path: &Path) -> Result<FileLock, FileError> {
+    let lock_path = lock_path(path);
+    let write_err = |source: io::Error| FileError::Write {
+        path: shown(&lock_path),
+        source,
+    };
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(write_err)?;
+    file.lock().map_err(write_err)?;
+    Ok(FileLock { _file: file })
+}
+
+/// The lock on `PATH.lock` beside `path` if no other process (or open file) holds it now;
+/// `Ok(None)` when one does.
+pub fn try_lock_beside(path: &Path) -> Result<Option<FileLock>, FileError> {
+    let lock_path = lock_path(path);
+    let write_err = |source: io::Error| FileError::Write {
+        path: shown(&lock_path),
+        source,
+    };
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(write_err)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(FileLock { _file: file })),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(write_err(e)),
+    }
+}
+
+/// `PATH.lock`.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
 }
 
 /// The syntax a network file is written in, from its extension (`.json` or `.toml`).

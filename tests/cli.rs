@@ -851,3 +851,42 @@ fn help_documents_the_exit_codes() {
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("Exit codes: 0 success; 1 "), "{}", out.stdout);
 }
+
+#[test]
+#[cfg(unix)]
+fn a_write_past_the_file_size_limit_fails_with_a_message_and_keeps_the_old_file() {
+    // Under `ulimit -f 1` (one block: 512 bytes in sh, 1024 in bash) a worksheet of the shipped
+    // lesson (tens of kilobytes) cannot be written. Before SIGXFSZ was ignored the kernel killed
+    // the process mid-write (no exit code) and a partial `.out.html.*.tmp` stayed behind.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.html");
+    std::fs::write(&out, "the previous worksheet").unwrap();
+    let lesson = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/02-one-neuron.toml");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 1 && exec \"$0\" worksheet \"$1\" -o \"$2\"")
+        .arg(env!("CARGO_BIN_EXE_mlp-notebook"))
+        .arg(&lesson)
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "killed by a signal? {:?} {stderr}",
+        status.status
+    );
+    assert!(
+        stderr.contains("out.html") && stderr.contains("cannot write"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the previous worksheet");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["out.html".to_string()], "no temporary file is left");
+}

@@ -14,6 +14,7 @@ mod lab;
 mod lesson_check;
 mod lesson_format;
 mod lesson_grade;
+mod lost_work;
 mod refcases;
 mod robustness;
 mod robustness_edits;

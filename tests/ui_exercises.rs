@@ -40,6 +40,9 @@ impl Dialogs for TestDialogs {
     fn progress_dir(&self) -> Option<PathBuf> {
         self.0.clone()
     }
+    fn data_dir(&self) -> Option<PathBuf> {
+        self.0.clone()
+    }
 }
 
 pub(crate) fn harness_with(lesson: Lesson, progress: Option<PathBuf>) -> Harness<'static, NotebookApp> {
@@ -549,4 +552,45 @@ fn answers_reach_the_disk_a_quarter_second_after_typing_and_at_once_on_check() {
     }));
     let text = on_disk();
     assert!(text.contains("\"123\"") && text.contains("\"attempts\": 1"), "{text}");
+}
+
+#[test]
+fn answers_and_the_name_typed_300_ms_before_a_kill_are_there_after_restart() {
+    // kill -9 runs no destructor and no exit save: the harness is forgotten, never dropped, so
+    // only what the frames themselves wrote survives. Frames are 50 ms apart.
+    let dir = tempfile::tempdir().unwrap();
+    let app = NotebookApp::new(AppState::new(
+        one_neuron(),
+        Box::new(TestDialogs(Some(dir.path().to_path_buf()))),
+    ));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_step_dt(0.05)
+        .with_max_steps(40)
+        .build_eframe(|_| app);
+    h.run();
+    type_into(&mut h, "Student:", "Ada", true);
+    assert!(exercise(&h, "z-of-the-neuron").1.entries[0][0].is_empty());
+    let field = "answer z1[1], exercise 1";
+    h.get_by_label(field).scroll_to_me();
+    h.run();
+    h.get_by_label(field).click();
+    h.step();
+    h.get_by_label(field).type_text("0.75");
+    h.step();
+    let typed_at = h.ctx.input(|i| i.time);
+    assert_eq!(exercise(&h, "z-of-the-neuron").1.entries[0][0], "0.75");
+    while h.ctx.input(|i| i.time) < typed_at + 0.3 {
+        h.step();
+    }
+    std::mem::forget(h);
+
+    let mut s = AppState::new(one_neuron(), Box::new(TestDialogs(Some(dir.path().to_path_buf()))));
+    s.restore_student_name(String::new());
+    assert_eq!(s.session.settings.student, "Ada");
+    let restored = s.doc.cells.iter().find_map(|c| match c {
+        CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron" => Some(e.entries[0][0].clone()),
+        _ => None,
+    });
+    assert_eq!(restored.as_deref(), Some("0.75"));
 }

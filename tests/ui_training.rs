@@ -175,3 +175,43 @@ fn training_goes_on_while_the_window_is_hidden() {
     assert!(c.version > version, "no step was taken without drawing");
     assert!(ctx.has_requested_repaint(), "a playing cell asks for the next frame");
 }
+
+#[test]
+fn drawing_the_settings_never_changes_a_lesson_the_file_allows() {
+    // Each value is valid in a lesson file (points up to 100,000, any noise >= 0, shares with a
+    // sum below 1, a learning rate > 0, dropout below 1), but outside what the settings' widgets
+    // reach by dragging (5000 points, noise 2, validation 0.9, lr 10, dropout 0.9). Showing them
+    // must neither change them nor mark the lesson modified.
+    let text = r#"
+title = "Wide values"
+[[cells]]
+kind = "training"
+data = { generator = "moons", points = 6000, noise = 3.0, seed = 1 }
+split = { validation = 0.95, seed = 2 }
+hidden = [4]
+optimizer = { kind = "sgd", lr = 20.0 }
+dropout = 0.95
+epochs = 5
+"#;
+    let lesson = mlp_notebook::lesson::parse_lesson(text, mlp_notebook::nn::doc::Syntax::Toml).unwrap();
+    let before = match &lesson.cells[0] {
+        Cell::Training(t) => (**t).clone(),
+        _ => unreachable!("one training cell"),
+    };
+    let app = NotebookApp::new(AppState::new(lesson, Box::new(NoDialogs)));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(|_| app);
+    h.run();
+    // Open the collapsed "Training" group too, so that every setting is drawn.
+    h.get_by_label("Training").click();
+    h.run();
+    assert!(h.query_by_label("Dropout").is_some(), "the Training group is open");
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(!h.state().state.doc.dirty, "drawing marked the lesson modified");
+    assert_eq!(cell(&h).setup, before);
+    assert!(!h.state().state.window_title().starts_with('*'));
+}

@@ -90,6 +90,10 @@ pub enum Command {
     ShowError(String),
     /// Answer to "save changes before closing?".
     CloseAnswer(CloseAnswer),
+    /// The answer to the question a save asked (the file changed on disk, network files).
+    SaveAnswer(super::save_checks::SaveAnswer),
+    /// The answer to the offer of unsaved changes a window left behind.
+    RestoreAnswer(super::recovery::RestoreAnswer),
     /// Writes a printable worksheet of the lesson (or its answer key) as HTML; `to: None` asks
     /// where.
     ExportWorksheet {

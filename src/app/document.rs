@@ -23,6 +23,9 @@ pub struct Document {
     pub file_kind: FileKind,
     /// Changed since it was opened or saved.
     pub dirty: bool,
+    /// The file as it was on disk when opened or last saved (to notice another program's
+    /// changes before overwriting them).
+    pub disk: Option<files::DiskStamp>,
     pub(super) history: History,
 }
 
@@ -53,16 +56,16 @@ impl AppState {
         };
         match a {
             CloseAnswer::Cancel => {}
-            CloseAnswer::Discard => self.run_pending(action),
-            CloseAnswer::Save => {
-                if self.save() {
-                    self.run_pending(action);
-                }
+            CloseAnswer::Discard => {
+                self.remove_recovery();
+                self.run_pending(action);
             }
+            // The action runs once the save succeeds, after any question the save asks.
+            CloseAnswer::Save => self.save_then(action),
         }
     }
 
-    fn run_pending(&mut self, action: Pending) {
+    pub(super) fn run_pending(&mut self, action: Pending) {
         match action {
             Pending::Close => self.session.close_now = true,
             Pending::New => match files::new_network_doc() {
@@ -104,6 +107,7 @@ impl AppState {
         match files::read_document(self.session.dialogs.as_ref(), path) {
             Ok((lesson, kind)) => {
                 self.load_lesson(lesson, Some(path.to_path_buf()), kind);
+                self.doc.disk = files::disk_stamp(path);
                 self.session.remember(path);
                 self.info(format!("Opened {}", path.display()));
             }
@@ -147,19 +151,9 @@ impl AppState {
         }
     }
 
+    /// Saves to `path`, after checking that the file did not change on disk and where the
+    /// edits of networks read from files go ([`super::save_checks`]).
     pub(super) fn save_to(&mut self, path: &Path) -> bool {
-        match files::write_document(self.session.dialogs.as_ref(), path, &self.lesson(), self.doc.file_kind) {
-            Ok(()) => {
-                self.set_file(Some(path.to_path_buf()));
-                self.doc.dirty = false;
-                self.session.remember(path);
-                self.info(format!("Saved {}", path.display()));
-                true
-            }
-            Err(e) => {
-                self.error(format!("Could not save {}: {e}", path.display()));
-                false
-            }
-        }
+        self.save_checked(path, super::save_checks::Allowed::default())
     }
 }

@@ -67,6 +67,17 @@ pub trait Dialogs {
     fn page_address(&self) -> Option<String> {
         None
     }
+    /// The app's data folder: the student's name as last set, recovery files of unsaved
+    /// edits. `None` keeps nothing (tests give a temporary folder).
+    fn data_dir(&self) -> Option<PathBuf> {
+        None
+    }
+    /// Runs `f` while holding an exclusive lock on `path` (through `PATH.lock` beside it), so
+    /// that two windows writing the same file take turns: each reads, merges and writes in one
+    /// go.
+    fn with_lock(&self, path: &Path, f: &mut dyn FnMut() -> Result<(), String>) -> Result<(), String> {
+        with_lock(path, f)
+    }
 }
 
 /// No dialogs: every request is cancelled.
@@ -160,6 +171,113 @@ pub fn create_dir_all(dir: &Path) -> Result<(), String> {
 /// The canonical form of `path`, or `path` itself when it cannot be resolved.
 pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+pub use crate::files::FileLock;
+
+/// A file as it was on disk: enough to notice that another program changed it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DiskStamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    hash: u64,
+}
+
+/// The stamp of the file at `path`, `None` when it cannot be read.
+pub fn disk_stamp(path: &Path) -> Option<DiskStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let bytes = std::fs::read(path).ok()?;
+    Some(DiskStamp {
+        modified: meta.modified().ok(),
+        len: meta.len(),
+        hash: crate::lesson::variant::fnv1a64(&bytes),
+    })
+}
+
+/// Whether the file at `path` changed since `since` was taken: its modification time or length
+/// differ and so does its content (a file touched but not changed is the same file). A file
+/// that is gone or unreadable has not changed in a way a save would overwrite.
+pub fn changed_on_disk(path: &Path, since: &DiskStamp) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if meta.modified().ok() == since.modified && meta.len() == since.len {
+        return false;
+    }
+    disk_stamp(path).is_some_and(|now| now.hash != since.hash || now.len != since.len)
+}
+
+/// Whether `path` (which may not exist yet) is inside folder `dir`, after resolving links.
+pub fn is_inside(dir: &Path, path: &Path) -> bool {
+    let resolved = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => canonical(path),
+    };
+    resolved.starts_with(canonical(dir))
+}
+
+/// Runs `f` while holding an exclusive lock on `path` (through `PATH.lock` beside it), so that
+/// two windows writing the same file take turns: each reads, merges and writes in one go.
+pub fn with_lock<T>(path: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let _lock = crate::files::lock_beside(path).map_err(|e| e.to_string())?;
+    f()
+}
+
+/// An exclusive lock on `PATH.lock`, waiting for it (see [`crate::files::lock_beside`]).
+pub fn lock_beside(path: &Path) -> Result<FileLock, String> {
+    crate::files::lock_beside(path).map_err(|e| e.to_string())
+}
+
+/// The lock on `PATH.lock` if no one holds it now, else `None`.
+pub fn try_lock_beside(path: &Path) -> Option<FileLock> {
+    crate::files::try_lock_beside(path).ok().flatten()
+}
+
+/// Removes a file and its `.lock` file (errors ignored: it may be gone already).
+pub fn remove_with_lock(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let mut lock = path.as_os_str().to_owned();
+    lock.push(".lock");
+    let _ = std::fs::remove_file(PathBuf::from(lock));
+}
+
+/// The files in folder `dir` (none when it cannot be read).
+pub fn list_dir(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    out.sort();
+    out
+}
+
+/// Seconds since 1970 (UTC), from the system clock.
+pub fn unix_now() -> u64 {
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Nanoseconds since 1970, for names that do not repeat.
+pub fn unix_now_nanos() -> u128 {
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Reads a network file (`None` when it cannot be read or is not a valid network).
+pub fn read_network(path: &Path) -> Option<NetworkDoc> {
+    crate::files::load_network(path).ok()
+}
+
+/// Writes a network file, JSON or TOML by its extension, atomically.
+pub fn write_network(path: &Path, doc: &NetworkDoc) -> Result<(), String> {
+    crate::files::save_network(path, doc).map_err(|e| e.to_string())
+}
+
+/// Writes bytes atomically (exports).
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 /// Reads a lesson or network file; the error lists every problem with its line and column.

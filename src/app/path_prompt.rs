@@ -88,6 +88,8 @@ impl AppState {
             return;
         };
         if !ok {
+            // A close or an open waiting for this save does not happen.
+            self.session.after_save = None;
             return;
         }
         let typed = prompt.text.trim();

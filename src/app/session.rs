@@ -91,6 +91,16 @@ pub struct Session {
     /// Show the values exercises ask for in network cells even while unanswered (instructors,
     /// tests); students see them blank until answered.
     pub reveal_answers: bool,
+    /// A question the save under way asks before it writes.
+    pub save_question: Option<super::save_checks::SaveQuestion>,
+    /// What to do once the save under way succeeds (closing, opening another file).
+    pub after_save: Option<Pending>,
+    /// The recovery file this window writes while there are unsaved changes.
+    pub(super) recovery: Option<super::recovery::Active>,
+    /// A recovery file left behind by a window that ended without saving, offered on start.
+    pub restore_offer: Option<super::recovery::Offer>,
+    /// Recovery files not to offer again in this run ("Later", or unreadable).
+    pub recovery_skipped: Vec<PathBuf>,
     /// Asking for a file's path because the platform's dialog could not open.
     pub path_prompt: Option<super::path_prompt::PathPrompt>,
     /// Text for the window to put on the clipboard (a link to the lesson).
@@ -120,6 +130,11 @@ impl Session {
             path_prompt: None,
             clipboard: None,
             access: Default::default(),
+            save_question: None,
+            recovery: None,
+            restore_offer: None,
+            recovery_skipped: Vec::new(),
+            after_save: None,
             dialogs,
         }
     }

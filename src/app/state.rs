@@ -52,6 +52,8 @@ impl AppState {
 
     pub(super) fn load_lesson(&mut self, lesson: Lesson, file: Option<PathBuf>, kind: FileKind) {
         self.save_progress_now();
+        // The document it replaces was saved or its changes discarded.
+        self.remove_recovery();
         self.doc.title = lesson.title;
         self.doc.lesson_meta = lesson.meta;
         // The cells read the files the lesson names from its folder.
@@ -61,6 +63,7 @@ impl AppState {
         self.doc.file_kind = kind;
         self.session.active = None;
         self.doc.dirty = false;
+        self.doc.disk = None;
         self.doc.history.clear();
         self.lesson_loaded();
     }
@@ -236,6 +239,8 @@ impl AppState {
             Command::ShowInfo(t) => self.info(t),
             Command::ShowError(t) => self.error(t),
             Command::CloseAnswer(a) => self.answer(a),
+            Command::SaveAnswer(a) => self.answer_save(a),
+            Command::RestoreAnswer(a) => self.answer_restore(a),
             Command::SetPathText(t) => self.set_path_text(t),
             Command::FinishPath(ok) => self.finish_path(ok),
             Command::WritePicture { path, bytes } => match self.session.dialogs.write_bytes(&path, &bytes) {

@@ -296,6 +296,10 @@ pub struct StudentState {
     pub saved_at: Option<f64>,
     /// A failure to write progress was shown already (it is not repeated every second).
     pub save_error_shown: bool,
+    /// The progress as this window last read or wrote it: an answer still equal to it was not
+    /// changed here, so another window's newer answer on disk is kept (see
+    /// [`super::progress::merge`]).
+    pub progress_base: super::progress::Progress,
 }
 
 /// `(rows, columns)` of the entry grid for a shape.

@@ -199,6 +199,11 @@ impl Action {
 /// Runs the actions whose keys were pressed this frame. Shortcuts with more modifiers are
 /// tried first, so Ctrl+Shift+S is Save as, not Save.
 pub fn listen(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    // A save's question or the offer of unsaved changes has the keys (Escape answers it); no
+    // shortcut runs behind it.
+    if state.session.save_question.is_some() || state.session.restore_offer.is_some() {
+        return;
+    }
     let typing = ui.ctx().egui_wants_keyboard_input();
     let mut order = Action::ALL;
     order.sort_by_key(|a| std::cmp::Reverse(a.shortcuts().iter().map(|s| modifier_count(s.modifiers)).max()));

@@ -24,6 +24,7 @@ pub mod train_settings;
 pub mod training;
 pub mod visibility;
 
+use crate::app::save_checks::{SaveAnswer, SaveQuestion};
 use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NetCommand, NodeValue, Pending};
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::{LossKind, Reduction};
@@ -334,6 +335,11 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     if state.session.confirm_start_over {
         start_over_ui(&ctx, state, out);
     }
+    if let Some(q) = &state.session.save_question {
+        save_question_ui(&ctx, q, out);
+    } else if let Some(o) = &state.session.restore_offer {
+        restore_offer_ui(&ctx, o, out);
+    }
     if let Some(d) = &state.session.csv_import {
         import::csv_import_ui(&ctx, d, out);
     }
@@ -402,6 +408,126 @@ fn start_over_ui(ctx: &egui::Context, state: &AppState, out: &mut Vec<Command>) 
         out.push(Command::Student(StudentCommand::ConfirmStartOver(yes)));
     } else if modal.should_close() {
         out.push(Command::Student(StudentCommand::ConfirmStartOver(false)));
+    }
+}
+
+/// The question a save asks before writing: the file changed on disk, or edited networks come
+/// from files outside the lesson's folder. Tab reaches the buttons, Enter or Space presses
+/// one, Escape cancels.
+fn save_question_ui(ctx: &egui::Context, q: &SaveQuestion, out: &mut Vec<Command>) {
+    let answer = |a: SaveAnswer| Command::SaveAnswer(a);
+    let modal = egui::Modal::new(egui::Id::unique("save question")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        let choices: &[(&str, &str, SaveAnswer)] = match q {
+            SaveQuestion::ChangedOnDisk { path } => {
+                ui.heading("The file changed on disk");
+                ui.label(format!(
+                    "{} was changed by another program (or another window) since you opened or saved it here. \
+                     Saving now replaces that version with yours.",
+                    path.display()
+                ));
+                &[
+                    (
+                        "Overwrite",
+                        "Save your version over the other one",
+                        SaveAnswer::Overwrite,
+                    ),
+                    (
+                        "Reload",
+                        "Open the version on disk; your changes here are dropped",
+                        SaveAnswer::Reload,
+                    ),
+                    ("Cancel", "Neither: keep both as they are for now", SaveAnswer::Cancel),
+                ]
+            }
+            SaveQuestion::NetworkFilesOutside { files, .. } => {
+                ui.heading("Networks outside the lesson's folder");
+                ui.label(format!(
+                    "You edited networks this lesson reads from files outside its folder: {}. \
+                     Other lessons may use those files too.",
+                    files.join(", ")
+                ));
+                &[
+                    (
+                        "Write to those files",
+                        "Save the edited networks into their files",
+                        SaveAnswer::WriteNetworkFiles,
+                    ),
+                    (
+                        "Put them in the lesson",
+                        "Save the networks inside the lesson file; the other files stay as they are",
+                        SaveAnswer::MakeInline,
+                    ),
+                    ("Cancel", "Do not save yet", SaveAnswer::Cancel),
+                ]
+            }
+        };
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            for (label, hint, a) in choices {
+                if ui.button(*label).on_hover_text(*hint).clicked() {
+                    out.push(answer(*a));
+                }
+            }
+        });
+    });
+    if modal.should_close() {
+        out.push(answer(SaveAnswer::Cancel));
+    }
+}
+
+/// The offer of unsaved changes a window left behind (a crash, kill -9). Escape is "Later".
+fn restore_offer_ui(ctx: &egui::Context, o: &crate::app::recovery::Offer, out: &mut Vec<Command>) {
+    use crate::app::recovery::{RestoreAnswer, age_text};
+    let r = &o.record;
+    let what = match &r.file {
+        Some(f) => format!(
+            "{} ({})",
+            r.title,
+            f.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ),
+        None => format!("{} (never saved)", r.title),
+    };
+    let modal = egui::Modal::new(egui::Id::unique("restore offer")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        ui.heading("Restore unsaved changes?");
+        ui.label(format!(
+            "MLP Notebook ended without saving your changes to {what}. They were kept {}.",
+            age_text(o.age)
+        ));
+        if let Some(f) = &r.file {
+            ui.label(RichText::new(f.display().to_string()).weak());
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let choices = [
+                (
+                    "Restore",
+                    "Open them as unsaved changes; Save keeps them",
+                    RestoreAnswer::Restore,
+                ),
+                (
+                    "Discard them",
+                    "Delete the kept changes for good",
+                    RestoreAnswer::Discard,
+                ),
+                (
+                    "Later",
+                    "Keep them and ask again at the next start",
+                    RestoreAnswer::Later,
+                ),
+            ];
+            for (label, hint, a) in choices {
+                if ui.button(label).on_hover_text(hint).clicked() {
+                    out.push(Command::RestoreAnswer(a));
+                }
+            }
+        });
+    });
+    if modal.should_close() {
+        out.push(Command::RestoreAnswer(RestoreAnswer::Later));
     }
 }
 

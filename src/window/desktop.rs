@@ -18,6 +18,8 @@ pub fn initial_state(
     if let Some(f) = file {
         state.open_path(f);
     }
+    // Unsaved changes a window left behind (a crash, kill -9) are offered.
+    state.offer_recovery();
     (state, unreadable)
 }
 

@@ -22,7 +22,7 @@ pub mod screenshot;
 pub mod web;
 
 use crate::app::files::Dialogs;
-use crate::app::{AppState, Command, Settings, StudentCommand};
+use crate::app::{AppState, Command, Settings};
 use crate::lesson::Lesson;
 use egui_commonmark::CommonMarkCache;
 use web_time::Duration;
@@ -53,13 +53,15 @@ pub fn starting_state(dialogs: Box<dyn Dialogs>, storage: Option<&dyn eframe::St
                 student: String::new(),
                 ..s
             };
-            state.apply(Command::Student(StudentCommand::SetStudent(student)));
+            // The name last set (written at once, so newer than the settings after a kill).
+            state.restore_student_name(student);
             (state, None)
         }
         Err(e) => {
             state.apply(Command::ShowError(format!(
                 "Your settings could not be read ({e}); the defaults are used. What was stored is kept under '{UNREADABLE_SETTINGS_KEY}'."
             )));
+            state.restore_student_name(String::new());
             (state, Some(raw))
         }
     }
@@ -100,7 +102,8 @@ impl NotebookApp {
     }
 
     /// Everything of a frame that is not drawing: the clock, dropped files, the close request,
-    /// finished screenshots, a slice of training for the playing cells and saving answers.
+    /// finished screenshots, a slice of training for the playing cells, saving answers and the
+    /// recovery file of unsaved changes.
     /// eframe calls it before each frame and also while the window is hidden, so training goes
     /// on behind a minimised window.
     pub fn logic(&mut self, ctx: &egui::Context) {
@@ -130,6 +133,10 @@ impl NotebookApp {
         }
         // Answers are saved shortly after the last change; wake up to write a pending one.
         if let Some(wait) = self.state.save_progress_if_due() {
+            ctx.request_repaint_after(Duration::from_secs_f64(wait.max(0.05)));
+        }
+        // Unsaved changes go to a recovery file every few seconds.
+        if let Some(wait) = self.state.save_recovery_if_due() {
             ctx.request_repaint_after(Duration::from_secs_f64(wait.max(0.05)));
         }
     }

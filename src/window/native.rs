@@ -59,6 +59,9 @@ impl Dialogs for NativeDialogs {
     fn progress_dir(&self) -> Option<PathBuf> {
         progress_dir()
     }
+    fn data_dir(&self) -> Option<PathBuf> {
+        data_dir()
+    }
     fn pick_save(&self, suggested_name: &str) -> Option<PathBuf> {
         self.pick(|| {
             rfd::FileDialog::new()
@@ -74,10 +77,15 @@ impl Dialogs for NativeDialogs {
     }
 }
 
-/// Where the student's progress is saved: `progress` in the app's data folder (on Linux
-/// `$XDG_DATA_HOME/mlpnotebook` or `~/.local/share/mlpnotebook`, as eframe places it).
+/// The app's data folder (on Linux `$XDG_DATA_HOME/mlpnotebook` or
+/// `~/.local/share/mlpnotebook`, as eframe places it).
+pub fn data_dir() -> Option<PathBuf> {
+    eframe::storage_dir("MLP Notebook")
+}
+
+/// Where the student's progress is saved: `progress` in the app's data folder.
 pub fn progress_dir() -> Option<PathBuf> {
-    eframe::storage_dir("MLP Notebook").map(|d| d.join("progress"))
+    data_dir().map(|d| d.join("progress"))
 }
 
 #[cfg(test)]

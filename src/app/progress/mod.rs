@@ -8,6 +8,10 @@
 //! back when the same lesson is opened again. `submission.rs`: the submission the student
 //! exports for grading.
 //!
+//! Two windows on one lesson share its progress file: each write happens under a lock on the
+//! file and merges what is on disk, keeping the other window's answers to the exercises this
+//! window did not change ([`merge`]), so neither loses the other's work.
+//!
 //! A lesson is recognised by its title and its file's path, or, for a lesson not read from a
 //! file (the built-in one), by its title and a hash of its text.
 
@@ -132,6 +136,7 @@ impl AppState {
         self.student.saved.clear();
         self.read_saved_progress();
         self.show_saved_progress();
+        self.student.progress_base = self.progress();
     }
 
     /// Reads every student's saved progress for this lesson; a file that cannot be read is kept
@@ -254,11 +259,25 @@ impl AppState {
         if self.student.unreadable || (progress.students.is_empty() && !self.session.dialogs.exists(&path)) {
             return;
         }
-        let r = serde_json::to_string_pretty(&progress)
-            .map_err(|e| e.to_string())
-            .and_then(|text| self.session.dialogs.write_bytes(&path, text.as_bytes()));
+        let ours = progress;
+        let base = &self.student.progress_base;
+        let dialogs = self.session.dialogs.as_ref();
+        // Under the lock: read what another window wrote, merge, write.
+        let r = dialogs.with_lock(&path, &mut || {
+            let on_disk = dialogs
+                .read_text(&path)
+                .ok()
+                .and_then(|t| parse_progress(&t).ok())
+                .filter(|p| p.lesson == ours.lesson);
+            let merged = merge(&ours, base, on_disk);
+            let text = serde_json::to_string_pretty(&merged).map_err(|e| e.to_string())?;
+            dialogs.write_bytes(&path, text.as_bytes())
+        });
         match r {
-            Ok(()) => self.student.save_error_shown = false,
+            Ok(()) => {
+                self.student.save_error_shown = false;
+                self.student.progress_base = ours;
+            }
             Err(e) if !self.student.save_error_shown => {
                 self.student.save_error_shown = true;
                 self.error(format!("Could not save your answers: {e}"));
@@ -266,6 +285,41 @@ impl AppState {
             Err(_) => {}
         }
     }
+}
+
+/// The progress to write: `ours`, except that what this window did not change since it last
+/// read or wrote the file (equal in `ours` and `base`) takes its state `on_disk`, which another
+/// window may have written since: a student only the other window knows, and for each student,
+/// each exercise and quiz this window left alone.
+pub fn merge(ours: &Progress, base: &Progress, on_disk: Option<Progress>) -> Progress {
+    let mut merged = ours.clone();
+    let Some(disk) = on_disk else {
+        return merged;
+    };
+    for (key, theirs) in disk.students {
+        let (mine, was) = (ours.students.get(&key), base.students.get(&key));
+        let Some(mine) = mine else {
+            // Removed here ("Start over" on nothing left) only if it was there before.
+            if was.is_none() {
+                merged.students.insert(key, theirs);
+            }
+            continue;
+        };
+        let empty = StudentProgress::default();
+        let was = was.unwrap_or(&empty);
+        let into = merged.students.entry(key).or_insert_with(|| mine.clone());
+        for (id, t) in theirs.exercises {
+            if mine.exercises.get(&id) == was.exercises.get(&id) {
+                into.exercises.insert(id, t);
+            }
+        }
+        for (id, t) in theirs.quizzes {
+            if mine.quizzes.get(&id) == was.quizzes.get(&id) {
+                into.quizzes.insert(id, t);
+            }
+        }
+    }
+    merged
 }
 
 /// Puts saved progress back into an exercise; its verdict is recomputed (without counting an

@@ -82,6 +82,8 @@ impl AppState {
         self.forget_history();
         self.student.unsaved = true;
         self.save_progress_now();
+        // Written at once, like a Check: a killed app keeps the name.
+        self.save_student_name();
     }
 
     /// Clears the current student's answers to this lesson (after the question was answered).

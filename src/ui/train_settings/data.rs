@@ -79,12 +79,19 @@ fn generator_ui(ui: &mut Ui, n: &mut TrainingSetup) {
         classes,
     } = &mut n.data
     {
-        number(ui, "Points", points, 10..=5000, 5.0, "How many points to generate");
+        number(
+            ui,
+            "Points",
+            points,
+            1..=crate::nn::datasets::MAX_POINTS,
+            5.0,
+            "How many points to generate",
+        );
         number(
             ui,
             "Noise",
             noise,
-            0.0..=2.0,
+            0.0..=100.0,
             0.005,
             "Standard deviation of the Gaussian noise",
         );
@@ -112,21 +119,21 @@ fn split_ui(ui: &mut Ui, n: &mut TrainingSetup) {
         ui,
         "Validation share",
         &mut split.validation,
-        0.0..=0.9,
+        0.0..=0.99,
         0.005,
         "Fraction of rows held out to watch for overfitting",
     ) {
-        split.validation = split.validation.min(0.95 - split.test);
+        split.validation = split.validation.min(0.99 - split.test);
     }
     if number(
         ui,
         "Test share",
         &mut split.test,
-        0.0..=0.9,
+        0.0..=0.99,
         0.005,
         "Fraction of rows kept for the final evaluation",
     ) {
-        split.test = split.test.min(0.95 - split.validation);
+        split.test = split.test.min(0.99 - split.validation);
     }
     number(
         ui,

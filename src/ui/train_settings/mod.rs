@@ -79,7 +79,9 @@ fn combo<T: Copy + PartialEq>(
     chosen
 }
 
-/// A labelled number edited in place (drag or type); returns whether it changed.
+/// A labelled number edited in place (drag or type); returns whether it changed. The range
+/// bounds what dragging and typing reach; a value the file gave outside it is shown as it is and
+/// never changed by drawing (drawing must not change the document).
 fn number<T: egui::emath::Numeric>(
     ui: &mut Ui,
     label: &str,
@@ -90,16 +92,21 @@ fn number<T: egui::emath::Numeric>(
 ) -> bool {
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::DragValue::new(value).range(range).speed(speed))
-            .labelled_by(l.id)
-            .on_hover_text(hint)
-            .changed()
+        ui.add(
+            egui::DragValue::new(value)
+                .range(range)
+                .clamp_existing_to_range(false)
+                .speed(speed),
+        )
+        .labelled_by(l.id)
+        .on_hover_text(hint)
+        .changed()
     })
     .inner
 }
 
 /// A learning-rate style number edited in place: drag speed relative to the value, shown
-/// with 4 significant digits.
+/// with 4 significant digits; a value outside the range is kept, as in [`number`].
 fn rate(ui: &mut Ui, label: &str, value: &mut f64, range: std::ops::RangeInclusive<f64>, hint: &str) -> bool {
     let speed = value.abs().max(1e-6) * 0.01;
     ui.horizontal(|ui| {
@@ -107,6 +114,7 @@ fn rate(ui: &mut Ui, label: &str, value: &mut f64, range: std::ops::RangeInclusi
         ui.add(
             egui::DragValue::new(value)
                 .range(range)
+                .clamp_existing_to_range(false)
                 .speed(speed)
                 .custom_formatter(|v, _| crate::nn::numfmt::NumberFormat::PLOT.fmt(v))
                 .custom_parser(|t| t.trim().parse::<f64>().ok()),

@@ -210,6 +210,10 @@ impl Dialogs for WebFiles {
         self.memory.lock().ok()?.insert(path.clone(), bytes.to_vec());
         Some(path)
     }
+    /// The page is one thread and its storage has no locks: the write happens in one go.
+    fn with_lock(&self, _path: &Path, f: &mut dyn FnMut() -> Result<(), String>) -> Result<(), String> {
+        f()
+    }
     fn page_address(&self) -> Option<String> {
         let location = web_sys::window()?.location();
         Some(format!("{}{}", location.origin().ok()?, location.pathname().ok()?))
