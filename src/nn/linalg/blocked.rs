@@ -91,9 +91,9 @@ impl WithSimd for Product<'_, '_> {
             mkn,
             bufs,
         } = self;
-        // 16 of the registers hold accumulators: 2 x 8 of AVX-512's 32 (8 lanes), 4 x 2 of
-        // AVX2's 16 (4 lanes) or 4 x 4 of NEON's 32 (2 lanes); 8 x 2 tiles in SSE2's 16 (and
-        // in the portable copy elsewhere).
+        // Half the vector registers hold a tile: 16 x 8 is 16 of AVX-512's 32 (8 lanes),
+        // 8 x 4 is 8 of AVX2's 16 (4 lanes) and 16 of NEON's 32 (2 lanes), 8 x 2 is 8 of
+        // SSE2's 16 (the portable copy on x86-64; elsewhere it is what the target gives).
         if S::F64_LANES >= 8 {
             run::<S, 2, 8>(simd, alpha, a, b, beta, c, mkn, bufs);
         } else if S::F64_LANES == 4 || (S::F64_LANES == 2 && S::REGISTER_COUNT >= 32) {
@@ -172,6 +172,9 @@ impl WithSimd for Short<'_, '_> {
 // of op(B), tiles of op(A)), with the packing of each level beside the loop that uses it. Split
 // into functions it would pass the same slices, strides and offsets back and forth, and the
 // nest, which is what a reader has to follow, would no longer be visible on one screen.
+//
+// Not inlined into the dispatch: the loop nest is compiled once per level for the portable
+// target, and only the tiles and the short product run in `S`'s copy.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn run<S: Simd, const MV: usize, const NR: usize>(
