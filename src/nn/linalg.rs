@@ -9,14 +9,11 @@
 //! blocked kernel scales the finished sum (`beta * c + alpha * sum`):
 //! - Tiny products (at most `TINY` multiply-adds: the by-hand networks) use plain loops that
 //!   add the products for each output in order of `k`, as a person would, in a few nanoseconds.
-//! - Larger products use the register-blocked kernel in `linalg/blocked.rs` (compiled for
-//!   AVX-512, AVX2 or baseline x86-64 and chosen at run time; about 90 GFLOP/s on one AVX-512
-//!   core for the 784-128-64-10 shapes). For `k` up to its chunk of 256 and `alpha = 1`,
-//!   `beta = 0` it adds in the same order as the loops, so it gives exactly their results, on
-//!   every CPU. Its only unsafe code is two audited calls of `#[target_feature]` functions (the
-//!   tile loop and the short product, in the `simd_isa!` macro, so one pair per instruction
-//!   set), each marked `#[allow(unsafe_code)]` against the crate's `unsafe_code = "deny"` and
-//!   reached only through a value made after the CPU was found to have those features.
+//! - Larger products use the register-blocked kernel in `linalg/blocked.rs` (its tile loop
+//!   compiled for AVX-512, AVX2, NEON or the portable target and chosen at run time through
+//!   [`crate::nn::simd`], in safe code; about 90 GFLOP/s on one AVX-512 core for the
+//!   784-128-64-10 shapes). For `k` up to its chunk of 256 and `alpha = 1`, `beta = 0` it adds
+//!   in the same order as the loops, so it gives exactly their results, on every CPU.
 //!
 //! The `gemm` crate (faer's kernels) and `matrixmultiply` were measured against it: on this
 //! machine's shapes they were about 25% faster and as fast respectively, but both allocate

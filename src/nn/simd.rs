@@ -6,6 +6,7 @@
 //! at run time by the `pulp` crate: AVX-512 (x86-64-v4) or AVX2 with FMA (x86-64-v3) on x86-64,
 //! NEON on 64-bit ARM; the compiler vectorises the loop for it. Elsewhere, and on x86-64 CPUs
 //! without AVX2, it runs the portable copy (SSE2 on x86-64; the browser's wasm32 without SIMD).
+//! Every 64-bit ARM CPU has NEON, so there the portable copy is NEON code as well.
 //! No code of this crate is `unsafe`: `pulp` proves the CPU's features before it calls a copy.
 //!
 //! # Same numbers in every copy

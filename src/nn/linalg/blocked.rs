@@ -1,10 +1,10 @@
 //! The register-blocked product for everything above the tiny loops, in safe Rust.
 //!
-//! C is computed in tiles of `8 MV x NR` (16 x 8 with AVX-512, 8 x 4 with AVX2 or NEON, 8 x 2
-//! in the portable copy; 8 rows for products of at most 8 rows; one column for products of one
+//! C is computed in tiles of `8 MV x NR` (16 x 8 with AVX-512, 8 x 4 with AVX2, 8 x 2 with NEON
+//! and in the portable copy; 8 rows for products of at most 8 rows; one column for products of one
 //! column, and a product of one row is computed as its transpose) held in registers while `k`
 //! runs through chunks of [`KC`]. The tile shape follows the instruction set that
-//! [`crate::nn::simd`] picks for the CPU (its vector width and register count), and only the
+//! [`crate::nn::simd`] picks for the CPU (its vector width), and only the
 //! tile loop is compiled per instruction set, one function per tile shape (the compiler keeps a
 //! tile's accumulators in registers only when the function holds that one loop); the loop nest
 //! around it is compiled once per level for the portable target. `op(A)` is read
@@ -91,12 +91,13 @@ impl WithSimd for Product<'_, '_> {
             mkn,
             bufs,
         } = self;
-        // 16 of the registers hold accumulators: 2 x 8 of AVX-512's 32 (8 lanes), 4 x 2 of
-        // AVX2's 16 (4 lanes) or 4 x 4 of NEON's 32 (2 lanes); 8 x 2 tiles in SSE2's 16 (and
-        // in the portable copy elsewhere).
+        // Half the vector registers hold a tile: 16 x 8 is 16 of AVX-512's 32 (8 lanes),
+        // 8 x 4 is 8 of AVX2's 16 (4 lanes), 8 x 2 is 8 of SSE2's 16 and of NEON's 32
+        // (2 lanes; an 8 x 4 tile compiled for NEON spills two registers a step and does
+        // the same arithmetic per product, so it has no measured case here).
         if S::F64_LANES >= 8 {
             run::<S, 2, 8>(simd, alpha, a, b, beta, c, mkn, bufs);
-        } else if S::F64_LANES == 4 || (S::F64_LANES == 2 && S::REGISTER_COUNT >= 32) {
+        } else if S::F64_LANES == 4 {
             run::<S, 1, 4>(simd, alpha, a, b, beta, c, mkn, bufs);
         } else {
             run::<S, 1, 2>(simd, alpha, a, b, beta, c, mkn, bufs);
@@ -172,6 +173,9 @@ impl WithSimd for Short<'_, '_> {
 // of op(B), tiles of op(A)), with the packing of each level beside the loop that uses it. Split
 // into functions it would pass the same slices, strides and offsets back and forth, and the
 // nest, which is what a reader has to follow, would no longer be visible on one screen.
+//
+// Not inlined into the dispatch: the loop nest is compiled once per level for the portable
+// target, and only the tiles and the short product run in `S`'s copy.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn run<S: Simd, const MV: usize, const NR: usize>(
