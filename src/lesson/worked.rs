@@ -198,6 +198,7 @@ pub fn answer_key(lesson: &Lesson, student: Option<&str>) -> String {
     if let Some(s) = student.map(str::trim).filter(|s| !s.is_empty()) {
         let _ = writeln!(out, "For {s} (networks with variants are that student's).\n");
     }
+    // Saturating: a lesson in memory may hold points the loader would refuse (over 1000 each).
     let max: u32 = lesson
         .cells
         .iter()
@@ -206,7 +207,7 @@ pub fn answer_key(lesson: &Lesson, student: Option<&str>) -> String {
             Cell::Quiz(q) => q.points,
             _ => 0,
         })
-        .sum();
+        .fold(0u32, u32::saturating_add);
     let _ = writeln!(out, "Total: {}.\n", plural(max, "point"));
     for cell in &lesson.cells {
         match cell {
@@ -254,4 +255,30 @@ pub fn answer_key(lesson: &Lesson, student: Option<&str>) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two quizzes of u32::MAX points: the total stops at u32::MAX instead of wrapping (or
+    /// panicking with overflow checks).
+    #[test]
+    fn the_keys_total_never_wraps() {
+        let quiz = |id: &str| {
+            Cell::Quiz(Box::new(crate::lesson::Quiz {
+                id: id.into(),
+                prompt: "p".into(),
+                points: u32::MAX,
+                options: Vec::new(),
+                grading: None,
+            }))
+        };
+        let l = Lesson {
+            title: "t".into(),
+            cells: vec![quiz("a"), quiz("b")],
+            ..Lesson::default()
+        };
+        assert!(answer_key(&l, None).contains(&format!("Total: {} points.", u32::MAX)));
+    }
 }
