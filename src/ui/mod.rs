@@ -176,7 +176,7 @@ fn cell_ui(
         }
         CellState::Quiz(q) => {
             numbers.1 += 1;
-            group.show(ui, |ui| quiz::quiz_ui(ui, ci, q, numbers.1, md, out));
+            group.show(ui, |ui| quiz::quiz_ui(ui, ci, q, numbers.1, state, md, out));
         }
         CellState::Plot(p) => {
             group.show(ui, |ui| plot_cell::plot_cell_ui(ui, ci, p));
