@@ -36,6 +36,31 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// Whether `path` is a folder.
+pub fn is_dir(path: &Path) -> bool {
+    path.is_dir()
+}
+
+/// The entries of a folder (files and folders), unsorted.
+pub fn list_dir(path: &Path) -> Result<Vec<PathBuf>, FileError> {
+    let read_err = |source: io::Error| FileError::Read {
+        path: shown(path),
+        source,
+    };
+    fs::read_dir(path)
+        .map_err(read_err)?
+        .map(|e| e.map(|e| e.path()).map_err(read_err))
+        .collect()
+}
+
+/// Creates a folder and its parents (an existing one is fine).
+pub fn create_dir_all(path: &Path) -> Result<(), FileError> {
+    fs::create_dir_all(path).map_err(|source| FileError::Write {
+        path: shown(path),
+        source,
+    })
+}
+
 /// Reads a UTF-8 text file, refusing files over [`MAX_FILE_BYTES`] before reading them.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
     let name = shown(path);

@@ -269,3 +269,119 @@ fn the_lesson_and_the_name_are_checked() {
     s.lesson = "Another".into();
     assert_eq!(grade(&l, &s).flags, [Flag::WrongLesson("Another".into())]);
 }
+
+fn shipped(file: &str) -> Lesson {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons").join(file)).unwrap();
+    load(&text, Syntax::Toml, &mlp_notebook::lesson::no_files).unwrap()
+}
+
+/// One answer to `id` in lesson `l`, graded.
+fn verdict(l: &Lesson, id: &str, value: Answer) -> Outcome {
+    let mut s = Submission::for_lesson(l, "");
+    s.answers.insert(id.into(), answer(Some(value), 1, 0, false));
+    let g = grade(l, &s);
+    g.items.into_iter().find(|i| i.id == id).unwrap().outcome
+}
+
+/// Issue 5. Lesson 04's batch: a1 of the three samples (3, 4), (2, 8), (2, 1); outputs -1, -6,
+/// 1 against y = 0, -5, 0, so δ2 = -1, -1, 1 (½ squared error, summed). dL/dW2 = Σ δ2 a1ᵀ =
+/// (-3-2+2, -4-8+1) = [[-3, -11]]; the mean for the sum divides by 3: [[-1, -11/3]], which a
+/// student types as -3.6667 or -3.67. -3.5 is no rounding of -11/3: plain wrong.
+#[test]
+fn mistakes_are_recognised_at_the_precision_a_student_types() {
+    use mlp_notebook::lesson::MistakeKind;
+    let l = shipped("04-matrices-and-batches.toml");
+    let row = |a: f64, b: f64| Answer::Matrix(vec![vec![a, b]]);
+    assert_eq!(verdict(&l, "grad-w2", row(-3.0, -11.0)), Outcome::Correct);
+    for typed in [-3.6667, -3.67, -11.0 / 3.0] {
+        assert_eq!(
+            verdict(&l, "grad-w2", row(-1.0, typed)),
+            Outcome::Mistake(MistakeKind::MeanForSum),
+            "{typed}"
+        );
+    }
+    assert_eq!(verdict(&l, "grad-w2", row(-1.0, -3.5)), Outcome::Wrong);
+}
+
+/// Issue 7. Shapes must match: dL/dW2 = [[-3, -11]] (1 x 2) given as a 2 x 1 column is the
+/// transposed mistake (it applies to a whole weight gradient); tiny's δ1 = (3, 0, 0), a column
+/// of 3, given as a 1 x 3 row is invalid, the swap named.
+#[test]
+fn shapes_must_match_and_a_transpose_is_named() {
+    use mlp_notebook::lesson::MistakeKind;
+    let l = shipped("04-matrices-and-batches.toml");
+    assert_eq!(
+        verdict(&l, "grad-w2", Answer::Matrix(vec![vec![-3.0], vec![-11.0]])),
+        Outcome::Mistake(MistakeKind::TransposedW)
+    );
+    let tiny = lesson("lessons/tiny.toml");
+    assert_eq!(
+        verdict(&tiny, "delta1", Answer::Matrix(vec![vec![3.0, 0.0, 0.0]])),
+        Outcome::Invalid(
+            "The answer is a 1 x 3 matrix, but a vector of 3 is expected (rows and columns swapped)".into()
+        )
+    );
+    assert_eq!(
+        verdict(&tiny, "delta1", Answer::Matrix(vec![vec![3.0], vec![0.0], vec![0.0]])),
+        Outcome::Correct
+    );
+}
+
+/// The test set: every verdict and every kind of recognised mistake, on three lessons, each
+/// expected verdict derived by hand.
+///
+/// tiny.toml: x = (1, 2), W1 = [[1, 2], [2, -1], [-1, -1]], b1 = (1, 0, 0), so z1 = (6, 0, -3),
+/// a1 = relu(z1) = (6, 0, 0); without b1, z1 = (5, 0, -3); the negative is (-6, 0, 3).
+/// δ1 = (3, 0, 0); with relu'(0) taken as 1, unit 2 passes dL/da1[2] = 3·W2[1,2] = -6 back:
+/// (3, -6, 0). The batch network: outputs 2·1 = 2 and 2·3 = 6 against 0, mse over 2 samples:
+/// dL/dW = (2·2·1 + 2·6·3) / 2 = 20; the sum instead of the mean: 40. W1[1,2] for z1[1] = 5 is
+/// 1.5 with tolerance abs 0.01: 1.55 is within 10 times that (close), -1.5 the wrong sign.
+/// kinds.toml: z = -3·1 + 1 = -2, a = relu(-2) = 0; -2 for a is z for a.
+/// Lesson 04: dL/dW2 = [[-3, -11]], its mean over 3 samples [[-1, -11/3]] (see above).
+#[test]
+fn the_test_set_covers_every_verdict_and_mistake_kind() {
+    use mlp_notebook::lesson::MistakeKind::*;
+    let tiny = lesson("lessons/tiny.toml");
+    let kinds = lesson("grading/kinds.toml");
+    let l04 = shipped("04-matrices-and-batches.toml");
+    let v = |v: &[f64]| Answer::Vector(v.to_vec());
+    let m = |rows: &[&[f64]]| Answer::Matrix(rows.iter().map(|r| r.to_vec()).collect());
+    let cases: Vec<(&Lesson, &str, Answer, Outcome)> = vec![
+        (&tiny, "z1", v(&[6.0, 0.0, -3.0]), Outcome::Correct),
+        (&tiny, "w12-for-z5", Answer::Scalar(1.55), Outcome::Close),
+        (&tiny, "w12-for-z5", Answer::Scalar(-1.5), Outcome::Mistake(WrongSign)),
+        (&tiny, "z1", v(&[-6.0, 0.0, 3.0]), Outcome::Mistake(WrongSign)),
+        (&tiny, "delta1", v(&[3.0, -6.0, 0.0]), Outcome::Mistake(ReluPrimeAtZero)),
+        (&tiny, "z1", v(&[5.0, 0.0, -3.0]), Outcome::Mistake(ForgotBias)),
+        (&kinds, "a", Answer::Scalar(-2.0), Outcome::Mistake(ZForA)),
+        (&tiny, "z1", v(&[6.0, 0.0, 0.0]), Outcome::Mistake(AForZ)),
+        (&l04, "grad-w2", m(&[&[-3.0], &[-11.0]]), Outcome::Mistake(TransposedW)),
+        (&tiny, "batch-grad", m(&[&[40.0]]), Outcome::Mistake(SumForMean)),
+        (&l04, "grad-w2", m(&[&[-1.0, -3.6667]]), Outcome::Mistake(MeanForSum)),
+        (&tiny, "z1", v(&[6.0, 1.0, -3.0]), Outcome::Wrong),
+        (
+            &tiny,
+            "z1",
+            Answer::Scalar(6.0),
+            Outcome::Invalid("The answer is a number, but a vector of 3 is expected".into()),
+        ),
+    ];
+    for (l, id, answer, want) in cases {
+        assert_eq!(verdict(l, id, answer.clone()), want, "{id} = {}", answer.to_text());
+    }
+    // Blank: no answer; a quiz choice that does not exist is invalid.
+    let g = grade(&tiny, &Submission::for_lesson(&tiny, "Ada"));
+    assert!(g.items.iter().all(|i| i.outcome == Outcome::Blank && i.points == 0));
+    let mut s = Submission::for_lesson(&tiny, "Ada");
+    s.answers.insert(
+        "dead".into(),
+        SubmittedAnswer {
+            choice: Some(3),
+            ..SubmittedAnswer::default()
+        },
+    );
+    assert_eq!(
+        grade(&tiny, &s).items[3].outcome,
+        Outcome::Invalid("choice 3 does not exist: the quiz has options 1 to 2".into())
+    );
+}

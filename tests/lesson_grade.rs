@@ -177,6 +177,24 @@ fn s(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// The table's lines split into cells (cells are separated by two spaces or more).
+fn cells(stdout: &str) -> Vec<Vec<String>> {
+    stdout
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .collect()
+}
+
+/// Ada all right (9 of 9), the malformed file a row of its own (unreadable, no grades), Grace as
+/// in `a_partial_submission_scores_its_correct_answers` with each cell's verdict word (issue 4);
+/// exit code 2 because one file was not graded cleanly (issue 8).
 #[test]
 fn check_prints_a_table_and_writes_a_gradebook() {
     let l = tiny();
@@ -188,16 +206,14 @@ fn check_prints_a_table_and_writes_a_gradebook() {
     let partial = s(&fixture("submissions/partial.json"));
     let malformed = s(&fixture("submissions/malformed.json"));
     let out = run(&["check", &lesson, &s(&good), &malformed, &partial, "--csv", &s(&csv)]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let lines: Vec<Vec<&str>> = out
-        .stdout
-        .lines()
-        .map(|l| l.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect())
-        .collect();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let lines = cells(&out.stdout);
     assert_eq!(
         lines[0],
         [
             "student",
+            "file",
+            "status",
             "z1",
             "delta1",
             "w12-for-z5",
@@ -210,50 +226,128 @@ fn check_prints_a_table_and_writes_a_gradebook() {
         ]
     );
     assert_eq!(lines[1], ["(out of)", "1", "2", "1", "1", "1", "1", "1", "1", "9"]);
-    assert_eq!(lines[2], ["Ada Lovelace", "1", "2", "1", "1", "1", "1", "1", "1", "9"]);
-    assert_eq!(lines[3], ["Grace Hopper", "1", "0", "0", "0", "1", "1", "0", "1", "4"]);
-    assert_eq!(lines.len(), 4);
+    let good_row = [
+        "Ada Lovelace",
+        &s(&good),
+        "ok",
+        "1 correct",
+        "2 correct",
+        "1 correct",
+        "1 correct",
+        "1 correct",
+        "1 correct",
+        "1 correct",
+        "1 correct",
+        "9",
+    ];
+    assert_eq!(lines[2], good_row);
+    assert_eq!(
+        lines[3][..3],
+        [
+            "-",
+            malformed.as_str(),
+            "unreadable: line 4, column 3: expected `,` or `}`"
+        ]
+    );
+    assert_eq!(lines[3][3..], ["-"; 9]);
+    assert_eq!(
+        lines[4],
+        [
+            "Grace Hopper",
+            partial.as_str(),
+            "ok",
+            "1 correct",
+            "0 relu_prime_at_zero",
+            "0 blank",
+            "0 wrong",
+            "1 correct",
+            "1 correct",
+            "0 blank",
+            "1 correct",
+            "4"
+        ]
+    );
+    assert_eq!(lines.len(), 5);
     assert!(
-        out.stderr.contains(&format!("error: {malformed}: line 4, column 3")),
+        out.stderr
+            .contains(&format!("error: {malformed}: unreadable: line 4, column 3")),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("(not graded)"));
+    assert!(
+        out.stderr.contains("1 of 3 submissions not graded cleanly"),
+        "{}",
+        out.stderr
+    );
     let book = std::fs::read_to_string(&csv).unwrap();
     let rows: Vec<&str> = book.lines().collect();
+    let items = [
+        "z1",
+        "delta1",
+        "w12-for-z5",
+        "dead",
+        "batch-grad",
+        "second-sample",
+        "my-z",
+        "file-output",
+    ];
+    let head: Vec<String> = items.iter().map(|i| format!("\"{i}\",\"{i} verdict\"")).collect();
     assert_eq!(
         rows[0],
-        "student,submission,z1,delta1,w12-for-z5,dead,batch-grad,second-sample,my-z,file-output,total,max"
+        format!(
+            "\"student\",\"name\",\"submission\",\"status\",{},\"total\",\"max\",\"notes\"",
+            head.join(",")
+        )
     );
-    assert_eq!(rows[1], format!("Ada Lovelace,{},1,2,1,1,1,1,1,1,9,9", s(&good)));
-    assert_eq!(rows[2], format!("Grace Hopper,{partial},1,0,0,0,1,1,0,1,4,9"));
-    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows[1],
+        format!(
+            "\"Ada Lovelace\",\"\",\"{}\",\"ok\",1,\"correct\",2,\"correct\",1,\"correct\",1,\"correct\",1,\"correct\",1,\"correct\",1,\"correct\",1,\"correct\",9,9,\"\"",
+            s(&good)
+        )
+    );
+    assert!(
+        rows[2].starts_with(&format!("\"\",\"\",\"{malformed}\",\"unreadable: line 4")),
+        "{}",
+        rows[2]
+    );
+    assert!(rows[2].ends_with(",,,,,,,,,,,,,,,,,,9,\"\""), "{}", rows[2]);
+    assert_eq!(
+        rows[3],
+        format!(
+            "\"Grace Hopper\",\"\",\"{partial}\",\"ok\",1,\"correct\",0,\"relu_prime_at_zero\",0,\"blank\",0,\"wrong\",1,\"correct\",1,\"correct\",0,\"blank\",1,\"correct\",4,9,\"\""
+        )
+    );
+    assert_eq!(rows.len(), 4);
 }
 
 #[test]
-fn check_fails_only_when_nothing_could_be_graded() {
+fn files_that_cannot_be_read_get_rows_and_exit_code_2() {
     let lesson = s(&fixture("lessons/tiny.toml"));
-    let out = run(&[
-        "check",
-        &lesson,
-        &s(&fixture("submissions/malformed.json")),
-        &s(&fixture("submissions/nope.json")),
-    ]);
+    let malformed = s(&fixture("submissions/malformed.json"));
+    let nope = s(&fixture("submissions/nope.json"));
+    let out = run(&["check", &lesson, &malformed, &nope]);
     assert_eq!(out.code, 2);
-    assert!(out.stdout.is_empty());
-    assert!(out.stderr.contains("nope.json: no such file"), "{}", out.stderr);
+    let lines = cells(&out.stdout);
+    assert_eq!(lines[3][..3], ["-", nope.as_str(), "unreadable: no such file"]);
     assert!(
-        out.stderr.contains("error: no submission could be graded"),
+        out.stderr.contains(&format!("error: {nope}: unreadable: no such file")),
         "{}",
         out.stderr
     );
-    // A broken lesson is bad input too, with its problems listed.
+    assert!(
+        out.stderr.contains("2 of 2 submissions not graded cleanly"),
+        "{}",
+        out.stderr
+    );
+    // A broken lesson is bad input too, with its problems listed, and nothing is graded.
     let out = run(&[
         "check",
         &s(&fixture("lessons/ids.toml")),
         &s(&fixture("submissions/partial.json")),
     ]);
     assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
     assert!(
         out.stderr
             .contains("ids.toml:15:6: cell 2 (quiz n): id 'n' is already used"),

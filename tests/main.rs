@@ -7,6 +7,7 @@ mod datasets;
 mod edit_mode;
 mod engine;
 mod format;
+mod gradebook;
 mod grading;
 mod lab;
 mod lesson_check;

@@ -1,135 +1,135 @@
-//! `mlp-notebook check LESSON SUBMISSION... [--csv FILE]`: grades submissions against the
-//! engine (each on the student's own variant networks) and prints a table: student, points per
-//! exercise and quiz, total. `--csv` writes the same as a gradebook.
+//! `mlp-notebook check LESSON FILES...|FOLDER`: the gradebook. Every submission (a folder
+//! stands for the `.json` files in it) is graded against the engine with
+//! [`crate::lesson::grade::grade`], each on the student's own variant networks; the table has
+//! one row per file: student, file, status (ok, unreadable: reason, wrong lesson, lesson
+//! changed, duplicate student, no name; with `--roster`: not on roster, looks like roster id
+//! ...), each item's points and verdict word, total. Roster students without a submission
+//! follow; then the reasons behind invalid answers and the policy's notes.
 //!
-//! A submission that cannot be read is reported on stderr with its file name and grading goes
-//! on with the others; the exit code is 2 only if no submission could be graded.
+//! `--csv FILE` writes the gradebook as CSV in the `--format` layout (`generic`, `canvas`,
+//! `moodle`; see `csv.rs`); `--feedback DIR` one HTML page per student; `--summary` the item
+//! analysis (also at the end of a generic CSV). Exit code 0 only when every file was graded
+//! cleanly; else 2 with the problems listed on stderr (the table and files are still written).
+
+mod csv;
+mod feedback;
+mod table;
 
 use super::{CliError, emit, read_lesson};
 use crate::files;
-use crate::lesson::grade::{Grade, Submission, grade, graded_items};
+use crate::lesson::grade::Submission;
+use crate::lesson::gradebook::{Gradebook, Roster, parse_roster, summary};
 use clap::Args;
-use std::io::Write as _;
-use std::path::PathBuf;
+use csv::Format;
+use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// The lesson file the submissions answer.
     pub lesson: PathBuf,
-    /// Submission files (JSON), one per student.
+    /// Submission files (JSON), one per student, or folders of them.
     #[arg(required = true)]
     pub submissions: Vec<PathBuf>,
-    /// Also write the grades as a CSV gradebook to this file.
+    /// Also write the gradebook as CSV to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// The CSV layout: generic (every item), canvas or moodle (their gradebook imports).
+    #[arg(long, value_enum, default_value_t = Format::Generic, requires = "csv")]
+    pub format: Format,
+    /// Write one HTML feedback page per student into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
+    /// The class roster (CSV: id, name, optional email): flags unknown and look-alike ids and
+    /// lists students without a submission.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Print the item analysis: per item, the share correct, close, each mistake, blank, and
+    /// the most common wrong answers (also added to a generic CSV).
+    #[arg(long)]
+    pub summary: bool,
 }
 
-/// A graded submission and the file it came from.
-struct Row {
-    file: String,
-    grade: Grade,
+/// The submission files: each file as given, each folder's `.json` files sorted by name.
+fn submission_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if files::is_dir(p) {
+            let mut found = files::list_dir(p)
+                .map_err(|e| CliError::bad(e.to_string()))?
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")))
+                .collect::<Vec<_>>();
+            found.sort();
+            if found.is_empty() {
+                return Err(CliError::bad(format!(
+                    "{}: the folder has no .json submissions",
+                    p.display()
+                )));
+            }
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn read_submission(path: &Path) -> Result<Submission, String> {
+    let text = files::read_text(path).map_err(|e| {
+        let m = e.to_string();
+        let name = path.display().to_string();
+        m.strip_prefix(&format!("{name}: ")).unwrap_or(&m).to_string()
+    })?;
+    Submission::parse(&text)
+}
+
+fn read_roster(path: &Path) -> Result<Roster, CliError> {
+    let text = files::read_text(path).map_err(|e| CliError::bad(e.to_string()))?;
+    Ok(parse_roster(&path.display().to_string(), &text))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), CliError> {
+    files::write_atomic(path, text.as_bytes()).map_err(|e| CliError::failed(e.to_string()))
 }
 
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
     let lesson = read_lesson(&args.lesson)?;
-    let items = graded_items(&lesson);
-    let mut rows = Vec::new();
-    let mut err = std::io::stderr().lock();
-    for path in &args.submissions {
-        let file = path.display().to_string();
-        let sub = files::read_text(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Submission::parse(&t).map_err(|m| format!("{file}: {m}")));
-        match sub {
-            Ok(s) => {
-                let g = grade(&lesson, &s);
-                for w in &g.warnings {
-                    let _ = writeln!(err, "warning: {file}: {w}");
-                }
-                rows.push(Row { file, grade: g });
-            }
-            Err(m) => {
-                let _ = writeln!(err, "error: {m} (not graded)");
-            }
+    let roster = args.roster.as_deref().map(read_roster).transpose()?;
+    let subs = submission_files(&args.submissions)?
+        .into_iter()
+        .map(|p| (p.display().to_string(), read_submission(&p)))
+        .collect();
+    let book = Gradebook::new(&lesson, subs, roster.as_ref());
+    let items = args.summary.then(|| summary(&book));
+    let mut out = table::table(&book);
+    if let Some(i) = &items {
+        out.push_str(&table::summary(i));
+    }
+    emit(&out)?;
+    if let Some(path) = &args.csv {
+        let text = match args.format {
+            Format::Generic => csv::generic(&book, items.as_deref()),
+            Format::Canvas => csv::canvas(&book, &lesson.title),
+            Format::Moodle => csv::moodle(&book, &lesson.title),
+        };
+        write(path, &text)?;
+    }
+    if let Some(dir) = &args.feedback {
+        files::create_dir_all(dir).map_err(|e| CliError::failed(e.to_string()))?;
+        for (name, html) in feedback::pages(&lesson, &book) {
+            write(&dir.join(name), &html)?;
         }
     }
-    if rows.is_empty() {
-        return Err(CliError::bad("no submission could be graded"));
-    }
-    emit(&table(&items, &rows))?;
-    if let Some(csv) = &args.csv {
-        files::write_atomic(csv, gradebook(&items, &rows).as_bytes()).map_err(|e| CliError::failed(e.to_string()))?;
-    }
-    Ok(())
-}
-
-fn name(g: &Grade) -> String {
-    if g.student.is_empty() {
-        "(no name)".into()
+    if book.is_clean() {
+        Ok(())
     } else {
-        g.student.clone()
+        let mut p = book.problems();
+        let n = book.rows.iter().filter(|r| !r.flags.is_empty()).count();
+        p.push(format!(
+            "{n} of {} submission{} not graded cleanly (see the status column)",
+            book.rows.len(),
+            if book.rows.len() == 1 { "" } else { "s" }
+        ));
+        Err(CliError::BadInput(p))
     }
-}
-
-/// Aligned columns: student, one column per item (points), total; a first row of maxima.
-fn table(items: &[(String, u32)], rows: &[Row]) -> String {
-    let max: u32 = items.iter().map(|(_, p)| p).sum();
-    let mut lines: Vec<Vec<String>> = Vec::new();
-    let mut head = vec!["student".to_string()];
-    head.extend(items.iter().map(|(id, _)| id.clone()));
-    head.push("total".into());
-    lines.push(head);
-    let mut out_of = vec!["(out of)".to_string()];
-    out_of.extend(items.iter().map(|(_, p)| p.to_string()));
-    out_of.push(max.to_string());
-    lines.push(out_of);
-    for r in rows {
-        let mut line = vec![name(&r.grade)];
-        line.extend(r.grade.items.iter().map(|i| i.points.to_string()));
-        line.push(r.grade.total.to_string());
-        lines.push(line);
-    }
-    let cols = lines[0].len();
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            lines
-                .iter()
-                .map(|l| l.get(c).map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut s = String::new();
-    for l in &lines {
-        let cells: Vec<String> = l.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}", w = *w)).collect();
-        s.push_str(cells.join("  ").trim_end());
-        s.push('\n');
-    }
-    s
-}
-
-/// One CSV field, quoted when it must be.
-fn field(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_string()
-    }
-}
-
-/// `student,submission,<item ids>,total,max`, one row per graded submission.
-fn gradebook(items: &[(String, u32)], rows: &[Row]) -> String {
-    let mut head = vec!["student".to_string(), "submission".into()];
-    head.extend(items.iter().map(|(id, _)| field(id)));
-    head.extend(["total".into(), "max".into()]);
-    let mut s = head.join(",");
-    s.push('\n');
-    for r in rows {
-        let mut line = vec![field(&r.grade.student), field(&r.file)];
-        line.extend(r.grade.items.iter().map(|i| i.points.to_string()));
-        line.extend([r.grade.total.to_string(), r.grade.max.to_string()]);
-        s.push_str(&line.join(","));
-        s.push('\n');
-    }
-    s
 }

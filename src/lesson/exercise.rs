@@ -196,21 +196,38 @@ pub struct Feedback {
     pub wrong_entries: Vec<(usize, usize)>,
 }
 
-/// `got`'s entries in `want`'s order if the shapes agree: equal, or the same count where both
-/// are one row or one column (a vector given for a 1 x n matrix).
+/// `got`'s entries in `want`'s order if the shapes agree: the same rows and columns, where a
+/// number is 1 x 1 and a vector of n is n x 1 (a column), so a 1 x n row given for an n x 1
+/// column is not the same answer. A transposed shape is named in the message.
 fn align(want: &Answer, got: &Answer) -> Result<Vec<f64>, String> {
     let (wr, wc) = want.grid()?;
     let (gr, gc) = got.grid()?;
-    let line = |r: usize, c: usize| r == 1 || c == 1;
-    if (wr, wc) == (gr, gc) || (wr * wc == gr * gc && line(wr, wc) && line(gr, gc)) {
+    if (wr, wc) == (gr, gc) {
         Ok(got.entries())
     } else {
+        let transposed = if (wr, wc) == (gc, gr) {
+            " (rows and columns swapped)"
+        } else {
+            ""
+        };
         Err(format!(
-            "The answer is {}, but {} is expected",
+            "The answer is {}, but {} is expected{transposed}",
             shape_text(gr, gc, got),
             shape_text(wr, wc, want)
         ))
     }
+}
+
+/// Whether `got` is what the mistaken value `m` gives, at the precision a student types: within
+/// the close band (10 times) of the exercise's tolerance, or, for an exact exercise, of the
+/// tolerance the mistaken value would have on its own (exact for whole numbers, else rel 1e-3:
+/// -3.6667 for -11/3).
+fn recognised(tol: Tolerance, mistaken: &Answer, got: f64, m: f64) -> bool {
+    let tol = match tol {
+        Tolerance::Exact => Tolerance::default_for(mistaken),
+        t => t,
+    };
+    tol.close(got, m)
 }
 
 fn shape_text(r: usize, c: usize, a: &Answer) -> String {
@@ -248,7 +265,9 @@ pub fn compare(
             // A transposed matrix has another shape: compare it with the mistakes directly.
             for c in candidates {
                 if let Ok(g) = align(&c.value, given)
-                    && g.iter().zip(c.value.entries()).all(|(x, w)| tol.passes(*x, w))
+                    && g.iter()
+                        .zip(c.value.entries())
+                        .all(|(x, w)| recognised(tol, &c.value, *x, w))
                 {
                     return Feedback {
                         verdict: Verdict::Mistake {
@@ -283,7 +302,7 @@ pub fn compare(
         };
         // Every entry is right under the correct rule or the mistaken one, and the entries that
         // are wrong are right under the mistaken one.
-        if wrong.iter().all(|&k| tol.passes(got[k], m[k])) {
+        if wrong.iter().all(|&k| recognised(tol, &c.value, got[k], m[k])) {
             return Feedback {
                 verdict: Verdict::Mistake {
                     kind: c.kind,
@@ -434,7 +453,16 @@ mod tests {
             matches!(f.verdict, Verdict::Unreadable(ref m) if m.contains("vector of 3")),
             "{f:?}"
         );
-        // A 1 x 3 matrix for a vector of 3 is read as the same numbers.
+        // A 3 x 1 column (the vector's shape) is the same answer; a 1 x 3 row is not (issue 7:
+        // it used to score full marks).
+        let f = compare(
+            &want,
+            &Answer::Matrix(vec![vec![1.0], vec![2.0], vec![3.0]]),
+            Tolerance::Exact,
+            &[],
+            None,
+        );
+        assert_eq!(f.verdict, Verdict::Correct);
         let f = compare(
             &want,
             &Answer::Matrix(vec![vec![1.0, 2.0, 3.0]]),
@@ -442,6 +470,11 @@ mod tests {
             &[],
             None,
         );
-        assert_eq!(f.verdict, Verdict::Correct);
+        assert_eq!(
+            f.verdict,
+            Verdict::Unreadable(
+                "The answer is a 1 x 3 matrix, but a vector of 3 is expected (rows and columns swapped).".into()
+            )
+        );
     }
 }

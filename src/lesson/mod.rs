@@ -37,6 +37,7 @@ pub mod edit;
 pub mod exercise;
 pub mod file;
 pub mod grade;
+pub mod gradebook;
 pub mod load;
 pub mod mistakes;
 pub mod plot;
