@@ -181,11 +181,15 @@ impl AppState {
 
     /// Applies a command: the one place state changes.
     pub fn apply(&mut self, cmd: Command) {
-        // Only the network cells' own commands, typing and choosing (the submission hands in
-        // what was checked) and the view leave the grade alone.
+        // Network and training cells' own commands, typing and choosing (the submission hands
+        // in what was checked), exports, messages and the view leave the grade alone.
         let regrade = !matches!(
             cmd,
             Command::Net { .. }
+                | Command::Lab(_)
+                | Command::ExportWorksheet { .. }
+                | Command::ShowInfo(_)
+                | Command::ShowError(_)
                 | Command::Student(StudentCommand::Exercise {
                     action: ExerciseAction::Type { .. },
                     ..

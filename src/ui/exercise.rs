@@ -163,7 +163,7 @@ pub fn exercise_ui(
         }
     });
     if let Some(r) = &e.result {
-        feedback_ui(ui, e, r);
+        feedback_ui(ui, e, r, can_check);
     }
     for (i, h) in e.exercise.hints.iter().take(e.hints_shown).enumerate() {
         ui.horizontal_wrapped(|ui| {
@@ -334,7 +334,7 @@ fn entry_ui(
 }
 
 /// The verdict of the last check, with a glyph and words.
-fn feedback_ui(ui: &mut Ui, e: &ExerciseState, r: &CheckResult) {
+fn feedback_ui(ui: &mut Ui, e: &ExerciseState, r: &CheckResult, can_check: bool) {
     let dark = ui.visuals().dark_mode;
     let (ok, bad, warn) = (theme::correct(dark), theme::wrong(dark), ui.visuals().warn_fg_color);
     let f = match &r.feedback {
@@ -353,6 +353,11 @@ fn feedback_ui(ui: &mut Ui, e: &ExerciseState, r: &CheckResult) {
             warn,
         ),
         Verdict::Mistake { kind, explanation } => (Glyph::Cross, format!("{}: {explanation}", kind.title()), bad),
+        Verdict::Wrong { .. } if !can_check => (
+            Glyph::Cross,
+            "Not right. No checks left: this is the answer handed in.".into(),
+            bad,
+        ),
         Verdict::Wrong { .. } => match r.new_hint {
             Some(k) => (Glyph::Cross, format!("Not yet. Hint {} is shown below.", k + 1), bad),
             None if e.hints_shown < hints => (Glyph::Cross, "Not yet. Ask for a hint if you are stuck.".into(), bad),

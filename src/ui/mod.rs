@@ -391,6 +391,7 @@ fn start_over_ui(ctx: &egui::Context, state: &AppState, out: &mut Vec<Command>) 
             if ui.button("Cancel").on_hover_text("Escape").clicked() {
                 answer = Some(false);
             }
+            ui.weak("Enter: start over · Escape: cancel");
         });
         if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             answer = Some(true);

@@ -88,7 +88,12 @@ pub fn quiz_ui(
         let (glyph, text, color) = if f.correct {
             (Glyph::Tick, "Correct.", theme::correct(dark))
         } else {
-            (Glyph::Cross, "Not right: try another option.", theme::wrong(dark))
+            let text = if can_check {
+                "Not right: try another option."
+            } else {
+                "Not right. No checks left: this is the choice handed in."
+            };
+            (Glyph::Cross, text, theme::wrong(dark))
         };
         verdict_ui(ui, glyph, text, color, true);
         if let Some(x) = &f.explanation {
