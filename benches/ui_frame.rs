@@ -127,5 +127,60 @@ fn bench_training(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_training);
+/// A press of Check: the answer checked, then the whole lesson graded again (the top bar's
+/// count is the grade of the submission the window would export), on each shipped lesson's
+/// first exercise; the lesson with the most exercises and the largest networks is the bound.
+/// Target: well under one frame (16 ms), since it happens on a click.
+fn bench_check(c: &mut Criterion) {
+    use mlp_notebook::app::StudentCommand;
+    use mlp_notebook::app::student::ExerciseAction;
+    use mlp_notebook::lesson::shipped::SHIPPED;
+    let mut group = c.benchmark_group("check_and_regrade");
+    for (i, (title, text)) in SHIPPED.iter().enumerate() {
+        // Lessons 03 (12 exercises, seven layers) and 12 (64-input digits networks).
+        if ![2, 11].contains(&i) {
+            continue;
+        }
+        let Ok(lesson) = mlp_notebook::lesson::parse_lesson(text, mlp_notebook::nn::doc::Syntax::Toml) else {
+            continue;
+        };
+        let mut s = AppState::new(lesson, Box::new(mlp_notebook::app::files::NoDialogs));
+        let Some(cell) = s
+            .doc
+            .cells
+            .iter()
+            .position(|c| matches!(c, mlp_notebook::app::CellState::Exercise(_)))
+        else {
+            continue;
+        };
+        let (rows, cols) = {
+            let e = s.exercise(cell).expect("an exercise");
+            (e.entries.len(), e.entries.first().map_or(1, Vec::len))
+        };
+        for row in 0..rows {
+            for col in 0..cols {
+                s.apply(Command::Student(StudentCommand::Exercise {
+                    cell,
+                    action: ExerciseAction::Type {
+                        row,
+                        col,
+                        text: "1".into(),
+                    },
+                }));
+            }
+        }
+        group.bench_function(*title, |b| {
+            b.iter(|| {
+                s.apply(Command::Student(StudentCommand::Exercise {
+                    cell,
+                    action: ExerciseAction::Check,
+                }));
+                s.score().points
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_training, bench_check);
 criterion_main!(benches);

@@ -23,6 +23,7 @@ mod sheet;
 mod training;
 mod ui;
 mod ui_exercises;
+mod ui_grading;
 mod ui_students;
 mod ui_training;
 mod ui_training_analysis;

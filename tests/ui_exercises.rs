@@ -368,6 +368,8 @@ fn an_exported_submission_grades_to_the_points_earned() {
     type_into(&mut h, "answer a1[1], exercise 2", &fmt_number(-a), true);
     let q = lesson.quiz("relu-of-negative").unwrap();
     click(&mut h, Role::RadioButton, &q.options[q.correct_choices()[0] - 1].text);
+    // The choice checked is the one handed in.
+    click(&mut h, Role::Button, "Check quiz 1");
     h.state_mut()
         .state
         .apply(Command::Student(StudentCommand::ExportSubmissionTo(path.clone())));

@@ -59,8 +59,8 @@ fn another_student_starts_fresh_and_each_finds_their_own_answers() {
         assert!(exercise(&h, "z-of-the-neuron").1.solved);
         assert!(shows(&h, &format!("1 of {items} right")));
         assert!(shows(&h, "your saved answers to this lesson are back"));
-        // Bob again, written another way: the same student.
-        set_student(&mut h, "  bob ");
+        // Bob again, with stray spaces: the same student.
+        set_student(&mut h, "  Bob ");
         assert_eq!(field_text(&h, Z_FIELD), "5");
     } // the window closes
     // Opened again (the name field starts empty): each student's answers are on disk.
@@ -127,10 +127,10 @@ fn start_over_asks_first_and_clears_one_students_answers() {
     let file = progress_file(dir.path(), &h.state().state.student.lesson_key);
     let p = parse_progress(&std::fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!(
-        p.students["bob"].exercises["z-of-the-neuron"].entries,
+        p.students["Bob"].exercises["z-of-the-neuron"].entries,
         vec![vec![String::new()]]
     );
-    assert_eq!(p.students["ada"].exercises["z-of-the-neuron"].attempts, 1);
+    assert_eq!(p.students["Ada"].exercises["z-of-the-neuron"].attempts, 1);
 }
 
 #[test]
@@ -174,10 +174,10 @@ fn progress_saved_by_the_older_format_is_kept_for_its_student() {
         "{text}"
     );
     assert_eq!(
-        p.students["ada"].exercises["z-of-the-neuron"].entries,
+        p.students["Ada"].exercises["z-of-the-neuron"].entries,
         vec![vec!["12".to_string()]]
     );
-    assert_eq!(p.students["ada"].exercises["a-of-the-neuron"].attempts, 1);
+    assert_eq!(p.students["Ada"].exercises["a-of-the-neuron"].attempts, 1);
 }
 
 #[test]

@@ -3,11 +3,11 @@
 //! it) and the student's side ([`StudentState`]).
 
 use super::cell::NetCell;
-use super::command::{Command, Edit, NetCommand, StepNav};
+use super::command::{Command, Edit, NetCommand, StepNav, StudentCommand};
 use super::document::Document;
 use super::files;
 use super::session::{Message, Pending, Session};
-use super::student::{ExerciseState, PlotCell, QuizState, StudentState};
+use super::student::{ExerciseAction, ExerciseState, PlotCell, QuizAction, QuizState, StudentState};
 use super::training::TrainCell;
 use super::undo::{Page, Saved};
 use crate::lesson::{Cell, FileKind, Lesson, NetworkCell};
@@ -195,6 +195,33 @@ impl AppState {
 
     /// Applies a command: the one place state changes.
     pub fn apply(&mut self, cmd: Command) {
+        // Network and training cells' own commands, typing and choosing (the submission hands
+        // in what was checked), exports, messages and the view leave the grade alone.
+        let regrade = !matches!(
+            cmd,
+            Command::Net { .. }
+                | Command::Lab(_)
+                | Command::ExportWorksheet { .. }
+                | Command::ShowInfo(_)
+                | Command::ShowError(_)
+                | Command::Student(StudentCommand::Exercise {
+                    action: ExerciseAction::Type { .. },
+                    ..
+                })
+                | Command::Student(StudentCommand::Quiz {
+                    action: QuizAction::Choose(_),
+                    ..
+                })
+                | Command::SetNodeValue(_)
+                | Command::SetNumberFormat(_)
+                | Command::SetConvention(_)
+                | Command::SetDark(_)
+                | Command::SetZoom(_)
+                | Command::ShowShortcuts(_)
+                | Command::ShowAbout(_)
+                | Command::DismissMessage
+                | Command::SetPathText(_)
+        );
         match cmd {
             Command::Net { cell, cmd } => {
                 // The stepper panel shows the network cell last acted on.
@@ -210,12 +237,7 @@ impl AppState {
             Command::SetDark(d) => self.session.settings.view.dark = d,
             Command::SetZoom(z) => self.session.settings.view.zoom = z.clamp(0.5, 3.0),
             Command::ExportWorksheet { answers, to } => self.export_worksheet(answers, to),
-            Command::SetEditMode(on) => {
-                if self.session.edit_mode && !on {
-                    self.adopt_networks_as_given();
-                }
-                self.session.edit_mode = on;
-            }
+            Command::SetEditMode(on) => self.set_edit_mode(on),
             Command::Undo => self.undo_redo(true),
             Command::Redo => self.undo_redo(false),
             Command::NewNetwork => self.ask_then(Pending::New),
@@ -251,6 +273,32 @@ impl AppState {
         }
         self.refresh_blanks();
         self.refresh_engine_answers();
+        if regrade {
+            self.refresh_grade();
+        }
+    }
+
+    /// Edit mode on or off. A graded lesson can keep students out of it (`edit_mode = false`
+    /// in its `[grading]`); opening it is recorded for the current student, since it shows the
+    /// engine's answer under every exercise.
+    fn set_edit_mode(&mut self, on: bool) {
+        if on && !self.session.edit_mode {
+            if !self.edit_mode_allowed() {
+                return self.error(
+                    "This is a graded lesson: edit mode, which shows the engine's answers, is off for students. \
+                     To change the lesson, edit its file (or take `edit_mode = false` out of its [grading] table).",
+                );
+            }
+            if !self.student.edit_mode_opened {
+                self.student.edit_mode_opened = true;
+                self.student.unsaved = true;
+                self.save_progress_now();
+            }
+        }
+        if self.session.edit_mode && !on {
+            self.adopt_networks_as_given();
+        }
+        self.session.edit_mode = on;
     }
 
     /// A command for network cell `cell`: edits change the document (and are undoable), the

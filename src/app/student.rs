@@ -13,6 +13,7 @@
 //!   actions on them, [`StudentState`], and reading typed numbers ([`parse_number`]).
 //! - `blank.rs`: [`Blank`], a value kept blank until its exercise is answered.
 //! - `engine.rs`: the engine's answer to each exercise, for edit mode's form.
+//! - `record.rs`: [`Record`], what was used (hints, a peek, times), and the policy's texts.
 //! - `given.rs`: the networks as given, the student's variants, the blanks; `actions.rs`: the
 //!   student's commands. Both are methods of [`AppState`](super::AppState).
 
@@ -25,8 +26,10 @@ mod actions;
 mod blank;
 mod engine;
 mod given;
+mod record;
 pub use blank::Blank;
 pub use engine::EngineAnswer;
+pub use record::{Record, checks_left_text, policy, solution_refusal, unix_now};
 
 /// What a button of an exercise cell asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +92,8 @@ pub struct ExerciseState {
     pub result: Option<CheckResult>,
     /// Edit mode: the engine's answer on the network as the page has it.
     pub engine: Option<EngineAnswer>,
+    /// What was used, for the submission (kept by "Start over").
+    pub record: Record,
 }
 
 impl ExerciseState {
@@ -107,6 +112,7 @@ impl ExerciseState {
             last_checked: None,
             result: None,
             engine: None,
+            record: Record::default(),
         }
     }
 
@@ -167,9 +173,9 @@ impl ExerciseState {
     /// "solved" mark go; the record of what was used stays (the checks counted against
     /// `max_attempts`), so starting over never buys more attempts.
     pub fn start_over(&mut self) {
-        let attempts = self.attempts;
+        let (attempts, record) = (self.attempts, self.record.clone());
         self.clear();
-        self.attempts = attempts;
+        (self.attempts, self.record) = (attempts, record);
     }
 
     /// Whether the lesson marks this exercise as ungraded practice: it scores no points, and a
@@ -186,10 +192,12 @@ impl ExerciseState {
     }
 }
 
-/// How far a student is through a lesson's exercises and quizzes.
+/// How far a student is through a lesson's exercises and quizzes: the grade of the submission
+/// the window would export ([`crate::lesson::grade`], the one grading function).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Score {
-    /// Exercises and quizzes answered right (a worked solution shown does not count).
+    /// Exercises and quizzes whose last checked answer is right (a worked solution shown does
+    /// not count).
     pub right: usize,
     pub items: usize,
     pub points: u32,
@@ -197,23 +205,46 @@ pub struct Score {
 }
 
 impl crate::app::AppState {
-    /// The exercises and quizzes answered right so far, and their points.
+    /// The exercises and quizzes answered right, and the points, as the grader gives them.
     pub fn score(&self) -> Score {
-        let mut p = Score::default();
-        for c in &self.doc.cells {
-            let (right, points) = match c {
-                crate::app::CellState::Exercise(e) => (e.solved, e.exercise.points),
-                crate::app::CellState::Quiz(q) => (q.checked.as_ref().is_some_and(|(_, f)| f.correct), q.quiz.points),
-                _ => continue,
-            };
-            p.items += 1;
-            p.max_points += points;
-            if right {
-                p.right += 1;
-                p.points += points;
-            }
+        let Some(g) = &self.student.grade else {
+            return Score::default();
+        };
+        Score {
+            right: g
+                .items
+                .iter()
+                .filter(|i| i.outcome == crate::lesson::grade::Outcome::Correct)
+                .count(),
+            items: g.items.len(),
+            points: g.total,
+            max_points: g.max,
         }
-        p
+    }
+
+    /// The grader's verdict on item `id` as it stands.
+    pub fn item_grade(&self, id: &str) -> Option<&crate::lesson::grade::ItemGrade> {
+        self.student.grade.as_ref()?.items.iter().find(|i| i.id == id)
+    }
+
+    /// The grading policy in force for an item with its own table `item`.
+    pub fn item_policy(&self, item: Option<&crate::lesson::policy::GradingPolicy>) -> crate::lesson::policy::Policy {
+        policy(self.doc.lesson_meta.grading, item)
+    }
+
+    /// Whether the lesson sets a grading policy (the window says it is a graded lesson).
+    pub fn is_graded(&self) -> bool {
+        self.doc.lesson_meta.grading.is_some()
+            || self.doc.cells.iter().any(|c| match c {
+                crate::app::CellState::Exercise(e) => e.exercise.grading.is_some(),
+                crate::app::CellState::Quiz(q) => q.quiz.grading.is_some(),
+                _ => false,
+            })
+    }
+
+    /// Whether students may open edit mode in this lesson.
+    pub fn edit_mode_allowed(&self) -> bool {
+        self.doc.lesson_meta.grading.and_then(|g| g.edit_mode).unwrap_or(true)
     }
 }
 
@@ -226,6 +257,8 @@ pub struct QuizState {
     /// The option last checked and its verdict.
     pub checked: Option<(usize, QuizFeedback)>,
     pub attempts: u32,
+    /// When it was checked (kept by "Start over").
+    pub record: Record,
 }
 
 impl QuizState {
@@ -235,6 +268,7 @@ impl QuizState {
             choice: None,
             checked: None,
             attempts: 0,
+            record: Record::default(),
         }
     }
 
@@ -290,6 +324,11 @@ pub struct StudentState {
     pub saved: std::collections::BTreeMap<String, super::progress::StudentProgress>,
     /// The progress file could not be read nor moved aside: it is not written over.
     pub unreadable: bool,
+    /// The current student opened edit mode in this lesson (it shows the engine's answers).
+    pub edit_mode_opened: bool,
+    /// The grade of the submission the window would export, on the lesson as given; kept up
+    /// to date by [`crate::app::AppState::apply`].
+    pub grade: Option<crate::lesson::Grade>,
     /// Progress changed since it was last written.
     pub unsaved: bool,
     /// When progress was last written (seconds, egui time).

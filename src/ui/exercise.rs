@@ -94,16 +94,20 @@ pub fn exercise_ui(
     let send =
         |out: &mut Vec<Command>, action| out.push(Command::Student(StudentCommand::Exercise { cell: ci, action }));
     ui.set_min_width(ui.available_width());
-    header_ui(ui, e, number);
+    let policy = state.item_policy(e.exercise.grading.as_ref());
+    let can_check = policy.may_check(e.attempts);
+    header_ui(ui, e, number, state);
     super::markdown::markdown_ui(ui, md, &e.exercise.prompt);
     variant_note_ui(ui, e, state);
     ui.add_space(2.0);
-    answer_ui(ui, ci, e, number, out);
+    ui.add_enabled_ui(can_check, |ui| answer_ui(ui, ci, e, number, out));
+    let solution_refusal = crate::app::student::solution_refusal(&policy, e.attempts, e.solved);
     ui.horizontal_wrapped(|ui| {
         if ui
-            .button("Check")
+            .add_enabled(can_check, egui::Button::new("Check"))
             .accessible_name(format!("Check exercise {number}"))
             .on_hover_text("Check the answer (Enter in a field does the same)")
+            .on_disabled_hover_text("No checks left: the answer checked last is the one handed in")
             .clicked()
         {
             send(out, ExerciseAction::Check);
@@ -130,17 +134,36 @@ pub fn exercise_ui(
         {
             send(out, ExerciseAction::Hint);
         }
+        let peek = !e.solved && policy.peek_deduction > 0;
+        let hover = if peek {
+            format!(
+                "The chain-rule steps with the numbers put in, and the answer. Opened before a right answer, it costs {} point{}.",
+                policy.peek_deduction,
+                if policy.peek_deduction == 1 { "" } else { "s" }
+            )
+        } else {
+            "The chain-rule steps with the numbers put in, and the answer".to_string()
+        };
         if ui
-            .add_enabled(!e.solution_shown, egui::Button::new("Show worked solution"))
+            .add_enabled(
+                !e.solution_shown && solution_refusal.is_none(),
+                egui::Button::new("Show worked solution"),
+            )
             .accessible_name(format!("Show worked solution of exercise {number}"))
-            .on_hover_text("The chain-rule steps with the numbers put in, and the answer")
+            .on_hover_text(hover)
+            .on_disabled_hover_text(solution_refusal.as_deref().unwrap_or("The worked solution is shown below"))
             .clicked()
         {
             send(out, ExerciseAction::ShowSolution);
         }
+        if let Some(why) = &solution_refusal
+            && !e.solution_shown
+        {
+            ui.weak(why);
+        }
     });
     if let Some(r) = &e.result {
-        feedback_ui(ui, e, r);
+        feedback_ui(ui, e, r, can_check);
     }
     for (i, h) in e.exercise.hints.iter().take(e.hints_shown).enumerate() {
         ui.horizontal_wrapped(|ui| {
@@ -158,8 +181,9 @@ pub fn exercise_ui(
     }
 }
 
-/// "Exercise 3 · 2 points", what was done so far.
-fn header_ui(ui: &mut Ui, e: &ExerciseState, number: usize) {
+/// "Exercise 3 · 2 points", whether the answer handed in is right, what was done so far and the
+/// checks left.
+fn header_ui(ui: &mut Ui, e: &ExerciseState, number: usize, state: &AppState) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("Exercise {number}")).strong());
         let p = e.exercise.points;
@@ -169,7 +193,11 @@ fn header_ui(ui: &mut Ui, e: &ExerciseState, number: usize) {
         } else {
             ui.weak(format!("· {p} point{}", if p == 1 { "" } else { "s" }));
         }
-        if e.solved {
+        // The grader's word on the answer handed in (the last one checked), not "right once".
+        if state
+            .item_grade(&e.exercise.id)
+            .is_some_and(|g| g.outcome == crate::lesson::grade::Outcome::Correct)
+        {
             let color = theme::correct(ui.visuals().dark_mode);
             glyph_ui(ui, Glyph::Tick, color);
             ui.label(RichText::new("solved").color(color));
@@ -190,6 +218,11 @@ fn header_ui(ui: &mut Ui, e: &ExerciseState, number: usize) {
         }
         if !done.is_empty() {
             ui.weak(format!("({})", done.join(", ")));
+        }
+        let policy = state.item_policy(e.exercise.grading.as_ref());
+        if let Some(left) = crate::app::student::checks_left_text(&policy, e.attempts) {
+            let t = RichText::new(left);
+            ui.label(if policy.may_check(e.attempts) { t } else { t.strong() });
         }
     });
 }
@@ -301,7 +334,7 @@ fn entry_ui(
 }
 
 /// The verdict of the last check, with a glyph and words.
-fn feedback_ui(ui: &mut Ui, e: &ExerciseState, r: &CheckResult) {
+fn feedback_ui(ui: &mut Ui, e: &ExerciseState, r: &CheckResult, can_check: bool) {
     let dark = ui.visuals().dark_mode;
     let (ok, bad, warn) = (theme::correct(dark), theme::wrong(dark), ui.visuals().warn_fg_color);
     let f = match &r.feedback {
@@ -320,6 +353,11 @@ fn feedback_ui(ui: &mut Ui, e: &ExerciseState, r: &CheckResult) {
             warn,
         ),
         Verdict::Mistake { kind, explanation } => (Glyph::Cross, format!("{}: {explanation}", kind.title()), bad),
+        Verdict::Wrong { .. } if !can_check => (
+            Glyph::Cross,
+            "Not right. No checks left: this is the answer handed in.".into(),
+            bad,
+        ),
         Verdict::Wrong { .. } => match r.new_hint {
             Some(k) => (Glyph::Cross, format!("Not yet. Hint {} is shown below.", k + 1), bad),
             None if e.hints_shown < hints => (Glyph::Cross, "Not yet. Ask for a hint if you are stuck.".into(), bad),

@@ -4,7 +4,7 @@
 use super::FORMATS;
 use super::actions::{Action, menu_item};
 use crate::app::{AppState, Command, Convention, LabCommand, NodeValue, StudentCommand};
-use egui::Ui;
+use egui::{RichText, Ui};
 
 /// The menus, the "Student:" field, the count of what was answered right and the title.
 pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
@@ -85,8 +85,17 @@ fn edit_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let mut on = state.session.edit_mode;
     let edit = Action::EditMode;
     let label = format!("{} ({})", edit.label(), edit.shortcut_text(ui.ctx()));
-    if ui.checkbox(&mut on, label).on_hover_text(edit.tooltip()).changed() {
+    let allowed = state.edit_mode_allowed() || state.session.edit_mode;
+    if ui
+        .add_enabled(allowed, egui::Checkbox::new(&mut on, label))
+        .on_hover_text(edit.tooltip())
+        .on_disabled_hover_text(GRADED_NO_EDIT)
+        .changed()
+    {
         out.push(Command::SetEditMode(on));
+    }
+    if !allowed {
+        ui.weak("Off: this is a graded lesson.");
     }
     ui.separator();
     menu_item(ui, state, Action::Undo, out);
@@ -172,6 +181,11 @@ fn help_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 fn status_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     ui.separator();
     student_ui(ui, state, out);
+    if state.is_graded() {
+        ui.separator();
+        ui.label(RichText::new("Graded lesson").strong())
+            .on_hover_text(graded_text(state));
+    }
     let p = state.score();
     if p.items > 0 && !state.session.edit_mode {
         ui.separator();
@@ -179,7 +193,10 @@ fn status_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             "{} of {} right · {} of {} points",
             p.right, p.items, p.points, p.max_points
         ))
-        .on_hover_text("Exercises and quizzes answered right so far (a worked solution shown does not count)");
+        .on_hover_text(
+            "Your last checked answers as the grader scores them (the same count as mlp-notebook check): \
+             a right answer checked again wrong no longer counts, and a worked solution shown is not an answer",
+        );
     }
     ui.separator();
     let name = state
@@ -194,6 +211,53 @@ fn status_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         state.doc.title,
         name.map(|n| format!(" — {n}")).unwrap_or_default()
     ));
+}
+
+/// Why the Edit lesson item is greyed out.
+const GRADED_NO_EDIT: &str = "This graded lesson keeps edit mode (which shows the engine's answers) off for students";
+
+/// What a graded lesson's label says on hover: its policy in words.
+fn graded_text(state: &AppState) -> String {
+    let mut lines = vec![
+        "This lesson is graded: your checks, hints and any look at a worked solution are recorded in the submission."
+            .to_string(),
+    ];
+    if let Some(g) = state.doc.lesson_meta.grading {
+        let p = g.resolve();
+        if let Some(m) = p.max_attempts {
+            lines.push(format!(
+                "Each exercise and quiz allows {m} check{}.",
+                if m == 1 { "" } else { "s" }
+            ));
+        }
+        match p.worked_solution {
+            crate::lesson::WorkedSolution::Never => lines.push("Worked solutions are not offered.".into()),
+            crate::lesson::WorkedSolution::AfterAttempts(n) => lines.push(format!(
+                "A worked solution opens after {n} check{}.",
+                if n == 1 { "" } else { "s" }
+            )),
+            crate::lesson::WorkedSolution::Always => {}
+        }
+        if p.hint_deduction > 0 {
+            lines.push(format!(
+                "Each hint shown takes {} point{} off a right answer.",
+                p.hint_deduction,
+                if p.hint_deduction == 1 { "" } else { "s" }
+            ));
+        }
+        if p.peek_deduction > 0 {
+            lines.push(format!(
+                "A worked solution opened before a right answer takes {} point{} off.",
+                p.peek_deduction,
+                if p.peek_deduction == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    if !state.edit_mode_allowed() {
+        lines.push("Edit mode is off.".into());
+    }
+    lines.push("Some exercises may set their own rules: see each one.".into());
+    lines.join("\n")
 }
 
 /// The student's name or id, typed in the top bar; it is set when the field loses focus (or

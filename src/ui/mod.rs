@@ -178,7 +178,7 @@ fn cell_ui(
         }
         CellState::Quiz(q) => {
             numbers.1 += 1;
-            group.show(ui, |ui| quiz::quiz_ui(ui, ci, q, numbers.1, md, out));
+            group.show(ui, |ui| quiz::quiz_ui(ui, ci, q, numbers.1, state, md, out));
         }
         CellState::Plot(p) => {
             group.show(ui, |ui| plot_cell::plot_cell_ui(ui, ci, p));
@@ -398,6 +398,7 @@ fn start_over_ui(ctx: &egui::Context, state: &AppState, out: &mut Vec<Command>) 
             if ui.button("Cancel").on_hover_text("Escape").clicked() {
                 answer = Some(false);
             }
+            ui.weak("Enter: start over · Escape: cancel");
         });
         if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             answer = Some(true);

@@ -6,6 +6,8 @@
 //! level; it is read as that student's entry of format 2 and written back as format 2 at the
 //! next save, so nothing saved by an older version is lost.
 
+use crate::app::student::Record;
+use crate::lesson::Answer;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -24,6 +26,12 @@ pub struct ExerciseProgress {
     pub solved: bool,
     /// The answer shown was checked (its verdict is shown again when the lesson is reopened).
     pub checked: bool,
+    /// The last answer checked: what the submission hands in, even if other text was typed
+    /// after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_checked: Option<Answer>,
+    /// Hints used, a peek at the worked solution, times.
+    pub record: Record,
 }
 
 /// One quiz's progress; `choice` is 1-based as the window numbers options.
@@ -32,7 +40,12 @@ pub struct ExerciseProgress {
 pub struct QuizProgress {
     pub choice: Option<usize>,
     pub attempts: u32,
+    /// The choice shown was checked.
     pub checked: bool,
+    /// The last choice checked (1-based): what the submission hands in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_checked: Option<usize>,
+    pub record: Record,
 }
 
 /// One student's progress in a lesson.
@@ -43,6 +56,8 @@ pub struct StudentProgress {
     pub student: String,
     pub exercises: BTreeMap<String, ExerciseProgress>,
     pub quizzes: BTreeMap<String, QuizProgress>,
+    /// Edit mode (which shows the engine's answers) was opened by this student in this lesson.
+    pub edit_mode_opened: bool,
 }
 
 /// A lesson's progress file.
@@ -69,10 +84,11 @@ struct ProgressV1 {
     quizzes: BTreeMap<String, QuizProgress>,
 }
 
-/// The key a student's progress is kept under: their id as normalised for grading, so "Ada
-/// Lovelace" and " ada  lovelace" find the same answers.
+/// The key a student's progress is kept under: their id as the grader normalises it
+/// ([`crate::lesson::student::student_id`]), so " Ada  Lovelace" finds Ada Lovelace's answers and
+/// her variant; "ada lovelace" is another id (the window points out the look-alike).
 pub fn student_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    crate::lesson::student::student_id(name)
 }
 
 /// Reads a progress file of format 1 or 2 (format 1 becomes its student's entry).
@@ -85,14 +101,21 @@ pub fn parse_progress(text: &str) -> Result<Progress, String> {
     let v: Version = serde_json::from_str(text).map_err(|e| e.to_string())?;
     match v.format_version {
         0 | 1 => {
-            let old: ProgressV1 = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let mut old: ProgressV1 = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            // Format 1 kept no record: what it can tell is carried over. A worked solution
+            // shown on an exercise never solved was a look before a right answer.
+            for e in old.exercises.values_mut() {
+                e.record.hints_used = u32::try_from(e.hints_shown).unwrap_or(u32::MAX);
+                e.record.peeked = e.solution_shown && !e.solved;
+            }
             let mut students = BTreeMap::new();
             students.insert(
                 student_key(&old.student),
                 StudentProgress {
-                    student: old.student.trim().to_string(),
+                    student: student_key(&old.student),
                     exercises: old.exercises,
                     quizzes: old.quizzes,
+                    edit_mode_opened: false,
                 },
             );
             Ok(Progress {
@@ -126,8 +149,10 @@ mod tests {
         let p = parse_progress(text).unwrap();
         assert_eq!(p.format_version, PROGRESS_FORMAT_VERSION);
         assert_eq!(p.lesson, "L\n#0");
-        let ada = &p.students["ada lovelace"];
-        assert_eq!(ada.student, "Ada  Lovelace");
+        let ada = &p.students["Ada Lovelace"];
+        assert_eq!(ada.student, "Ada Lovelace");
+        assert_eq!(ada.exercises["z"].record.hints_used, 1);
+        assert!(!ada.exercises["z"].record.peeked);
         assert_eq!(ada.exercises["z"].entries, vec![vec!["12".to_string()]]);
         assert_eq!((ada.exercises["z"].attempts, ada.exercises["z"].hints_shown), (2, 1));
         assert_eq!(ada.quizzes["q"].choice, Some(2));
@@ -145,8 +170,9 @@ mod tests {
     }
 
     #[test]
-    fn keys_ignore_case_and_spacing() {
-        assert_eq!(student_key("  Ada\tLovelace "), "ada lovelace");
+    fn keys_are_the_graders_ids() {
+        assert_eq!(student_key("  Ada\tLovelace "), "Ada Lovelace");
+        assert_ne!(student_key("ada lovelace"), student_key("Ada Lovelace"));
         assert_eq!(student_key(""), "");
     }
 }

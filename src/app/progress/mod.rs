@@ -66,6 +66,7 @@ impl AppState {
     pub fn student_progress(&self) -> StudentProgress {
         let mut p = StudentProgress {
             student: self.session.settings.student.clone(),
+            edit_mode_opened: self.student.edit_mode_opened,
             ..StudentProgress::default()
         };
         for c in &self.doc.cells {
@@ -80,6 +81,8 @@ impl AppState {
                             solution_shown: e.solution_shown,
                             solved: e.solved,
                             checked: e.result.as_ref().is_some_and(|r| !r.stale && r.feedback.is_ok()),
+                            last_checked: e.last_checked.clone(),
+                            record: e.record.clone(),
                         },
                     );
                 }
@@ -90,6 +93,8 @@ impl AppState {
                             choice: q.choice.map(|c| c + 1),
                             attempts: q.attempts,
                             checked: q.checked.as_ref().is_some_and(|(i, _)| Some(*i) == q.choice),
+                            last_checked: q.checked.as_ref().map(|(i, _)| i + 1),
+                            record: q.record.clone(),
                         },
                     );
                 }
@@ -119,16 +124,17 @@ impl AppState {
 
     /// Whether the current student typed, checked or chose anything in this lesson.
     pub fn has_progress(&self) -> bool {
-        self.doc.cells.iter().any(|c| match c {
-            CellState::Exercise(e) => {
-                e.attempts > 0
-                    || e.hints_shown > 0
-                    || e.solution_shown
-                    || e.entries.iter().flatten().any(|t| !t.is_empty())
-            }
-            CellState::Quiz(q) => q.choice.is_some() || q.attempts > 0,
-            _ => false,
-        })
+        self.student.edit_mode_opened
+            || self.doc.cells.iter().any(|c| match c {
+                CellState::Exercise(e) => {
+                    e.attempts > 0
+                        || e.hints_shown > 0
+                        || e.solution_shown
+                        || e.entries.iter().flatten().any(|t| !t.is_empty())
+                }
+                CellState::Quiz(q) => q.choice.is_some() || q.attempts > 0,
+                _ => false,
+            })
     }
 
     /// Reads the lesson's saved progress (every student's) and shows the current student's.
@@ -182,6 +188,7 @@ impl AppState {
     /// takes what was saved for this student, if anything.
     pub(in crate::app) fn show_saved_progress(&mut self) {
         let saved = self.student.saved.get(&self.student_key()).cloned().unwrap_or_default();
+        self.student.edit_mode_opened = saved.edit_mode_opened;
         for i in 0..self.doc.cells.len() {
             let doc = match self.exercise(i) {
                 Some(e) => self.given_doc(&e.exercise.network),
@@ -200,10 +207,13 @@ impl AppState {
                         let n = q.quiz.options.len();
                         q.choice = s.choice.and_then(|c| c.checked_sub(1)).filter(|&c| c < n);
                         q.attempts = s.attempts;
-                        q.checked = match q.choice {
-                            Some(c) if s.checked => q.quiz.check(c + 1).ok().map(|f| (c, f)),
-                            _ => None,
-                        };
+                        q.record = s.record.clone();
+                        // Format 1 kept only whether the choice shown was checked.
+                        let last = s.last_checked.or(if s.checked { s.choice } else { None });
+                        q.checked = last
+                            .and_then(|c| c.checked_sub(1))
+                            .filter(|&c| c < n)
+                            .and_then(|c| q.quiz.check(c + 1).ok().map(|f| (c, f)));
                     }
                 }
                 _ => {}
@@ -334,6 +344,12 @@ fn restore_exercise(e: &mut ExerciseState, s: &ExerciseProgress, c: Option<&Comp
     e.hints_shown = s.hints_shown.min(e.exercise.hints.len());
     e.solved = s.solved;
     e.solution_shown = s.solution_shown;
+    e.last_checked = s.last_checked.clone();
+    e.record = s.record.clone();
+    e.record.hints_used = e
+        .record
+        .hints_used
+        .max(u32::try_from(e.hints_shown).unwrap_or(u32::MAX));
     if let Some(c) = c {
         if e.solution_shown {
             e.solution = Some(

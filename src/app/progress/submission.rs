@@ -1,56 +1,131 @@
-//! The submission the student exports for grading: the last answer to every exercise and
-//! quiz of the lesson, with the student's name or id.
+//! The submission the student exports for grading, and the window's score: the window grades
+//! the very submission it would export with [`crate::lesson::grade`] (the one grading
+//! function, which `mlp-notebook check` runs too), on the lesson **as given** (the networks as
+//! loaded, never the student's edits of them), so the top bar and the gradebook cannot
+//! disagree.
+//!
+//! An exercise's answer in the submission is its last **checked** answer and a quiz's its last
+//! checked choice: what is typed or chosen but not checked is not handed in (otherwise the
+//! count would say whether an answer is right without a check, a free attempt).
 
 use crate::app::state::{AppState, CellState};
-use crate::lesson::grade::{SUBMISSION_FORMAT_VERSION, Submission, SubmittedAnswer};
+use crate::lesson::grade::{Submission, SubmittedAnswer, grade};
+use crate::lesson::{Cell, Lesson, NetworkCell};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 impl AppState {
-    /// The student's submission: the last answer of every exercise (the one typed if it reads
-    /// as numbers, else the last one checked) and every quiz choice.
+    /// The lesson as given: the page's cells with every network as the lesson loaded it (the
+    /// file's, before a variant; a network added in edit mode as it is).
+    pub fn lesson_as_given(&self) -> Lesson {
+        let cells = self
+            .doc
+            .cells
+            .iter()
+            .map(|c| match c {
+                CellState::Network(n) => match self.student.given.get(&n.options.id) {
+                    Some(g) => Cell::Network(Box::new(NetworkCell {
+                        options: n.options.clone(),
+                        doc: g.doc.clone(),
+                    })),
+                    None => self.cell_of(c),
+                },
+                _ => self.cell_of(c),
+            })
+            .collect();
+        Lesson {
+            title: self.doc.title.clone(),
+            meta: self.doc.lesson_meta.clone(),
+            cells,
+        }
+    }
+
+    /// The student's submission: the last checked answer of every exercise and quiz with its
+    /// record (checks, hints, a peek, times), and whether edit mode was opened.
     pub fn submission(&self) -> Submission {
+        self.submission_for(&self.lesson_as_given())
+    }
+
+    fn submission_for(&self, given: &Lesson) -> Submission {
         let mut answers = BTreeMap::new();
+        for c in &self.doc.cells {
+            let (id, a) = match c {
+                CellState::Exercise(e) => {
+                    let used = e.attempts > 0 || e.record.hints_used > 0 || e.record.solution_opened_at.is_some();
+                    if e.last_checked.is_none() && !used {
+                        continue;
+                    }
+                    let r = &e.record;
+                    (
+                        &e.exercise.id,
+                        SubmittedAnswer {
+                            value: e.last_checked.clone(),
+                            attempts: e.attempts,
+                            hints_used: Some(r.hints_used),
+                            solution_before_correct: r.peeked,
+                            solution_opened_at: r.solution_opened_at,
+                            first_check_at: r.first_check_at,
+                            last_check_at: r.last_check_at,
+                            ..SubmittedAnswer::default()
+                        },
+                    )
+                }
+                CellState::Quiz(q) => {
+                    if q.checked.is_none() && q.attempts == 0 {
+                        continue;
+                    }
+                    (
+                        &q.quiz.id,
+                        SubmittedAnswer {
+                            choice: q.checked.as_ref().map(|(i, _)| i + 1),
+                            attempts: q.attempts,
+                            first_check_at: q.record.first_check_at,
+                            last_check_at: q.record.last_check_at,
+                            ..SubmittedAnswer::default()
+                        },
+                    )
+                }
+                _ => continue,
+            };
+            answers.insert(id.clone(), a);
+        }
+        Submission {
+            edit_mode_opened: self.student.edit_mode_opened,
+            answers,
+            ..Submission::for_lesson(given, &self.session.settings.student)
+        }
+    }
+
+    /// "Exercise 2", "Quiz 1": items whose answer on screen differs from the one checked last.
+    fn unchecked_items(&self) -> Vec<String> {
+        let (mut ex, mut qz) = (0, 0);
+        let mut out = Vec::new();
         for c in &self.doc.cells {
             match c {
                 CellState::Exercise(e) => {
-                    if let Some(value) = e.typed_answer().ok().or_else(|| e.last_checked.clone()) {
-                        answers.insert(
-                            e.exercise.id.clone(),
-                            SubmittedAnswer {
-                                value: Some(value),
-                                choice: None,
-                                attempts: e.attempts,
-                                hints_used: Some(e.hints_shown as u32),
-                                ..SubmittedAnswer::default()
-                            },
-                        );
+                    ex += 1;
+                    let typed = e.entries.iter().flatten().any(|t| !t.trim().is_empty());
+                    if typed && e.typed_answer().ok() != e.last_checked {
+                        out.push(format!("exercise {ex}"));
                     }
                 }
                 CellState::Quiz(q) => {
-                    if let Some(choice) = q.choice {
-                        answers.insert(
-                            q.quiz.id.clone(),
-                            SubmittedAnswer {
-                                value: None,
-                                choice: Some(choice + 1),
-                                attempts: q.attempts,
-                                hints_used: None,
-                                ..SubmittedAnswer::default()
-                            },
-                        );
+                    qz += 1;
+                    if q.choice.is_some() && q.choice != q.checked.as_ref().map(|(i, _)| *i) {
+                        out.push(format!("quiz {qz}"));
                     }
                 }
                 _ => {}
             }
         }
-        Submission {
-            format_version: SUBMISSION_FORMAT_VERSION,
-            lesson: self.doc.title.clone(),
-            student: self.session.settings.student.clone(),
-            answers,
-            ..Submission::default()
-        }
+        out
+    }
+
+    /// Grades the submission the window would export, for the top bar and the cells' marks.
+    pub(in crate::app) fn refresh_grade(&mut self) {
+        let given = self.lesson_as_given();
+        let sub = self.submission_for(&given);
+        self.student.grade = Some(grade(&given, &sub));
     }
 
     /// Writes the submission to `path`, or to a file the student picks.
@@ -69,15 +144,27 @@ impl AppState {
                 }
             }
         };
-        let n = self.submission().answers.len();
-        let written = self
-            .submission()
+        let sub = Submission {
+            exported_at: crate::app::student::unix_now(),
+            ..self.submission()
+        };
+        let n = sub.answers.len();
+        let written = sub
             .to_json()
             .map_err(|e| e.to_string())
             .and_then(|text| self.session.dialogs.write_bytes(&path, text.as_bytes()));
+        let unchecked = self.unchecked_items();
+        let note = if unchecked.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ". Not handed in, as not checked since the last change: {} (press Check, then export again)",
+                unchecked.join(", ")
+            )
+        };
         match written {
             Ok(()) => self.info(format!(
-                "Exported {n} answer{} for {student} to {}",
+                "Exported {n} answer{} for {student} to {}{note}",
                 if n == 1 { "" } else { "s" },
                 path.display()
             )),

@@ -49,7 +49,7 @@ impl AppState {
     /// Another student: the current one's progress is kept for them, and the new one's saved
     /// progress is shown (a fresh start if they have none). Nothing carries over.
     fn set_student(&mut self, name: String) {
-        let name = name.trim().to_string();
+        let name = crate::lesson::student::student_id(&name);
         if name == self.session.settings.student {
             return;
         }
@@ -74,8 +74,18 @@ impl AppState {
             if self.has_progress() {
                 self.info(format!("{who}: your saved answers to this lesson are back."));
             } else {
+                let like = crate::lesson::student::lookalike_key(&self.session.settings.student);
+                let twin = self
+                    .student
+                    .saved
+                    .values()
+                    .map(|p| &p.student)
+                    .find(|n| !like.is_empty() && crate::lesson::student::lookalike_key(n) == like);
+                let note = twin.map_or_else(String::new, |t| {
+                    format!(" '{t}' has saved answers here: if that is you, type your name exactly as before.")
+                });
                 self.info(format!(
-                    "{who}: a fresh start on this lesson (other students' answers are kept for them)."
+                    "{who}: a fresh start on this lesson (other students' answers are kept for them).{note}"
                 ));
             }
         }
@@ -103,8 +113,23 @@ impl AppState {
     fn exercise_action(&mut self, cell: usize, action: ExerciseAction) {
         let Some(e) = self.exercise(cell) else { return };
         let ex = e.exercise.clone();
+        let policy = self.item_policy(ex.grading.as_ref());
+        // Refused with the reason when the lesson's policy does not allow it (the buttons are
+        // greyed out, but a key or a script can still send the command).
+        let refusal = match action {
+            ExerciseAction::Check if !policy.may_check(e.attempts) => Some(format!(
+                "No checks left on this exercise: the lesson allows {}.",
+                policy.max_attempts.unwrap_or(0)
+            )),
+            ExerciseAction::ShowSolution => super::solution_refusal(&policy, e.attempts, e.solved),
+            _ => None,
+        };
+        if let Some(m) = refusal {
+            return self.error(m);
+        }
         let doc = self.given_doc(&ex.network);
         let edited = self.network_edited(&ex.network);
+        let now = super::unix_now();
         let Some(CellState::Exercise(e)) = self.doc.cells.get_mut(cell) else {
             return;
         };
@@ -121,7 +146,7 @@ impl AppState {
                     r.stale = true;
                 }
             }
-            ExerciseAction::Check => e.check(doc, edited),
+            ExerciseAction::Check => e.check(doc, edited, now),
             ExerciseAction::Hint => {
                 if e.hints_shown >= ex.hints.len() {
                     return;
@@ -129,6 +154,7 @@ impl AppState {
                 e.hints_shown += 1;
             }
             ExerciseAction::ShowSolution => {
+                e.record.opened_solution(now, e.solved);
                 e.solution_shown = true;
                 e.solution = Some(match doc {
                     Some(doc) => {
@@ -138,10 +164,22 @@ impl AppState {
                 });
             }
         }
+        e.record.hints_used = e
+            .record
+            .hints_used
+            .max(u32::try_from(e.hints_shown).unwrap_or(u32::MAX));
         self.student.unsaved = true;
     }
 
     fn quiz_action(&mut self, cell: usize, action: QuizAction) {
+        let Some(q) = self.quiz(cell) else { return };
+        let policy = self.item_policy(q.quiz.grading.as_ref());
+        if !policy.may_check(q.attempts) {
+            let max = policy.max_attempts.unwrap_or(0);
+            return self.error(format!(
+                "No checks left on this quiz: the lesson allows {max}, and the choice checked last is the one handed in."
+            ));
+        }
         let Some(CellState::Quiz(q)) = self.doc.cells.get_mut(cell) else {
             return;
         };
@@ -158,6 +196,7 @@ impl AppState {
                 let Ok(f) = q.quiz.check(i + 1) else { return };
                 q.attempts += 1;
                 q.checked = Some((i, f));
+                q.record.checked(super::unix_now());
             }
         }
         self.student.unsaved = true;
@@ -168,7 +207,7 @@ impl ExerciseState {
     /// "Check": the typed answer against `doc`, the network as the lesson gave it (`None` if the
     /// cell is gone); `edited` says the student had changed the live one. A verdict counts as an
     /// attempt; a wrong answer with a hint reveals the next hint.
-    fn check(&mut self, doc: Option<NetworkDoc>, edited: bool) {
+    fn check(&mut self, doc: Option<NetworkDoc>, edited: bool, now: Option<u64>) {
         let feedback = match (self.typed_answer(), doc) {
             (Err(m), _) => Err(m),
             (_, None) => Err(format!(
@@ -180,6 +219,7 @@ impl ExerciseState {
                 if f.is_ok() {
                     self.attempts += 1;
                     self.last_checked = Some(answer);
+                    self.record.checked(now);
                 }
                 f
             }

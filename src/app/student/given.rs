@@ -82,6 +82,7 @@ impl AppState {
         self.student.saved_at = None;
         self.restore_progress();
         self.refresh_blanks();
+        self.refresh_grade();
     }
 
     /// Leaving edit mode: the networks as the instructor left them (edited, added, reshaped)
