@@ -141,6 +141,12 @@ fn damaged_saved_answers_are_kept_aside_and_named() {
         std::fs::read_to_string(&aside).unwrap(),
         "{ \"format_version\": 1, \"exercises\": ["
     );
+    // The lesson's own file starts afresh: the next start reads it and says nothing.
+    let again = AppState::new(
+        parse_lesson(ONE_NEURON, Syntax::Toml).unwrap(),
+        Box::new(PageDialogs::new(Some(dir.path().to_path_buf()))),
+    );
+    assert_eq!(message(&again), "");
 }
 
 /// eframe's storage, in memory.
