@@ -225,3 +225,20 @@ fn a_file_that_arrives_as_bytes_opens_through_the_dialogs() {
         message(&desktop)
     );
 }
+
+#[test]
+fn damaged_answers_and_damaged_settings_are_both_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let probe = AppState::builtin_headless();
+    let file = mlp_notebook::app::progress::progress_file(dir.path(), &probe.student.lesson_key);
+    std::fs::write(&file, "not json").unwrap();
+    let mut store = Store::default();
+    store.set_string(SETTINGS_KEY, "(view:".into());
+    let (s, _) = starting_state(Box::new(PageDialogs::new(Some(dir.path().to_path_buf()))), Some(&store));
+    let shown = message(&s);
+    assert!(
+        shown.starts_with("Your saved answers for this lesson could not be read"),
+        "{shown}"
+    );
+    assert!(shown.contains("\nYour settings could not be read"), "{shown}");
+}
