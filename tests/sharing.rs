@@ -141,6 +141,12 @@ fn damaged_saved_answers_are_kept_aside_and_named() {
         std::fs::read_to_string(&aside).unwrap(),
         "{ \"format_version\": 1, \"exercises\": ["
     );
+    // The lesson's own file starts afresh: the next start reads it and says nothing.
+    let again = AppState::new(
+        parse_lesson(ONE_NEURON, Syntax::Toml).unwrap(),
+        Box::new(PageDialogs::new(Some(dir.path().to_path_buf()))),
+    );
+    assert_eq!(message(&again), "");
 }
 
 /// eframe's storage, in memory.
@@ -218,4 +224,21 @@ fn a_file_that_arrives_as_bytes_opens_through_the_dialogs() {
         "{}",
         message(&desktop)
     );
+}
+
+#[test]
+fn damaged_answers_and_damaged_settings_are_both_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let probe = AppState::builtin_headless();
+    let file = mlp_notebook::app::progress::progress_file(dir.path(), &probe.student.lesson_key);
+    std::fs::write(&file, "not json").unwrap();
+    let mut store = Store::default();
+    store.set_string(SETTINGS_KEY, "(view:".into());
+    let (s, _) = starting_state(Box::new(PageDialogs::new(Some(dir.path().to_path_buf()))), Some(&store));
+    let shown = message(&s);
+    assert!(
+        shown.starts_with("Your saved answers for this lesson could not be read"),
+        "{shown}"
+    );
+    assert!(shown.contains("\nYour settings could not be read"), "{shown}");
 }

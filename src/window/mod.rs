@@ -58,10 +58,14 @@ pub fn starting_state(dialogs: Box<dyn Dialogs>, storage: Option<&dyn eframe::St
             (state, None)
         }
         Err(e) => {
-            state.apply(Command::ShowError(format!(
-                "Your settings could not be read ({e}); the defaults are used. What was stored is kept under '{UNREADABLE_SETTINGS_KEY}'."
-            )));
             state.restore_student_name(String::new());
+            let text = format!(
+                "Your settings could not be read ({e}); the defaults are used. What was stored is kept under '{UNREADABLE_SETTINGS_KEY}'."
+            );
+            // A message about the lesson's saved answers, from opening it, stays in view too.
+            let earlier = state.session.message.take().filter(|m| m.is_error).map(|m| m.text);
+            let text = earlier.map_or(text.clone(), |m| format!("{m}\n{text}"));
+            state.apply(Command::ShowError(text));
             (state, Some(raw))
         }
     }

@@ -222,6 +222,21 @@ try {
   const settingsAside = await page.evaluate(() => localStorage.getItem("mlp-notebook-settings.unreadable"));
   check(settingsAside === "(view: broken", `damaged settings are kept aside too (${settingsAside})`);
 
+  // The training lab trains in slices of the page's frames (no threads) and draws as it goes.
+  s = await open("?lesson=10");
+  await clickOn("Play");
+  const epoch = (s) => Number(/^Epoch (\d+) of/.exec(s.widgets.map((w) => w.value ?? "").find((v) => v.startsWith("Epoch ")) ?? "")?.[1] ?? 0);
+  s = await until((s) => epoch(s) >= 20, 20000);
+  check(epoch(s) >= 20, `the training lab plays in the page (epoch ${epoch(s)})`);
+  await page.screenshot({ path: path.join(shots, "6-training.png") });
+
+  // A worksheet is downloaded as an HTML page.
+  await clickOn("File");
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), clickOn("Export worksheet...")]);
+  const sheet = fs.readFileSync(await download.path(), "utf8");
+  check(download.suggestedFilename() === "worksheet.html" && sheet.includes("<html") && sheet.includes("Regularisation"),
+    `File > Export worksheet... downloads ${download.suggestedFilename()} (${sheet.length} characters)`);
+
   // The seven-layer lesson's frame time, as eframe measures it (CPU time of a frame).
   s = await open("?lesson=03");
   const times = [];

@@ -226,10 +226,15 @@ impl AppState {
     fn set_aside_progress(&mut self, path: &Path, text: &str, why: &str) {
         let aside = path.with_extension("unreadable.json");
         match self.session.dialogs.write_bytes(&aside, text.as_bytes()) {
-            Ok(()) => self.error(format!(
-                "Your saved answers for this lesson could not be read ({why}). They are kept in {}; the lesson starts without them.",
-                aside.display()
-            )),
+            Ok(()) => {
+                // Kept aside: the lesson's own file starts afresh, so the next start reads it.
+                self.student.unsaved = true;
+                self.save_progress_now();
+                self.error(format!(
+                    "Your saved answers for this lesson could not be read ({why}). They are kept in {}; the lesson starts without them.",
+                    aside.display()
+                ));
+            }
             Err(e) => self.error(format!(
                 "Your saved answers for this lesson could not be read ({}: {why}) nor kept aside ({e}).",
                 path.display()
