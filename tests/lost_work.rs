@@ -124,7 +124,7 @@ fn a_network_file_outside_the_folder_is_written_or_made_inline_only_when_the_use
     edit_weight(&mut s, 0.625);
     s.apply(Command::Save);
     assert!(
-        matches!(&s.session.save_question, Some(SaveQuestion::NetworkFilesOutside { files, .. }) if files == &["../shared/x.toml"]),
+        matches!(&s.session.save_question, Some(SaveQuestion::NetworkFilesShared { files, outside: true, .. }) if files == &["../shared/x.toml"]),
         "{:?}",
         s.session.save_question
     );
@@ -152,6 +152,41 @@ fn a_network_file_outside_the_folder_is_written_or_made_inline_only_when_the_use
         again.net(again.first_net().unwrap()).unwrap().doc.net.layers()[0].weights[(0, 0)],
         -1.5
     );
+}
+
+#[test]
+fn a_network_file_another_lesson_in_the_folder_names_is_written_only_when_the_user_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = lesson_with_network_file(dir.path(), "networks/x.toml");
+    let net_file = dir.path().join("networks/x.toml");
+    let other = dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        "title = \"Other\"\n\n[[cells]]\nkind = \"network\"\npath = \"networks/x.toml\"\n",
+    )
+    .unwrap();
+    let original = std::fs::read_to_string(&net_file).unwrap();
+    let mut s = state_in(dir.path());
+    s.open_path(&lesson);
+    edit_weight(&mut s, 0.625);
+    s.apply(Command::Save);
+    match &s.session.save_question {
+        Some(SaveQuestion::NetworkFilesShared {
+            files,
+            outside,
+            shared_with,
+            ..
+        }) => {
+            assert_eq!(files, &["networks/x.toml"]);
+            assert!(!outside);
+            assert_eq!(shared_with, &["other.toml"]);
+        }
+        q => panic!("no question about the shared file: {q:?}"),
+    }
+    assert_eq!(std::fs::read_to_string(&net_file).unwrap(), original);
+    s.apply(Command::SaveAnswer(SaveAnswer::WriteNetworkFiles));
+    assert_eq!(w11(&net_file), 0.625);
+    assert!(!s.doc.dirty);
 }
 
 #[test]

@@ -265,6 +265,23 @@ pub fn unix_now_nanos() -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+/// The other lesson files in folder `dir` (besides `lesson`) that name network file `named`
+/// (the text `"named"` appears in them): by their file names.
+pub fn lessons_naming(dir: &Path, named: &str, lesson: &Path) -> Vec<String> {
+    let quoted = format!("\"{named}\"");
+    let this = canonical(lesson);
+    list_dir(dir)
+        .into_iter()
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml") || e.eq_ignore_ascii_case("json"))
+                && canonical(p) != this
+                && crate::files::read_text(p).is_ok_and(|t| t.contains(&quoted) && t.contains("cells"))
+        })
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .collect()
+}
+
 /// Reads a network file (`None` when it cannot be read or is not a valid network).
 pub fn read_network(path: &Path) -> Option<NetworkDoc> {
     crate::files::load_network(path).ok()

@@ -8,8 +8,10 @@
 //!   with the file as it is now and asks (Overwrite / Reload / Cancel) when it changed.
 //! - A network cell read from a file: a save compares the cell's network with that file; when
 //!   they differ it writes the network to the file (atomically, before the lesson) when the file
-//!   is inside the lesson's folder, and asks first when it is outside (write it there / put the
-//!   network in the lesson instead / cancel).
+//!   is inside the lesson's folder and no other lesson there names it, and asks first when it is
+//!   outside or shared (write it there / put the network in the lesson instead / cancel). Other
+//!   lessons are known only in the lesson's own folder: a lesson elsewhere naming the same file
+//!   through `..` is not seen.
 
 use super::files;
 use super::session::Pending;
@@ -23,9 +25,15 @@ use std::path::{Path, PathBuf};
 pub enum SaveQuestion {
     /// The lesson's file changed on disk since it was opened or last saved.
     ChangedOnDisk { path: PathBuf },
-    /// Network cells read from files outside the lesson's folder were edited; `files` are the
+    /// Edited network cells are read from files outside the lesson's folder, or from files
+    /// other lessons in its folder name too (`shared_with`, their file names); `files` are the
     /// paths as the lesson names them.
-    NetworkFilesOutside { path: PathBuf, files: Vec<String> },
+    NetworkFilesShared {
+        path: PathBuf,
+        files: Vec<String>,
+        outside: bool,
+        shared_with: Vec<String>,
+    },
 }
 
 /// The answers to a [`SaveQuestion`].
@@ -35,9 +43,9 @@ pub enum SaveAnswer {
     Overwrite,
     /// Changed on disk: read the file again, dropping the edits made here.
     Reload,
-    /// Networks outside the folder: write the edits to those files.
+    /// Shared networks: write the edits to those files.
     WriteNetworkFiles,
-    /// Networks outside the folder: put those networks in the lesson itself (no `path`).
+    /// Shared networks: put those networks in the lesson itself (no `path`).
     MakeInline,
     Cancel,
 }
@@ -46,7 +54,8 @@ pub enum SaveAnswer {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct Allowed {
     pub overwrite: bool,
-    pub outside: bool,
+    /// Network files outside the folder or shared with other lessons may be written.
+    pub shared: bool,
 }
 
 /// A network cell whose edits must go to its own file.
@@ -57,6 +66,8 @@ struct NetFile {
     path: PathBuf,
     doc: NetworkDoc,
     inside: bool,
+    /// Other lessons in the lesson's folder that name the same file.
+    shared_with: Vec<String>,
 }
 
 impl AppState {
@@ -74,11 +85,16 @@ impl AppState {
             return false;
         }
         let nets = self.network_files(path);
-        let outside: Vec<String> = nets.iter().filter(|n| !n.inside).map(|n| n.named.clone()).collect();
-        if !outside.is_empty() && !allowed.outside {
-            self.session.save_question = Some(SaveQuestion::NetworkFilesOutside {
+        let asked: Vec<&NetFile> = nets.iter().filter(|n| !n.inside || !n.shared_with.is_empty()).collect();
+        if !asked.is_empty() && !allowed.shared {
+            let mut shared_with: Vec<String> = asked.iter().flat_map(|n| n.shared_with.clone()).collect();
+            shared_with.sort();
+            shared_with.dedup();
+            self.session.save_question = Some(SaveQuestion::NetworkFilesShared {
                 path: path.to_path_buf(),
-                files: outside,
+                files: asked.iter().map(|n| n.named.clone()).collect(),
+                outside: asked.iter().any(|n| !n.inside),
+                shared_with,
             });
             return false;
         }
@@ -139,6 +155,7 @@ impl AppState {
             out.push(NetFile {
                 named: named.clone(),
                 inside: files::is_inside(&dir, &path),
+                shared_with: files::lessons_naming(&dir, named, lesson_path),
                 path,
                 doc,
             });
@@ -158,7 +175,7 @@ impl AppState {
                     &path,
                     Allowed {
                         overwrite: true,
-                        outside: false,
+                        shared: false,
                     },
                 );
             }
@@ -166,16 +183,16 @@ impl AppState {
                 self.session.after_save = None;
                 self.open_path(&path);
             }
-            (SaveQuestion::NetworkFilesOutside { path, .. }, SaveAnswer::WriteNetworkFiles) => {
+            (SaveQuestion::NetworkFilesShared { path, .. }, SaveAnswer::WriteNetworkFiles) => {
                 self.save_checked(
                     &path,
                     Allowed {
                         overwrite: true,
-                        outside: true,
+                        shared: true,
                     },
                 );
             }
-            (SaveQuestion::NetworkFilesOutside { path, files }, SaveAnswer::MakeInline) => {
+            (SaveQuestion::NetworkFilesShared { path, files, .. }, SaveAnswer::MakeInline) => {
                 for c in &mut self.doc.cells {
                     if let CellState::Network(n) = c
                         && n.options.path.as_ref().is_some_and(|p| files.contains(p))
@@ -188,7 +205,7 @@ impl AppState {
                     &path,
                     Allowed {
                         overwrite: true,
-                        outside: true,
+                        shared: true,
                     },
                 );
             }

@@ -441,13 +441,32 @@ fn save_question_ui(ctx: &egui::Context, q: &SaveQuestion, out: &mut Vec<Command
                     ("Cancel", "Neither: keep both as they are for now", SaveAnswer::Cancel),
                 ]
             }
-            SaveQuestion::NetworkFilesOutside { files, .. } => {
-                ui.heading("Networks outside the lesson's folder");
-                ui.label(format!(
-                    "You edited networks this lesson reads from files outside its folder: {}. \
-                     Other lessons may use those files too.",
-                    files.join(", ")
-                ));
+            SaveQuestion::NetworkFilesShared {
+                files,
+                outside,
+                shared_with,
+                ..
+            } => {
+                if *outside {
+                    ui.heading("Networks outside the lesson's folder");
+                    ui.label(format!(
+                        "You edited networks this lesson reads from files outside its folder: {}. \
+                         Other lessons may use those files too.",
+                        files.join(", ")
+                    ));
+                } else {
+                    ui.heading("Networks other lessons use");
+                    ui.label(format!(
+                        "You edited networks this lesson reads from {}.",
+                        files.join(", ")
+                    ));
+                }
+                if !shared_with.is_empty() {
+                    ui.label(format!(
+                        "Other lessons in this folder read them too: {}. Writing the files changes those lessons.",
+                        shared_with.join(", ")
+                    ));
+                }
                 &[
                     (
                         "Write to those files",
