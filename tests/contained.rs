@@ -79,7 +79,10 @@ fn errors_about_files_outside_are_no_oracle() {
     let gone = read_document(&lesson_naming(&lesson, "../secret/shadow")).unwrap_err();
     assert_eq!(there, gone);
     // The place named is the `path` key's in the lesson (line 6), never a place in the file.
-    assert!(there.starts_with("line 6, column 8: ") && !there.contains("line 1"), "{there}");
+    assert!(
+        there.starts_with("line 6, column 8: ") && !there.contains("line 1"),
+        "{there}"
+    );
 }
 
 #[test]
