@@ -2,6 +2,7 @@
 //! library, the command line or the window (egui_kittest). `tests/alloc.rs` stays a binary of its
 //! own because it replaces the global allocator.
 
+mod bounds;
 mod cli;
 mod contained;
 mod datasets;

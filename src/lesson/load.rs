@@ -122,6 +122,10 @@ pub fn load(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<Lesson,
         );
         return Err(LessonError { problems: out.list });
     }
+    if let Err(m) = crate::nn::doc::precheck(text) {
+        out.push(None, m);
+        return Err(LessonError { problems: out.list });
+    }
     let Some((mut root, raw_cells)) = parse_tree(text, syntax, &mut out) else {
         return Err(LessonError { problems: out.list });
     };

@@ -7,6 +7,10 @@
 //! a root must hold exactly one, which is refined by bisection and a final secant step, and
 //! snapped to a whole number (or 6 decimals) when that is as good. No root, several, or a flat
 //! stretch where every value works are errors.
+//!
+//! The search runs the network up to [`MAX_PASSES`] times, so its cost is bounded before it
+//! starts: a network whose passes would exceed [`MAX_SOLVE_WORK`] in all is refused with the
+//! limit named (a lint problem), rather than holding the window or `lint` for minutes.
 
 use super::answer::Answer;
 use super::compute::Computed;
@@ -16,6 +20,24 @@ use crate::nn::numfmt::NumberFormat;
 
 /// Trial values per window.
 const GRID: usize = 200;
+/// Windows of trial values, each 10 times wider than the last.
+const WINDOWS: i32 = 6;
+/// Bisection steps at most.
+const REFINE: usize = 200;
+/// The most passes of the network a search may run: every window's grid, then the refining.
+pub const MAX_PASSES: usize = WINDOWS as usize * (GRID + 1) + REFINE + 2;
+/// The most work a search may do, in numbers touched: passes x (samples x (parameters + inputs)
+/// plus the copy of the network and its data each pass makes). About two seconds.
+pub const MAX_SOLVE_WORK: u64 = 2_000_000_000;
+
+/// The work [`solve_for`] may do on `doc`, counted as [`MAX_SOLVE_WORK`] counts it.
+pub fn solve_work(doc: &NetworkDoc) -> u64 {
+    let samples = doc.x.ncols() as u64;
+    let params = doc.net.param_count() as u64;
+    let pass = samples.saturating_mul(params + doc.net.inputs() as u64);
+    let copy = params + (doc.x.len() + doc.y.len()) as u64;
+    (MAX_PASSES as u64).saturating_mul(pass.saturating_add(copy))
+}
 
 /// The value found.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -74,6 +96,15 @@ pub fn solve_for(
     if !equals.is_finite() {
         return Err(format!("equals must be a finite number, not {equals}"));
     }
+    let work = solve_work(doc);
+    if work > MAX_SOLVE_WORK {
+        return Err(format!(
+            "solve_for would run the network up to {MAX_PASSES} times on {} samples and {} parameters, \
+             {work} numbers in all; the limit is {MAX_SOLVE_WORK}: give this exercise a smaller network or batch",
+            doc.x.ncols(),
+            doc.net.param_count()
+        ));
+    }
     let p = Problem {
         doc,
         sample,
@@ -84,7 +115,7 @@ pub fn solve_for(
     let start = param.get(doc, sample)?;
     let scale = start.abs().max(1.0);
     let mut last = (start, start);
-    for power in 1..=6 {
+    for power in 1..=WINDOWS {
         let r = scale * 10f64.powi(power);
         let (lo, hi) = (start - r, start + r);
         last = (lo, hi);
@@ -187,7 +218,7 @@ fn refine(p: &Problem<'_>, site: Site) -> Result<f64, String> {
     };
     let mut flo = p.f(lo)?;
     let mut fhi = p.f(hi)?;
-    for _ in 0..200 {
+    for _ in 0..REFINE {
         if (hi - lo).abs() <= 1e-14 * lo.abs().max(1.0) {
             break;
         }

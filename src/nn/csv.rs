@@ -184,6 +184,11 @@ pub enum CsvError {
         "the target column '{name}' has {count} different values; classification allows at most {MAX_CLASSES} (is it a regression target?)"
     )]
     TooManyClasses { name: String, count: usize },
+    #[error(
+        "the file has {rows} data rows and {columns} columns, {} numbers; the limit is {limit} numbers (rows x columns)",
+        rows.saturating_mul(*columns)
+    )]
+    TooLarge { rows: usize, columns: usize, limit: usize },
 }
 
 fn bad_rows_text(rows: &[BadRow], total: usize, all_skipped: bool) -> String {

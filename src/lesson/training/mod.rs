@@ -27,3 +27,9 @@ pub const MAX_WIDTH: usize = 1024;
 pub const MAX_HIDDEN_LAYERS: usize = 16;
 /// At most this many epochs.
 pub const MAX_EPOCHS: usize = 100_000;
+/// A training cell's network has at most this many parameters (the window draws its decision
+/// boundary through it on a grid of 10,000 points).
+pub const MAX_TRAIN_PARAMS: usize = 200_000;
+/// An epoch (and a full-batch step, and the evaluation of every row) costs rows x parameters
+/// multiply-adds; over this it would hold the window for seconds, so it is refused.
+pub const MAX_EPOCH_WORK: usize = 200_000_000;

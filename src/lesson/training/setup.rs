@@ -2,9 +2,11 @@
 //! setup chooses the loss and output, builds the network and the engine's configuration.
 
 use super::file::{InitSpec, ScheduleSpec, SplitSpec, TrainingSetup, init_from_spec};
+use super::{MAX_EPOCH_WORK, MAX_TRAIN_PARAMS};
 use crate::nn::csv::{BadRows, CsvOptions};
 use crate::nn::data::{Dataset, Scaler, Scaling, Splits, split3};
 use crate::nn::datasets::{DataSpec, Generator};
+use crate::nn::doc::MAX_ACTIVATIONS;
 use crate::nn::init::init_network;
 use crate::nn::train::{EarlyStopping, TrainConfig};
 use crate::nn::{Activation, Loss, LossKind, Network, OptimizerConfig, OptimizerKind};
@@ -31,6 +33,7 @@ impl Prepared {
 /// Loads, splits and scales the data of `setup`. `read` reads a CSV path named in the lesson.
 pub fn prepare(setup: &TrainingSetup, read: &dyn Fn(&str) -> Result<String, String>) -> Result<Prepared, String> {
     let data = load_data(&setup.data, read)?;
+    setup.check_size(&data)?;
     let total = data.len();
     let Splits {
         mut train,
@@ -80,6 +83,44 @@ impl TrainingSetup {
         widths.push(data.y.nrows());
         let init = init_from_spec(&self.init).ok_or_else(|| format!("unknown initialiser '{}'", self.init.kind))?;
         init_network(&widths, self.activation, self.output_for(&loss), init, self.init.seed).map_err(|e| e.join("; "))
+    }
+
+    /// Refuses a network or data too large for the window to train without freezing: more than
+    /// [`MAX_TRAIN_PARAMS`] parameters, an epoch over [`MAX_EPOCH_WORK`] multiply-adds, or a
+    /// pass over every row holding more than [`MAX_ACTIVATIONS`] values. Checked from the
+    /// shapes, before anything is built.
+    pub fn check_size(&self, data: &Dataset) -> Result<(), String> {
+        let mut widths = vec![data.x.nrows()];
+        widths.extend(&self.hidden);
+        widths.push(data.y.nrows());
+        let params = widths
+            .windows(2)
+            .map(|w| w[1].saturating_mul(w[0].saturating_add(1)))
+            .fold(0usize, usize::saturating_add);
+        let rows = data.len();
+        if params > MAX_TRAIN_PARAMS {
+            return Err(format!(
+                "the network would have {params} parameters ({}); a training cell allows at most {MAX_TRAIN_PARAMS}",
+                widths.iter().map(ToString::to_string).collect::<Vec<_>>().join("-")
+            ));
+        }
+        let work = rows.saturating_mul(params);
+        if work > MAX_EPOCH_WORK {
+            return Err(format!(
+                "an epoch of {rows} rows through {params} parameters is {work} multiply-adds; the limit is \
+                 {MAX_EPOCH_WORK} ({:.1} times over): use fewer rows or smaller layers",
+                work as f64 / MAX_EPOCH_WORK as f64
+            ));
+        }
+        let units = widths.iter().fold(0usize, |a, &w| a.saturating_add(w));
+        let activations = rows.saturating_mul(units);
+        if activations > MAX_ACTIVATIONS {
+            return Err(format!(
+                "{rows} rows through {units} units make {activations} activations per pass; the limit is \
+                 {MAX_ACTIVATIONS}: use fewer rows or smaller layers"
+            ));
+        }
+        Ok(())
     }
 
     /// The engine's training configuration (the shuffle seed is the split seed).

@@ -54,7 +54,7 @@ impl TrainingFile {
         if !e.is_empty() {
             return Err(e);
         }
-        Ok(TrainingSetup {
+        let setup = TrainingSetup {
             id: self.id.clone(),
             observe: self.observe.clone(),
             data: self.data.clone(),
@@ -72,7 +72,15 @@ impl TrainingFile {
             dropout,
             early_stopping: self.early_stopping,
             schedule,
-        })
+        };
+        // Generated and shipped data are made here (small and quick) to check the sizes now, so
+        // lint names the limit; a CSV file's are checked when the file is read.
+        if !matches!(self.data, DataSpec::Csv { .. })
+            && let Ok(data) = self.data.build(None)
+        {
+            setup.check_size(&data).map_err(|m| vec![m])?;
+        }
+        Ok(setup)
     }
 
     /// The validation and test fractions (both absent: no split).

@@ -5,6 +5,7 @@ use super::text::{Num, Record, column_names, number, records, sniff_delimiter};
 use super::{BadRow, BadRows, CsvError, CsvOptions, Imported, MAX_CLASSES, MAX_LISTED, RowProblem};
 use crate::nn::Matrix;
 use crate::nn::data::{Dataset, Task};
+use crate::nn::doc::MAX_DATA_NUMBERS;
 use std::collections::HashMap;
 
 /// Reads a CSV text into a [`Dataset`] (see the module's conventions).
@@ -30,6 +31,15 @@ pub fn import(text: &str, opts: &CsvOptions) -> Result<Imported, CsvError> {
     let data = &recs[usize::from(opts.has_header)..];
     if data.is_empty() {
         return Err(CsvError::NoRows);
+    }
+    // Bounded before anything is allocated from the shape: 100,000 header columns over 100,000
+    // short rows would ask for 80 GB.
+    if data.len().saturating_mul(width) > MAX_DATA_NUMBERS {
+        return Err(CsvError::TooLarge {
+            rows: data.len(),
+            columns: width,
+            limit: MAX_DATA_NUMBERS,
+        });
     }
     let mut feats: Vec<f64> = Vec::with_capacity(data.len() * (width - 1));
     let mut targets: Vec<&str> = Vec::with_capacity(data.len());

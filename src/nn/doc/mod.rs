@@ -10,8 +10,10 @@ use super::serialize::{SerializeError, pretty_json, toml_text};
 use super::{Loss, LossKind, Matrix, Network, OptimizerConfig, OptimizerKind};
 use serde::{Deserialize, Serialize};
 
+mod precheck;
 mod validate;
 
+pub use precheck::{MAX_STRING_BYTES, MAX_VALUES, precheck};
 pub use validate::check_targets;
 
 /// The format version this build writes.
@@ -22,6 +24,10 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_PARAMS: usize = 5_000_000;
 /// Data (x and y together) with more numbers than this are refused.
 pub const MAX_DATA_NUMBERS: usize = 10_000_000;
+/// A pass holds every sample's value at every unit (the inputs and each layer's units), for z,
+/// a and delta alike: batches x units over this are refused (about 80 MB per quantity), so a
+/// valid file cannot ask a pass for more memory than the machine has.
+pub const MAX_ACTIVATIONS: usize = 10_000_000;
 
 /// Text syntax of a network file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,6 +263,7 @@ pub fn parse(text: &str, syntax: Syntax) -> Result<NetworkDoc, DocError> {
             MAX_FILE_BYTES
         )));
     }
+    precheck(text).map_err(DocError::one)?;
     let (file, training) = match syntax {
         Syntax::Json => parse_json(text)?,
         Syntax::Toml => (

@@ -3,8 +3,8 @@
 //! size limits, targets the loss cannot take).
 
 use super::{
-    DocError, FORMAT_VERSION, LossSpec, MAX_DATA_NUMBERS, MAX_PARAMS, NetworkDoc, NetworkFile, Samples,
-    optimizer_from_spec,
+    DocError, FORMAT_VERSION, LossSpec, MAX_ACTIVATIONS, MAX_DATA_NUMBERS, MAX_PARAMS, NetworkDoc, NetworkFile,
+    Samples, optimizer_from_spec,
 };
 use crate::nn::{
     Activation, Layer, Loss, LossKind, Matrix, Network, OptimizerConfig, OptimizerKind, Reduction, Vector,
@@ -252,6 +252,18 @@ impl NetworkFile {
         };
         if x_numbers.saturating_add(y_numbers) > MAX_DATA_NUMBERS {
             e.push(format!("x and y hold more than {MAX_DATA_NUMBERS} numbers, the limit"));
+            return None;
+        }
+        // The passes' memory, counted before any pass runs.
+        let units = self.layers.iter().fold(self.inputs, |n, l| n.saturating_add(l.units));
+        let activations = x_rows.len().saturating_mul(units);
+        if activations > MAX_ACTIVATIONS {
+            e.push(format!(
+                "{} samples through {units} units (the inputs and every layer's) make {activations} activations \
+                 per pass; the limit is {MAX_ACTIVATIONS} ({:.1} times over): give fewer samples or smaller layers",
+                x_rows.len(),
+                activations as f64 / MAX_ACTIVATIONS as f64
+            ));
             return None;
         }
         let y_rows = self
