@@ -264,6 +264,7 @@ fn normalise(path: &Path) -> Option<PathBuf> {
 }
 
 /// An absolute path with `.` and `..` taken out lexically.
+#[cfg(not(target_arch = "wasm32"))]
 fn normalise_absolute(path: &Path) -> Option<PathBuf> {
     use std::path::Component;
     let mut out = PathBuf::new();

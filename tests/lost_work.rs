@@ -109,49 +109,22 @@ fn an_edited_network_read_from_a_file_inside_the_folder_is_saved_to_that_file() 
 }
 
 #[test]
-fn a_network_file_outside_the_folder_is_written_or_made_inline_only_when_the_user_says() {
+fn a_lesson_naming_a_network_file_outside_its_folder_is_refused_and_the_file_left_alone() {
+    // A lesson reads only its own folder, so a network outside it can be neither shown, edited
+    // nor written back: the lesson is refused on opening with the reason.
     let root = tempfile::tempdir().unwrap();
     let lesson_dir = root.path().join("lesson");
     std::fs::create_dir_all(&lesson_dir).unwrap();
     let lesson = lesson_with_network_file(&lesson_dir, "../shared/x.toml");
     let net_file = root.path().join("shared/x.toml");
     let original = std::fs::read_to_string(&net_file).unwrap();
-    let lesson_text = std::fs::read_to_string(&lesson).unwrap();
-
-    // Cancel: nothing written, still modified.
     let mut s = state_in(root.path());
     s.open_path(&lesson);
-    edit_weight(&mut s, 0.625);
+    let shown = s.session.message.as_ref().expect("a message").text.clone();
+    assert!(shown.contains("outside its folder"), "{shown}");
+    assert_ne!(s.doc.file.as_deref(), Some(lesson.as_path()));
     s.apply(Command::Save);
-    assert!(
-        matches!(&s.session.save_question, Some(SaveQuestion::NetworkFilesShared { files, outside: true, .. }) if files == &["../shared/x.toml"]),
-        "{:?}",
-        s.session.save_question
-    );
-    s.apply(Command::SaveAnswer(SaveAnswer::Cancel));
     assert_eq!(std::fs::read_to_string(&net_file).unwrap(), original);
-    assert_eq!(std::fs::read_to_string(&lesson).unwrap(), lesson_text);
-    assert!(s.doc.dirty);
-
-    // Write to those files.
-    s.apply(Command::Save);
-    s.apply(Command::SaveAnswer(SaveAnswer::WriteNetworkFiles));
-    assert_eq!(w11(&net_file), 0.625);
-    assert!(!s.doc.dirty);
-
-    // Put them in the lesson: the shared file stays, the lesson carries the network.
-    edit_weight(&mut s, -1.5);
-    s.apply(Command::Save);
-    s.apply(Command::SaveAnswer(SaveAnswer::MakeInline));
-    assert_eq!(w11(&net_file), 0.625, "the shared file is left as it was");
-    let text = std::fs::read_to_string(&lesson).unwrap();
-    assert!(!text.contains("path ="), "{text}");
-    let mut again = state_in(root.path());
-    again.open_path(&lesson);
-    assert_eq!(
-        again.net(again.first_net().unwrap()).unwrap().doc.net.layers()[0].weights[(0, 0)],
-        -1.5
-    );
 }
 
 #[test]

@@ -188,7 +188,7 @@ fn an_unreadable_progress_file_is_kept_aside_not_written_over() {
     std::fs::write(&file, "{ \"format_version\": 2, \"students\": [").unwrap();
     let mut s = AppState::new(lesson, Box::new(TestDialogs(Some(dir.path().to_path_buf()))));
     let msg = s.session.message.clone().expect("a message").text;
-    assert!(msg.contains("Could not read your saved answers"), "{msg}");
+    assert!(msg.contains("saved answers for this lesson could not be read"), "{msg}");
     let aside = file.with_extension("unreadable.json");
     assert_eq!(
         std::fs::read_to_string(&aside).unwrap(),

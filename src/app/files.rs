@@ -76,6 +76,9 @@ pub trait Dialogs {
     /// that two windows writing the same file take turns: each reads, merges and writes in one
     /// go.
     fn with_lock(&self, path: &Path, f: &mut dyn FnMut() -> Result<(), String>) -> Result<(), String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_dir_all(dir)?;
+        }
         with_lock(path, f)
     }
 }

@@ -320,21 +320,38 @@ pub fn merge(ours: &Progress, base: &Progress, on_disk: Option<Progress>) -> Pro
             }
             continue;
         };
-        let empty = StudentProgress::default();
-        let was = was.unwrap_or(&empty);
+        // A student this window had not saved before started blank here: what is still blank
+        // was not changed.
         let into = merged.students.entry(key).or_insert_with(|| mine.clone());
         for (id, t) in theirs.exercises {
-            if mine.exercises.get(&id) == was.exercises.get(&id) {
+            let unchanged = match was {
+                Some(w) => mine.exercises.get(&id) == w.exercises.get(&id),
+                None => mine.exercises.get(&id).is_none_or(blank_exercise),
+            };
+            if unchanged {
                 into.exercises.insert(id, t);
             }
         }
         for (id, t) in theirs.quizzes {
-            if mine.quizzes.get(&id) == was.quizzes.get(&id) {
+            let unchanged = match was {
+                Some(w) => mine.quizzes.get(&id) == w.quizzes.get(&id),
+                None => mine.quizzes.get(&id).is_none_or(|q| *q == QuizProgress::default()),
+            };
+            if unchanged {
                 into.quizzes.insert(id, t);
             }
         }
     }
     merged
+}
+
+/// Whether an exercise's progress is that of an exercise never touched: empty fields only.
+fn blank_exercise(e: &ExerciseProgress) -> bool {
+    let entries = e.entries.iter().map(|r| vec![String::new(); r.len()]).collect();
+    *e == ExerciseProgress {
+        entries,
+        ..ExerciseProgress::default()
+    }
 }
 
 /// Puts saved progress back into an exercise; its verdict is recomputed (without counting an
