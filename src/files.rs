@@ -375,40 +375,42 @@ pub struct FileLock {
     _file: File,
 }
 
-/// Takes an exclusive advisory lock on `PATH.lock` beside `path` (created if missing), waiting
-/// while another process holds it: writers of one file that all take it take turns. The lock
-/// file stays; the lock ends when the returned value is dropped or the process ends (also on
-/// kill -9, so a crash never leaves a file locked).
-pub fn lock_beside(path: &Path) -> Result<FileLock, FileError> {
+/// Opens (creating it if missing) the lock file `PATH.lock` beside `path`.
+fn open_lock_file(path: &Path) -> Result<(File, PathBuf), FileError> {
     let lock_path = lock_path(path);
-    let write_err = |source: io::Error| FileError::Write {
-        path: shown(&lock_path),
-        source,
-    };
     let file = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(write_err)?;
-    file.lock().map_err(write_err)?;
+        .map_err(|source| FileError::Write {
+            path: shown(&lock_path),
+            source,
+        })?;
+    Ok((file, lock_path))
+}
+
+/// Takes an exclusive advisory lock on `PATH.lock` beside `path` (created if missing), waiting
+/// while another process holds it: writers of one file that all take it take turns. The lock
+/// file stays; the lock ends when the returned value is dropped or the process ends (also on
+/// kill -9, so a crash never leaves a file locked).
+pub fn lock_beside(path: &Path) -> Result<FileLock, FileError> {
+    let (file, lock_path) = open_lock_file(path)?;
+    file.lock().map_err(|source| FileError::Write {
+        path: shown(&lock_path),
+        source,
+    })?;
     Ok(FileLock { _file: file })
 }
 
 /// The lock on `PATH.lock` beside `path` if no other process (or open file) holds it now;
 /// `Ok(None)` when one does.
 pub fn try_lock_beside(path: &Path) -> Result<Option<FileLock>, FileError> {
-    let lock_path = lock_path(path);
+    let (file, lock_path) = open_lock_file(path)?;
     let write_err = |source: io::Error| FileError::Write {
         path: shown(&lock_path),
         source,
     };
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(write_err)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(FileLock { _file: file })),
         Err(fs::TryLockError::WouldBlock) => Ok(None),

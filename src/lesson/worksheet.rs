@@ -20,6 +20,8 @@ mod network;
 
 /// The layout convention, the one the window's matrix view uses.
 pub use super::sheet::Convention;
+/// Text for HTML content and attribute values (worksheets, the gradebook's feedback pages).
+pub use html::esc;
 
 use super::answer::Answer;
 use super::compute::Computed;
@@ -31,7 +33,7 @@ use super::worked::worked_solution;
 use super::{Cell, Lesson};
 use crate::nn::doc::NetworkDoc;
 use crate::nn::numfmt::NumberFormat;
-use html::{esc, flow, page};
+use html::{flow, page};
 use markdown::{inline, markdown};
 use std::fmt::Write as _;
 

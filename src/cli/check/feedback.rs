@@ -6,24 +6,9 @@
 
 use crate::lesson::gradebook::{Gradebook, Row};
 use crate::lesson::policy::WorkedSolution;
+pub use crate::lesson::worksheet::esc;
 use crate::lesson::{Cell, Lesson};
 use std::fmt::Write as _;
-
-/// Text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// A file name for `id`: letters, digits, `-`, `_` and `.` kept, anything else `_`.
 fn file_name(id: &str, taken: &mut Vec<String>) -> String {
