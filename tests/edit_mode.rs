@@ -720,3 +720,60 @@ fn a_refused_page_edit_keeps_what_can_be_redone() {
     s.apply(Command::Redo);
     assert_eq!(s.doc.title, "Renamed");
 }
+
+#[test]
+fn a_text_or_prompt_too_long_for_the_lesson_file_is_refused_and_the_lesson_kept() {
+    // The loader refuses any string over 1 MiB (1,048,576 bytes) before parsing; a text cell
+    // edited past it would save a lesson that could not be opened again. One byte over is
+    // refused with the limit named; exactly at the limit is kept.
+    let mut s = state();
+    let text_cell = s
+        .doc
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Text(_)))
+        .unwrap();
+    let before = s.lesson();
+    page(
+        &mut s,
+        PageEdit::SetText {
+            cell: text_cell,
+            text: "x".repeat((1 << 20) + 1),
+        },
+    );
+    assert_eq!(s.lesson(), before, "the lesson is unchanged");
+    assert!(!s.doc.dirty);
+    let msg = &s.session.message.as_ref().unwrap().text;
+    assert!(msg.contains("1048577 bytes") && msg.contains("1048576"), "{msg}");
+    page(
+        &mut s,
+        PageEdit::SetText {
+            cell: text_cell,
+            text: "x".repeat(1 << 20),
+        },
+    );
+    assert!(matches!(&s.doc.cells[text_cell], CellState::Text(t) if t.len() == 1 << 20));
+
+    // An exercise's prompt from its edit form: the same limit.
+    let ex = s
+        .doc
+        .cells
+        .iter()
+        .position(|c| matches!(c, CellState::Exercise(_)))
+        .unwrap();
+    let Cell::Exercise(mut e) = s.lesson().cells[ex].clone() else {
+        unreachable!()
+    };
+    let old_prompt = e.prompt.clone();
+    e.prompt = "y".repeat(3 << 20);
+    page(
+        &mut s,
+        PageEdit::Replace {
+            cell: ex,
+            with: Box::new(Cell::Exercise(e)),
+        },
+    );
+    let msg = &s.session.message.as_ref().unwrap().text;
+    assert!(msg.contains("the limit is 1048576 bytes per string"), "{msg}");
+    assert!(matches!(&s.lesson().cells[ex], Cell::Exercise(e) if e.prompt == old_prompt));
+}

@@ -289,11 +289,68 @@ fn two_windows_on_one_lesson_keep_each_others_answers() {
     let c = open();
     assert_eq!(entry(&c, "z-of-the-neuron"), "1.75");
     assert_eq!(entry(&c, "a-of-the-neuron"), "0.25");
-    // The same exercise answered in both: the later write wins, and the file stays valid.
+    // The same exercise answered in both: the later writer's answer stands (it typed last),
+    // and the file stays valid.
     answer(&mut b, "z-of-the-neuron", "2");
     let c = open();
     assert_eq!(entry(&c, "z-of-the-neuron"), "2");
     assert_eq!(entry(&c, "a-of-the-neuron"), "0.25");
+}
+
+/// Presses Check on exercise `id` and writes the progress.
+fn check(s: &mut AppState, id: &str) {
+    let cell = s
+        .doc
+        .cells
+        .iter()
+        .position(|c| matches!(c, mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == id))
+        .expect("exercise");
+    s.apply(Command::Student(mlp_notebook::app::StudentCommand::Exercise {
+        cell,
+        action: mlp_notebook::app::student::ExerciseAction::Check,
+    }));
+    s.save_progress_now();
+}
+
+#[test]
+fn checks_made_in_two_windows_on_one_exercise_all_count() {
+    // A student with two windows on one lesson checks the same exercise twice in each. Before,
+    // the later writer's count replaced the other's (2 in the file for 4 checks), so a second
+    // window bought a graded lesson's attempts again. Now the file holds 2 + 2 = 4, with the
+    // answer the later window typed.
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = || {
+        mlp_notebook::lesson::parse_lesson(
+            include_str!("../lessons/02-one-neuron.toml"),
+            mlp_notebook::nn::doc::Syntax::Toml,
+        )
+        .unwrap()
+    };
+    let open = || AppState::new(lesson(), Box::new(TestDialogs(dir.path().to_path_buf())));
+    let attempts = |s: &AppState| {
+        s.doc
+            .cells
+            .iter()
+            .find_map(|c| match c {
+                mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron" => Some(e.attempts),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (mut a, mut b) = (open(), open());
+    for (s, texts) in [(&mut a, ["7", "8"]), (&mut b, ["9", "10"])] {
+        for text in texts {
+            answer(s, "z-of-the-neuron", text);
+            check(s, "z-of-the-neuron");
+        }
+    }
+    assert_eq!((attempts(&a), attempts(&b)), (2, 2));
+    let c = open();
+    assert_eq!(entry(&c, "z-of-the-neuron"), "10");
+    assert_eq!(attempts(&c), 4);
+    // A third check in A adds one more: B's two are not counted twice.
+    check(&mut a, "z-of-the-neuron");
+    assert_eq!(attempts(&open()), 5);
 }
 
 #[test]

@@ -148,6 +148,7 @@ impl AppState {
                 if t.trim().is_empty() {
                     return Err("A lesson needs a title.".into());
                 }
+                within_string_limit("The title", &t)?;
                 self.doc.title = t;
             }
             PageEdit::Add { at, kind } => {
@@ -159,10 +160,16 @@ impl AppState {
             PageEdit::Move { from, to } => self.move_cell(from, to)?,
             PageEdit::Duplicate(i) => self.duplicate_cell(i)?,
             PageEdit::SetText { cell, text } => match self.doc.cells.get_mut(cell) {
-                Some(CellState::Text(t)) => *t = text,
+                Some(CellState::Text(t)) => {
+                    within_string_limit("The text", &text)?;
+                    *t = text;
+                }
                 _ => return Err("That cell is not a text cell.".into()),
             },
-            PageEdit::Replace { cell, with } => self.replace(cell, *with)?,
+            PageEdit::Replace { cell, with } => {
+                within_file_limits(&with)?;
+                self.replace(cell, *with)?
+            }
             PageEdit::AskFor {
                 network,
                 reference,
@@ -229,3 +236,31 @@ impl AppState {
 
 /// Ids are letters, digits, `-` and `_`: the loader's rule.
 pub use crate::lesson::load::valid_id;
+
+/// Refuses a string the lesson file could not hold: a lesson saved with it would be refused
+/// when opened again ([`MAX_STRING_BYTES`](crate::nn::doc::MAX_STRING_BYTES)).
+fn within_string_limit(what: &str, text: &str) -> Result<(), String> {
+    use crate::nn::doc::MAX_STRING_BYTES;
+    if text.len() > MAX_STRING_BYTES {
+        return Err(format!(
+            "Not applied: {what} is {} bytes long; a lesson file holds at most {MAX_STRING_BYTES} bytes per text \
+             (1 MiB), and a lesson saved with it could not be opened again.",
+            text.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a cell from an edit form whose strings or count of values are over the limits the
+/// lesson file is read with (the check a saved lesson meets when it is opened again).
+fn within_file_limits(cell: &Cell) -> Result<(), String> {
+    let text = serde_json::to_string(&cell.to_file()).map_err(|e| format!("Not applied: {e}"))?;
+    crate::nn::doc::precheck(&text).map_err(|e| {
+        // The line of the one-line JSON says nothing here.
+        let e = e
+            .split_once(": ")
+            .filter(|(l, _)| l.starts_with("line "))
+            .map_or(e.as_str(), |(_, r)| r);
+        format!("Not applied: the cell holds {e}; a lesson saved with it could not be opened again.")
+    })
+}

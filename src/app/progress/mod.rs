@@ -305,7 +305,10 @@ impl AppState {
 /// The progress to write: `ours`, except that what this window did not change since it last
 /// read or wrote the file (equal in `ours` and `base`) takes its state `on_disk`, which another
 /// window may have written since: a student only the other window knows, and for each student,
-/// each exercise and quiz this window left alone.
+/// each exercise and quiz this window left alone. An item both windows changed keeps this
+/// window's answer (each window writes within [`SAVE_INTERVAL`] of its last keystroke, so the
+/// later writer typed last) with what both recorded: the checks made in either window count
+/// (two windows never buy extra attempts), and hints, peeks and solved stay as either saw them.
 pub fn merge(ours: &Progress, base: &Progress, on_disk: Option<Progress>) -> Progress {
     let mut merged = ours.clone();
     let Some(disk) = on_disk else {
@@ -324,25 +327,51 @@ pub fn merge(ours: &Progress, base: &Progress, on_disk: Option<Progress>) -> Pro
         // was not changed.
         let into = merged.students.entry(key).or_insert_with(|| mine.clone());
         for (id, t) in theirs.exercises {
+            let before = was.and_then(|w| w.exercises.get(&id));
             let unchanged = match was {
-                Some(w) => mine.exercises.get(&id) == w.exercises.get(&id),
+                Some(_) => mine.exercises.get(&id) == before,
                 None => mine.exercises.get(&id).is_none_or(blank_exercise),
             };
             if unchanged {
                 into.exercises.insert(id, t);
+            } else if let Some(m) = into.exercises.get_mut(&id) {
+                *m = combined_exercise(m, before, &t);
             }
         }
         for (id, t) in theirs.quizzes {
+            let before = was.and_then(|w| w.quizzes.get(&id));
             let unchanged = match was {
-                Some(w) => mine.quizzes.get(&id) == w.quizzes.get(&id),
+                Some(_) => mine.quizzes.get(&id) == before,
                 None => mine.quizzes.get(&id).is_none_or(|q| *q == QuizProgress::default()),
             };
             if unchanged {
                 into.quizzes.insert(id, t);
+            } else if let Some(m) = into.quizzes.get_mut(&id) {
+                let made_here = m.attempts.saturating_sub(before.map_or(0, |b| b.attempts));
+                m.attempts = t.attempts.saturating_add(made_here);
+                m.record = m.record.combined(&t.record);
             }
         }
     }
     merged
+}
+
+/// An exercise changed in this window (`mine`, `before` as this window last saved it) and in
+/// another (`theirs`, on disk): this window's answer, the checks of both, what either used.
+fn combined_exercise(
+    mine: &ExerciseProgress,
+    before: Option<&ExerciseProgress>,
+    theirs: &ExerciseProgress,
+) -> ExerciseProgress {
+    let made_here = mine.attempts.saturating_sub(before.map_or(0, |b| b.attempts));
+    ExerciseProgress {
+        attempts: theirs.attempts.saturating_add(made_here),
+        hints_shown: mine.hints_shown.max(theirs.hints_shown),
+        solution_shown: mine.solution_shown || theirs.solution_shown,
+        solved: mine.solved || theirs.solved,
+        record: mine.record.combined(&theirs.record),
+        ..mine.clone()
+    }
 }
 
 /// Whether an exercise's progress is that of an exercise never touched: empty fields only.

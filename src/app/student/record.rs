@@ -38,6 +38,22 @@ impl Record {
             self.solution_opened_at = now;
         }
     }
+
+    /// What two windows recorded for one item, together: the most hints, any peek, the earliest
+    /// opening and first check, the latest check.
+    pub fn combined(&self, other: &Record) -> Record {
+        let earliest = |a: Option<u64>, b: Option<u64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Record {
+            hints_used: self.hints_used.max(other.hints_used),
+            peeked: self.peeked || other.peeked,
+            solution_opened_at: earliest(self.solution_opened_at, other.solution_opened_at),
+            first_check_at: earliest(self.first_check_at, other.first_check_at),
+            last_check_at: self.last_check_at.max(other.last_check_at),
+        }
+    }
 }
 
 /// The wall clock in seconds since 1970-01-01 UTC (`None` if the clock is set before it).
