@@ -210,3 +210,24 @@ fn trainer_steady_state_steps_allocate_nothing() {
         assert!(t.stopped().is_none(), "{name}: {:?}", t.stopped());
     }
 }
+
+#[test]
+fn a_file_over_the_value_limit_is_refused_before_it_is_parsed() {
+    // A network file just under the 32 MiB size limit whose `x` holds 8.4 million samples
+    // ([1] is two values: the bracket and the number's separator): telling a lesson from a
+    // network used to parse the whole text into a TOML table first (millions of allocations,
+    // 1.3 GB in the window) before the value limit refused it. Now the limit comes first:
+    // the refusal costs a handful of allocations (its message).
+    use mlp_notebook::lesson::parse_any;
+    use mlp_notebook::nn::doc::{MAX_FILE_BYTES, Syntax};
+    let samples = (MAX_FILE_BYTES - 200) / 4;
+    let text = format!(
+        "format_version = 1\ninputs = 1\nloss = \"mse\"\nx = [{}]\n\n[[layers]]\nunits = 1\nactivation = \"identity\"\nweights = [[1]]\nbias = [0]\n",
+        vec!["[1]"; samples].join(",")
+    );
+    let mut result = None;
+    let n = allocations_in(|| result = Some(parse_any(&text, Syntax::Toml)));
+    let e = result.unwrap().unwrap_err();
+    assert!(e.to_string().contains("checked before reading it"), "{e}");
+    assert!(n < 20, "{n} allocations to refuse it");
+}

@@ -692,3 +692,28 @@ fn without_a_file_dialog_save_as_and_open_ask_for_the_path() {
     assert!(h.state().state.session.path_prompt.is_none());
     assert_eq!(h.state().state.doc.file.as_deref(), Some(path.as_path()));
 }
+
+#[test]
+fn a_long_message_wraps_inside_the_window() {
+    // A refusal that names a file and a limit runs past a 1024-pixel window on one line; the
+    // bar wraps it, so its end ("...the end") is on screen.
+    let mut state = AppState::builtin_headless();
+    let long = format!("/tmp/{}/the-end.toml", "a-folder-with-a-long-name".repeat(12));
+    state.apply(Command::OpenPath(long.clone().into()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .with_max_steps(12)
+        .build_eframe(|_| NotebookApp::new(state));
+    h.run();
+    let node = h.query_by(|n| {
+        n.value()
+            .is_some_and(|l| l.starts_with("Could not open") && l.contains("the-end.toml"))
+    });
+    let rect = node.expect("the message is shown").rect();
+    assert!(
+        rect.max.x <= 1024.0,
+        "the message ends at x = {} in a 1024-pixel window",
+        rect.max.x
+    );
+    assert!(rect.height() > 30.0, "it wraps onto more than one line: {rect:?}");
+}

@@ -394,15 +394,23 @@ fn is_lesson(text: &str, syntax: Syntax) -> bool {
             .parse::<toml::Table>()
             .map(|t| t.contains_key("cells"))
             .unwrap_or(false),
-        Syntax::Json => serde_json::from_str::<serde_json::Value>(text)
-            .map(|v| v.get("cells").is_some())
-            .unwrap_or(false),
+        // Only the top level's keys: the values are skipped, not built.
+        Syntax::Json => {
+            #[derive(serde::Deserialize)]
+            struct Probe {
+                cells: Option<serde::de::IgnoredAny>,
+            }
+            serde_json::from_str::<Probe>(text).is_ok_and(|p| p.cells.is_some())
+        }
     }
 }
 
 /// Reads either a lesson file or a network file (or a reference case) from text; `resolve`
 /// reads the files a lesson names.
 pub fn parse_any_with(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<(Lesson, FileKind), DocError> {
+    // The limits on strings and values come before any parsing, telling a lesson from a
+    // network file included: a valid but huge file is refused in one quick pass.
+    doc::precheck(text).map_err(|p| DocError { problems: vec![p] })?;
     if is_lesson(text, syntax) {
         load(text, syntax, resolve)
             .map(|l| (l, FileKind::Lesson))

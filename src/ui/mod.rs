@@ -96,7 +96,15 @@ fn message_ui(ui: &mut Ui, m: &crate::app::Message, out: &mut Vec<Command>) {
         if ui.button("Dismiss").clicked() {
             out.push(Command::DismissMessage);
         }
-        ui.label(RichText::new(&m.text).color(color));
+        // A long message (a file's limits, a list of problems) wraps in the width there is,
+        // and scrolls past about six lines rather than pushing the page away.
+        egui::ScrollArea::vertical()
+            .id_salt("message")
+            .max_height(6.0 * ui.text_style_height(&egui::TextStyle::Body) + 8.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(&m.text).color(color)).wrap());
+            });
     });
 }
 
