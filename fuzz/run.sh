@@ -3,7 +3,7 @@
 # lessons, networks, submissions and data sets (copied at run time, so they are not kept twice
 # in the repository), then runs libFuzzer with a 2 s limit per input and 2 GB of memory. Exits
 # non-zero on the first crash, timeout or out-of-memory input, which libFuzzer leaves in
-# fuzz/artifacts/TARGET/; keep it as a regression test (tests/fuzz_regressions.rs) once fixed.
+# fuzz/artifacts/TARGET/; keep it as a test in tests/robustness.rs once fixed.
 # Needs the nightly toolchain and cargo-fuzz. Prints one line per target: executions, coverage.
 set -euo pipefail
 cd "$(dirname "$0")"
