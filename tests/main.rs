@@ -8,6 +8,7 @@ mod contained;
 mod datasets;
 mod edit_mode;
 mod engine;
+mod export;
 mod format;
 mod gradebook;
 mod grading;
