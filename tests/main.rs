@@ -25,6 +25,7 @@ mod sheet;
 mod training;
 mod ui;
 mod ui_exercises;
+mod ui_export;
 mod ui_grading;
 mod ui_students;
 mod ui_training;
