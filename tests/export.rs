@@ -323,10 +323,21 @@ fn a_training_cells_numpy_script_trains_as_the_app() {
     );
     assert_eq!(literal_numbers(&script.text, "OFFSET"), t.scaler.offset);
     assert_eq!(literal_numbers(&script.text, "SCALE"), t.scaler.scale);
+    let dir = tmp("training");
+    let can_compile = Command::new(python())
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     for kind in [ScriptKind::Pytorch, ScriptKind::Keras] {
         let s = export(kind, &Source::Training(Box::new(t.clone())), 0, "line").unwrap();
         assert_eq!(literal_numbers(&s.text, "X_TRAIN"), x_train, "{kind:?}");
         assert!(s.text.contains("EPOCHS = 12"), "{kind:?}");
+        if can_compile {
+            let path = dir.join(kind.file_name("line"));
+            std::fs::write(&path, &s.text).unwrap();
+            let r = run(&python(), &["-m", "py_compile", path.to_str().unwrap()]);
+            assert_eq!(r.code, 0, "{kind:?} training script does not parse: {}", r.stderr);
+        }
     }
 
     // The app's own run of the cell.
@@ -354,7 +365,6 @@ fn a_training_cells_numpy_script_trains_as_the_app() {
             return;
         }
     };
-    let dir = tmp("training");
     let path = dir.join("line.py");
     std::fs::write(&path, &script.text).unwrap();
     let got = json(&run(&py, &[path.to_str().unwrap()]), "the training script");

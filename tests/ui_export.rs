@@ -152,3 +152,27 @@ fn cancel_closes_the_dialog_without_writing() {
     assert!(h.query_by_label("Export as").is_none());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
 }
+
+/// A graded lesson that keeps students out of edit mode (which shows the engine's answers)
+/// keeps them from exporting too: a script would compute every value the exercises ask for.
+#[test]
+fn a_graded_lesson_without_edit_mode_refuses_the_export() {
+    use mlp_notebook::app::export::ExportCommand;
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grading/policy.toml"),
+    )
+    .unwrap();
+    let lesson = mlp_notebook::lesson::parse_lesson(&text, mlp_notebook::nn::doc::Syntax::Toml).unwrap();
+    assert!(
+        lesson
+            .cells
+            .iter()
+            .any(|c| matches!(c, mlp_notebook::lesson::Cell::Network(_)))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = AppState::new(lesson, Box::new(ExportTo(dir.path().to_path_buf())));
+    state.apply(Command::Export(ExportCommand::Open));
+    assert!(state.session.export_dialog.is_none());
+    let m = state.session.message.as_ref().expect("a message says why");
+    assert!(m.is_error && m.text.contains("graded lesson"), "{}", m.text);
+}

@@ -68,6 +68,12 @@ impl AppState {
     pub(super) fn export_command(&mut self, c: ExportCommand) {
         match c {
             ExportCommand::Open => {
+                if !self.edit_mode_allowed() {
+                    return self.error(
+                        "This is a graded lesson: exporting a cell as a script, which computes every value the \
+                         exercises ask for, is off for students, as edit mode is.",
+                    );
+                }
                 let cells = self.exportable_cells();
                 let cell = self.active_net().or_else(|| cells.first().map(|c| c.0));
                 match cell {

@@ -54,10 +54,10 @@ pub fn export_dialog_ui(ctx: &egui::Context, state: &AppState, d: &ExportDialog,
                 });
                 ui.weak(if d.steps == 0 {
                     "0: the script makes one forward and backward pass and prints every z, a, delta and gradient \
-                     (as `mlp-notebook trace --json`)."
+                     (as mlp-notebook trace --json does)."
                 } else {
                     "The script runs this many full-batch steps of the cell's optimizer and prints the losses and \
-                     the trained weights (as `mlp-notebook train --steps N --json`)."
+                     the trained weights (as mlp-notebook train --steps N --json does)."
                 });
             } else {
                 ui.weak(
