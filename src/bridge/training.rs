@@ -351,7 +351,6 @@ fn pytorch_script(t: &TrainingSource, data: &str) -> String {
          zs, acts = forward(x)\n        \
          return loss_fn(zs[-1], acts[-1], y).item(), accuracy(acts[-1], y)\n\n\n\
          def main():\n    \
-         global model\n    \
          x_train, y_train = scaled(X_TRAIN), torch.tensor(Y_TRAIN)\n    \
          val = (scaled(X_VAL), torch.tensor(Y_VAL)) if {has_val} else None\n    \
          n = x_train.shape[0]\n    \
