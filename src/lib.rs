@@ -5,6 +5,7 @@
 //! - [`nn`]: the maths (network, traces, losses, optimizers, training, the network file format).
 //!   No GUI crate, no file IO.
 //! - [`lesson`]: lessons as plain data (text and network cells) and their file format.
+//! - [`bridge`]: a network or training cell as a PyTorch, Keras or NumPy script (text only).
 //! - [`files`]: reading and writing files (size limits, atomic saves); used by `cli` and `app`.
 //! - [`app`]: the window's state, commands, undo history and file access; no window crate.
 //! - [`ui`]: drawing only; reads the state and emits commands.
@@ -19,6 +20,7 @@
 //! no GUI dependency at all.
 
 pub mod app;
+pub mod bridge;
 pub mod cli;
 pub mod files;
 pub mod lesson;

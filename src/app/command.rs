@@ -100,6 +100,8 @@ pub enum Command {
         answers: bool,
         to: Option<PathBuf>,
     },
+    /// File > Export as...: the dialog that writes a cell as a PyTorch, Keras or NumPy script.
+    Export(super::export::ExportCommand),
     /// Edit mode on (the instructor's tools) or off (the page as a student sees it).
     SetEditMode(bool),
     /// The text of the "type a path" prompt (shown when no file dialog could open).

@@ -11,6 +11,7 @@ pub mod cell;
 pub mod command;
 pub mod document;
 pub mod edit;
+pub mod export;
 pub mod files;
 pub mod import;
 pub mod lab;

@@ -78,6 +78,8 @@ pub struct Session {
     pub close_now: bool,
     pub show_shortcuts: bool,
     pub show_about: bool,
+    /// File > Export as...: the open dialog.
+    pub export_dialog: Option<super::export::ExportDialog>,
     /// The network cell the stepper panel and the arrow keys act on.
     pub active: Option<usize>,
     /// The current time in seconds (from egui's input), for coalescing undo steps.
@@ -121,6 +123,7 @@ impl Session {
             close_now: false,
             show_shortcuts: false,
             show_about: false,
+            export_dialog: None,
             active: None,
             now: 0.0,
             edit_mode: false,

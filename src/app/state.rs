@@ -202,6 +202,7 @@ impl AppState {
             Command::Net { .. }
                 | Command::Lab(_)
                 | Command::ExportWorksheet { .. }
+                | Command::Export(_)
                 | Command::ShowInfo(_)
                 | Command::ShowError(_)
                 | Command::Student(StudentCommand::Exercise {
@@ -237,6 +238,7 @@ impl AppState {
             Command::SetDark(d) => self.session.settings.view.dark = d,
             Command::SetZoom(z) => self.session.settings.view.zoom = z.clamp(0.5, 3.0),
             Command::ExportWorksheet { answers, to } => self.export_worksheet(answers, to),
+            Command::Export(c) => self.export_command(c),
             Command::SetEditMode(on) => self.set_edit_mode(on),
             Command::Undo => self.undo_redo(true),
             Command::Redo => self.undo_redo(false),

@@ -7,6 +7,7 @@
 //!   a freshly initialised network file.
 //! - [`lint`], [`solve`], [`check`]: a lesson's problems with line and column, its answer key
 //!   with worked solutions, and grading students' submissions.
+//! - [`export`]: a network or a training cell as a PyTorch, Keras or NumPy script.
 //! - [`worksheet`]: a printable worksheet (HTML) of a lesson or network, or its answer key.
 //! - [`args`]: value parsers shared by the flags; [`json`]: the JSON the subcommands print.
 //!
@@ -19,6 +20,7 @@
 
 pub mod args;
 pub mod check;
+pub mod export;
 pub mod gradcheck;
 pub mod init;
 pub mod json;
@@ -73,6 +75,8 @@ pub enum Command {
     Solve(solve::SolveArgs),
     /// Grade submissions against a lesson: a table of points per exercise (and --csv).
     Check(check::CheckArgs),
+    /// A network, or a lesson's network or training cell, as a PyTorch, Keras or NumPy script.
+    Export(export::ExportArgs),
     /// A printable worksheet (HTML) of a lesson or network laid out by hand; --answers for the key.
     Worksheet(worksheet::WorksheetArgs),
     /// Time the engine on three reference workloads (w1 step, w3 step, w4 grid) as the browser
@@ -142,6 +146,7 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Solve(a) => solve::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Worksheet(a) => worksheet::run(&a),
+        Command::Export(a) => export::run(&a),
         Command::Speed => speed(),
     };
     match result {

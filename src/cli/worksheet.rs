@@ -35,7 +35,7 @@ pub struct WorksheetArgs {
 }
 
 /// Whether the text is a lesson (it has `cells`) rather than a network file.
-fn is_lesson(text: &str, syntax: Syntax) -> bool {
+pub(crate) fn is_lesson(text: &str, syntax: Syntax) -> bool {
     match syntax {
         Syntax::Toml => text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("cells")),
         Syntax::Json => serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("cells").is_some()),

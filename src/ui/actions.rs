@@ -2,6 +2,7 @@
 //! shortcuts. The menus, the keyboard listener and the F1 list are all built from it, so they
 //! cannot disagree (rerun's `UICommand` does the same).
 
+use crate::app::export::ExportCommand;
 use crate::app::{AppState, Command, NetCommand, StepNav, StudentCommand};
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 
@@ -12,6 +13,7 @@ pub enum Action {
     Open,
     Save,
     SaveAs,
+    ExportAs,
     Undo,
     Redo,
     EditMode,
@@ -43,11 +45,12 @@ macro_rules! keys {
 
 impl Action {
     /// Every action, in the order the F1 list shows them.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::NewNetwork,
         Action::Open,
         Action::Save,
         Action::SaveAs,
+        Action::ExportAs,
         Action::Undo,
         Action::Redo,
         Action::EditMode,
@@ -70,6 +73,7 @@ impl Action {
             Action::Open => "Open...",
             Action::Save => "Save",
             Action::SaveAs => "Save as...",
+            Action::ExportAs => "Export as...",
             Action::Undo => "Undo",
             Action::Redo => "Redo",
             Action::EditMode => "Edit lesson",
@@ -93,6 +97,7 @@ impl Action {
             Action::Open => "Open a lesson, a network or a CSV data set",
             Action::Save => "Save the lesson to its file",
             Action::SaveAs => "Save the lesson to a new file",
+            Action::ExportAs => "A network or training cell as a PyTorch, Keras or NumPy script with the same numbers",
             Action::Undo => "Take back the last change",
             Action::Redo => "Do again what was taken back",
             Action::EditMode => "Add, remove, move and change cells; off shows the page as a student sees it",
@@ -114,6 +119,7 @@ impl Action {
             Action::Open => keys![key(CTRL, Key::O)],
             Action::Save => keys![key(CTRL, Key::S)],
             Action::SaveAs => keys![key(CTRL_SHIFT, Key::S)],
+            Action::ExportAs => keys![key(CTRL_SHIFT, Key::E)],
             Action::Undo => keys![key(CTRL, Key::Z)],
             Action::Redo => keys![key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)],
             Action::EditMode => keys![key(CTRL, Key::E)],
@@ -173,6 +179,7 @@ impl Action {
             Action::Open => Command::Open,
             Action::Save => Command::Save,
             Action::SaveAs => Command::SaveAs,
+            Action::ExportAs => Command::Export(ExportCommand::Open),
             Action::Undo => Command::Undo,
             Action::Redo => Command::Redo,
             Action::EditMode => Command::SetEditMode(!state.session.edit_mode),

@@ -9,6 +9,7 @@ pub mod diagram;
 pub mod edit;
 pub mod edit_forms;
 pub mod exercise;
+pub mod export;
 pub mod import;
 pub mod markdown;
 pub mod matrix;
@@ -353,6 +354,9 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     if let Some(p) = &state.session.path_prompt {
         path_prompt_ui(&ctx, p, out);
+    }
+    if let Some(d) = &state.session.export_dialog {
+        export::export_dialog_ui(&ctx, state, d, out);
     }
     if state.session.show_shortcuts {
         let mut open = true;

@@ -91,6 +91,13 @@ static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 /// Reads a data file named in a lesson.
 pub type ReadFn = std::sync::Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
 
+impl TrainCell {
+    /// Reads the data files the cell's setup names (relative to the lesson), as the cell does.
+    pub fn reader(&self) -> ReadFn {
+        self.read.clone()
+    }
+}
+
 impl std::fmt::Debug for TrainCell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrainCell")
