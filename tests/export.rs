@@ -67,18 +67,33 @@ fn json(out: &Out, what: &str) -> Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{what}: not JSON ({e}):\n{}", out.stdout))
 }
 
+/// The Python that compiles the scripts: `MLP_PYTHON`, else `python3`.
 fn python() -> String {
     std::env::var("MLP_PYTHON").unwrap_or_else(|_| "python3".into())
 }
 
-/// Python with NumPy, or why not (printed by the caller, which then skips).
+/// `MLP_PYTHON`, else the first of `python3` and the system's `/usr/bin/python3` that has NumPy
+/// (a Python version manager's `python3` may come first on the path without it).
 fn python_with_numpy() -> Result<String, String> {
-    let py = python();
-    match Command::new(&py).args(["-c", "import numpy"]).output() {
-        Err(e) => Err(format!("{py} cannot run ({e})")),
-        Ok(o) if !o.status.success() => Err(format!("{py} has no NumPy")),
-        Ok(_) => Ok(py),
+    let candidates = match std::env::var("MLP_PYTHON") {
+        Ok(p) => vec![p],
+        Err(_) => vec!["python3".to_string(), "/usr/bin/python3".to_string()],
+    };
+    let mut why = Vec::new();
+    for py in candidates {
+        match Command::new(&py).args(["-c", "import numpy"]).output() {
+            Err(e) => why.push(format!("{py} cannot run ({e})")),
+            Ok(o) if !o.status.success() => why.push(format!("{py} has no NumPy")),
+            Ok(_) => return Ok(py),
+        }
     }
+    let why = why.join("; ");
+    // CI sets this: there, a missing NumPy is a failure, not a skip.
+    assert!(
+        std::env::var_os("MLP_REQUIRE_NUMPY").is_none(),
+        "{why} (MLP_REQUIRE_NUMPY is set)"
+    );
+    Err(why)
 }
 
 /// The largest |a - b| / max(1, |b|) over two JSON values of the same shape and keys (in the
