@@ -5,6 +5,8 @@
 //! - [`nn`]: the maths (network, traces, losses, optimizers, training, the network file format).
 //!   No GUI crate, no file IO.
 //! - [`lesson`]: lessons as plain data (text and network cells) and their file format.
+//! - [`bridge`]: files for other tools (PyTorch's safetensors, NumPy's .npz), bytes in and
+//!   bytes out; uses `nn` and `lesson`, no GUI crate, no file IO.
 //! - [`files`]: reading and writing files (size limits, atomic saves); used by `cli` and `app`.
 //! - [`app`]: the window's state, commands, undo history and file access; no window crate.
 //! - [`ui`]: drawing only; reads the state and emits commands.
@@ -12,10 +14,11 @@
 //! - [`cli`]: the `mlp-notebook` subcommands over `nn` and `lesson`.
 //!
 //! Dependency direction: `window -> ui -> app -> lesson -> nn`, `cli -> lesson -> nn`; `files`
-//! is used by `app` and `cli`. Nothing in `nn` or `lesson` names a GUI crate, and `app` names
+//! is used by `app` and `cli`, `bridge` (over `lesson` and `nn`) by `app` and `cli`. Nothing in `nn` or `lesson` names a GUI crate, and `app` names
 //! no eframe, egui or rfd.
 
 pub mod app;
+pub mod bridge;
 pub mod cli;
 pub mod files;
 pub mod lesson;

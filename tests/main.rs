@@ -3,6 +3,7 @@
 //! own because it replaces the global allocator.
 
 mod bounds;
+mod bridge;
 mod cli;
 mod contained;
 mod datasets;

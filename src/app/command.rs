@@ -62,6 +62,8 @@ pub enum Command {
     },
     /// Training cells and the CSV import.
     Lab(LabCommand),
+    /// File > Import weights... and its dialog.
+    Weights(super::weights::WeightsCommand),
     /// Exercises, quizzes, the student's name and submissions.
     Student(StudentCommand),
     /// A change of the lesson in edit mode.

@@ -8,6 +8,8 @@
 //! - [`lint`], [`solve`], [`check`]: a lesson's problems with line and column, its answer key
 //!   with worked solutions, and grading students' submissions.
 //! - [`worksheet`]: a printable worksheet (HTML) of a lesson or network, or its answer key.
+//! - [`import`], [`export_weights`]: weight files for PyTorch (safetensors) and NumPy (.npz),
+//!   read into a network file and written from one (through [`crate::bridge`]).
 //! - [`args`]: value parsers shared by the flags; [`json`]: the JSON the subcommands print.
 //!
 //! Shapes on the command line follow the files: samples are rows (`B x units`), weights are
@@ -19,7 +21,9 @@
 
 pub mod args;
 pub mod check;
+pub mod export_weights;
 pub mod gradcheck;
+pub mod import;
 pub mod init;
 pub mod json;
 pub mod lint;
@@ -75,6 +79,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// A printable worksheet (HTML) of a lesson or network laid out by hand; --answers for the key.
     Worksheet(worksheet::WorksheetArgs),
+    /// Print a network file (TOML) of a weight file from PyTorch (.safetensors) or NumPy (.npz).
+    Import(import::ImportArgs),
+    /// Write a network's weights for PyTorch (.safetensors) or NumPy (.npz).
+    Export(export_weights::ExportWeightsArgs),
     /// Time the engine on three reference workloads (w1 step, w3 step, w4 grid) as the browser
     /// page does, one JSON line each: {"name", "seconds", "rounds"}.
     Speed,
@@ -142,6 +150,8 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Solve(a) => solve::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Worksheet(a) => worksheet::run(&a),
+        Command::Import(a) => import::run(&a),
+        Command::Export(a) => export_weights::run(&a),
         Command::Speed => speed(),
     };
     match result {

@@ -10,6 +10,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 pub enum Action {
     NewNetwork,
     Open,
+    ImportWeights,
     Save,
     SaveAs,
     Undo,
@@ -43,9 +44,10 @@ macro_rules! keys {
 
 impl Action {
     /// Every action, in the order the F1 list shows them.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::NewNetwork,
         Action::Open,
+        Action::ImportWeights,
         Action::Save,
         Action::SaveAs,
         Action::Undo,
@@ -68,6 +70,7 @@ impl Action {
         match self {
             Action::NewNetwork => "New network",
             Action::Open => "Open...",
+            Action::ImportWeights => "Import weights...",
             Action::Save => "Save",
             Action::SaveAs => "Save as...",
             Action::Undo => "Undo",
@@ -91,6 +94,9 @@ impl Action {
         match self {
             Action::NewNetwork => "A new small network (2 inputs, 3 ReLU units, 1 output)",
             Action::Open => "Open a lesson, a network or a CSV data set",
+            Action::ImportWeights => {
+                "Open a network trained in PyTorch or NumPy: its .safetensors or .npz file of weights"
+            }
             Action::Save => "Save the lesson to its file",
             Action::SaveAs => "Save the lesson to a new file",
             Action::Undo => "Take back the last change",
@@ -112,6 +118,7 @@ impl Action {
         match self {
             Action::NewNetwork => keys![key(CTRL, Key::N)],
             Action::Open => keys![key(CTRL, Key::O)],
+            Action::ImportWeights => keys![key(CTRL_SHIFT, Key::I)],
             Action::Save => keys![key(CTRL, Key::S)],
             Action::SaveAs => keys![key(CTRL_SHIFT, Key::S)],
             Action::Undo => keys![key(CTRL, Key::Z)],
@@ -171,6 +178,7 @@ impl Action {
         Some(match self {
             Action::NewNetwork => Command::NewNetwork,
             Action::Open => Command::Open,
+            Action::ImportWeights => Command::Weights(crate::app::weights::WeightsCommand::Import),
             Action::Save => Command::Save,
             Action::SaveAs => Command::SaveAs,
             Action::Undo => Command::Undo,
