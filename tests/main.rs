@@ -29,4 +29,5 @@ mod ui_grading;
 mod ui_students;
 mod ui_training;
 mod ui_training_analysis;
+mod ui_weights;
 mod worksheet;

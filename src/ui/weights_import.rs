@@ -26,10 +26,10 @@ pub fn weights_import_ui(ctx: &egui::Context, d: &WeightsImport, out: &mut Vec<C
             ui.end_row();
             let last = d.activations.len().saturating_sub(1);
             for (i, (layer, act)) in d.imported.layers.iter().zip(&d.activations).enumerate() {
-                ui.label(if i == last {
-                    format!("{} (output)", i + 1)
+                let label = ui.label(if i == last {
+                    format!("Layer {} (output)", i + 1)
                 } else {
-                    (i + 1).to_string()
+                    format!("Layer {}", i + 1)
                 });
                 ui.label(format!(
                     "W{} {} x {}",
@@ -37,12 +37,12 @@ pub fn weights_import_ui(ctx: &egui::Context, d: &WeightsImport, out: &mut Vec<C
                     layer.weights.nrows(),
                     layer.weights.ncols()
                 ));
-                activation_ui(ui, i, i == last, *act, out);
+                activation_ui(ui, i, i == last, *act, out).labelled_by(label.id);
                 ui.end_row();
             }
         });
         ui.horizontal(|ui| {
-            ui.label("Loss");
+            let label = ui.label("Loss");
             let names = LossKind::NAMES;
             egui::ComboBox::from_id_salt("weights import loss")
                 .selected_text(d.loss.name())
@@ -56,6 +56,7 @@ pub fn weights_import_ui(ctx: &egui::Context, d: &WeightsImport, out: &mut Vec<C
                     }
                 })
                 .response
+                .labelled_by(label.id)
                 .on_hover_text("The loss the stepper and training use (mse for a regression output)");
         });
         if let Some(e) = &d.error {
@@ -74,7 +75,13 @@ pub fn weights_import_ui(ctx: &egui::Context, d: &WeightsImport, out: &mut Vec<C
 }
 
 /// One layer's activation as a drop-down (softmax only on the output layer).
-fn activation_ui(ui: &mut Ui, layer: usize, output: bool, current: Activation, out: &mut Vec<Command>) {
+fn activation_ui(
+    ui: &mut Ui,
+    layer: usize,
+    output: bool,
+    current: Activation,
+    out: &mut Vec<Command>,
+) -> egui::Response {
     egui::ComboBox::from_id_salt(("weights import activation", layer))
         .selected_text(current.name())
         .show_ui(ui, |ui| {
@@ -88,5 +95,5 @@ fn activation_ui(ui: &mut Ui, layer: usize, output: bool, current: Activation, o
             }
         })
         .response
-        .on_hover_text(format!("Layer {}'s activation", layer + 1));
+        .on_hover_text(format!("Layer {}'s activation", layer + 1))
 }
