@@ -634,3 +634,122 @@ fn the_command_line_refuses_bad_weight_files_with_exit_code_2() {
     bad(&["import", &relu, "--x", "[[1, 2, 3"], "--x: line 1");
     bad(&["import", "no-such-file.npz"], "no such file");
 }
+
+// ---------------------------------------------------------------- a trained cell saved
+
+#[test]
+fn a_trained_cell_saved_and_traced_by_the_command_line_predicts_as_the_cell() {
+    use mlp_notebook::app::files::NoDialogs;
+    use mlp_notebook::app::training::TrainAction;
+    use mlp_notebook::app::{AppState, Command, LabCommand};
+    use mlp_notebook::lesson::training::TrainingSetup;
+    use mlp_notebook::lesson::{Cell, Lesson};
+    use mlp_notebook::nn::data::Scaling;
+    let setup = TrainingSetup {
+        scaling: Scaling::Standardise,
+        ..TrainingSetup::xor_default()
+    };
+    let lesson = Lesson {
+        title: "lab".into(),
+        cells: vec![Cell::Training(Box::new(setup))],
+        ..Default::default()
+    };
+    let mut s = AppState::new(lesson, Box::new(NoDialogs));
+    for _ in 0..3 {
+        s.apply(Command::Lab(LabCommand::Train {
+            cell: 0,
+            action: TrainAction::Epoch,
+        }));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trained.toml");
+    s.apply(Command::Lab(LabCommand::SaveTrainedTo {
+        cell: 0,
+        path: path.clone(),
+    }));
+    let msg = s.session.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(msg.starts_with("Saved the trained network"), "{msg}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("[scaling]") && text.contains("kind = \"standardise\""),
+        "{text}"
+    );
+    // What the cell predicts for its first training rows: its network on its scaled rows.
+    let t = s.training(0).unwrap();
+    let data = t.data.as_ref().unwrap();
+    let n = data.train.len().min(10);
+    let fwd = forward(t.net().unwrap(), &data.train.x.columns(0, n).into_owned());
+    let cell_out = &fwd.layers.last().unwrap().a;
+    let trace: Value = serde_json::from_str(&ok(run(&["trace", &path.to_string_lossy(), "--json"], None))).unwrap();
+    let layers = trace["layers"].as_array().unwrap();
+    let got: Vec<Vec<f64>> = serde_json::from_value(layers.last().unwrap()["a"].clone()).unwrap();
+    assert_eq!(got.len(), n);
+    for (j, row) in got.iter().enumerate() {
+        for (k, v) in row.iter().enumerate() {
+            assert_eq!(
+                v.to_bits(),
+                cell_out[(k, j)].to_bits(),
+                "sample {j}, output {k}: exactly the cell's"
+            );
+        }
+    }
+    // The scaling matters: without it the file would predict otherwise.
+    let mut doc = mlp_notebook::nn::doc::parse(&text, mlp_notebook::nn::doc::Syntax::Toml).unwrap();
+    doc.scaling = None;
+    let unscaled = forward(&doc.net, &doc.input());
+    assert_ne!(&unscaled.layers.last().unwrap().a, cell_out);
+}
+
+#[test]
+fn train_with_standardize_saves_the_scaling_it_trained_with() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two features on very different scales, two classes.
+    let csv = dir.path().join("d.csv");
+    std::fs::write(&csv, "a,b,class\n1,100,x\n2,300,y\n3,200,x\n4,400,y\n").unwrap();
+    let net = dir.path().join("n.toml");
+    std::fs::write(
+        &net,
+        ok(run(
+            &[
+                "init",
+                "--layers",
+                "2,3,1",
+                "--output-activation",
+                "sigmoid",
+                "--loss",
+                "bce",
+            ],
+            None,
+        )),
+    )
+    .unwrap();
+    let out = dir.path().join("t.toml");
+    let (csv, net, out) = (
+        csv.to_string_lossy().into_owned(),
+        net.to_string_lossy().into_owned(),
+        out.to_string_lossy().into_owned(),
+    );
+    ok(run(
+        &[
+            "train",
+            &net,
+            "--data",
+            &csv,
+            "--epochs",
+            "2",
+            "--standardize",
+            "--out",
+            &out,
+        ],
+        None,
+    ));
+    let doc = mlp_notebook::nn::doc::parse(
+        &std::fs::read_to_string(&out).unwrap(),
+        mlp_notebook::nn::doc::Syntax::Toml,
+    )
+    .unwrap();
+    let s = doc.scaling.expect("the scaling is saved");
+    // Population statistics: mean of 1..4 is 2.5, std sqrt(1.25); of 100..400, 250 and sqrt(12500).
+    assert_eq!(s.offset, [2.5, 250.0]);
+    assert_eq!(s.scale, [1.25f64.sqrt(), 12500f64.sqrt()]);
+}

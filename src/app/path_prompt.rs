@@ -25,6 +25,8 @@ pub enum PathFor {
     Curves { cell: usize },
     /// Where to save a plot's picture.
     Plot { area: ScreenArea },
+    /// Where to save training cell `cell`'s trained network.
+    Trained { cell: usize },
 }
 
 impl PathFor {
@@ -39,6 +41,7 @@ impl PathFor {
             PathFor::Submission => "Write your submission to which file?",
             PathFor::Curves { .. } => "Write the curves to which file?",
             PathFor::Plot { .. } => "Save the plot to which file?",
+            PathFor::Trained { .. } => "Save the trained network to which file?",
         }
     }
 }
@@ -109,6 +112,7 @@ impl AppState {
             PathFor::Submission => self.student_command(StudentCommand::ExportSubmissionTo(path)),
             PathFor::Curves { cell } => self.export_curves_to(cell, &path),
             PathFor::Plot { area } => self.session.screenshot_request = Some((path, area)),
+            PathFor::Trained { cell } => self.save_trained_to(cell, &path),
         }
     }
 }

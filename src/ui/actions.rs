@@ -13,6 +13,7 @@ pub enum Action {
     ImportWeights,
     Save,
     SaveAs,
+    SaveTrained,
     Undo,
     Redo,
     EditMode,
@@ -44,12 +45,13 @@ macro_rules! keys {
 
 impl Action {
     /// Every action, in the order the F1 list shows them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::NewNetwork,
         Action::Open,
         Action::ImportWeights,
         Action::Save,
         Action::SaveAs,
+        Action::SaveTrained,
         Action::Undo,
         Action::Redo,
         Action::EditMode,
@@ -73,6 +75,7 @@ impl Action {
             Action::ImportWeights => "Import weights...",
             Action::Save => "Save",
             Action::SaveAs => "Save as...",
+            Action::SaveTrained => "Save trained network...",
             Action::Undo => "Undo",
             Action::Redo => "Redo",
             Action::EditMode => "Edit lesson",
@@ -99,6 +102,9 @@ impl Action {
             }
             Action::Save => "Save the lesson to its file",
             Action::SaveAs => "Save the lesson to a new file",
+            Action::SaveTrained => {
+                "Save the first training cell's network as trained, with its input scaling, as a network file"
+            }
             Action::Undo => "Take back the last change",
             Action::Redo => "Do again what was taken back",
             Action::EditMode => "Add, remove, move and change cells; off shows the page as a student sees it",
@@ -121,6 +127,7 @@ impl Action {
             Action::ImportWeights => keys![key(CTRL_SHIFT, Key::I)],
             Action::Save => keys![key(CTRL, Key::S)],
             Action::SaveAs => keys![key(CTRL_SHIFT, Key::S)],
+            Action::SaveTrained => keys![key(CTRL_SHIFT, Key::T)],
             Action::Undo => keys![key(CTRL, Key::Z)],
             Action::Redo => keys![key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)],
             Action::EditMode => keys![key(CTRL, Key::E)],
@@ -158,6 +165,7 @@ impl Action {
     pub fn enabled(self, state: &AppState) -> bool {
         match self {
             Action::Undo => state.can_undo(),
+            Action::SaveTrained => state.first_trained().is_some(),
             Action::Redo => state.can_redo(),
             Action::NextStep | Action::PrevStep | Action::FirstStep | Action::LastStep | Action::LeaveStepper => {
                 state.active_net().is_some()
@@ -181,6 +189,7 @@ impl Action {
             Action::ImportWeights => Command::Weights(crate::app::weights::WeightsCommand::Import),
             Action::Save => Command::Save,
             Action::SaveAs => Command::SaveAs,
+            Action::SaveTrained => Command::Lab(crate::app::LabCommand::SaveTrained { cell: None }),
             Action::Undo => Command::Undo,
             Action::Redo => Command::Redo,
             Action::EditMode => Command::SetEditMode(!state.session.edit_mode),

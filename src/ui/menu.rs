@@ -40,6 +40,7 @@ fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     ui.separator();
     menu_item(ui, state, Action::Save, out);
     menu_item(ui, state, Action::SaveAs, out);
+    menu_item(ui, state, Action::SaveTrained, out);
     ui.separator();
     if ui
         .button("Export submission...")
