@@ -176,3 +176,60 @@ fn cancel_closes_the_dialog_and_keeps_the_lesson() {
     assert!(h.state().state.session.weights_import.is_none());
     assert_eq!(net(&h).doc.net.widths(), before);
 }
+
+/// Dialogs whose export picker answers with one path.
+struct SaveTo(PathBuf);
+
+impl Dialogs for SaveTo {
+    fn pick_open(&self) -> Option<PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<PathBuf> {
+        None
+    }
+    fn pick_export(&self, _: &str, _: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+#[test]
+fn the_training_cells_button_and_the_file_menu_save_the_trained_network() {
+    use mlp_notebook::lesson::training::TrainingSetup;
+    use mlp_notebook::lesson::{Cell, Lesson};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trained.toml");
+    let setup = TrainingSetup {
+        scaling: mlp_notebook::nn::data::Scaling::MinMax,
+        ..TrainingSetup::xor_default()
+    };
+    let lesson = Lesson {
+        title: "lab".into(),
+        cells: vec![Cell::Training(Box::new(setup))],
+        ..Default::default()
+    };
+    let app = NotebookApp::new(AppState::new(lesson, Box::new(SaveTo(path.clone()))));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(12)
+        .build_eframe(|_| app);
+    h.run();
+    // Nothing trained yet: the menu item is off.
+    assert_eq!(h.state().state.first_trained(), None);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Epoch").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Save trained network...")
+        .click();
+    h.run();
+    let text = std::fs::read_to_string(&path).expect("the button wrote the file");
+    let doc = mlp_notebook::nn::doc::parse(&text, mlp_notebook::nn::doc::Syntax::Toml).unwrap();
+    let t = h.state().state.training(0).unwrap();
+    assert_eq!(&doc.net, t.net().unwrap());
+    assert_eq!(doc.scaling.as_ref(), Some(&t.data.as_ref().unwrap().scaler));
+    std::fs::remove_file(&path).unwrap();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save trained network... Ctrl+Shift+T").click();
+    h.run();
+    assert!(path.exists(), "the File menu wrote it again");
+    assert!(message(&h).starts_with("Saved the trained network"), "{}", message(&h));
+}
