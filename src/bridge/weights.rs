@@ -260,10 +260,9 @@ fn finite(name: &str, values: &[f64], cols: usize) -> Result<(), WeightsError> {
         None => Ok(()),
         Some(i) => Err(WeightsError::NotFinite {
             name: name.into(),
-            place: if cols == 0 {
-                format!("entry {}", i + 1)
-            } else {
-                format!("row {}, column {}", i / cols + 1, i % cols + 1)
+            place: match (i.checked_div(cols), i.checked_rem(cols)) {
+                (Some(r), Some(c)) => format!("row {}, column {}", r + 1, c + 1),
+                _ => format!("entry {}", i + 1),
             },
             value: values[i],
         }),

@@ -171,15 +171,14 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     Ok(())
 }
 
+/// The training rows, the validation rows, a note per scaled feature and the scaling used.
+type Scaled = (Dataset, Option<Dataset>, Vec<String>, Option<Scaler>);
+
 /// Holds out `--validation-split` of the rows with [`split3`] (a fraction above 0 takes at least
 /// one row) and, with `--standardize`, scales both parts with a [`Scaler`] fitted on the
 /// training rows (else with the network's own scaling, if it has one). Returns the training
 /// rows, the validation rows, a note per scaled feature and the scaling used.
-fn split_and_scale(
-    data: Dataset,
-    flags: &DataFlags,
-    own: Option<&Scaler>,
-) -> Result<(Dataset, Option<Dataset>, Vec<String>, Option<Scaler>), DataError> {
+fn split_and_scale(data: Dataset, flags: &DataFlags, own: Option<&Scaler>) -> Result<Scaled, DataError> {
     let (mut train, mut val) = match flags.validation_split {
         Some(f) if f > 0.0 => {
             let s = split3(&data, f, 0.0, flags.seed)?;
