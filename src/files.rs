@@ -479,6 +479,7 @@ mod tests {
             y: Matrix::from_column_slice(2, 2, &[0.0, 1.0, 1.0, 0.0]),
             optimizer: OptimizerConfig::sgd(0.1),
             case_steps: None,
+            scaling: None,
         }
     }
 

@@ -5,7 +5,9 @@
 //! - [`nn`]: the maths (network, traces, losses, optimizers, training, the network file format).
 //!   No GUI crate, no file IO.
 //! - [`lesson`]: lessons as plain data (text and network cells) and their file format.
-//! - [`bridge`]: a network or training cell as a PyTorch, Keras or NumPy script (text only).
+//! - [`bridge`]: the bridge to other tools: a network or training cell as a PyTorch, Keras or
+//!   NumPy script, and weight files (PyTorch's safetensors, NumPy's .npz); text and bytes in
+//!   and out, over `nn` and `lesson`, no GUI crate, no file IO.
 //! - [`files`]: reading and writing files (size limits, atomic saves); used by `cli` and `app`.
 //! - [`app`]: the window's state, commands, undo history and file access; no window crate.
 //! - [`ui`]: drawing only; reads the state and emits commands.
@@ -13,7 +15,7 @@
 //! - [`cli`]: the `mlp-notebook` subcommands over `nn` and `lesson`.
 //!
 //! Dependency direction: `window -> ui -> app -> lesson -> nn`, `cli -> lesson -> nn`; `files`
-//! is used by `app` and `cli`. Nothing in `nn` or `lesson` names a GUI crate, and `app` names
+//! is used by `app` and `cli`, `bridge` (over `lesson` and `nn`) by `app` and `cli`. Nothing in `nn` or `lesson` names a GUI crate, and `app` names
 //! no eframe, egui or rfd.
 //!
 //! `ui` and `window` are built with the `gui` feature (on by default); without it the crate has

@@ -157,6 +157,7 @@ fn doc_strategy() -> impl Strategy<Value = NetworkDoc> {
                     y: Matrix::from_column_slice(outputs, batch, &y),
                     optimizer,
                     case_steps: None,
+                    scaling: None,
                 }
             },
         )

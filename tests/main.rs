@@ -3,6 +3,7 @@
 //! own because it replaces the global allocator.
 
 mod bounds;
+mod bridge;
 mod cli;
 mod contained;
 mod datasets;
@@ -30,4 +31,5 @@ mod ui_grading;
 mod ui_students;
 mod ui_training;
 mod ui_training_analysis;
+mod ui_weights;
 mod worksheet;

@@ -122,7 +122,7 @@ impl NetCell {
 
     /// Forward and backward passes and the chain-rule steps, from the document.
     pub fn recompute(&mut self) {
-        forward_into(&self.doc.net, &self.doc.x, &mut self.fwd);
+        forward_into(&self.doc.net, &self.doc.input(), &mut self.fwd);
         backward_into(
             &self.doc.net,
             &self.fwd,
@@ -167,7 +167,7 @@ impl NetCell {
         let mut net = self.doc.net.clone();
         let mut opt = self.optimizer.clone();
         opt.step(&mut net, &self.grads);
-        let l = loss_of(&net, &self.doc.x, &self.doc.y, &self.doc.loss);
+        let l = loss_of(&net, &self.doc.input(), &self.doc.y, &self.doc.loss);
         (net, l)
     }
 

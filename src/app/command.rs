@@ -62,6 +62,8 @@ pub enum Command {
     },
     /// Training cells and the CSV import.
     Lab(LabCommand),
+    /// File > Import weights... and its dialog.
+    Weights(super::weights::WeightsCommand),
     /// Exercises, quizzes, the student's name and submissions.
     Student(StudentCommand),
     /// A change of the lesson in edit mode.
@@ -157,6 +159,11 @@ pub enum LabCommand {
     FinishCsvImport(bool),
     /// Writes the curves of training cell `cell` (kept runs included) to a CSV file.
     ExportCurves { cell: usize },
+    /// Saves training cell `cell`'s trained network, with its input scaling, as a network file
+    /// (asks where; `None` takes the first training cell that has trained).
+    SaveTrained { cell: Option<usize> },
+    /// The same, to `path`.
+    SaveTrainedTo { cell: usize, path: PathBuf },
     /// Saves the window area `area` (a plot) as a PNG file named like `name`.
     ExportPlot { name: String, area: ScreenArea },
 }

@@ -95,6 +95,7 @@ impl AppState {
                 };
                 self.open_path(&path);
             }
+            Pending::ImportWeights => self.pick_weights(),
         }
     }
 
@@ -102,6 +103,10 @@ impl AppState {
     pub fn open_path(&mut self, path: &Path) {
         if super::lab::is_csv(path) {
             self.open_csv(path);
+            return;
+        }
+        if super::weights::is_weights(path) {
+            self.import_weights(path);
             return;
         }
         match files::read_document(self.session.dialogs.as_ref(), path) {

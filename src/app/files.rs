@@ -23,6 +23,10 @@ pub trait Dialogs {
     fn pick_csv(&self) -> Option<PathBuf> {
         None
     }
+    /// A weight file to import (.safetensors or .npz).
+    fn pick_weights(&self) -> Option<PathBuf> {
+        None
+    }
     /// Where to write an export (a plot's PNG, curves as CSV); `extension` without the dot.
     fn pick_export(&self, _suggested_name: &str, _extension: &str) -> Option<PathBuf> {
         None
@@ -40,6 +44,10 @@ pub trait Dialogs {
     /// Reads a text file (with the size limit, as UTF-8).
     fn read_text(&self, path: &Path) -> Result<String, String> {
         crate::files::read_text(path).map_err(|e| e.to_string())
+    }
+    /// Reads a binary file of at most `limit` bytes (weight files).
+    fn read_bytes(&self, path: &Path, limit: usize) -> Result<Vec<u8>, String> {
+        crate::files::read_bytes(path, limit).map_err(|e| e.to_string())
     }
     /// Writes a file atomically, making its folder if needed.
     fn write_bytes(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
@@ -356,5 +364,6 @@ pub fn new_network_doc() -> Result<NetworkDoc, String> {
         y: Matrix::from_column_slice(1, 1, &[1.0]),
         optimizer: OptimizerConfig::sgd(0.01),
         case_steps: None,
+        scaling: None,
     })
 }

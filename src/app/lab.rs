@@ -109,6 +109,8 @@ impl AppState {
             LabCommand::SetCsvImport(d) => self.session.csv_import = Some(d),
             LabCommand::FinishCsvImport(ok) => self.finish_import(ok),
             LabCommand::ExportCurves { cell } => self.export_curves(cell),
+            LabCommand::SaveTrained { cell } => self.save_trained(cell),
+            LabCommand::SaveTrainedTo { cell, path } => self.save_trained_to(cell, &path),
             LabCommand::ExportPlot { name, area } => match self.session.dialogs.pick_export(&name, "png") {
                 Some(p) => self.session.screenshot_request = Some((p, area)),
                 None => self.dialog_gave_nothing(PathFor::Plot { area }, &name),
@@ -215,4 +217,74 @@ impl AppState {
             Err(e) => self.error(format!("Could not save {}: {e}", p.display())),
         }
     }
+}
+
+/// Samples a saved trained network keeps as its `x` and `y` (the first training rows).
+const SAVED_SAMPLES: usize = 10;
+
+impl AppState {
+    /// The first training cell whose network has trained (File > Save trained network).
+    pub fn first_trained(&self) -> Option<usize> {
+        (0..self.doc.cells.len()).find(|&i| self.training(i).is_some_and(has_trained))
+    }
+
+    fn save_trained(&mut self, cell: Option<usize>) {
+        let Some(cell) = cell.or_else(|| self.first_trained()) else {
+            return self.error("No training cell has trained yet: press Play or Step first.");
+        };
+        match self.session.dialogs.pick_export("trained.toml", "toml") {
+            Some(p) => self.save_trained_to(cell, &p),
+            None => self.dialog_gave_nothing(PathFor::Trained { cell }, "trained.toml"),
+        }
+    }
+
+    /// Writes training cell `cell`'s network as a network file (TOML, or JSON by the name).
+    pub(super) fn save_trained_to(&mut self, cell: usize, p: &Path) {
+        let written = self
+            .training(cell)
+            .ok_or_else(|| "that cell is not a training cell".to_string())
+            .and_then(trained_doc)
+            .and_then(|doc| {
+                let syntax = crate::nn::doc::Syntax::guess(&p.to_string_lossy(), "");
+                doc.write(syntax).map_err(|e| e.to_string())
+            })
+            .and_then(|text| self.session.dialogs.write_bytes(p, text.as_bytes()));
+        match written {
+            Ok(()) => self.info(format!(
+                "Saved the trained network to {} (with its input scaling): mlp-notebook trace and the window predict as this cell does.",
+                p.display()
+            )),
+            Err(e) => self.error(format!("Could not save {}: {e}", p.display())),
+        }
+    }
+}
+
+/// Whether the cell's network took at least one step.
+fn has_trained(t: &TrainCell) -> bool {
+    t.trainer.as_ref().is_some_and(|tr| tr.steps_done() > 0)
+}
+
+/// A training cell's trained network as a network document: the network, its loss and
+/// optimizer, the scaling fitted on the training rows, and the first training rows as samples
+/// in their original units, so the file predicts what the cell predicts.
+pub fn trained_doc(t: &TrainCell) -> Result<crate::nn::doc::NetworkDoc, String> {
+    use crate::nn::data::Scaling;
+    let net = t
+        .net()
+        .filter(|_| has_trained(t))
+        .ok_or("this cell has not trained yet: press Play or Step first")?;
+    let data = t.data.as_ref().ok_or("this cell has no data")?;
+    let scaler = &data.scaler;
+    let raw = t.raw_train_data()?;
+    let n = raw.len().min(SAVED_SAMPLES);
+    Ok(crate::nn::doc::NetworkDoc {
+        name: Some("Trained network".into()),
+        net: net.clone(),
+        loss: t.loss,
+        x: raw.x.columns(0, n).into_owned(),
+        y: raw.y.columns(0, n).into_owned(),
+        optimizer: t.setup.optimizer,
+        case_steps: None,
+        scaling: (scaler.scaling != Scaling::None).then(|| scaler.clone()),
+    })
 }

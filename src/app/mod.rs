@@ -26,6 +26,7 @@ pub mod state;
 pub mod student;
 pub mod training;
 pub mod undo;
+pub mod weights;
 
 pub use cell::NetCell;
 pub use command::{

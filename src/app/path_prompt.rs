@@ -27,6 +27,8 @@ pub enum PathFor {
     Plot { area: ScreenArea },
     /// Where to write the export dialog's script.
     Script,
+    /// Where to save training cell `cell`'s trained network.
+    Trained { cell: usize },
 }
 
 impl PathFor {
@@ -42,6 +44,7 @@ impl PathFor {
             PathFor::Curves { .. } => "Write the curves to which file?",
             PathFor::Plot { .. } => "Save the plot to which file?",
             PathFor::Script => "Write the script to which file?",
+            PathFor::Trained { .. } => "Save the trained network to which file?",
         }
     }
 }
@@ -113,6 +116,7 @@ impl AppState {
             PathFor::Curves { cell } => self.export_curves_to(cell, &path),
             PathFor::Plot { area } => self.session.screenshot_request = Some((path, area)),
             PathFor::Script => self.export_command(super::export::ExportCommand::WriteTo(path)),
+            PathFor::Trained { cell } => self.save_trained_to(cell, &path),
         }
     }
 }

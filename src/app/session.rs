@@ -64,6 +64,8 @@ pub enum Pending {
     Builtin,
     /// A lesson of the shipped curriculum (`lesson::shipped::SHIPPED`).
     Shipped(usize),
+    /// File > Import weights...: ask for a weight file.
+    ImportWeights,
 }
 
 /// The window's state around the document.
@@ -88,6 +90,8 @@ pub struct Session {
     pub edit_mode: bool,
     /// The CSV import dialog, while open.
     pub csv_import: Option<Box<CsvImport>>,
+    /// The weight import dialog (each layer's activation), while open.
+    pub weights_import: Option<Box<super::weights::WeightsImport>>,
     /// A plot to save as PNG once the window has taken a screenshot: (file, area in points).
     pub screenshot_request: Option<(PathBuf, ScreenArea)>,
     /// Show the values exercises ask for in network cells even while unanswered (instructors,
@@ -128,6 +132,7 @@ impl Session {
             now: 0.0,
             edit_mode: false,
             csv_import: None,
+            weights_import: None,
             screenshot_request: None,
             reveal_answers: false,
             path_prompt: None,

@@ -230,6 +230,7 @@ impl AppState {
                 self.net_command(cell, cmd);
             }
             Command::Lab(c) => self.lab_command(c),
+            Command::Weights(c) => self.weights_command(c),
             Command::Student(c) => self.student_command(c),
             Command::Page(e) => self.page_edit(e),
             Command::SetNodeValue(v) => self.session.settings.view.node_value = v,

@@ -1,10 +1,13 @@
-//! `mlp-notebook export FILE --to pytorch|keras|numpy [--steps N] [-o OUT] [--cell N]`: a
-//! network file, a reference case, or a lesson's network or training cell as a script (see
-//! [`crate::bridge`]). Without `-o` the script goes to stdout; a training cell whose data is
-//! too large to inline needs `-o`, and its CSV is written beside the script.
+//! `mlp-notebook export FILE --to pytorch|keras|numpy|safetensors|npz [--steps N] [-o OUT]
+//! [--cell N]`: a network file, a reference case, or a lesson's network or training cell as a
+//! script, or a network's weights as a file for PyTorch or NumPy (see [`crate::bridge`]).
+//! Without `-o` a script goes to stdout; a training cell whose data is too large to inline
+//! needs `-o`, and its CSV is written beside the script. Weights are binary and need `-o`
+//! (`export_weights.rs`); without `--to`, an OUT ending in .safetensors or .npz names the format.
 
 use super::{CliError, EXIT_CODES, LessonPaths, emit, parse_lesson_file};
 use crate::bridge::script::TrainingSource;
+use crate::bridge::weights::WeightFormat;
 use crate::bridge::{self, Script, ScriptKind, Source};
 use crate::files;
 use crate::lesson::Cell;
@@ -21,6 +24,10 @@ pub enum Target {
     Keras,
     /// A NumPy script (.py): every pass written out layer by layer.
     Numpy,
+    /// PyTorch's weight file: the state_dict of a Sequential, with the activations and loss.
+    Safetensors,
+    /// NumPy's np.savez archive: W1, b1, W2, ...
+    Npz,
 }
 
 #[derive(Args, Debug)]
@@ -28,9 +35,9 @@ pub enum Target {
 pub struct ExportArgs {
     /// A network file (.json or .toml), a reference case, or a lesson.
     pub file: PathBuf,
-    /// What to write.
+    /// What to write (default: from OUT's extension, .safetensors or .npz).
     #[arg(long, value_enum)]
-    pub to: Target,
+    pub to: Option<Target>,
     /// Full-batch optimizer steps the script runs on the network's x and y before printing
     /// `train --steps N --json`'s JSON; 0 (the default) prints `trace --json`'s.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -48,25 +55,37 @@ pub struct ExportArgs {
 }
 
 impl Target {
-    /// The script kind of a script target.
-    fn script_kind(self) -> ScriptKind {
-        match self {
-            Target::Pytorch => ScriptKind::Pytorch,
-            Target::Keras => ScriptKind::Keras,
-            Target::Numpy => ScriptKind::Numpy,
-        }
-    }
-
     /// Writes the export of `args.file` to `-o` or stdout.
     fn write(self, args: &ExportArgs) -> Result<(), CliError> {
         match self {
-            Target::Pytorch | Target::Keras | Target::Numpy => write_script(self.script_kind(), args),
+            Target::Pytorch => write_script(ScriptKind::Pytorch, args),
+            Target::Keras => write_script(ScriptKind::Keras, args),
+            Target::Numpy => write_script(ScriptKind::Numpy, args),
+            Target::Safetensors => super::export_weights::write(WeightFormat::Safetensors, args),
+            Target::Npz => super::export_weights::write(WeightFormat::Npz, args),
         }
     }
 }
 
 pub fn run(args: &ExportArgs) -> Result<(), CliError> {
-    args.to.write(args)
+    let to = match args.to {
+        Some(t) => t,
+        None => match args
+            .out
+            .as_deref()
+            .map(|o| WeightFormat::from_file_name(&o.display().to_string()))
+        {
+            Some(Some(WeightFormat::Safetensors)) => Target::Safetensors,
+            Some(Some(WeightFormat::Npz)) => Target::Npz,
+            _ => {
+                return Err(CliError::bad(
+                    "--to is needed: pytorch, keras or numpy for a script, safetensors or npz for the weights \
+                     (or -o OUT ending in .safetensors or .npz)",
+                ));
+            }
+        },
+    };
+    to.write(args)
 }
 
 /// The stem data files are named after: the output's, else the input's.

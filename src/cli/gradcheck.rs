@@ -24,7 +24,7 @@ pub struct GradcheckArgs {
 
 pub fn run(a: &GradcheckArgs) -> Result<(), CliError> {
     let doc = load(&a.file)?;
-    let check = gradcheck(&doc.net, &doc.x, &doc.y, &doc.loss, a.h);
+    let check = gradcheck(&doc.net, &doc.input(), &doc.y, &doc.loss, a.h);
     if a.json {
         return emit(&json::to_text(&check_json(&check, a.h)));
     }

@@ -105,6 +105,7 @@ pub fn build(a: &InitArgs) -> Result<NetworkDoc, CliError> {
         y,
         optimizer: OptimizerConfig::defaults(OptimizerKind::Sgd),
         case_steps: None,
+        scaling: None,
     };
     // Check it as a file: a softmax output needs cross_entropy, bce a sigmoid output, ...
     doc.to_file().validate().map_err(|e| {

@@ -9,6 +9,8 @@
 //!   with worked solutions, and grading students' submissions.
 //! - [`export`]: a network or a training cell as a PyTorch, Keras or NumPy script.
 //! - [`worksheet`]: a printable worksheet (HTML) of a lesson or network, or its answer key.
+//! - [`import`], [`export_weights`]: weight files for PyTorch (safetensors) and NumPy (.npz),
+//!   read into a network file and written from one (through [`crate::bridge`]).
 //! - [`args`]: value parsers shared by the flags; [`json`]: the JSON the subcommands print.
 //!
 //! Shapes on the command line follow the files: samples are rows (`B x units`), weights are
@@ -21,7 +23,9 @@
 pub mod args;
 pub mod check;
 pub mod export;
+pub mod export_weights;
 pub mod gradcheck;
+pub mod import;
 pub mod init;
 pub mod json;
 pub mod lint;
@@ -75,10 +79,13 @@ pub enum Command {
     Solve(solve::SolveArgs),
     /// Grade submissions against a lesson: a table of points per exercise (and --csv).
     Check(check::CheckArgs),
-    /// A network, or a lesson's network or training cell, as a PyTorch, Keras or NumPy script.
+    /// A network, or a lesson's network or training cell, as a PyTorch, Keras or NumPy script;
+    /// or a network's weights for PyTorch (.safetensors) or NumPy (.npz).
     Export(export::ExportArgs),
     /// A printable worksheet (HTML) of a lesson or network laid out by hand; --answers for the key.
     Worksheet(worksheet::WorksheetArgs),
+    /// Print a network file (TOML) of a weight file from PyTorch (.safetensors) or NumPy (.npz).
+    Import(import::ImportArgs),
     /// Time the engine on three reference workloads (w1 step, w3 step, w4 grid) as the browser
     /// page does, one JSON line each: {"name", "seconds", "rounds"}.
     Speed,
@@ -147,6 +154,7 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Check(a) => check::run(&a),
         Command::Worksheet(a) => worksheet::run(&a),
         Command::Export(a) => export::run(&a),
+        Command::Import(a) => import::run(&a),
         Command::Speed => speed(),
     };
     match result {

@@ -27,7 +27,7 @@ pub struct TraceArgs {
 
 pub fn run(args: &TraceArgs) -> Result<(), CliError> {
     let doc = load(&args.file)?;
-    let fwd = forward(&doc.net, &doc.x);
+    let fwd = forward(&doc.net, &doc.input());
     let grads = backward(&doc.net, &fwd, &doc.y, &doc.loss);
     let finite = all_finite(&fwd, &grads);
     if args.json {

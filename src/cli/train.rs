@@ -167,7 +167,7 @@ pub fn full_batch(doc: &NetworkDoc, config: OptimizerConfig, steps: usize) -> St
     let mut bufs = StepBuffers::default();
     let mut losses = Vec::new();
     for s in 1..=steps {
-        forward_into(&net, &doc.x, &mut bufs.fwd);
+        forward_into(&net, &doc.input(), &mut bufs.fwd);
         backward_into(&net, &bufs.fwd, &doc.y, &doc.loss, &mut bufs.grads, false, None);
         if !bufs.grads.is_finite() {
             let what = if bufs.grads.loss.is_finite() {
@@ -184,7 +184,7 @@ pub fn full_batch(doc: &NetworkDoc, config: OptimizerConfig, steps: usize) -> St
             return stopped(losses, before, format!("step {s}: a weight became NaN or infinite"));
         }
     }
-    let last = loss_of(&net, &doc.x, &doc.y, &doc.loss);
+    let last = loss_of(&net, &doc.input(), &doc.y, &doc.loss);
     if !last.is_finite() {
         return stopped(
             losses,

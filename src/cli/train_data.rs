@@ -105,8 +105,8 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
         return Err(CliError::bad("give --epochs E with --data"));
     };
     let data = load_data(csv, doc)?;
-    let (train, val, notes) =
-        split_and_scale(data, flags).map_err(|e| CliError::bad(format!("{}: {e}", csv.display())))?;
+    let (train, val, notes, scaling) = split_and_scale(data, flags, doc.scaling.as_ref())
+        .map_err(|e| CliError::bad(format!("{}: {e}", csv.display())))?;
     let header = format!(
         "{} training and {} validation rows, {} ({}), loss {}",
         train.len(),
@@ -159,6 +159,8 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
             net: trainer.into_net(),
             optimizer: opt,
             case_steps: None,
+            // The saved network scales its inputs as it was trained on them.
+            scaling,
             ..doc.clone()
         };
         save(out, &trained)?;
@@ -169,10 +171,14 @@ pub fn run(a: &TrainArgs, doc: &NetworkDoc, opt: OptimizerConfig) -> Result<(), 
     Ok(())
 }
 
+/// The training rows, the validation rows, a note per scaled feature and the scaling used.
+type Scaled = (Dataset, Option<Dataset>, Vec<String>, Option<Scaler>);
+
 /// Holds out `--validation-split` of the rows with [`split3`] (a fraction above 0 takes at least
 /// one row) and, with `--standardize`, scales both parts with a [`Scaler`] fitted on the
-/// training rows. Returns the training rows, the validation rows and a note per scaled feature.
-fn split_and_scale(data: Dataset, flags: &DataFlags) -> Result<(Dataset, Option<Dataset>, Vec<String>), DataError> {
+/// training rows (else with the network's own scaling, if it has one). Returns the training
+/// rows, the validation rows, a note per scaled feature and the scaling used.
+fn split_and_scale(data: Dataset, flags: &DataFlags, own: Option<&Scaler>) -> Result<Scaled, DataError> {
     let (mut train, mut val) = match flags.validation_split {
         Some(f) if f > 0.0 => {
             let s = split3(&data, f, 0.0, flags.seed)?;
@@ -181,7 +187,17 @@ fn split_and_scale(data: Dataset, flags: &DataFlags) -> Result<(Dataset, Option<
         _ => (data, None),
     };
     let mut notes = Vec::new();
-    if flags.standardize {
+    if !flags.standardize {
+        if let Some(s) = own {
+            s.apply(&mut train)?;
+            if let Some(v) = &mut val {
+                s.apply(v)?;
+            }
+            notes.push("scaled with the network's own scaling".to_string());
+        }
+        return Ok((train, val, notes, own.cloned()));
+    }
+    {
         let scaler = Scaler::fit(&train, Scaling::Standardise);
         scaler.apply(&mut train)?;
         if let Some(v) = &mut val {
@@ -197,8 +213,8 @@ fn split_and_scale(data: Dataset, flags: &DataFlags) -> Result<(Dataset, Option<
             let std = if row.max() > row.min() { *s } else { 0.0 };
             notes.push(format!("standardised {name}: mean {m}, std {std}"));
         }
+        Ok((train, val, notes, Some(scaler)))
     }
-    Ok((train, val, notes))
 }
 
 /// Reads the CSV (a header row, classes in the last column) and checks it against the

@@ -24,7 +24,7 @@ pub struct Computed {
 impl Computed {
     /// Forward, backward and one optimizer step.
     pub fn new(doc: NetworkDoc) -> Computed {
-        let fwd = forward(&doc.net, &doc.x);
+        let fwd = forward(&doc.net, &doc.input());
         let grads = backward(&doc.net, &fwd, &doc.y, &doc.loss);
         Computed::with_grads(doc, fwd, grads)
     }
@@ -33,7 +33,7 @@ impl Computed {
     /// takes the optimizer step from them.
     pub fn with_grads(doc: NetworkDoc, fwd: ForwardTrace, grads: Gradients) -> Computed {
         let after = step(&doc, &grads);
-        let loss_after = loss_of(&after, &doc.x, &doc.y, &doc.loss);
+        let loss_after = loss_of(&after, &doc.input(), &doc.y, &doc.loss);
         Computed {
             doc,
             fwd,
@@ -46,7 +46,7 @@ impl Computed {
     /// Only the forward pass and the loss (what `solve_for` needs when the question is a
     /// forward value): references to gradients fail on it.
     pub fn forward_only(doc: NetworkDoc) -> Computed {
-        let fwd = forward(&doc.net, &doc.x);
+        let fwd = forward(&doc.net, &doc.input());
         let n = doc.net.len();
         let out = &fwd.layers[n - 1];
         let grads = Gradients {

@@ -11,9 +11,11 @@ use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 pub enum Action {
     NewNetwork,
     Open,
+    ImportWeights,
     Save,
     SaveAs,
     ExportAs,
+    SaveTrained,
     Undo,
     Redo,
     EditMode,
@@ -45,12 +47,14 @@ macro_rules! keys {
 
 impl Action {
     /// Every action, in the order the F1 list shows them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::NewNetwork,
         Action::Open,
+        Action::ImportWeights,
         Action::Save,
         Action::SaveAs,
         Action::ExportAs,
+        Action::SaveTrained,
         Action::Undo,
         Action::Redo,
         Action::EditMode,
@@ -71,9 +75,11 @@ impl Action {
         match self {
             Action::NewNetwork => "New network",
             Action::Open => "Open...",
+            Action::ImportWeights => "Import weights...",
             Action::Save => "Save",
             Action::SaveAs => "Save as...",
             Action::ExportAs => "Export as...",
+            Action::SaveTrained => "Save trained network...",
             Action::Undo => "Undo",
             Action::Redo => "Redo",
             Action::EditMode => "Edit lesson",
@@ -95,9 +101,15 @@ impl Action {
         match self {
             Action::NewNetwork => "A new small network (2 inputs, 3 ReLU units, 1 output)",
             Action::Open => "Open a lesson, a network or a CSV data set",
+            Action::ImportWeights => {
+                "Open a network trained in PyTorch or NumPy: its .safetensors or .npz file of weights"
+            }
             Action::Save => "Save the lesson to its file",
             Action::SaveAs => "Save the lesson to a new file",
             Action::ExportAs => "A network or training cell as a PyTorch, Keras or NumPy script with the same numbers",
+            Action::SaveTrained => {
+                "Save the first training cell's network as trained, with its input scaling, as a network file"
+            }
             Action::Undo => "Take back the last change",
             Action::Redo => "Do again what was taken back",
             Action::EditMode => "Add, remove, move and change cells; off shows the page as a student sees it",
@@ -117,9 +129,11 @@ impl Action {
         match self {
             Action::NewNetwork => keys![key(CTRL, Key::N)],
             Action::Open => keys![key(CTRL, Key::O)],
+            Action::ImportWeights => keys![key(CTRL_SHIFT, Key::I)],
             Action::Save => keys![key(CTRL, Key::S)],
             Action::SaveAs => keys![key(CTRL_SHIFT, Key::S)],
             Action::ExportAs => keys![key(CTRL_SHIFT, Key::E)],
+            Action::SaveTrained => keys![key(CTRL_SHIFT, Key::T)],
             Action::Undo => keys![key(CTRL, Key::Z)],
             Action::Redo => keys![key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)],
             Action::EditMode => keys![key(CTRL, Key::E)],
@@ -157,6 +171,7 @@ impl Action {
     pub fn enabled(self, state: &AppState) -> bool {
         match self {
             Action::Undo => state.can_undo(),
+            Action::SaveTrained => state.first_trained().is_some(),
             Action::Redo => state.can_redo(),
             Action::NextStep | Action::PrevStep | Action::FirstStep | Action::LastStep | Action::LeaveStepper => {
                 state.active_net().is_some()
@@ -177,9 +192,11 @@ impl Action {
         Some(match self {
             Action::NewNetwork => Command::NewNetwork,
             Action::Open => Command::Open,
+            Action::ImportWeights => Command::Weights(crate::app::weights::WeightsCommand::Import),
             Action::Save => Command::Save,
             Action::SaveAs => Command::SaveAs,
             Action::ExportAs => Command::Export(ExportCommand::Open),
+            Action::SaveTrained => Command::Lab(crate::app::LabCommand::SaveTrained { cell: None }),
             Action::Undo => Command::Undo,
             Action::Redo => Command::Redo,
             Action::EditMode => Command::SetEditMode(!state.session.edit_mode),

@@ -23,6 +23,7 @@ pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     menu_item(ui, state, Action::NewNetwork, out);
     menu_item(ui, state, Action::Open, out);
+    menu_item(ui, state, Action::ImportWeights, out);
     if ui.button("Open built-in lesson").clicked() {
         out.push(Command::OpenBuiltin);
     }
@@ -40,6 +41,7 @@ fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     menu_item(ui, state, Action::Save, out);
     menu_item(ui, state, Action::SaveAs, out);
     menu_item(ui, state, Action::ExportAs, out);
+    menu_item(ui, state, Action::SaveTrained, out);
     ui.separator();
     if ui
         .button("Export submission...")

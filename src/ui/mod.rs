@@ -24,6 +24,7 @@ pub mod train_plots;
 pub mod train_settings;
 pub mod training;
 pub mod visibility;
+pub mod weights_import;
 
 use crate::app::save_checks::{SaveAnswer, SaveQuestion};
 use crate::app::{AppState, CellState, CloseAnswer, Command, Edit, NetCell, NetCommand, NodeValue, Pending};
@@ -324,6 +325,7 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             Pending::Close => "before closing",
             Pending::Open(_) => "before opening another file",
             Pending::New | Pending::Builtin | Pending::Shipped(_) => "before starting over",
+            Pending::ImportWeights => "before importing weights",
         };
         egui::Modal::new(egui::Id::unique("unsaved changes")).show(&ctx, |ui| {
             ui.heading("Unsaved changes");
@@ -351,6 +353,9 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     if let Some(d) = &state.session.csv_import {
         import::csv_import_ui(&ctx, d, out);
+    }
+    if let Some(d) = &state.session.weights_import {
+        weights_import::weights_import_ui(&ctx, d, out);
     }
     if let Some(p) = &state.session.path_prompt {
         path_prompt_ui(&ctx, p, out);

@@ -29,7 +29,7 @@ pub fn training_ui(
     if !cell.setup.observe.is_empty() {
         super::markdown::markdown_ui(ui, md, &cell.setup.observe);
     }
-    controls_ui(ui, cell, &mut |a| send(out, a));
+    controls_ui(ui, ci, cell, out);
     if let Some(n) = &cell.notice {
         let diverged = matches!(cell.stopped(), Some(crate::nn::train::StopReason::NonFinite { .. }));
         let color = if diverged {
@@ -92,7 +92,9 @@ pub fn describe_data(d: &DataSpec) -> String {
     }
 }
 
-fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction)) {
+fn controls_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, out: &mut Vec<Command>) {
+    let send =
+        |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Lab(LabCommand::Train { cell: ci, action }));
     let ready = cell.trainer.is_some();
     let done = cell.stopped().is_some();
     ui.horizontal_wrapped(|ui| {
@@ -102,7 +104,7 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
                 .on_hover_text("Stop after the current slice of steps")
                 .clicked()
             {
-                send(TrainAction::Pause);
+                send(out, TrainAction::Pause);
             }
         } else if super::action_button(
             ui,
@@ -110,16 +112,16 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
             "Play",
             "Train continuously, a few milliseconds per frame",
         ) {
-            send(TrainAction::Play);
+            send(out, TrainAction::Play);
         }
         if super::action_button(ui, ready && !done, "Step", "Train on one mini-batch") {
-            send(TrainAction::Step);
+            send(out, TrainAction::Step);
         }
         if super::action_button(ui, ready && !done, "Epoch", "Train to the end of the current epoch") {
-            send(TrainAction::Epoch);
+            send(out, TrainAction::Epoch);
         }
         if super::action_button(ui, ready, "Reset", "Back to the same initial weights; curves cleared") {
-            send(TrainAction::Reset);
+            send(out, TrainAction::Reset);
         }
         if super::action_button(
             ui,
@@ -127,7 +129,7 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
             "Re-initialise",
             "New initial weights from the next seed; curves cleared",
         ) {
-            send(TrainAction::Reinit);
+            send(out, TrainAction::Reinit);
         }
         ui.separator();
         if super::action_button(
@@ -136,10 +138,20 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
             "Keep run",
             "Keep this run's curves and start over, to compare with the next run",
         ) {
-            send(TrainAction::KeepRun);
+            send(out, TrainAction::KeepRun);
         }
         if super::action_button(ui, !cell.runs.is_empty(), "Clear kept runs", "Forget the kept runs") {
-            send(TrainAction::ClearRuns);
+            send(out, TrainAction::ClearRuns);
+        }
+        ui.separator();
+        let trained = cell.trainer.as_ref().is_some_and(|t| t.steps_done() > 0);
+        if super::action_button(
+            ui,
+            trained,
+            "Save trained network...",
+            "Save this network as trained, with its input scaling, as a network file: mlp-notebook trace and the window then predict as this cell does",
+        ) {
+            out.push(Command::Lab(LabCommand::SaveTrained { cell: Some(ci) }));
         }
     });
     ui.horizontal_wrapped(|ui| {

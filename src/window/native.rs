@@ -36,6 +36,15 @@ impl Dialogs for NativeDialogs {
                 .set_title("Open a lesson or network")
                 .add_filter("Lessons and networks", &["toml", "json"])
                 .add_filter("CSV data (for a training cell)", &["csv"])
+                .add_filter("Weights from PyTorch or NumPy", &["safetensors", "npz"])
+                .pick_file()
+        })
+    }
+    fn pick_weights(&self) -> Option<PathBuf> {
+        self.pick(|| {
+            rfd::FileDialog::new()
+                .set_title("Import weights")
+                .add_filter("Weights from PyTorch or NumPy", &["safetensors", "npz"])
                 .pick_file()
         })
     }

@@ -238,6 +238,16 @@ impl TrainCell {
         self.data.as_ref().map(|d| &d.train)
     }
 
+    /// The training rows as the data gives them, before the scaling: the same split, read again
+    /// (a saved network keeps them as its samples, in the units a user types).
+    pub fn raw_train_data(&self) -> Result<Dataset, String> {
+        let setup = TrainingSetup {
+            scaling: crate::nn::data::Scaling::None,
+            ..self.setup.clone()
+        };
+        prepare(&setup, &*self.read).map(|p| p.train)
+    }
+
     /// Estimated seconds to the last epoch at the current speed.
     pub fn time_left(&self) -> Option<f64> {
         let t = self.trainer.as_ref()?;

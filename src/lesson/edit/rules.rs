@@ -223,10 +223,10 @@ pub(super) fn optimizer(doc: &mut NetworkDoc, opt: &mut Optimizer, kind: Optimiz
 pub(super) fn update(doc: &mut NetworkDoc, opt: &mut Optimizer) -> Result<(), EditError> {
     let mut fwd = ForwardTrace::default();
     let mut grads = Gradients::default();
-    forward_into(&doc.net, &doc.x, &mut fwd);
+    forward_into(&doc.net, &doc.input(), &mut fwd);
     backward_into(&doc.net, &fwd, &doc.y, &doc.loss, &mut grads, false, None);
     opt.step(&mut doc.net, &grads);
-    let l = loss_of(&doc.net, &doc.x, &doc.y, &doc.loss);
+    let l = loss_of(&doc.net, &doc.input(), &doc.y, &doc.loss);
     if !l.is_finite() || !params_finite(&doc.net) {
         return Err(EditError::Diverged);
     }

@@ -6,6 +6,7 @@
 //! (a `network` object beside `expected` and `training`) are read too. No file IO here: callers
 //! pass the text.
 
+use super::data::{Scaler, Scaling};
 use super::serialize::{SerializeError, pretty_json, toml_text};
 use super::{Loss, LossKind, Matrix, Network, OptimizerConfig, OptimizerKind};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ mod precheck;
 mod validate;
 
 pub use precheck::{MAX_STRING_BYTES, MAX_VALUES, precheck};
-pub use validate::check_targets;
+pub use validate::{check_targets, scaler_from_spec};
 
 /// The format version this build writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -197,9 +198,52 @@ pub struct NetworkFile {
     pub y: Option<Samples>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimizer: Option<OptimizerSpec>,
+    /// The input scaling fitted when the network was trained, applied to every sample before
+    /// the first layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<ScalingSpec>,
     /// Absent = empty, so a file without layers gets the "no layers" message, not a serde one.
     #[serde(default)]
     pub layers: Vec<LayerSpec>,
+}
+
+/// `[scaling]`: the scaling fitted on the training samples, one number per input.
+/// `kind = "standardise"` with `mean` and `std` (`x' = (x - mean) / std`), or
+/// `kind = "min_max"` with `min` and `range` (`x' = (x - min) / range`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalingSpec {
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "num::opt_row")]
+    pub mean: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "num::opt_row")]
+    pub std: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "num::opt_row")]
+    pub min: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "num::opt_row")]
+    pub range: Option<Vec<f64>>,
+}
+
+/// A fitted scaling as its file form (`None` scaling writes nothing: see [`NetworkDoc::to_file`]).
+pub fn scaling_to_spec(s: &Scaler) -> ScalingSpec {
+    let (a, b) = (Some(s.offset.clone()), Some(s.scale.clone()));
+    match s.scaling {
+        Scaling::MinMax => ScalingSpec {
+            kind: Scaling::MinMax.name().into(),
+            mean: None,
+            std: None,
+            min: a,
+            range: b,
+        },
+        // A scaler of kind none is never written; standardise is the one left.
+        _ => ScalingSpec {
+            kind: Scaling::Standardise.name().into(),
+            mean: a,
+            std: b,
+            min: None,
+            range: None,
+        },
+    }
 }
 
 /// A reference-case file: a network plus what PyTorch computed (ignored here) and, for
@@ -230,6 +274,9 @@ pub struct NetworkDoc {
     pub optimizer: OptimizerConfig,
     /// Steps named by a reference case's `training` section.
     pub case_steps: Option<usize>,
+    /// The input scaling applied before the first layer (see [`NetworkDoc::scaled_x`]); `None`
+    /// for a network that takes its inputs as they are.
+    pub scaling: Option<Scaler>,
 }
 
 /// Everything wrong with a file, one problem per entry (with line and column for syntax errors).
@@ -362,37 +409,43 @@ pub fn optimizer_to_spec(c: &OptimizerConfig) -> OptimizerSpec {
     }
 }
 
+/// A loss as its file form: the name alone when the reduction is the kind's default (and huber's
+/// delta in a table), else a table with the reduction.
+pub fn loss_to_spec(loss: &Loss) -> LossSpec {
+    if loss.reduction == loss.kind.default_reduction() {
+        match loss.kind {
+            LossKind::Huber { delta } => LossSpec::Table {
+                kind: "huber".into(),
+                delta: Some(delta),
+                reduction: None,
+            },
+            k => LossSpec::Name(k.name().into()),
+        }
+    } else {
+        LossSpec::Table {
+            kind: loss.kind.name().into(),
+            delta: match loss.kind {
+                LossKind::Huber { delta } => Some(delta),
+                _ => None,
+            },
+            reduction: Some(loss.reduction.name().into()),
+        }
+    }
+}
+
 impl NetworkDoc {
     /// The document as its file form (format_version set, samples as rows, every key written).
     pub fn to_file(&self) -> NetworkFile {
         let rows = |m: &Matrix| Samples::Rows(m.column_iter().map(|c| c.iter().copied().collect()).collect());
-        let loss = if self.loss.reduction == self.loss.kind.default_reduction() {
-            match self.loss.kind {
-                LossKind::Huber { delta } => LossSpec::Table {
-                    kind: "huber".into(),
-                    delta: Some(delta),
-                    reduction: None,
-                },
-                k => LossSpec::Name(k.name().into()),
-            }
-        } else {
-            LossSpec::Table {
-                kind: self.loss.kind.name().into(),
-                delta: match self.loss.kind {
-                    LossKind::Huber { delta } => Some(delta),
-                    _ => None,
-                },
-                reduction: Some(self.loss.reduction.name().into()),
-            }
-        };
         NetworkFile {
             format_version: Some(FORMAT_VERSION),
             name: self.name.clone(),
             inputs: self.net.inputs(),
-            loss: Some(loss),
+            loss: Some(loss_to_spec(&self.loss)),
             x: Some(rows(&self.x)),
             y: Some(rows(&self.y)),
             optimizer: Some(optimizer_to_spec(&self.optimizer)),
+            scaling: self.scaling.as_ref().map(scaling_to_spec),
             layers: self
                 .net
                 .layers()
@@ -411,6 +464,22 @@ impl NetworkDoc {
     /// that is not finite is refused (see [`crate::nn::serialize`]).
     pub fn write(&self, syntax: Syntax) -> Result<String, SerializeError> {
         syntax.write(&self.to_file())
+    }
+
+    /// The samples as the first layer takes them, `a0`: `x` with the scaling applied
+    /// (`(x - mean) / std` or `(x - min) / range` per input), or `x` itself without one.
+    pub fn input(&self) -> std::borrow::Cow<'_, Matrix> {
+        match &self.scaling {
+            None => std::borrow::Cow::Borrowed(&self.x),
+            Some(s) => {
+                let mut x = self.x.clone();
+                // The scaling was checked against the inputs when the document was made.
+                if s.apply_matrix(&mut x).is_err() {
+                    return std::borrow::Cow::Borrowed(&self.x);
+                }
+                std::borrow::Cow::Owned(x)
+            }
+        }
     }
 
     /// The number of samples.

@@ -4,8 +4,9 @@
 
 use super::{
     DocError, FORMAT_VERSION, LossSpec, MAX_ACTIVATIONS, MAX_DATA_NUMBERS, MAX_PARAMS, NetworkDoc, NetworkFile,
-    Samples, optimizer_from_spec,
+    Samples, ScalingSpec, optimizer_from_spec,
 };
+use crate::nn::data::{Scaler, Scaling};
 use crate::nn::{
     Activation, Layer, Loss, LossKind, Matrix, Network, OptimizerConfig, OptimizerKind, Reduction, Vector,
 };
@@ -84,6 +85,7 @@ impl NetworkFile {
         };
         check_targets(&loss, &y_rows, &mut e);
         let optimizer = self.validate_optimizer(&mut e);
+        let scaling = self.validate_scaling(&mut e);
         if !e.is_empty() {
             return Err(DocError { problems: e });
         }
@@ -96,6 +98,7 @@ impl NetworkFile {
             loss,
             optimizer,
             case_steps: None,
+            scaling,
         })
     }
 
@@ -305,6 +308,12 @@ impl NetworkFile {
         Some((x_rows, y_rows))
     }
 
+    /// The input scaling (see [`scaler_from_spec`]).
+    fn validate_scaling(&self, e: &mut Vec<String>) -> Option<Scaler> {
+        let spec = self.scaling.as_ref()?;
+        scaler_from_spec(spec, self.inputs).map_err(|p| e.extend(p)).ok()
+    }
+
     /// The optimizer (plain SGD with its defaults when the file names none).
     fn validate_optimizer(&self, e: &mut Vec<String>) -> OptimizerConfig {
         match &self.optimizer {
@@ -339,5 +348,76 @@ pub fn check_targets(loss: &Loss, y_rows: &[Vec<f64>], e: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// A `[scaling]` table as a [`Scaler`] for a network of `inputs` inputs: its kind's two lists,
+/// one finite number per input, every `std` or `range` above 0. Every problem is listed.
+pub fn scaler_from_spec(s: &ScalingSpec, inputs: usize) -> Result<Scaler, Vec<String>> {
+    let mut errors = Vec::new();
+    let e = &mut errors;
+    let (kind, (a, a_name), (b, b_name), others) = match s.kind.as_str() {
+        "standardise" => (
+            Scaling::Standardise,
+            (&s.mean, "mean"),
+            (&s.std, "std"),
+            [(&s.min, "min"), (&s.range, "range")],
+        ),
+        "min_max" => (
+            Scaling::MinMax,
+            (&s.min, "min"),
+            (&s.range, "range"),
+            [(&s.mean, "mean"), (&s.std, "std")],
+        ),
+        other => {
+            e.push(format!("scaling: unknown kind '{other}'; valid: standardise, min_max"));
+            return Err(errors);
+        }
+    };
+    for (v, name) in others {
+        if v.is_some() {
+            e.push(format!(
+                "scaling: '{name}' does not belong to kind '{}' (it takes {a_name} and {b_name})",
+                s.kind
+            ));
+        }
+    }
+    let mut list = |v: &Option<Vec<f64>>, name: &str, positive: bool| -> Vec<f64> {
+        let Some(v) = v else {
+            e.push(format!(
+                "scaling: kind '{}' needs '{name}', one number per input",
+                s.kind
+            ));
+            return Vec::new();
+        };
+        if v.len() != inputs {
+            e.push(format!(
+                "scaling: '{name}' has {} but the network has {}",
+                count(v.len(), "value", "values"),
+                count(inputs, "input", "inputs")
+            ));
+        }
+        for (i, x) in v.iter().enumerate() {
+            if !x.is_finite() || (positive && *x <= 0.0) {
+                let need = if positive {
+                    "a finite number above 0"
+                } else {
+                    "a finite number"
+                };
+                e.push(format!("scaling: '{name}' entry {} is {x}; it must be {need}", i + 1));
+            }
+        }
+        v.clone()
+    };
+    let offset = list(a, a_name, false);
+    let scale = list(b, b_name, true);
+    if errors.is_empty() {
+        Ok(Scaler {
+            scaling: kind,
+            offset,
+            scale,
+        })
+    } else {
+        Err(errors)
     }
 }

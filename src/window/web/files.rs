@@ -150,6 +150,13 @@ impl Dialogs for WebFiles {
         );
         None
     }
+    fn pick_weights(&self) -> Option<PathBuf> {
+        self.pick(
+            "Import weights",
+            &[("Weights from PyTorch or NumPy", &["safetensors", "npz"])],
+        );
+        None
+    }
     fn pick_csv(&self) -> Option<PathBuf> {
         self.pick("Import a CSV data set", &[("CSV", &["csv", "txt"])]);
         None
@@ -171,6 +178,24 @@ impl Dialogs for WebFiles {
                 .map_err(|e| format!("{}: cannot read the browser's storage: {e:?}", path.display()))?
                 .ok_or_else(|| format!("{}: no such file", path.display())),
             None => read_memory(&self.memory, path),
+        }
+    }
+    fn read_bytes(&self, path: &Path, limit: usize) -> Result<Vec<u8>, String> {
+        let memory = self
+            .memory
+            .lock()
+            .map_err(|_| "the page's files are unavailable".to_string())?;
+        match memory.get(path) {
+            Some(bytes) if bytes.len() > limit => Err(format!(
+                "{}: the file is {} bytes; the limit is {limit} bytes",
+                path.display(),
+                bytes.len()
+            )),
+            Some(bytes) => Ok(bytes.clone()),
+            None => Err(format!(
+                "{}: not available in the browser; pick it with File > Import weights or drop it on the page",
+                path.display()
+            )),
         }
     }
     fn write_bytes(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
