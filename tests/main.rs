@@ -25,6 +25,7 @@ mod training;
 mod ui;
 mod ui_exercises;
 mod ui_grading;
+mod ui_lab;
 mod ui_students;
 mod ui_training;
 mod ui_training_analysis;

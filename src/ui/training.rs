@@ -9,6 +9,8 @@ use crate::app::training::{TrainAction, TrainCell};
 use crate::app::{Command, LabCommand, ViewSettings};
 use crate::lesson::training::TrainingSetup;
 use crate::nn::datasets::DataSpec;
+use crate::nn::numfmt::NumberFormat;
+use crate::nn::train::StopReason;
 use egui::{RichText, Ui};
 
 /// Draws training cell `ci`.
@@ -22,7 +24,9 @@ pub fn training_ui(
 ) {
     let send =
         |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Lab(LabCommand::Train { cell: ci, action }));
-    ui.horizontal(|ui| {
+    // Wrapped: a long data summary must not widen the page past the window (everything below
+    // would be laid out for the wider page, under the stepper panel).
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Training lab").heading());
         ui.weak(data_summary(cell));
     });
@@ -31,7 +35,10 @@ pub fn training_ui(
     }
     controls_ui(ui, cell, &mut |a| send(out, a));
     if let Some(n) = &cell.notice {
-        let diverged = matches!(cell.stopped(), Some(crate::nn::train::StopReason::NonFinite { .. }));
+        let diverged = matches!(
+            cell.stopped(),
+            Some(StopReason::NonFinite { .. } | StopReason::Diverged { .. })
+        );
         let color = if diverged {
             ui.visuals().error_fg_color
         } else {
@@ -58,6 +65,9 @@ pub fn training_ui(
         ui.vertical(|ui| train_plots::plots_ui(ui, ci, cell, view, out));
     });
 }
+
+/// Width of the Play / Pause button.
+const PLAY_WIDTH: f32 = 52.0;
 
 /// Width of the settings column.
 const SETTINGS_WIDTH: f32 = 290.0;
@@ -96,20 +106,23 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
     let ready = cell.trainer.is_some();
     let done = cell.stopped().is_some();
     ui.horizontal_wrapped(|ui| {
+        // Play and Pause take the same width, so the buttons after them stay put.
         if cell.running {
             if ui
-                .button("Pause")
+                .add(egui::Button::new("Pause").min_size(egui::vec2(PLAY_WIDTH, 0.0)))
                 .on_hover_text("Stop after the current slice of steps")
                 .clicked()
             {
                 send(TrainAction::Pause);
             }
-        } else if super::action_button(
-            ui,
-            ready && !done,
-            "Play",
-            "Train continuously, a few milliseconds per frame",
-        ) {
+        } else if ui
+            .add_enabled(
+                ready && !done,
+                egui::Button::new("Play").min_size(egui::vec2(PLAY_WIDTH, 0.0)),
+            )
+            .on_hover_text("Train continuously, a few milliseconds per frame")
+            .clicked()
+        {
             send(TrainAction::Play);
         }
         if super::action_button(ui, ready && !done, "Step", "Train on one mini-batch") {
@@ -141,32 +154,86 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
         if super::action_button(ui, !cell.runs.is_empty(), "Clear kept runs", "Forget the kept runs") {
             send(TrainAction::ClearRuns);
         }
+        ui.separator();
+        speed_ui(ui, cell, send);
     });
-    ui.horizontal_wrapped(|ui| {
-        let epochs = cell.trainer.as_ref().map_or(cell.setup.epochs, |t| t.config().epochs);
-        let status = format!("Epoch {} of {epochs}", cell.history().len());
-        ui.label(RichText::new(status).strong())
-            .on_hover_text("Epochs completed");
-        if let Some(t) = &cell.trainer {
-            ui.label(format!("step {} ({} per epoch)", t.steps_done(), t.steps_per_epoch()));
+    status_ui(ui, cell);
+}
+
+/// The fastest the speed slider names in steps per second; its top end means "as fast as the
+/// frame budget allows".
+const FASTEST: f64 = 1000.0;
+
+/// Room for the speed label, slider and value.
+const SPEED_WIDTH: f32 = 260.0;
+
+/// The speed of playing: steps per second from slow motion (half a step a second) to as fast
+/// as possible (the slider's top end).
+fn speed_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction)) {
+    // The slider and its value are one unit that the wrapping row cannot break: start a new
+    // row when they do not fit (else they stick out of the cell and widen the page).
+    if ui.available_size_before_wrap().x < SPEED_WIDTH {
+        ui.end_row();
+    }
+    let label = ui.label("Speed");
+    let mut v = cell.speed.unwrap_or(FASTEST).min(FASTEST);
+    let r = ui
+        .add(
+            egui::Slider::new(&mut v, 0.5..=FASTEST)
+                .logarithmic(true)
+                .custom_formatter(|v, _| {
+                    if v >= FASTEST {
+                        "fastest".into()
+                    } else {
+                        format!("{} steps/s", NumberFormat::Trimmed(2).fmt(v))
+                    }
+                }),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Steps per second while playing: slow motion to watch each step, or as fast as possible");
+    if r.changed() {
+        send(TrainAction::Speed((v < FASTEST).then_some(v)));
+    }
+}
+
+/// The status line: one line of fixed height whatever it says (a part that does not fit is
+/// cut with an ellipsis, and whole on hover), so the controls below it never move while
+/// training plays. Numbers beyond a readable range are in scientific notation.
+fn status_ui(ui: &mut Ui, cell: &TrainCell) {
+    let epochs = cell.trainer.as_ref().map_or(cell.setup.epochs, |t| t.config().epochs);
+    let mut parts = vec![RichText::new(format!("Epoch {} of {epochs}", cell.history().len())).strong()];
+    if let Some(t) = &cell.trainer {
+        parts.push(format!("step {} ({} per epoch)", t.steps_done(), t.steps_per_epoch()).into());
+    }
+    if let (Some(t), Some(_)) = (&cell.trainer, cell.until_epoch) {
+        parts.push(format!("epoch {:.0}% done", 100.0 * t.epoch_progress()).into());
+    }
+    if cell.running {
+        parts.push(format!("{:.0} steps/s", cell.steps_per_second).into());
+        if let Some(left) = cell.time_left() {
+            parts.push(human_seconds(left).into());
         }
-        if cell.running {
-            ui.label(format!("{:.0} steps/s", cell.steps_per_second));
-            if let Some(left) = cell.time_left() {
-                ui.label(human_seconds(left));
-            }
+    }
+    let num = |v: f64| NumberFormat::PLOT.fmt(v);
+    if let Some(r) = cell.history().last() {
+        parts.push(format!("loss {}", num(r.loss)).into());
+        if let Some(v) = r.val_loss {
+            parts.push(format!("validation loss {}", num(v)).into());
         }
-        if let Some(r) = cell.history().last() {
-            ui.label(format!("loss {:.4}", r.loss));
-            if let Some(v) = r.val_loss {
-                ui.label(format!("validation loss {v:.4}"));
-            }
-            if let Some(a) = r.accuracy {
-                ui.label(format!("accuracy {:.1}%", 100.0 * a));
-            }
-            if let Some(a) = r.val_accuracy {
-                ui.label(format!("validation accuracy {:.1}%", 100.0 * a));
-            }
+        if let Some(a) = r.accuracy {
+            parts.push(format!("accuracy {:.1}%", 100.0 * a).into());
+        }
+        if let Some(a) = r.val_accuracy {
+            parts.push(format!("validation accuracy {:.1}%", 100.0 * a).into());
+        }
+    }
+    let height = ui.spacing().interact_size.y;
+    let size = egui::vec2(ui.available_width(), height);
+    ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_height(height);
+        // A cut label shows its whole text on hover (egui does that for truncated labels).
+        for p in parts {
+            ui.add(egui::Label::new(p).truncate());
         }
     });
 }
