@@ -308,10 +308,14 @@ fn lesson_12s_confusion_matrix_shows_its_last_column_at_1024() {
     while h.state().state.training(ci).is_some_and(|c| c.running) {
         h.step();
     }
-    h.get_all_by_label("Evaluation").next().unwrap().scroll_to_me();
-    h.run();
-    h.get_all_by_label("Evaluation").next().unwrap().click();
-    h.run();
+    // The layers section too: side by side halves, and the page above holds a 64-column
+    // matrix that makes the page wider than the window.
+    for name in ["Layers", "Evaluation"] {
+        h.get_all_by_label(name).next().unwrap().scroll_to_me();
+        h.run();
+        h.get_all_by_label(name).next().unwrap().click();
+        h.run();
+    }
     h.get_all_by_label("Confusion matrix").next().unwrap().scroll_to_me();
     h.run();
     let panel_left = h.get_by_label("Backprop stepper").rect().left();
@@ -332,6 +336,10 @@ fn lesson_12s_confusion_matrix_shows_its_last_column_at_1024() {
             nines.iter().find(on_row).copied()
         })
         .expect("a header row of the digits 0 to 9");
+    for l in ["Weights of layer 1", "Last gradients of layer 1"] {
+        let r = h.get_all_by_label(l).next().unwrap().rect();
+        assert!(r.right() <= panel_left, "{l:?} ({r:?}) ends left of the stepper panel");
+    }
     assert!(
         row.right() <= panel_left,
         "the last column ({row:?}) ends left of the stepper panel (x = {panel_left})"

@@ -24,6 +24,12 @@ pub fn training_ui(
 ) {
     let send =
         |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Lab(LabCommand::Train { cell: ci, action }));
+    // A wide cell above (a matrix of 64 columns) can make the page wider than what is visible
+    // of it; the lab is laid out in the visible width, so nothing of it hides under a panel.
+    let visible = ui.clip_rect().right() - ui.max_rect().left() - 8.0;
+    if visible > 200.0 && visible < ui.max_rect().width() {
+        ui.set_max_width(visible);
+    }
     // Wrapped: a long data summary must not widen the page past the window (everything below
     // would be laid out for the wider page, under the stepper panel).
     ui.horizontal_wrapped(|ui| {

@@ -26,7 +26,15 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
     );
     let l = layer_picker(ui, ci, "layers", "Layer", net, 0);
     let width = ui.available_width();
-    let half = ((width - 12.0) / 2.0).max(200.0);
+    // Side by side when both halves get 200 points, else one under the other (never wider
+    // than the cell: that would hide them under the stepper panel).
+    let side = width >= 2.0 * 200.0 + 12.0;
+    let half = if side { (width - 12.0) / 2.0 } else { width };
+    let layout = if side {
+        egui::Layout::left_to_right(egui::Align::Min)
+    } else {
+        egui::Layout::top_down(egui::Align::Min)
+    };
     let weights = net.layers()[l].weights.as_slice();
     let grads: Option<&[f64]> = cell
         .trainer
@@ -36,7 +44,7 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
         .map(|g| g.weights.as_slice());
     let t = now(ui);
     let (weights_hist, grads_hist) = (cell.layer_histogram(t, l, false), cell.layer_histogram(t, l, true));
-    ui.horizontal_top(|ui| {
+    ui.with_layout(layout, |ui| {
         ui.vertical(|ui| {
             ui.set_width(half);
             plot_title(ui, &format!("Weights of layer {}", l + 1), ci, "weights", out);
