@@ -26,8 +26,13 @@ fn cell(s: &AppState) -> &TrainCell {
     s.training(1).expect("cell 1 is a training cell")
 }
 
+/// Applies `action`; *Epoch* is then given frames until its epoch is done (it trains in slices).
 fn act(s: &mut AppState, action: TrainAction) {
+    let epoch = action == TrainAction::Epoch;
     s.apply(Command::Lab(LabCommand::Train { cell: 1, action }));
+    while epoch && cell(s).until_epoch.is_some() {
+        s.tick(std::time::Duration::from_millis(5));
+    }
 }
 
 #[test]
@@ -535,19 +540,13 @@ fn run_labels_name_the_data_and_layers_in_words() {
     setup.hidden = vec![8, 8];
     act(&mut s, TrainAction::Set(Box::new(setup)));
     let labels = cell(&s).run_labels();
-    let first = &cell(&s).runs[0].setup;
-    let xor = match &first.data {
-        DataSpec::Generated {
-            points, noise, seed, ..
-        } => format!("xor, {points} points, noise {noise}, seed {seed}"),
-        other => panic!("XOR's default is generated: {other:?}"),
-    };
-    let hidden: Vec<String> = first.hidden.iter().map(|h| h.to_string()).collect();
+    // Only what differs, each as a person writes it: the data set by its name (XOR), the
+    // points, noise and seed of the generated data, and the hidden layers.
     assert_eq!(
         labels,
         vec![
-            format!("run 1: data {xor}, hidden {}", hidden.join("-")),
-            "current: data moons, 100 points, noise 0.1, seed 7, hidden 8-8".to_string(),
+            "run 1: XOR, 200 points, noise 0.2, data seed 0, hidden 4".to_string(),
+            "current: Two moons, 100 points, noise 0.1, data seed 7, hidden 8-8".to_string(),
         ]
     );
     assert!(labels.iter().all(|l| !l.contains('{') && !l.contains("Generated")));

@@ -37,6 +37,10 @@ fn harness(
             cell: 0,
             action: TrainAction::Epoch,
         }));
+        // *Epoch* trains in slices of frames: give it the frames it needs.
+        while train_cell(&state).until_epoch.is_some() {
+            state.tick(std::time::Duration::from_millis(5));
+        }
     }
     window(state)
 }
@@ -249,6 +253,9 @@ fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
         cell: 0,
         action: TrainAction::Epoch,
     }));
+    while train_cell(&state).until_epoch.is_some() {
+        state.tick(std::time::Duration::from_millis(5));
+    }
     let mut h = window(state);
     // The "PNG..." button on the row of the title "Loss per epoch".
     let title = h.get_by_label("Loss per epoch").rect();

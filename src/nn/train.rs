@@ -19,6 +19,9 @@
 //!   current epoch keeps its batches, so every sample is still seen once); early stopping at the
 //!   end of the current epoch; the number of epochs at once (more epochs resume a trainer that
 //!   had finished them). The seed is read once, by [`Trainer::new`].
+//! - A loss that stays finite but far above the initial weights' loss ([`DIVERGE_FACTOR`]
+//!   times, for [`DIVERGE_EPOCHS`] epochs in a row) stops training as
+//!   [`StopReason::Diverged`], with the weights of the last epoch below that put back.
 //! - On a NaN or infinity nothing is applied: the parameters are the last finite ones, and
 //!   [`StopReason::NonFinite`] says where it happened ([`NonFiniteAt`]).
 //!
@@ -41,6 +44,14 @@ mod step;
 pub use check::TrainError;
 use check::{check_config, check_data, check_optimizer};
 pub use history::{EpochRecord, NonFiniteAt, StopReason};
+
+/// Divergence: an epoch whose loss is more than this many times the initial weights' loss on
+/// the training set counts as diverging (a finite blow-up: saturated outputs, a loss that
+/// jumped and stays up).
+pub const DIVERGE_FACTOR: f64 = 10.0;
+/// Training stops ([`StopReason::Diverged`]) after this many diverging epochs in a row, with
+/// the weights of the last epoch that was not diverging.
+pub const DIVERGE_EPOCHS: usize = 3;
 
 /// Reusable buffers for one training step.
 #[derive(Clone, Debug, Default)]
@@ -144,6 +155,13 @@ pub struct Trainer {
     stream: Stream,
     best: Option<(f64, usize, Network)>,
     wait: usize,
+    /// The initial weights' loss on the training set (measured before the first step).
+    start_loss: Option<f64>,
+    /// Diverging epochs in a row.
+    diverging: usize,
+    /// The weights at the end of the last epoch that was not diverging, and that epoch.
+    good: Vec<(Matrix, super::Vector)>,
+    good_epoch: usize,
 }
 
 impl Trainer {
@@ -209,6 +227,10 @@ impl Trainer {
             stream,
             best: None,
             wait: 0,
+            start_loss: None,
+            diverging: 0,
+            good: Vec::new(),
+            good_epoch: 0,
         })
     }
 
@@ -279,6 +301,15 @@ impl Trainer {
             self.batch_size()
         };
         self.train.len().div_ceil(bs)
+    }
+
+    /// How far the epoch under way is, from 0 (not begun) to 1: the share of its samples done.
+    pub fn epoch_progress(&self) -> f64 {
+        if self.order.is_empty() {
+            0.0
+        } else {
+            self.cursor as f64 / self.order.len() as f64
+        }
     }
 
     /// The loss of the last mini-batch step computed (before its update, with the L2 term);

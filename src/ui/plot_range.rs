@@ -3,6 +3,7 @@
 //! away, and it is left with a range of no height (a failed check in debug builds, an empty
 //! plot in release ones). These helpers give such an axis a range of its own.
 
+use crate::nn::numfmt::NumberFormat;
 use egui_plot::Plot;
 
 /// `plot`, with a range around `xs` and `ys` on each axis whose values are all (nearly) equal.
@@ -18,6 +19,14 @@ pub fn drawable<'a>(
         plot = plot.include_y(lo).include_y(hi);
     }
     plot
+}
+
+/// `plot` with both axes' tick labels written by [`NumberFormat::TICK`]: at most 4
+/// significant digits, scientific notation beyond (egui_plot's own labels write 1e300 with
+/// 300 digits, and a label that wide leaves the plot no room to draw in).
+pub fn tick_axes(plot: Plot<'_>) -> Plot<'_> {
+    plot.x_axis_formatter(|m, _| NumberFormat::TICK.fmt(m.value))
+        .y_axis_formatter(|m, _| NumberFormat::TICK.fmt(m.value))
 }
 
 /// The largest size of a value a plot places (a plot's margin added to a larger one overflows).

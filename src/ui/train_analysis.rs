@@ -119,24 +119,69 @@ fn evaluation_ui(
     }
 }
 
-/// Width of one confusion-matrix cell.
+/// Size of one confusion-matrix cell at most; cells narrow down to [`CM_MIN_WIDTH`] to fit the
+/// width there is, and a matrix wider than that scrolls sideways.
 const CM_CELL: egui::Vec2 = egui::vec2(64.0, 26.0);
+/// The narrowest a confusion-matrix cell gets (a three-digit count still fits).
+const CM_MIN_WIDTH: f32 = 26.0;
 
 /// The confusion matrix as a grid; every cell holds its count, shaded by it (right answers in
 /// blue, mistakes in orange).
 fn confusion_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String], dark: bool) -> egui::Response {
     let max = cm.counts.iter().flatten().copied().max().unwrap_or(0).max(1);
     let base = theme::plot_background(dark);
-    egui::Grid::new(("confusion grid", ci))
-        .spacing(egui::vec2(3.0, 3.0))
+    let gap = 3.0;
+    let k = names.len().max(1) as f32;
+    // The first column is as wide as the longest class name (the sentence above the matrix
+    // says which way is which); the cells share the rest.
+    let header = names
+        .iter()
+        .map(|n| {
+            egui::WidgetText::from(RichText::new(n).strong())
+                .into_galley(
+                    ui,
+                    Some(egui::TextWrapMode::Extend),
+                    f32::INFINITY,
+                    egui::TextStyle::Body,
+                )
+                .size()
+                .x
+        })
+        .fold(0.0f32, f32::max)
+        .clamp(12.0, 120.0)
+        + 4.0;
+    let fit = (ui.available_width() - header - gap * (k + 1.0)) / k;
+    let cell = egui::vec2(fit.clamp(CM_MIN_WIDTH, CM_CELL.x), CM_CELL.y);
+    egui::ScrollArea::horizontal()
+        .id_salt(("confusion scroll", ci))
         .show(ui, |ui| {
-            ui.label(RichText::new("true \\ predicted").weak());
+            confusion_grid(ui, ci, cm, names, (cell, header, gap, max, base, dark))
+        })
+        .inner
+}
+
+/// The confusion matrix's grid with cells of size `cell`.
+fn confusion_grid(
+    ui: &mut Ui,
+    ci: usize,
+    cm: &ConfusionMatrix,
+    names: &[String],
+    (cell, header, gap, max, base, dark): (egui::Vec2, f32, f32, usize, Color32, bool),
+) -> egui::Response {
+    egui::Grid::new(("confusion grid", ci))
+        .spacing(egui::vec2(gap, gap))
+        .min_col_width(0.0)
+        .show(ui, |ui| {
+            ui.add_sized(egui::vec2(header, cell.y), egui::Label::new(""));
             for n in names {
-                ui.add_sized(CM_CELL, egui::Label::new(RichText::new(n).strong()).truncate());
+                ui.add_sized(cell, egui::Label::new(RichText::new(n).strong()).truncate());
             }
             ui.end_row();
             for (t, row) in cm.counts.iter().enumerate() {
-                ui.label(RichText::new(&names[t]).strong());
+                ui.add_sized(
+                    egui::vec2(header, cell.y),
+                    egui::Label::new(RichText::new(&names[t]).strong()).truncate(),
+                );
                 for (p, &count) in row.iter().enumerate() {
                     let share = count as f32 / max as f32;
                     let hue = if t == p {
@@ -152,7 +197,7 @@ fn confusion_ui(ui: &mut Ui, ci: usize, cm: &ConfusionMatrix, names: &[String], 
                     };
                     let bg = ui.painter().add(egui::Shape::Noop);
                     let r = ui
-                        .add_sized(CM_CELL, egui::Label::new(RichText::new(count.to_string()).color(text)))
+                        .add_sized(cell, egui::Label::new(RichText::new(count.to_string()).color(text)))
                         .on_hover_text(format!(
                             "true {}, predicted {}: {count} sample{}",
                             names[t],

@@ -9,6 +9,8 @@ use crate::app::training::{TrainAction, TrainCell};
 use crate::app::{Command, LabCommand, ViewSettings};
 use crate::lesson::training::TrainingSetup;
 use crate::nn::datasets::DataSpec;
+use crate::nn::numfmt::NumberFormat;
+use crate::nn::train::StopReason;
 use egui::{RichText, Ui};
 
 /// Draws training cell `ci`.
@@ -22,16 +24,29 @@ pub fn training_ui(
 ) {
     let send =
         |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Lab(LabCommand::Train { cell: ci, action }));
-    ui.horizontal(|ui| {
+    // A wide cell above (a matrix of 64 columns) can make the page wider than what is visible
+    // of it; the lab is laid out in the visible width, so nothing of it hides under a panel.
+    let visible = ui.clip_rect().right() - ui.max_rect().left() - 8.0;
+    if visible > 200.0 && visible < ui.max_rect().width() {
+        ui.set_max_width(visible);
+    }
+    // Wrapped: a long data summary must not widen the page past the window (everything below
+    // would be laid out for the wider page, under the stepper panel).
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Training lab").heading());
         ui.weak(data_summary(cell));
     });
     if !cell.setup.observe.is_empty() {
         super::markdown::markdown_ui(ui, md, &cell.setup.observe);
     }
-    controls_ui(ui, ci, cell, out);
+    if controls_ui(ui, cell, &mut |a| send(out, a)) {
+        out.push(Command::Lab(LabCommand::SaveTrained { cell: Some(ci) }));
+    }
     if let Some(n) = &cell.notice {
-        let diverged = matches!(cell.stopped(), Some(crate::nn::train::StopReason::NonFinite { .. }));
+        let diverged = matches!(
+            cell.stopped(),
+            Some(StopReason::NonFinite { .. } | StopReason::Diverged { .. })
+        );
         let color = if diverged {
             ui.visuals().error_fg_color
         } else {
@@ -58,6 +73,9 @@ pub fn training_ui(
         ui.vertical(|ui| train_plots::plots_ui(ui, ci, cell, view, out));
     });
 }
+
+/// Width of the Play / Pause button.
+const PLAY_WIDTH: f32 = 52.0;
 
 /// Width of the settings column.
 const SETTINGS_WIDTH: f32 = 290.0;
@@ -92,36 +110,39 @@ pub fn describe_data(d: &DataSpec) -> String {
     }
 }
 
-fn controls_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, out: &mut Vec<Command>) {
-    let send =
-        |out: &mut Vec<Command>, action: TrainAction| out.push(Command::Lab(LabCommand::Train { cell: ci, action }));
+/// The lab's buttons, speed and status; returns whether "Save trained network..." was clicked.
+fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction)) -> bool {
+    let mut save_trained = false;
     let ready = cell.trainer.is_some();
     let done = cell.stopped().is_some();
     ui.horizontal_wrapped(|ui| {
+        // Play and Pause take the same width, so the buttons after them stay put.
         if cell.running {
             if ui
-                .button("Pause")
+                .add(egui::Button::new("Pause").min_size(egui::vec2(PLAY_WIDTH, 0.0)))
                 .on_hover_text("Stop after the current slice of steps")
                 .clicked()
             {
-                send(out, TrainAction::Pause);
+                send(TrainAction::Pause);
             }
-        } else if super::action_button(
-            ui,
-            ready && !done,
-            "Play",
-            "Train continuously, a few milliseconds per frame",
-        ) {
-            send(out, TrainAction::Play);
+        } else if ui
+            .add_enabled(
+                ready && !done,
+                egui::Button::new("Play").min_size(egui::vec2(PLAY_WIDTH, 0.0)),
+            )
+            .on_hover_text("Train continuously, a few milliseconds per frame")
+            .clicked()
+        {
+            send(TrainAction::Play);
         }
         if super::action_button(ui, ready && !done, "Step", "Train on one mini-batch") {
-            send(out, TrainAction::Step);
+            send(TrainAction::Step);
         }
         if super::action_button(ui, ready && !done, "Epoch", "Train to the end of the current epoch") {
-            send(out, TrainAction::Epoch);
+            send(TrainAction::Epoch);
         }
         if super::action_button(ui, ready, "Reset", "Back to the same initial weights; curves cleared") {
-            send(out, TrainAction::Reset);
+            send(TrainAction::Reset);
         }
         if super::action_button(
             ui,
@@ -129,7 +150,7 @@ fn controls_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, out: &mut Vec<Command>)
             "Re-initialise",
             "New initial weights from the next seed; curves cleared",
         ) {
-            send(out, TrainAction::Reinit);
+            send(TrainAction::Reinit);
         }
         ui.separator();
         if super::action_button(
@@ -138,47 +159,100 @@ fn controls_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, out: &mut Vec<Command>)
             "Keep run",
             "Keep this run's curves and start over, to compare with the next run",
         ) {
-            send(out, TrainAction::KeepRun);
+            send(TrainAction::KeepRun);
         }
         if super::action_button(ui, !cell.runs.is_empty(), "Clear kept runs", "Forget the kept runs") {
-            send(out, TrainAction::ClearRuns);
+            send(TrainAction::ClearRuns);
         }
         ui.separator();
         let trained = cell.trainer.as_ref().is_some_and(|t| t.steps_done() > 0);
-        if super::action_button(
+        save_trained = super::action_button(
             ui,
             trained,
             "Save trained network...",
             "Save this network as trained, with its input scaling, as a network file: mlp-notebook trace and the window then predict as this cell does",
-        ) {
-            out.push(Command::Lab(LabCommand::SaveTrained { cell: Some(ci) }));
-        }
+        );
+        ui.separator();
+        speed_ui(ui, cell, send);
     });
-    ui.horizontal_wrapped(|ui| {
-        let epochs = cell.trainer.as_ref().map_or(cell.setup.epochs, |t| t.config().epochs);
-        let status = format!("Epoch {} of {epochs}", cell.history().len());
-        ui.label(RichText::new(status).strong())
-            .on_hover_text("Epochs completed");
-        if let Some(t) = &cell.trainer {
-            ui.label(format!("step {} ({} per epoch)", t.steps_done(), t.steps_per_epoch()));
+    status_ui(ui, cell);
+    save_trained
+}
+
+/// The fastest the speed slider names in steps per second; its top end means "as fast as the
+/// frame budget allows".
+const FASTEST: f64 = 1000.0;
+
+/// Room for the speed label, slider and value.
+const SPEED_WIDTH: f32 = 260.0;
+
+/// The speed of playing: steps per second from slow motion (half a step a second) to as fast
+/// as possible (the slider's top end).
+fn speed_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction)) {
+    // The slider and its value are one unit that the wrapping row cannot break: start a new
+    // row when they do not fit (else they stick out of the cell and widen the page).
+    if ui.available_size_before_wrap().x < SPEED_WIDTH {
+        ui.end_row();
+    }
+    let label = ui.label("Speed");
+    let mut v = cell.speed.unwrap_or(FASTEST).min(FASTEST);
+    let r = ui
+        .add(
+            egui::Slider::new(&mut v, 0.5..=FASTEST)
+                .logarithmic(true)
+                .custom_formatter(|v, _| {
+                    if v >= FASTEST {
+                        "fastest".into()
+                    } else {
+                        format!("{} steps/s", NumberFormat::Trimmed(2).fmt(v))
+                    }
+                }),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Steps per second while playing: slow motion to watch each step, or as fast as possible");
+    if r.changed() {
+        send(TrainAction::Speed((v < FASTEST).then_some(v)));
+    }
+}
+
+/// The status line: one line of fixed height whatever it says (a part that does not fit is
+/// cut with an ellipsis, and whole on hover), so the controls below it never move while
+/// training plays. Numbers beyond a readable range are in scientific notation.
+fn status_ui(ui: &mut Ui, cell: &TrainCell) {
+    let epochs = cell.trainer.as_ref().map_or(cell.setup.epochs, |t| t.config().epochs);
+    let mut parts = vec![RichText::new(format!("Epoch {} of {epochs}", cell.history().len())).strong()];
+    if let Some(t) = &cell.trainer {
+        parts.push(format!("step {} ({} per epoch)", t.steps_done(), t.steps_per_epoch()).into());
+    }
+    if let (Some(t), Some(_)) = (&cell.trainer, cell.until_epoch) {
+        parts.push(format!("epoch {:.0}% done", 100.0 * t.epoch_progress()).into());
+    }
+    if cell.running {
+        parts.push(format!("{:.0} steps/s", cell.steps_per_second).into());
+        if let Some(left) = cell.time_left() {
+            parts.push(human_seconds(left).into());
         }
-        if cell.running {
-            ui.label(format!("{:.0} steps/s", cell.steps_per_second));
-            if let Some(left) = cell.time_left() {
-                ui.label(human_seconds(left));
-            }
+    }
+    let num = |v: f64| NumberFormat::PLOT.fmt(v);
+    if let Some(r) = cell.history().last() {
+        parts.push(format!("loss {}", num(r.loss)).into());
+        if let Some(v) = r.val_loss {
+            parts.push(format!("validation loss {}", num(v)).into());
         }
-        if let Some(r) = cell.history().last() {
-            ui.label(format!("loss {:.4}", r.loss));
-            if let Some(v) = r.val_loss {
-                ui.label(format!("validation loss {v:.4}"));
-            }
-            if let Some(a) = r.accuracy {
-                ui.label(format!("accuracy {:.1}%", 100.0 * a));
-            }
-            if let Some(a) = r.val_accuracy {
-                ui.label(format!("validation accuracy {:.1}%", 100.0 * a));
-            }
+        if let Some(a) = r.accuracy {
+            parts.push(format!("accuracy {:.1}%", 100.0 * a).into());
+        }
+        if let Some(a) = r.val_accuracy {
+            parts.push(format!("validation accuracy {:.1}%", 100.0 * a).into());
+        }
+    }
+    let height = ui.spacing().interact_size.y;
+    let size = egui::vec2(ui.available_width(), height);
+    ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_height(height);
+        // A cut label shows its whole text on hover (egui does that for truncated labels).
+        for p in parts {
+            ui.add(egui::Label::new(p).truncate());
         }
     });
 }

@@ -2,8 +2,9 @@
 //!
 //! Playing trains in bounded slices: [`TrainCell::tick`] runs mini-batch steps until its time
 //! budget is used (measured with `web_time`, whose clock also works in a browser), so a playing
-//! frame never waits for an epoch. The *Epoch* button is the exception: it runs a whole epoch
-//! at once.
+//! frame never waits for an epoch. The *Epoch* button trains the same way, in slices, up to
+//! the end of the epoch ([`TrainCell::until_epoch`]); a speed limit ([`TrainCell::speed`])
+//! slows playing down to a few steps a second.
 //! Every curve the window draws is recorded here, from the engine's own figures: the batch loss
 //! after each step, and per epoch the [`EpochRecord`]s, the gradient norm of each layer and the
 //! fraction of dead ReLU units. Finished runs can be kept for comparison ([`Run`]), each
@@ -15,7 +16,7 @@
 mod run;
 mod runs;
 
-pub use runs::{MAX_RUNS, Run, curves_csv};
+pub use runs::{MAX_RUNS, Run, curves_csv, wrap_label};
 
 use crate::lesson::training::{Prepared, TrainingSetup, prepare};
 use crate::nn::data::Dataset;
@@ -43,6 +44,18 @@ pub enum TrainAction {
     ClearRuns,
     /// A changed setting (applied live where the engine allows, else with a reset).
     Set(Box<TrainingSetup>),
+    /// How fast playing trains: at most this many steps per second (slow motion), or as fast
+    /// as the frame budget allows (`None`).
+    Speed(Option<f64>),
+}
+
+/// A setting changed while a run was under way, marked on its curves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// Where, in epochs (as the per-step curve counts them).
+    pub x: f64,
+    /// What changed, as `lr 0.05 to 0.2`.
+    pub what: String,
 }
 
 /// Per-epoch figures the engine's history does not hold.
@@ -72,10 +85,25 @@ pub struct TrainCell {
     pub runs: Vec<Run>,
     /// Mini-batch steps per second while playing (smoothed).
     pub steps_per_second: f64,
+    /// The speed limit of playing in steps per second (`None`: as fast as the budget allows).
+    /// View state: not saved with the lesson.
+    pub speed: Option<f64>,
+    /// Steps owed to a speed limit, carried from frame to frame, and when the last tick ran.
+    credit: f64,
+    last_tick: Option<web_time::Instant>,
+    /// Playing stops at the start of this epoch (0-based) if set: *Epoch* runs in slices of
+    /// frames, as playing does, and can be paused.
+    pub until_epoch: Option<usize>,
+    /// Settings changed while this run was under way.
+    pub marks: Vec<Mark>,
     /// Shown above the plots: divergence, or what a setting change did.
     pub notice: Option<String>,
     /// Bumped whenever the weights change, so pictures know when to redraw.
     pub version: u64,
+    /// Bumped at every fresh start (Reset, Re-initialise, new data or network, Keep run): the
+    /// plots' ids include it, so a plot starts afresh with its run and nothing a blow-up left
+    /// in a plot's stored state (its axes' widths, its range) outlives the run.
+    pub generation: u64,
     /// Reads a CSV named by the setup (relative to the lesson).
     read: ReadFn,
     /// Which cell this is, kept by clones: undo of a page edit finds the live cell by it and
@@ -143,8 +171,14 @@ impl TrainCell {
             extras: Vec::new(),
             runs: Vec::new(),
             steps_per_second: 0.0,
+            speed: None,
+            credit: 0.0,
+            last_tick: None,
+            until_epoch: None,
+            marks: Vec::new(),
             notice: None,
             version: 0,
+            generation: 0,
             read,
             uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             analysis: super::analysis::Analysis::default(),
@@ -210,10 +244,13 @@ impl TrainCell {
             Err(e) => self.fail(e.to_string()),
         }
         self.running = false;
+        self.until_epoch = None;
         self.step_losses.clear();
         self.extras.clear();
+        self.marks.clear();
         self.notice = None;
         self.version += 1;
+        self.generation += 1;
     }
 
     /// The epoch being trained (0-based) and whether training has stopped.

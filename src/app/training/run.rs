@@ -16,26 +16,36 @@ impl TrainCell {
                     self.notice = Some("Training has finished: press Reset or Re-initialise to train again.".into());
                 } else {
                     self.running = self.trainer.is_some();
+                    self.until_epoch = None;
+                    self.last_tick = None;
+                    // A speed limit starts with one step at once.
+                    self.credit = 1.0;
                 }
             }
-            TrainAction::Pause => self.running = false,
+            TrainAction::Pause => {
+                self.running = false;
+                self.until_epoch = None;
+            }
+            TrainAction::Speed(s) => {
+                self.speed = s.filter(|v| v.is_finite() && *v > 0.0);
+                self.credit = 0.0;
+            }
             TrainAction::Step => {
                 self.running = false;
+                self.until_epoch = None;
                 self.run_steps(1, None);
             }
             TrainAction::Epoch => {
-                self.running = false;
-                if let Some(t) = &self.trainer {
-                    let target = t.epoch() + 1;
-                    let per = t.steps_per_epoch().max(1);
-                    // An epoch has `per` steps; stop at the boundary.
-                    while self
-                        .trainer
-                        .as_ref()
-                        .is_some_and(|t| !t.is_done() && t.epoch() < target)
-                    {
-                        self.run_steps(per, Some(target));
-                    }
+                // Up to the end of the epoch, in slices: as much as fits this frame's budget
+                // now, the rest in the next frames (shown as playing, so it can be paused).
+                if let Some(t) = &self.trainer
+                    && !t.is_done()
+                {
+                    // A click while an epoch is under way asks for one more.
+                    self.until_epoch = Some(self.until_epoch.map_or(t.epoch(), |u| u.max(t.epoch())) + 1);
+                    self.running = true;
+                    self.last_tick = None;
+                    self.slice(EPOCH_SLICE);
                 }
             }
             TrainAction::Reset => self.restart(),
@@ -88,10 +98,18 @@ impl TrainCell {
         }
         let config = s.train_config();
         let opt = s.optimizer;
-        if let Some(t) = &mut self.trainer
-            && let Err(e) = live_update(t, opt, config)
-        {
-            self.notice = Some(format!("Not applied: {e}"));
+        if let Some(t) = &mut self.trainer {
+            match live_update(t, opt, config) {
+                Err(e) => self.notice = Some(format!("Not applied: {e}")),
+                Ok(()) if t.steps_done() > 0 => {
+                    let what = super::runs::changes(&old, &self.setup);
+                    if !what.is_empty() {
+                        let x = t.steps_done() as f64 / t.steps_per_epoch().max(1) as f64;
+                        self.marks.push(super::Mark { x, what });
+                    }
+                }
+                Ok(()) => {}
+            }
         }
     }
 
@@ -128,23 +146,78 @@ impl TrainCell {
                 "Training paused at epoch {epoch}, step {step}: {what} blew up (NaN or infinite). The last finite weights are kept. The learning rate ({}) is probably too large: try a smaller learning rate, then Reset.",
                 t.optimizer().config.lr
             ));
+        } else if let Some(StopReason::Diverged {
+            epoch,
+            loss,
+            start,
+            kept_epoch,
+        }) = t.stopped()
+        {
+            self.running = false;
+            let nf = crate::nn::numfmt::NumberFormat::PLOT;
+            let kept = if *kept_epoch == 0 {
+                "The initial weights are kept".to_string()
+            } else {
+                format!("The weights of epoch {kept_epoch}, the last good ones, are kept")
+            };
+            self.notice = Some(format!(
+                "Training paused after epoch {epoch}: it diverged. The loss ({}) stayed over {} times its start ({}) for {} epochs. {kept}. The learning rate ({}) is probably too large: try a smaller one, then Reset.",
+                nf.fmt(*loss),
+                crate::nn::train::DIVERGE_FACTOR,
+                nf.fmt(*start),
+                crate::nn::train::DIVERGE_EPOCHS,
+                nf.fmt(t.optimizer().config.lr),
+            ));
         } else if t.is_done() {
             self.running = false;
             self.notice = t.stopped().map(|s| format!("Training {s}."));
         }
+        // *Epoch* ends at the epoch's end.
+        if self.until_epoch.is_some_and(|e| t.epoch() >= e) {
+            self.running = false;
+        }
+        if !self.running {
+            self.until_epoch = None;
+        }
     }
 
-    /// While playing: steps until `budget` is used (checked every few steps). Returns whether
-    /// the cell is still running (the window then asks for another frame).
+    /// While playing: steps until `budget` is used (checked every few steps), or as many as
+    /// the speed limit allows since the last tick. Returns whether the cell is still running
+    /// (the window then asks for another frame).
     pub fn tick(&mut self, budget: Duration) -> bool {
         if !self.running {
             return false;
         }
+        let now = Instant::now();
+        let limit = match (self.speed, self.until_epoch) {
+            (Some(rate), None) => {
+                // Steps owed since the last tick (a long pause owes at most a quarter second's).
+                let dt = self.last_tick.map_or(0.0, |t| (now - t).as_secs_f64().min(0.25));
+                self.credit += rate * dt;
+                let n = self.credit.floor();
+                self.credit -= n;
+                Some(n as usize)
+            }
+            _ => None,
+        };
+        self.last_tick = Some(now);
+        match limit {
+            Some(n) => {
+                self.run_steps(n, self.until_epoch);
+                self.steps_per_second = self.speed.unwrap_or(0.0);
+            }
+            None => self.slice(budget),
+        }
+        self.running
+    }
+
+    /// Steps until `budget` is used or training stops (the end of the epoch for *Epoch*).
+    fn slice(&mut self, budget: Duration) {
         let start = Instant::now();
         let mut done = 0usize;
         let mut chunk = 1usize;
         loop {
-            self.run_steps(chunk, None);
+            self.run_steps(chunk, self.until_epoch);
             done += chunk;
             let elapsed = start.elapsed();
             if !self.running || elapsed >= budget {
@@ -161,9 +234,12 @@ impl TrainCell {
             let left = (budget - elapsed).as_secs_f64();
             chunk = ((left / per_step.max(1e-9)) as usize / 2).clamp(1, 4096);
         }
-        self.running
     }
 }
+
+/// The time *Epoch* trains at once, in the frame of the click; the rest of the epoch follows in
+/// the next frames' slices.
+const EPOCH_SLICE: Duration = Duration::from_millis(5);
 
 /// Changes a running trainer's hyperparameters in place (the optimizer keeps its state if
 /// its kind is unchanged; see [`Trainer::set_config`] for when each setting takes effect).

@@ -4,6 +4,8 @@
 use super::TrainCell;
 use crate::lesson::training::TrainingSetup;
 use crate::nn::Activation;
+use crate::nn::datasets::DataSpec;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::train::{EpochRecord, StopReason};
 
 /// At most this many kept runs.
@@ -18,19 +20,22 @@ pub struct Run {
 }
 
 impl TrainCell {
-    /// Labels for the kept runs and the current one (last), naming the settings that differ.
+    /// Labels for the kept runs and the current one (last), naming only the settings that
+    /// differ between them, as a person writes them: `run 1: XOR, noise 0.2, hidden 4`.
     pub fn run_labels(&self) -> Vec<String> {
         let mut setups: Vec<&TrainingSetup> = self.runs.iter().map(|r| &r.setup).collect();
         setups.push(&self.setup);
-        let all: Vec<Vec<(&'static str, String)>> = setups.iter().map(|s| settings(s)).collect();
+        let all: Vec<Vec<String>> = setups.iter().map(|s| settings(s)).collect();
         let n_keys = all[0].len();
-        let differing: Vec<usize> = (0..n_keys)
-            .filter(|&k| all.iter().any(|s| s[k].1 != all[0][k].1))
-            .collect();
+        let differing: Vec<usize> = (0..n_keys).filter(|&k| all.iter().any(|s| s[k] != all[0][k])).collect();
         all.iter()
             .enumerate()
             .map(|(i, s)| {
-                let what: Vec<String> = differing.iter().map(|&k| format!("{} {}", s[k].0, s[k].1)).collect();
+                let what: Vec<&str> = differing
+                    .iter()
+                    .map(|&k| s[k].as_str())
+                    .filter(|w| !w.is_empty())
+                    .collect();
                 let name = if i + 1 == all.len() {
                     "current".to_string()
                 } else {
@@ -46,37 +51,121 @@ impl TrainCell {
     }
 }
 
-/// Hidden layer widths as `8-8` (`none` for no hidden layer).
+/// `label` broken into lines of about `width` characters at its commas (a legend entry that
+/// long stays inside its plot).
+pub fn wrap_label(label: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for (i, part) in label.split(", ").enumerate() {
+        if i > 0 {
+            if line + 2 + part.len() > width {
+                out.push_str(",\n");
+                line = 0;
+            } else {
+                out.push_str(", ");
+                line += 2;
+            }
+        }
+        out.push_str(part);
+        line += part.len();
+    }
+    out
+}
+
+/// Hidden layer widths as `hidden 8-8` (`no hidden layer`).
 fn hidden_text(h: &[usize]) -> String {
     if h.is_empty() {
-        "none".into()
+        "no hidden layer".into()
     } else {
-        h.iter().map(usize::to_string).collect::<Vec<_>>().join("-")
+        let w: Vec<String> = h.iter().map(usize::to_string).collect();
+        format!("hidden {}", w.join("-"))
     }
 }
 
-/// Every setting a run label may name, in a fixed order.
-fn settings(s: &TrainingSetup) -> Vec<(&'static str, String)> {
+/// The data's own settings, each as its phrase (`XOR`, `200 points`, `noise 0.2`, ...).
+fn data_settings(d: &DataSpec) -> [String; 5] {
+    match d {
+        DataSpec::Generated {
+            generator,
+            points,
+            noise,
+            seed,
+            classes,
+        } => [
+            short(generator.label()),
+            format!("{points} points"),
+            format!("noise {}", num(*noise)),
+            format!("data seed {seed}"),
+            classes.map_or(String::new(), |k| format!("{k} classes")),
+        ],
+        DataSpec::Builtin { dataset } => [
+            short(dataset.label()),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+        DataSpec::Csv { csv, target, .. } => [
+            csv.rsplit(['/', '\\']).next().unwrap_or(csv).to_string(),
+            format!("target {target}"),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+    }
+}
+
+/// A data set's menu label without its explanation in brackets: `XOR (four clusters)` reads
+/// `XOR`.
+fn short(label: &str) -> String {
+    label.split(" (").next().unwrap_or(label).to_string()
+}
+
+/// A setting's number: as written (0.05, 10), scientific beyond a readable range.
+fn num(v: f64) -> String {
+    NumberFormat::Trimmed(6).fmt(v)
+}
+
+/// Every setting a run label may name, as its phrase, in a fixed order.
+fn settings(s: &TrainingSetup) -> Vec<String> {
     let opt = &s.optimizer;
-    vec![
-        ("data", s.data.describe()),
-        ("hidden", hidden_text(&s.hidden)),
-        ("activation", s.activation.name().to_string()),
-        (
-            "output",
-            s.output_activation.map_or("auto", Activation::name).to_string(),
-        ),
-        ("loss", s.loss.map_or("auto", |k| k.name()).to_string()),
-        ("init", format!("{} seed {}", s.init.kind, s.init.seed)),
-        ("optimizer", opt.kind.name().to_string()),
-        ("lr", format!("{}", opt.lr)),
-        ("momentum", format!("{}", opt.momentum)),
-        ("batch", s.batch_size.map_or("full".into(), |b| b.to_string())),
-        ("l2", format!("{}", s.l2)),
-        ("dropout", format!("{}", s.dropout)),
-        ("scaling", s.scaling.name().to_string()),
-        ("epochs", s.epochs.to_string()),
-    ]
+    let mut v: Vec<String> = data_settings(&s.data).into();
+    v.extend([
+        format!("split {} / {}", num(s.split.validation), num(s.split.test)),
+        hidden_text(&s.hidden),
+        s.activation.name().to_string(),
+        format!("output {}", s.output_activation.map_or("auto", Activation::name)),
+        format!("loss {}", s.loss.map_or("auto", |k| k.name())),
+        format!("{} init", s.init.kind),
+        format!("init seed {}", s.init.seed),
+        opt.kind.name().to_string(),
+        format!("lr {}", num(opt.lr)),
+        format!("momentum {}", num(opt.momentum)),
+        s.batch_size.map_or("full batch".into(), |b| format!("batch {b}")),
+        format!("L2 {}", num(s.l2)),
+        format!("dropout {}", num(s.dropout)),
+        format!("scaling {}", s.scaling.name()),
+        format!("{} epochs", s.epochs),
+    ]);
+    v
+}
+
+/// What changed from `old` to `new`, as `lr 0.05 to 0.2, batch 32 to 8` (empty if nothing a
+/// run label names).
+pub(super) fn changes(old: &TrainingSetup, new: &TrainingSetup) -> String {
+    let (a, b) = (settings(old), settings(new));
+    let mut out = Vec::new();
+    for (x, y) in a.iter().zip(&b) {
+        if x == y {
+            continue;
+        }
+        // Both phrases name the same setting: keep the name once when they share a first word.
+        match (x.rsplit_once(' '), y.rsplit_once(' ')) {
+            (Some((nx, vx)), Some((ny, vy))) if nx == ny => out.push(format!("{nx} {vx} to {vy}")),
+            _ => out.push(format!("{x} to {y}")),
+        }
+    }
+    out.join(", ")
 }
 
 /// Every epoch's figures as CSV, kept runs first, then the current run. Columns: run number

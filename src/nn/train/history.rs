@@ -23,6 +23,18 @@ pub enum StopReason {
         epoch: usize,
         best_epoch: usize,
     },
+    /// The loss stayed finite but far above the initial weights' loss for
+    /// [`super::DIVERGE_EPOCHS`] epochs in a row (more than [`super::DIVERGE_FACTOR`] times it):
+    /// training diverged. The weights of `kept_epoch` (the last epoch whose loss was not that
+    /// high; 0 for the initial weights) were put back.
+    Diverged {
+        epoch: usize,
+        /// The last epoch's loss.
+        loss: f64,
+        /// The initial weights' loss on the training set.
+        start: f64,
+        kept_epoch: usize,
+    },
     /// A value became NaN or infinite; the last finite parameters were kept.
     NonFinite {
         epoch: usize,
@@ -77,6 +89,27 @@ impl std::fmt::Display for StopReason {
             StopReason::Finished => write!(f, "finished all epochs"),
             StopReason::EarlyStopped { epoch, best_epoch } => {
                 write!(f, "early stopping after epoch {epoch} (best epoch {best_epoch})")
+            }
+            StopReason::Diverged {
+                epoch,
+                loss,
+                start,
+                kept_epoch,
+            } => {
+                let nf = crate::nn::numfmt::NumberFormat::PLOT;
+                let kept = if *kept_epoch == 0 {
+                    "the initial weights were put back".to_string()
+                } else {
+                    format!("the weights of epoch {kept_epoch} were put back")
+                };
+                write!(
+                    f,
+                    "stopped after epoch {epoch}: the loss ({}) stayed over {} times its start ({}) for {} epochs, so training diverged; {kept} (try a smaller learning rate)",
+                    nf.fmt(*loss),
+                    super::DIVERGE_FACTOR,
+                    nf.fmt(*start),
+                    super::DIVERGE_EPOCHS,
+                )
             }
             StopReason::NonFinite { epoch, step, at } => write!(
                 f,

@@ -44,6 +44,11 @@ impl Trainer {
     }
 
     fn begin_epoch(&mut self) {
+        if self.start_loss.is_none() {
+            self.start_loss = Some(self.training_loss());
+            save_params(&self.net, &mut self.good);
+            self.good_epoch = 0;
+        }
         if self.config.shuffle {
             shuffle_with(&mut self.order, &mut self.stream);
         }
@@ -189,23 +194,61 @@ impl Trainer {
     }
 
     fn save_backup(&mut self) {
-        self.backup
-            .resize_with(self.net.len(), || (Matrix::zeros(0, 0), Vector::zeros(0)));
-        for ((bw, bb), l) in self.backup.iter_mut().zip(self.net.layers()) {
-            ensure_shape(bw, l.units(), l.inputs());
-            bw.copy_from(&l.weights);
-            if bb.len() != l.units() {
-                *bb = Vector::zeros(l.units());
-            }
-            bb.copy_from(&l.bias);
-        }
+        save_params(&self.net, &mut self.backup);
     }
 
     fn restore_backup(&mut self) {
-        for (i, (bw, bb)) in self.backup.iter().enumerate() {
-            self.net.weights_mut(i).copy_from(bw);
-            self.net.bias_mut(i).copy_from(bb);
+        restore_params(&mut self.net, &self.backup);
+    }
+
+    /// The current weights' loss on the whole training set (no dropout, no L2), computed in
+    /// batches of the epoch's size with the step's own buffers.
+    fn training_loss(&mut self) -> f64 {
+        let (n, bs) = (self.train.len(), self.batch_size().max(1));
+        let (fx, fy) = (self.train.x.nrows(), self.train.y.nrows());
+        let mut sum = 0.0;
+        let mut start = 0;
+        while start < n {
+            let m = bs.min(n - start);
+            let fwd = &mut self.bufs.fwd;
+            ensure_shape(&mut fwd.x, fx, m);
+            fwd.x.copy_from(&self.train.x.columns(start, m));
+            ensure_shape(&mut self.by, fy, m);
+            self.by.copy_from(&self.train.y.columns(start, m));
+            forward_in_place(&self.net, fwd, None);
+            if let Some(out) = fwd.layers.last() {
+                sum += self.loss.value(&out.z, &out.a, &self.by) * m as f64;
+            }
+            start += m;
         }
+        sum / n.max(1) as f64
+    }
+
+    /// Divergence after `epoch`, whose mean training loss was `loss`: counts the diverging
+    /// epochs in a row, keeps the weights of a good one, and stops (with the last good weights
+    /// put back) after [`super::DIVERGE_EPOCHS`]. Returns true if training stopped here.
+    fn diverged(&mut self, loss: f64, epoch: usize) -> bool {
+        let Some(start) = self.start_loss.filter(|s| s.is_finite()) else {
+            return false;
+        };
+        if loss <= super::DIVERGE_FACTOR * start {
+            self.diverging = 0;
+            save_params(&self.net, &mut self.good);
+            self.good_epoch = epoch;
+            return false;
+        }
+        self.diverging += 1;
+        if self.diverging < super::DIVERGE_EPOCHS {
+            return false;
+        }
+        restore_params(&mut self.net, &self.good);
+        self.stopped = Some(StopReason::Diverged {
+            epoch,
+            loss,
+            start,
+            kept_epoch: self.good_epoch,
+        });
+        true
     }
 
     /// Closes the epoch: its record, early stopping, and the end of training after the last
@@ -215,8 +258,9 @@ impl Trainer {
         self.reset_epoch();
         let monitored = rec.val_loss.unwrap_or(rec.loss);
         let epoch = rec.epoch;
+        let loss = rec.loss;
         self.history.push(rec);
-        if self.early_stop(monitored, epoch) {
+        if self.diverged(loss, epoch) || self.early_stop(monitored, epoch) {
             return;
         }
         if self.history.len() >= self.config.epochs {
@@ -277,5 +321,26 @@ impl Trainer {
         }
         self.stopped = Some(StopReason::EarlyStopped { epoch, best_epoch });
         true
+    }
+}
+
+/// Copies `net`'s weights and biases into `to` (reusing its buffers once they have the shapes).
+fn save_params(net: &crate::nn::Network, to: &mut Vec<(Matrix, Vector)>) {
+    to.resize_with(net.len(), || (Matrix::zeros(0, 0), Vector::zeros(0)));
+    for ((bw, bb), l) in to.iter_mut().zip(net.layers()) {
+        ensure_shape(bw, l.units(), l.inputs());
+        bw.copy_from(&l.weights);
+        if bb.len() != l.units() {
+            *bb = Vector::zeros(l.units());
+        }
+        bb.copy_from(&l.bias);
+    }
+}
+
+/// Puts weights and biases saved by [`save_params`] back into `net`.
+fn restore_params(net: &mut crate::nn::Network, from: &[(Matrix, Vector)]) {
+    for (i, (bw, bb)) in from.iter().enumerate() {
+        net.weights_mut(i).copy_from(bw);
+        net.bias_mut(i).copy_from(bb);
     }
 }

@@ -62,7 +62,7 @@ pub(super) fn activation_ui(
     plot_title(ui, &title, ci, "activation", out);
     let width = ui.available_width();
     let marks = Color32::from_gray(if view.dark { 190 } else { 90 });
-    let resp = Plot::new(("activation plot", ci))
+    let resp = crate::ui::plot_range::tick_axes(Plot::new(("activation plot", ci, cell.generation)))
         .height(HEIGHT)
         .width(width)
         .legend(Legend::default().position(Corner::LeftTop))

@@ -26,7 +26,15 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
     );
     let l = layer_picker(ui, ci, "layers", "Layer", net, 0);
     let width = ui.available_width();
-    let half = ((width - 12.0) / 2.0).max(200.0);
+    // Side by side when both halves get 200 points, else one under the other (never wider
+    // than the cell: that would hide them under the stepper panel).
+    let side = width >= 2.0 * 200.0 + 12.0;
+    let half = if side { (width - 12.0) / 2.0 } else { width };
+    let layout = if side {
+        egui::Layout::left_to_right(egui::Align::Min)
+    } else {
+        egui::Layout::top_down(egui::Align::Min)
+    };
     let weights = net.layers()[l].weights.as_slice();
     let grads: Option<&[f64]> = cell
         .trainer
@@ -36,12 +44,19 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
         .map(|g| g.weights.as_slice());
     let t = now(ui);
     let (weights_hist, grads_hist) = (cell.layer_histogram(t, l, false), cell.layer_histogram(t, l, true));
-    ui.horizontal_top(|ui| {
+    ui.with_layout(layout, |ui| {
         ui.vertical(|ui| {
             ui.set_width(half);
             plot_title(ui, &format!("Weights of layer {}", l + 1), ci, "weights", out);
             if let Some(h) = &weights_hist {
-                let r = histogram_plot(ui, ("weights hist", ci), h, "weight", theme::positive(false), half);
+                let r = histogram_plot(
+                    ui,
+                    ("weights hist", ci, cell.generation),
+                    h,
+                    "weight",
+                    theme::positive(false),
+                    half,
+                );
                 remember_rect(ui, ci, "weights", r.rect);
             }
             ui.label(values_summary(weights));
@@ -51,7 +66,14 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
             plot_title(ui, &format!("Last gradients of layer {}", l + 1), ci, "gradients", out);
             match (&grads, &grads_hist) {
                 (Some(g), Some(h)) => {
-                    let r = histogram_plot(ui, ("grads hist", ci), h, "dL/dW", theme::negative(false), half);
+                    let r = histogram_plot(
+                        ui,
+                        ("grads hist", ci, cell.generation),
+                        h,
+                        "dL/dW",
+                        theme::negative(false),
+                        half,
+                    );
                     remember_rect(ui, ci, "gradients", r.rect);
                     ui.label(values_summary(g));
                 }
@@ -162,7 +184,7 @@ fn histogram_plot(
         .collect();
     let edges = h.edges.iter().copied();
     let counts = h.counts.iter().map(|&c| c as f64);
-    crate::ui::plot_range::drawable(Plot::new(id), edges, counts)
+    crate::ui::plot_range::drawable(crate::ui::plot_range::tick_axes(Plot::new(id)), edges, counts)
         .height(HEIGHT)
         .width(width)
         .x_axis_label(what.to_string())
@@ -174,7 +196,7 @@ fn histogram_plot(
 }
 
 fn grad_norm_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network, width: f32) -> egui::Response {
-    Plot::new(("grad norms", ci))
+    Plot::new(("grad norms", ci, cell.generation))
         .height(HEIGHT)
         .width(width)
         .legend(Legend::default())
@@ -220,7 +242,7 @@ fn grad_norm_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network, width
 
 fn dead_plot(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) -> egui::Response {
     let layers = cell.extras.iter().map(|e| e.dead.len()).max().unwrap_or(0);
-    Plot::new(("dead relu", ci))
+    crate::ui::plot_range::tick_axes(Plot::new(("dead relu", ci, cell.generation)))
         .height(HEIGHT)
         .width(width)
         .legend(Legend::default())

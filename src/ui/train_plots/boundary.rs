@@ -88,7 +88,7 @@ pub(super) fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewS
     };
     let e = grid.extent;
     let names = &data.feature_names;
-    let resp = Plot::new(("boundary plot", ci))
+    let resp = crate::ui::plot_range::tick_axes(Plot::new(("boundary plot", ci, cell.generation)))
         .height(PLOT_HEIGHT)
         .width(width)
         .legend(Legend::default())

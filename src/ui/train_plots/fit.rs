@@ -14,24 +14,27 @@ pub(super) fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
     let curve = crate::ui::plot_range::placeable(fit.iter().copied());
     let pts = crate::ui::plot_range::placeable((0..data.len()).map(|j| [data.x[(0, j)], data.y[(0, j)]]));
     let all: Vec<[f64; 2]> = pts.iter().chain(&curve).copied().collect();
-    let resp = crate::ui::plot_range::drawable_points(Plot::new(("fit plot", ci)), &all)
-        .height(PLOT_HEIGHT)
-        .width(width)
-        .legend(Legend::default())
-        .x_axis_label(data.feature_names.first().cloned().unwrap_or_else(|| "x".into()))
-        .y_axis_label("y")
-        .allow_scroll(false)
-        .show(ui, |p| {
-            p.points(
-                Points::new("training data", PlotPoints::from(pts))
-                    .color(Color32::from_gray(140))
-                    .radius(2.0),
-            );
-            p.line(
-                Line::new("network output", PlotPoints::from(curve))
-                    .color(theme::positive(false))
-                    .width(2.5),
-            );
-        });
+    let resp = crate::ui::plot_range::drawable_points(
+        crate::ui::plot_range::tick_axes(Plot::new(("fit plot", ci, cell.generation))),
+        &all,
+    )
+    .height(PLOT_HEIGHT)
+    .width(width)
+    .legend(Legend::default())
+    .x_axis_label(data.feature_names.first().cloned().unwrap_or_else(|| "x".into()))
+    .y_axis_label("y")
+    .allow_scroll(false)
+    .show(ui, |p| {
+        p.points(
+            Points::new("training data", PlotPoints::from(pts))
+                .color(Color32::from_gray(140))
+                .radius(2.0),
+        );
+        p.line(
+            Line::new("network output", PlotPoints::from(curve))
+                .color(theme::positive(false))
+                .width(2.5),
+        );
+    });
     remember_rect(ui, ci, "fit", resp.response.rect);
 }

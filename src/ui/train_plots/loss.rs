@@ -5,7 +5,7 @@ use crate::app::training::TrainCell;
 use crate::nn::numfmt::NumberFormat;
 use crate::ui::theme;
 use egui::{Color32, Ui};
-use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 /// `y` for drawing: log10 when the log scale is on (non-positive values are dropped).
 fn y_of(v: f64, log: bool) -> Option<f64> {
@@ -18,11 +18,36 @@ fn y_of(v: f64, log: bool) -> Option<f64> {
     }
 }
 
-/// The loss per epoch, with the kept runs dashed and, as an option, the loss of every step.
+/// A legend entry's text, in lines short enough to stay inside a plot of the narrowest width.
+fn legend(label: &str) -> String {
+    crate::app::training::wrap_label(label, 34)
+}
+
+/// At most this many markers on a kept run's curve.
+const MARKERS_PER_RUN: usize = 12;
+
+/// Kept run `i`: a solid line of its own colour with its own marker every few points (dashes
+/// are the validation curve's), named by its label in the legend.
+fn kept_run(p: &mut egui_plot::PlotUi<'_>, label: &str, pts: Vec<[f64; 2]>, i: usize) {
+    let name = legend(label);
+    let color = theme::class_color(i + 2);
+    let k = pts.len().div_ceil(MARKERS_PER_RUN).max(1);
+    let marks: Vec<[f64; 2]> = pts.iter().step_by(k).copied().collect();
+    p.line(Line::new(name.clone(), PlotPoints::from(pts)).color(color).width(1.5));
+    p.points(
+        Points::new(name, PlotPoints::from(marks))
+            .shape(super::MARKERS[(i + 1) % super::MARKERS.len()])
+            .color(color)
+            .filled(true)
+            .radius(3.5),
+    );
+}
+
+/// The loss per epoch, with the kept runs (colour and marker) and, as an option, the loss of every step.
 pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, width: f32) {
     let labels = cell.run_labels();
     let log = opts.log;
-    let mut plot = Plot::new(("loss curves", ci))
+    let mut plot = crate::ui::plot_range::tick_axes(Plot::new(("loss curves", ci, cell.generation)))
         .height(PLOT_HEIGHT)
         .width(width)
         .legend(Legend::default())
@@ -79,10 +104,14 @@ pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotO
     let plot = crate::ui::plot_range::drawable_points(plot, &all);
     let resp = plot.show(ui, |p| {
         for (i, pts) in kept.into_iter().enumerate() {
-            p.line(
-                Line::new(labels[i].clone(), PlotPoints::from(pts))
-                    .color(theme::class_color(i + 2))
-                    .style(LineStyle::dashed_loose()),
+            kept_run(p, &labels[i], pts, i);
+        }
+        for m in &cell.marks {
+            let x = if m.x.is_finite() { m.x } else { 0.0 };
+            p.vline(
+                egui_plot::VLine::new(legend(&m.what), x)
+                    .color(Color32::from_gray(120))
+                    .style(LineStyle::dotted_dense()),
             );
         }
         if !per_step.is_empty() {
@@ -94,13 +123,13 @@ pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotO
         }
         let current = labels.last().cloned().unwrap_or_default();
         p.line(
-            Line::new(format!("training loss ({current})"), PlotPoints::from(train))
+            Line::new(legend(&format!("training loss ({current})")), PlotPoints::from(train))
                 .color(theme::positive(false))
                 .width(2.0),
         );
         if !val.is_empty() {
             p.line(
-                Line::new(format!("validation loss ({current})"), PlotPoints::from(val))
+                Line::new(legend(&format!("validation loss ({current})")), PlotPoints::from(val))
                     .color(theme::negative(false))
                     .width(2.0)
                     .style(LineStyle::dashed_dense()),
@@ -113,7 +142,7 @@ pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotO
 /// The accuracy per epoch (the validation accuracy of kept runs when they had one).
 pub(super) fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
     let labels = cell.run_labels();
-    let resp = Plot::new(("accuracy curves", ci))
+    let resp = crate::ui::plot_range::tick_axes(Plot::new(("accuracy curves", ci, cell.generation)))
         .height(PLOT_HEIGHT)
         .width(width)
         .legend(Legend::default())
@@ -129,11 +158,7 @@ pub(super) fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: 
                     .iter()
                     .filter_map(|r| Some([r.epoch as f64, 100.0 * r.val_accuracy.or(r.accuracy)?]))
                     .collect();
-                p.line(
-                    Line::new(labels[i].clone(), curve(pts))
-                        .color(theme::class_color(i + 2))
-                        .style(LineStyle::dashed_loose()),
-                );
+                kept_run(p, &labels[i], thin(pts), i);
             }
             let h = cell.history();
             let train: Vec<[f64; 2]> = h
