@@ -11,6 +11,7 @@ mod engine;
 mod format;
 mod gradebook;
 mod grading;
+mod guide;
 mod lab;
 mod lesson_check;
 mod lesson_format;

@@ -47,7 +47,9 @@ impl AppState {
 
     /// The built-in lesson with no dialogs (tests, benchmarks).
     pub fn builtin_headless() -> AppState {
-        AppState::new(Lesson::builtin(), Box::new(files::NoDialogs))
+        let mut s = AppState::new(Lesson::builtin(), Box::new(files::NoDialogs));
+        s.doc.builtin = Some(super::BuiltIn::SevenLayers);
+        s
     }
 
     pub(super) fn load_lesson(&mut self, lesson: Lesson, file: Option<PathBuf>, kind: FileKind) {
@@ -65,6 +67,8 @@ impl AppState {
         self.doc.dirty = false;
         self.doc.disk = None;
         self.doc.history.clear();
+        self.doc.history.mark_clean();
+        self.doc.builtin = None;
         self.lesson_loaded();
     }
 
@@ -101,6 +105,9 @@ impl AppState {
     /// Forgets the undo history (the networks it restores were replaced).
     pub(super) fn forget_history(&mut self) {
         self.doc.history.clear();
+        if !self.doc.dirty {
+            self.doc.history.mark_clean();
+        }
     }
 
     /// The lesson as it is now (for saving).
@@ -246,9 +253,7 @@ impl AppState {
             Command::Open => self.ask_then(Pending::Open(None)),
             Command::OpenPath(p) if super::lab::is_csv(&p) => self.open_csv(&p),
             Command::OpenPath(p) => self.ask_then(Pending::Open(Some(p))),
-            Command::Save => {
-                self.save();
-            }
+            Command::Save => self.save_command(),
             Command::SaveAs => {
                 self.save_as();
             }
@@ -337,6 +342,7 @@ impl AppState {
             return;
         };
         let cell = entry.cell;
+        let reached = entry.state;
         let current = match entry.saved {
             Saved::Cell(snapshot) => {
                 let Some(CellState::Network(n)) = self.doc.cells.get_mut(cell) else {
@@ -364,8 +370,13 @@ impl AppState {
                 Saved::Page(Box::new(current))
             }
         };
-        self.doc.history.put_back(undo, cell, current);
-        self.doc.dirty = true;
+        self.doc.history.put_back(undo, cell, current, reached);
+        // Back where it was saved (or opened), nothing is left to save.
+        self.doc.dirty = !self.doc.history.at_clean_point();
+        if !self.doc.dirty {
+            // Nothing unsaved is left to recover.
+            self.remove_recovery();
+        }
     }
 
     /// Records training cell `cell`'s settings before a change (a slider being dragged is one

@@ -1,0 +1,221 @@
+//! The student's way through the course: nothing that looks like lost work (undoing every edit
+//! leaves nothing to save; Save on a lesson that comes with the app says why it does not write),
+//! lessons that lead on to the next, and the page and its keys. Driven through `AppState` and the
+//! window (egui_kittest).
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mlp_notebook::app::files::Dialogs;
+use mlp_notebook::app::{AppState, Command, Edit, NetCommand};
+use mlp_notebook::lesson::Lesson;
+use mlp_notebook::window::NotebookApp;
+use std::path::PathBuf;
+
+/// Dialogs whose Save as answers `save_to` (when set), with the data folder in the test's own.
+struct TestDialogs {
+    data: PathBuf,
+    save_to: Option<PathBuf>,
+}
+
+impl Dialogs for TestDialogs {
+    fn pick_open(&self) -> Option<PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<PathBuf> {
+        self.save_to.clone()
+    }
+    fn progress_dir(&self) -> Option<PathBuf> {
+        Some(self.data.join("progress"))
+    }
+    fn data_dir(&self) -> Option<PathBuf> {
+        Some(self.data.clone())
+    }
+}
+
+fn state_in(data: &std::path::Path, save_to: Option<PathBuf>) -> AppState {
+    AppState::new(
+        Lesson::builtin(),
+        Box::new(TestDialogs {
+            data: data.to_path_buf(),
+            save_to,
+        }),
+    )
+}
+
+fn harness(state: AppState) -> Harness<'static, NotebookApp> {
+    let app = NotebookApp::new(state);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(12)
+        .build_eframe(|_| app);
+    h.run();
+    h
+}
+
+/// Sets W1[1,1] of the first network cell to `value` at time `now` (seconds).
+fn edit_weight(s: &mut AppState, value: f64, now: f64) {
+    s.session.now = now;
+    let cell = s.first_net().expect("a network cell");
+    s.apply(Command::Net {
+        cell,
+        cmd: NetCommand::Edit(Edit::Weight {
+            layer: 0,
+            row: 0,
+            col: 0,
+            value,
+        }),
+    });
+}
+
+fn w11(s: &AppState) -> f64 {
+    s.net(s.first_net().unwrap()).unwrap().doc.net.layers()[0].weights[(0, 0)]
+}
+
+#[test]
+fn undoing_every_edit_leaves_the_document_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state_in(dir.path(), None);
+    let before = w11(&s);
+    // Two steps (more than a second apart, so they do not merge).
+    edit_weight(&mut s, 0.5, 10.0);
+    edit_weight(&mut s, 0.75, 20.0);
+    assert!(s.doc.dirty);
+    s.apply(Command::Undo);
+    assert!(s.doc.dirty, "one edit is still there");
+    assert_eq!(w11(&s), 0.5);
+    s.apply(Command::Undo);
+    assert_eq!(w11(&s), before);
+    assert!(!s.doc.dirty, "back where it was opened: nothing to save");
+    assert!(s.window_title().starts_with(&s.doc.title), "{}", s.window_title());
+    // Redo brings the change, and the question, back.
+    s.apply(Command::Redo);
+    assert!(s.doc.dirty);
+    s.apply(Command::Undo);
+    assert!(!s.doc.dirty);
+    // Opening another lesson then asks nothing.
+    s.apply(Command::OpenShipped(0));
+    assert_eq!(s.session.pending, None);
+    assert_eq!(s.doc.title, mlp_notebook::lesson::shipped::SHIPPED[0].0);
+}
+
+#[test]
+fn the_clean_point_is_where_it_was_last_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state_in(dir.path(), None);
+    let path = dir.path().join("copy.toml");
+    edit_weight(&mut s, 0.5, 10.0);
+    s.apply(Command::SaveTo(path.clone()));
+    assert!(!s.doc.dirty);
+    edit_weight(&mut s, 0.75, 20.0);
+    assert!(s.doc.dirty);
+    s.apply(Command::Undo);
+    assert!(!s.doc.dirty, "back at 0.5, as saved");
+    // Undoing past the save is a change from what is on disk.
+    s.apply(Command::Undo);
+    assert!(s.doc.dirty, "the file holds 0.5, the page not");
+    s.apply(Command::Redo);
+    assert!(!s.doc.dirty);
+    // Typing within a second merges into one step: still one undo back to the saved state.
+    edit_weight(&mut s, 1.0, 30.0);
+    edit_weight(&mut s, 1.5, 30.4);
+    s.apply(Command::Undo);
+    assert_eq!(w11(&s), 0.5);
+    assert!(!s.doc.dirty);
+}
+
+#[test]
+fn a_change_undo_cannot_take_back_keeps_the_document_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state_in(dir.path(), None);
+    edit_weight(&mut s, 0.5, 10.0);
+    // A training cell added from the Insert menu is not an undo step.
+    s.apply(Command::Lab(mlp_notebook::app::LabCommand::InsertTrainingCell));
+    s.apply(Command::Undo);
+    assert!(s.doc.dirty, "the training cell is still there, unsaved");
+}
+
+#[test]
+fn after_undo_all_the_window_starts_another_lesson_without_asking() {
+    // Before: undoing every edit left "Save your changes before starting over?".
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state_in(dir.path(), None);
+    s.set_reveal_answers(true);
+    let mut h = harness(s);
+    let name = "W1[1,1]";
+    h.get_by_label(name).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(name).type_text("3");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().state.doc.dirty);
+    // Leave the field, then undo with the keyboard.
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(!h.state().state.doc.dirty);
+    h.get_by_label("Lessons").click();
+    h.run();
+    h.get_by_label("2. One neuron").click();
+    h.run();
+    assert!(h.query_by_label("Unsaved changes").is_none());
+    assert_eq!(h.state().state.doc.title, "One neuron");
+}
+
+#[test]
+fn save_on_a_lesson_that_comes_with_the_app_says_it_is_read_only() {
+    // Before: Save opened a file dialog without saying why.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("my-lesson.toml");
+    let mut s = state_in(dir.path(), Some(copy.clone()));
+    s.apply(Command::OpenShipped(1));
+    s.apply(Command::Save);
+    assert!(!copy.exists(), "Save asked for a file");
+    let m = s.session.message.clone().expect("a message");
+    assert!(!m.is_error);
+    assert!(m.text.contains("read-only"), "{}", m.text);
+    assert!(m.text.contains("answers are kept automatically"), "{}", m.text);
+    assert!(m.text.contains("Save as..."), "{}", m.text);
+    assert_eq!(s.doc.file, None);
+    // Save as... copies it; then Save writes the copy.
+    s.apply(Command::SaveAs);
+    assert!(copy.exists());
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let lesson = mlp_notebook::lesson::parse_lesson(&text, mlp_notebook::nn::doc::Syntax::Toml).unwrap();
+    assert_eq!(lesson.title, "One neuron");
+    assert_eq!(s.doc.file.as_deref(), Some(copy.as_path()));
+    edit_weight(&mut s, 0.25, 5.0);
+    s.apply(Command::Save);
+    assert!(!s.doc.dirty, "the copy is saved to its file");
+}
+
+#[test]
+fn save_on_the_built_in_lesson_in_the_window_shows_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("never.toml");
+    let mut s = state_in(dir.path(), Some(copy.clone()));
+    s.apply(Command::OpenBuiltin);
+    let mut h = harness(s);
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save Ctrl+S").click();
+    h.run();
+    assert!(!copy.exists());
+    let m = h.state().state.session.message.clone();
+    assert!(m.as_ref().is_some_and(|m| m.text.contains("is read-only")), "{m:?}");
+    // Shown in the message bar (a label's text is its accessible value).
+    let shown = h.query_all_by(|n| n.value().is_some_and(|l| l.contains("is read-only")));
+    assert!(shown.count() > 0, "the message bar says why");
+}
+
+#[test]
+fn a_new_network_still_asks_where_to_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("net.toml");
+    let mut s = state_in(dir.path(), Some(to.clone()));
+    s.apply(Command::NewNetwork);
+    s.apply(Command::Save);
+    assert!(to.exists());
+}
