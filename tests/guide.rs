@@ -219,3 +219,77 @@ fn a_new_network_still_asks_where_to_save() {
     s.apply(Command::Save);
     assert!(to.exists());
 }
+
+/// The window on shipped lesson `i` (0-based), with the data folder in `data`.
+fn on_lesson(data: &std::path::Path, i: usize) -> Harness<'static, NotebookApp> {
+    let mut s = state_in(data, None);
+    s.apply(Command::OpenShipped(i));
+    harness(s)
+}
+
+/// Whether the widget labelled `label` is inside the window (800 points high).
+fn on_screen(h: &Harness<'_, NotebookApp>, label: &str) -> bool {
+    let r = h.get_by_label(label).rect();
+    r.min.y >= 0.0 && r.max.y <= 800.0
+}
+
+#[test]
+fn each_shipped_lesson_leads_on_to_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = on_lesson(dir.path(), 0);
+    assert!(
+        h.query_by_label_contains("Previous lesson").is_none(),
+        "lesson 1 is the first"
+    );
+    let next = "Next lesson: 2. One neuron";
+    h.get_by_label(next).scroll_to_me();
+    h.run();
+    h.get_by_label(next).click();
+    h.run();
+    assert_eq!(h.state().state.doc.title, "One neuron");
+    let back = "Previous lesson: 1. What an MLP is";
+    // The new lesson opens at its top, not where lesson 1 was scrolled to.
+    assert!(on_screen(&h, back), "lesson 2 opened scrolled away from its top");
+    h.get_by_label(back).click();
+    h.run();
+    assert_eq!(h.state().state.doc.title, "What an MLP is");
+    // The last lesson ends the course.
+    let h = on_lesson(dir.path(), 11);
+    assert!(h.query_by_label_contains("Next lesson").is_none());
+    h.get_by_label("Previous lesson: 11. Initialisation and vanishing gradients");
+}
+
+#[test]
+fn page_keys_scroll_the_page_unless_the_stepper_is_stepping() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = on_lesson(dir.path(), 0);
+    let next = "Next lesson: 2. One neuron";
+    assert!(!on_screen(&h, next));
+    h.key_press(Key::End);
+    h.run();
+    assert!(on_screen(&h, next), "End goes to the bottom of the page");
+    h.key_press(Key::Home);
+    h.run();
+    assert!(!on_screen(&h, next), "Home goes back to the top");
+    // Page Down moves by most of a page, several times to the end.
+    let top = h.get_by_label(next).rect().min.y;
+    h.key_press(Key::PageDown);
+    h.run();
+    let moved = top - h.get_by_label(next).rect().min.y;
+    assert!(moved > 400.0 && moved < 800.0, "moved {moved}");
+    h.key_press(Key::PageUp);
+    h.run();
+    assert_eq!(h.get_by_label(next).rect().min.y, top);
+    // While the stepper steps, Home and End are its keys.
+    h.key_press(Key::ArrowRight);
+    h.run();
+    let s = &h.state().state;
+    let cell = s.active_net().unwrap();
+    assert_eq!(s.net(cell).unwrap().step, Some(0));
+    let last = s.net(cell).unwrap().steps.len() - 1;
+    h.key_press(Key::End);
+    h.run();
+    let s = &h.state().state;
+    assert_eq!(s.net(cell).unwrap().step, Some(last));
+    assert!(!on_screen(&h, next), "End went to the stepper, not the page");
+}

@@ -80,6 +80,8 @@ pub struct Session {
     pub show_about: bool,
     /// The network cell the stepper panel and the arrow keys act on.
     pub active: Option<usize>,
+    /// How many documents were opened in this window: a new one starts at the page's top.
+    pub opened: u64,
     /// The current time in seconds (from egui's input), for coalescing undo steps.
     pub now: f64,
     /// Edit mode: the instructor's tools on every cell (off: the page as a student sees it).
@@ -122,6 +124,7 @@ impl Session {
             show_shortcuts: false,
             show_about: false,
             active: None,
+            opened: 0,
             now: 0.0,
             edit_mode: false,
             csv_import: None,

@@ -64,6 +64,7 @@ impl AppState {
         self.session.csv_import = None;
         self.doc.file_kind = kind;
         self.session.active = None;
+        self.session.opened += 1;
         self.doc.dirty = false;
         self.doc.disk = None;
         self.doc.history.clear();
@@ -168,6 +169,14 @@ impl AppState {
     /// The index of the first network cell.
     pub fn first_net(&self) -> Option<usize> {
         self.doc.cells.iter().position(|c| matches!(c, CellState::Network(_)))
+    }
+
+    /// Whether the stepper is walking the chain rule of the network it shows (then Home and End
+    /// are its keys; otherwise they scroll the page).
+    pub fn stepping(&self) -> bool {
+        self.active_net()
+            .and_then(|c| self.net(c))
+            .is_some_and(|n| n.step.is_some())
     }
 
     /// The network cell the stepper shows: the last one acted on, else the first.
