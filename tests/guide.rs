@@ -293,3 +293,66 @@ fn page_keys_scroll_the_page_unless_the_stepper_is_stepping() {
     assert_eq!(s.net(cell).unwrap().step, Some(last));
     assert!(!on_screen(&h, next), "End went to the stepper, not the page");
 }
+
+#[test]
+fn lesson_7_apply_update_lowers_the_loss_and_shows_the_overshoot_at_0_1() {
+    // The chain: x = 3, W1 = 2, b1 = -1, W2 = -1, b2 = 2, y = -1, L = 1/2 (a2 - y)^2.
+    // Forward: z1 = 5, a1 = 5, a2 = -3, L = 1/2 · 4 = 2.
+    // Backward: δ2 = -2, dL/dW2 = δ2 · a1 = -10, dL/db2 = -2, δ1 = W2 δ2 = 2 (z1 > 0),
+    // dL/dW1 = δ1 · x = 6, dL/db1 = 2.
+    // lr 0.05: W1 = 1.7, b1 = -1.1, W2 = -0.5, b2 = 2.1; z1 = 4, a2 = 0.1, L = 1/2 · 1.1^2 = 0.605.
+    // lr 0.1: W1 = 1.4, b1 = -1.2, W2 = 0, b2 = 2.2; a2 = 2.2, L = 1/2 · 3.2^2 = 5.12.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state_in(dir.path(), None);
+    s.apply(Command::OpenShipped(6));
+    let chain = s.first_net().unwrap();
+    let net = s.net(chain).unwrap();
+    assert_eq!(net.grads.loss, 2.0);
+    let after = net.steps.last().unwrap().result[(0, 0)];
+    assert!((after - 0.605).abs() < 1e-12, "{after}");
+    s.apply(Command::Net {
+        cell: chain,
+        cmd: NetCommand::Edit(Edit::ApplyUpdate),
+    });
+    assert!((s.net(chain).unwrap().grads.loss - 0.605).abs() < 1e-12);
+    s.apply(Command::Undo);
+    s.apply(Command::Net {
+        cell: chain,
+        cmd: NetCommand::Edit(Edit::LearningRate(0.1)),
+    });
+    s.apply(Command::Net {
+        cell: chain,
+        cmd: NetCommand::Edit(Edit::ApplyUpdate),
+    });
+    assert!((s.net(chain).unwrap().grads.loss - 5.12).abs() < 1e-12);
+    // The lesson says so, and asks why.
+    let lesson = s.lesson();
+    let text: String = lesson
+        .cells
+        .iter()
+        .filter_map(|c| match c {
+            mlp_notebook::lesson::Cell::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        text.contains("from 2 to 0.605") && text.contains("from 2 to 5.12"),
+        "{text}"
+    );
+    assert!(
+        lesson
+            .cells
+            .iter()
+            .any(|c| matches!(c, mlp_notebook::lesson::Cell::Quiz(q) if q.id == "chain-overshoot"))
+    );
+    // The branch: x = 1, y = 5; a1 = 2, a2 = (3, 2), a3 = 8, L = 4.5. Its gradients:
+    // δ3 = 3, dL/dW3 = (9, 6), δ2 = (6, 3), dL/dW2 = (12, 6), δ1 = 6 - 3 = 3, dL/dW1 = 3, and the
+    // biases' gradients are the deltas. At lr 0.02: W1 = 1.94, b1 = -0.06, W2 = (0.76, -1.12),
+    // b2 = (0.88, 3.94), W3 = (1.82, 0.88), b3 = -0.06; a1 = 1.88, a2 = (2.3088, 1.8344),
+    // a3 = 5.756288, L = 1/2 · 0.756288^2 = 0.285985... < 4.5.
+    let branch = (chain + 1..s.doc.cells.len()).find(|&c| s.net(c).is_some()).unwrap();
+    let net = s.net(branch).unwrap();
+    assert_eq!(net.grads.loss, 4.5);
+    let after = net.steps.last().unwrap().result[(0, 0)];
+    assert!((after - 0.5 * 0.756288f64.powi(2)).abs() < 1e-12, "{after}");
+}
