@@ -152,13 +152,13 @@ impl AppState {
     pub(super) fn save_command(&mut self) {
         if self.doc.file.is_none() && self.doc.builtin.is_some() {
             let copy = if self.doc.dirty {
-                "To keep your changes to the lesson itself, save a copy with File > Save as..."
+                "To keep your changes to the lesson, save a copy with File > Save as..."
             } else {
-                "To have a copy you can change and save, use File > Save as..."
+                "For a copy you can change, use File > Save as..."
             };
             self.info(format!(
-                "'{}' comes with MLP Notebook and is read-only, so Save does not write it. \
-                 Your answers are kept automatically, for each student, without saving. {copy}",
+                "'{}' comes with the app and is read-only: Save does not write it. \
+                 Your answers are kept automatically, for each student. {copy}",
                 self.doc.title
             ));
             return;

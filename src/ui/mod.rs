@@ -101,7 +101,8 @@ fn message_ui(ui: &mut Ui, m: &crate::app::Message, out: &mut Vec<Command>) {
         if ui.button("Dismiss").clicked() {
             out.push(Command::DismissMessage);
         }
-        ui.label(RichText::new(&m.text).color(color));
+        // Wrapped: a long message stays whole in a narrow window.
+        ui.add(egui::Label::new(RichText::new(&m.text).color(color)).wrap());
     });
 }
 
