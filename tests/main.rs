@@ -13,6 +13,7 @@ mod export;
 mod format;
 mod gradebook;
 mod grading;
+mod guide;
 mod lab;
 mod lesson_check;
 mod lesson_format;

@@ -27,6 +27,17 @@ pub struct Document {
     /// changes before overwriting them).
     pub disk: Option<files::DiskStamp>,
     pub(super) history: History,
+    /// The lesson came with the app (not from a file): Save does not write it, Save as copies it.
+    pub builtin: Option<BuiltIn>,
+}
+
+/// A lesson that comes with the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltIn {
+    /// File > Open built-in lesson (the seven-layer network the window starts with).
+    SevenLayers,
+    /// Lesson `i` of the shipped curriculum (`lesson::shipped::SHIPPED`, 0-based).
+    Shipped(usize),
 }
 
 /// Opening, saving and the unsaved-changes question.
@@ -75,13 +86,19 @@ impl AppState {
                 }
                 Err(e) => self.error(format!("Could not make a new network: {e}")),
             },
-            Pending::Builtin => self.load_lesson(Lesson::builtin(), None, FileKind::Lesson),
+            Pending::Builtin => {
+                self.load_lesson(Lesson::builtin(), None, FileKind::Lesson);
+                self.doc.builtin = Some(BuiltIn::SevenLayers);
+            }
             Pending::Shipped(i) => {
                 let Some((title, text)) = crate::lesson::shipped::SHIPPED.get(i) else {
                     return;
                 };
                 match crate::lesson::parse_lesson(text, crate::nn::doc::Syntax::Toml) {
-                    Ok(l) => self.load_lesson(l, None, FileKind::Lesson),
+                    Ok(l) => {
+                        self.load_lesson(l, None, FileKind::Lesson);
+                        self.doc.builtin = Some(BuiltIn::Shipped(i));
+                    }
                     Err(e) => self.error(format!("The lesson '{title}' could not be read:\n{e}")),
                 }
             }
@@ -132,6 +149,26 @@ impl AppState {
             Some(cell) => self.apply(super::Command::Lab(super::LabCommand::ImportCsvPath { cell, path })),
             None => self.apply(super::Command::OpenPath(path)),
         }
+    }
+
+    /// File > Save: a lesson that came with the app is read-only, so instead of asking for a
+    /// file without saying why, it says so (and that answers keep themselves); a lesson from a
+    /// file is saved to it, a new one asks where.
+    pub(super) fn save_command(&mut self) {
+        if self.doc.file.is_none() && self.doc.builtin.is_some() {
+            let copy = if self.doc.dirty {
+                "To keep your changes to the lesson, save a copy with File > Save as..."
+            } else {
+                "For a copy you can change, use File > Save as..."
+            };
+            self.info(format!(
+                "'{}' comes with the app and is read-only: Save does not write it. \
+                 Your answers are kept automatically, for each student. {copy}",
+                self.doc.title
+            ));
+            return;
+        }
+        self.save();
     }
 
     /// Saves to the current file (or asks for one). Returns whether it was saved.

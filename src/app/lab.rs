@@ -99,6 +99,7 @@ impl AppState {
                     read,
                 ))));
                 self.doc.dirty = true;
+                self.doc.history.lose_clean_point();
                 self.info("Added a training cell at the end of the page: XOR with a small network.");
             }
             LabCommand::ImportCsv { cell } => match self.session.dialogs.pick_csv() {

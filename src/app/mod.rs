@@ -33,6 +33,6 @@ pub use command::{
     CloseAnswer, Command, Convention, Edit, LabCommand, NetCommand, NodeValue, ScreenArea, Selection, StepNav,
     StudentCommand,
 };
-pub use document::Document;
+pub use document::{BuiltIn, Document};
 pub use session::{Message, Pending, Session, Settings, ViewSettings};
 pub use state::{AppState, CellState};

@@ -253,6 +253,7 @@ impl AppState {
         self.load_lesson(lesson, r.file.clone(), kind);
         self.doc.disk = r.disk.clone();
         self.doc.dirty = true;
+        self.doc.history.lose_clean_point();
         // Kept at once under this window's own recovery file.
         self.write_recovery();
         Ok(())

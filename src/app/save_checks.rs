@@ -114,6 +114,7 @@ impl AppState {
                 self.doc.file = Some(path.to_path_buf());
                 self.doc.disk = files::disk_stamp(path);
                 self.doc.dirty = false;
+                self.doc.history.mark_clean();
                 self.session.remember(path);
                 let also: Vec<&str> = nets.iter().map(|n| n.named.as_str()).collect();
                 if also.is_empty() {
@@ -201,6 +202,7 @@ impl AppState {
                     }
                 }
                 self.doc.dirty = true;
+                self.doc.history.lose_clean_point();
                 self.save_checked(
                     &path,
                     Allowed {

@@ -84,6 +84,8 @@ pub struct Session {
     pub export_dialog: Option<super::export::ExportDialog>,
     /// The network cell the stepper panel and the arrow keys act on.
     pub active: Option<usize>,
+    /// How many documents were opened in this window: a new one starts at the page's top.
+    pub opened: u64,
     /// The current time in seconds (from egui's input), for coalescing undo steps.
     pub now: f64,
     /// Edit mode: the instructor's tools on every cell (off: the page as a student sees it).
@@ -129,6 +131,7 @@ impl Session {
             show_about: false,
             export_dialog: None,
             active: None,
+            opened: 0,
             now: 0.0,
             edit_mode: false,
             csv_import: None,

@@ -47,7 +47,9 @@ impl AppState {
 
     /// The built-in lesson with no dialogs (tests, benchmarks).
     pub fn builtin_headless() -> AppState {
-        AppState::new(Lesson::builtin(), Box::new(files::NoDialogs))
+        let mut s = AppState::new(Lesson::builtin(), Box::new(files::NoDialogs));
+        s.doc.builtin = Some(super::BuiltIn::SevenLayers);
+        s
     }
 
     pub(super) fn load_lesson(&mut self, lesson: Lesson, file: Option<PathBuf>, kind: FileKind) {
@@ -62,9 +64,12 @@ impl AppState {
         self.session.csv_import = None;
         self.doc.file_kind = kind;
         self.session.active = None;
+        self.session.opened += 1;
         self.doc.dirty = false;
         self.doc.disk = None;
         self.doc.history.clear();
+        self.doc.history.mark_clean();
+        self.doc.builtin = None;
         self.lesson_loaded();
     }
 
@@ -101,6 +106,9 @@ impl AppState {
     /// Forgets the undo history (the networks it restores were replaced).
     pub(super) fn forget_history(&mut self) {
         self.doc.history.clear();
+        if !self.doc.dirty {
+            self.doc.history.mark_clean();
+        }
     }
 
     /// The lesson as it is now (for saving).
@@ -161,6 +169,14 @@ impl AppState {
     /// The index of the first network cell.
     pub fn first_net(&self) -> Option<usize> {
         self.doc.cells.iter().position(|c| matches!(c, CellState::Network(_)))
+    }
+
+    /// Whether the stepper is walking the chain rule of the network it shows (then Home and End
+    /// are its keys; otherwise they scroll the page).
+    pub fn stepping(&self) -> bool {
+        self.active_net()
+            .and_then(|c| self.net(c))
+            .is_some_and(|n| n.step.is_some())
     }
 
     /// The network cell the stepper shows: the last one acted on, else the first.
@@ -249,9 +265,7 @@ impl AppState {
             Command::Open => self.ask_then(Pending::Open(None)),
             Command::OpenPath(p) if super::lab::is_csv(&p) => self.open_csv(&p),
             Command::OpenPath(p) => self.ask_then(Pending::Open(Some(p))),
-            Command::Save => {
-                self.save();
-            }
+            Command::Save => self.save_command(),
             Command::SaveAs => {
                 self.save_as();
             }
@@ -340,6 +354,7 @@ impl AppState {
             return;
         };
         let cell = entry.cell;
+        let reached = entry.state;
         let current = match entry.saved {
             Saved::Cell(snapshot) => {
                 let Some(CellState::Network(n)) = self.doc.cells.get_mut(cell) else {
@@ -367,8 +382,13 @@ impl AppState {
                 Saved::Page(Box::new(current))
             }
         };
-        self.doc.history.put_back(undo, cell, current);
-        self.doc.dirty = true;
+        self.doc.history.put_back(undo, cell, current, reached);
+        // Back where it was saved (or opened), nothing is left to save.
+        self.doc.dirty = !self.doc.history.at_clean_point();
+        if !self.doc.dirty {
+            // Nothing unsaved is left to recover.
+            self.remove_recovery();
+        }
     }
 
     /// Records training cell `cell`'s settings before a change (a slider being dragged is one

@@ -1,6 +1,11 @@
 //! The undo history: what each step restores, and the one rule for merging steps (changes
 //! with the same key less than [`COALESCE_SECONDS`] apart are one step, so a drag or a burst
 //! of typing undoes at once). [`AppState`](super::AppState) records and replays the steps.
+//!
+//! Every state of the document the history can reach has a number; the
+//! number of the state last saved or opened is the clean point, so undoing back to it makes the
+//! document clean again ([`History::at_clean_point`]). A change made outside the history (one
+//! undo cannot take back) leaves no clean point to come back to.
 
 use super::cell::CellSnapshot;
 use super::state::CellState;
@@ -17,6 +22,8 @@ pub const COALESCE_SECONDS: f64 = 1.0;
 pub(super) struct UndoEntry {
     pub cell: usize,
     pub saved: Saved,
+    /// The number of the document's state this step brings back.
+    pub state: u64,
     key: Option<String>,
     time: f64,
 }
@@ -66,6 +73,14 @@ pub(super) struct History {
     /// The redo stack the last [`History::record`] emptied, until the next one: a refused
     /// change gives it back ([`History::take_back`]).
     redo_before: Vec<UndoEntry>,
+    /// The number of the document's state now; every change gets a new one.
+    state: u64,
+    /// The last number handed out.
+    last: u64,
+    /// The state's number before the last [`History::record`] (a refused change goes back to it).
+    state_before: u64,
+    /// The number of the state last saved or opened, while the history can still reach it.
+    clean: Option<u64>,
 }
 
 impl History {
@@ -77,10 +92,35 @@ impl History {
         !self.redo.is_empty()
     }
 
+    /// Forgets every step; the document's state now cannot be reached from the steps forgotten,
+    /// so there is no clean point until [`History::mark_clean`].
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
         self.redo_before.clear();
+        self.clean = None;
+    }
+
+    /// The document as it is now was saved or opened.
+    pub fn mark_clean(&mut self) {
+        self.clean = Some(self.state);
+    }
+
+    /// The document changed in a way undo cannot take back: no state the history reaches is
+    /// the one saved any more.
+    pub fn lose_clean_point(&mut self) {
+        self.state = self.fresh();
+        self.clean = None;
+    }
+
+    /// Whether the document is back at the state last saved or opened.
+    pub fn at_clean_point(&self) -> bool {
+        self.clean == Some(self.state)
+    }
+
+    fn fresh(&mut self) -> u64 {
+        self.last += 1;
+        self.last
     }
 
     /// Records a change of `cell` made at `now`. If it continues the last step (same key,
@@ -89,6 +129,9 @@ impl History {
     /// back from [`History::take_back`]).
     pub fn record(&mut self, cell: usize, key: Option<String>, now: f64, saved: impl FnOnce() -> Saved) -> bool {
         self.redo_before = std::mem::take(&mut self.redo);
+        self.state_before = self.state;
+        let before = self.state;
+        self.state = self.fresh();
         if let Some(last) = self.undo.back_mut()
             && key.is_some()
             && last.key == key
@@ -101,6 +144,7 @@ impl History {
         self.undo.push_back(UndoEntry {
             cell,
             saved: saved(),
+            state: before,
             key,
             time: now,
         });
@@ -125,6 +169,7 @@ impl History {
             self.undo.pop_back();
         }
         self.redo = std::mem::take(&mut self.redo_before);
+        self.state = self.state_before;
     }
 
     /// The step to undo (or redo).
@@ -132,14 +177,17 @@ impl History {
         if undo { self.undo.pop_back() } else { self.redo.pop() }
     }
 
-    /// After undoing (or redoing) a step: what it replaced goes on the other stack.
-    pub fn put_back(&mut self, undo: bool, cell: usize, saved: Saved) {
+    /// After undoing (or redoing) a step that brought back state `reached`: what it replaced
+    /// goes on the other stack.
+    pub fn put_back(&mut self, undo: bool, cell: usize, saved: Saved, reached: u64) {
         let entry = UndoEntry {
             cell,
             saved,
+            state: self.state,
             key: None,
             time: f64::NEG_INFINITY,
         };
+        self.state = reached;
         if undo {
             self.redo.push(entry)
         } else {

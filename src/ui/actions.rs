@@ -115,8 +115,9 @@ impl Action {
             Action::EditMode => "Add, remove, move and change cells; off shows the page as a student sees it",
             Action::StartOver => "Clear your answers to this lesson and begin again (asks first)",
             Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => "Make everything larger or smaller",
-            Action::NextStep | Action::PrevStep | Action::FirstStep | Action::LastStep => {
-                "Walk the chain rule one step at a time"
+            Action::NextStep | Action::PrevStep => "Walk the chain rule one step at a time",
+            Action::FirstStep | Action::LastStep => {
+                "While the stepper steps; otherwise Home and End scroll the page (as Page Up and Page Down do)"
             }
             Action::LeaveStepper => "Every value shown live again",
             Action::Shortcuts => "This list",
@@ -236,12 +237,51 @@ pub fn listen(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             if typing && !a.while_typing() {
                 continue;
             }
+            // Home and End scroll the page unless the stepper is walking the chain rule.
+            if matches!(a, Action::FirstStep | Action::LastStep) && !state.stepping() {
+                continue;
+            }
             let pressed = a.shortcuts().iter().any(|s| i.consume_shortcut(s));
             if pressed && let Some(c) = a.command(state) {
                 out.push(c);
             }
         }
     });
+}
+
+/// Page Up and Page Down scroll the page by most of its height, Home and End to its top and
+/// bottom (when [`listen`] left them: the stepper has them while it steps). Call inside the
+/// page's scroll area; nothing happens while a text field has the keyboard or a question is open.
+pub fn page_keys(ui: &mut Ui, state: &AppState) {
+    if ui.ctx().egui_wants_keyboard_input()
+        || state.session.pending.is_some()
+        || state.session.save_question.is_some()
+        || state.session.restore_offer.is_some()
+        || state.session.path_prompt.is_some()
+        || state.session.confirm_start_over
+    {
+        return;
+    }
+    let page = ui.clip_rect().height() * 0.9;
+    // Further than any page is long; the scroll area stops at its ends.
+    let far = 1.0e7;
+    let dy = ui.input_mut(|i| {
+        let mut dy = 0.0;
+        for (k, d) in [
+            (Key::PageUp, page),
+            (Key::PageDown, -page),
+            (Key::Home, far),
+            (Key::End, -far),
+        ] {
+            if i.consume_key(Modifiers::NONE, k) {
+                dy += d;
+            }
+        }
+        dy
+    });
+    if dy != 0.0 {
+        ui.scroll_with_delta_animation(egui::vec2(0.0, dy), egui::style::ScrollAnimation::none());
+    }
 }
 
 fn modifier_count(m: Modifiers) -> usize {

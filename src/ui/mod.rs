@@ -11,6 +11,7 @@ pub mod edit_forms;
 pub mod exercise;
 pub mod export;
 pub mod import;
+mod lesson_nav;
 pub mod markdown;
 pub mod matrix;
 mod menu;
@@ -78,10 +79,14 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
+        // A document just opened starts at its top, not where the last one was scrolled to.
         egui::ScrollArea::vertical()
-            .id_salt("page")
+            .id_salt(("page", state.session.opened))
             .auto_shrink([false, false])
-            .show(ui, |ui| page_ui(ui, state, md, &mut out));
+            .show(ui, |ui| {
+                actions::page_keys(ui, state);
+                page_ui(ui, state, md, &mut out)
+            });
     });
     dialogs_ui(ui, state, &mut out);
     out
@@ -122,6 +127,7 @@ fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Ve
         edit::page_header_ui(ui, state, out);
         ui.add_space(6.0);
     }
+    lesson_nav::previous_ui(ui, state, out);
     for (ci, cell) in state.doc.cells.iter().enumerate() {
         if state.session.edit_mode {
             edit::cell_toolbar_ui(ui, ci, state, out);
@@ -135,6 +141,7 @@ fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Ve
     if state.session.edit_mode {
         edit::page_footer_ui(ui, state, out);
     }
+    lesson_nav::next_ui(ui, state, out);
     follow_the_page(ui.clip_rect(), &nets_at, state.active_net(), out);
 }
 

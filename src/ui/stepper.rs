@@ -50,7 +50,7 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     match cell.current_step() {
         None => {
             ui.label(format!(
-                "{total} steps: the forward pass, the loss, backpropagation from the output back, then the update. Press \"First step\" (or Home) to start; values of steps not reached yet are blank so you can work them out by hand first."
+                "{total} steps: the forward pass, the loss, backpropagation from the output back, then the update. Press \"First step\" (or the right arrow key) to start; values of steps not reached yet are blank so you can work them out by hand first."
             ));
         }
         Some(step) => {

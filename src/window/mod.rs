@@ -43,6 +43,7 @@ pub const UNREADABLE_SETTINGS_KEY: &str = "mlp-notebook-settings.unreadable";
 /// [`NotebookApp::keep_unreadable_settings`], and a message says so.
 pub fn starting_state(dialogs: Box<dyn Dialogs>, storage: Option<&dyn eframe::Storage>) -> (AppState, Option<String>) {
     let mut state = AppState::new(Lesson::builtin(), dialogs);
+    state.doc.builtin = Some(crate::app::BuiltIn::SevenLayers);
     let Some(raw) = storage.and_then(|s| s.get_string(SETTINGS_KEY)) else {
         return (state, None);
     };
