@@ -14,6 +14,9 @@
 //! Dependency direction: `window -> ui -> app -> lesson -> nn`, `cli -> lesson -> nn`; `files`
 //! is used by `app` and `cli`. Nothing in `nn` or `lesson` names a GUI crate, and `app` names
 //! no eframe, egui or rfd.
+//!
+//! `ui` and `window` are built with the `gui` feature (on by default); without it the crate has
+//! no GUI dependency at all.
 
 pub mod app;
 pub mod cli;
@@ -21,5 +24,7 @@ pub mod files;
 pub mod lesson;
 pub mod nn;
 pub mod speed;
+#[cfg(feature = "gui")]
 pub mod ui;
+#[cfg(feature = "gui")]
 pub mod window;

@@ -5,16 +5,35 @@
 #[cfg(not(target_arch = "wasm32"))]
 use clap::Parser as _;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "gui"))]
 fn main() {
     mlp_notebook::window::web::start();
 }
+
+/// A browser build without the window has nothing to show.
+#[cfg(all(target_arch = "wasm32", not(feature = "gui")))]
+fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     let cli = mlp_notebook::cli::Cli::parse();
     match cli.command {
         Some(cmd) => mlp_notebook::cli::run(cmd),
-        None => mlp_notebook::window::run(cli.file),
+        None => open_window(cli.file),
     }
+}
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "gui"))]
+fn open_window(file: Option<std::path::PathBuf>) -> std::process::ExitCode {
+    mlp_notebook::window::run(file)
+}
+
+/// Built without the `gui` feature: only the subcommands are there.
+#[cfg(all(not(target_arch = "wasm32"), not(feature = "gui")))]
+fn open_window(_file: Option<std::path::PathBuf>) -> std::process::ExitCode {
+    eprintln!(
+        "error: this mlp-notebook was built without its window (the `gui` feature); \
+         give a subcommand (see --help), or build it with default features to open the window"
+    );
+    std::process::ExitCode::from(2)
 }
