@@ -1,18 +1,20 @@
 //! The register-blocked product for everything above the tiny loops, in safe Rust.
 //!
-//! C is computed in tiles of `8 MV x NR` (16 x 8 with AVX-512, 8 x 4 with AVX2, 8 x 2 with NEON
-//! and in the portable copy; 8 rows for products of at most 8 rows; one column for products of one
-//! column, and a product of one row is computed as its transpose) held in registers while `k`
-//! runs through chunks of [`KC`]. The tile shape follows the instruction set that
-//! [`crate::nn::simd`] picks for the CPU (its vector width), and only the
-//! tile loop is compiled per instruction set, one function per tile shape (the compiler keeps a
-//! tile's accumulators in registers only when the function holds that one loop); the loop nest
-//! around it is compiled once per level for the portable target. `op(A)` is read
-//! in place when its columns are contiguous and its rows fill whole tiles, and a panel of
-//! `op(B)` when it is whole; otherwise they are copied (zero-padded) into per-thread buffers,
-//! allocated on a thread's first product and reused after, so a warm product allocates
-//! nothing. Products of at most 8 rows and depth `SHORT_K` (a narrow first layer over a grid)
-//! skip the tiles: one pass over the columns, one vector per column.
+//! For each chunk of [`KC`] steps of `k`, `op(A)` is copied (zero-padded) into column-major
+//! micro-panels of `MR` rows, and each panel of `NR` columns of `op(B)` into rows of `NR`
+//! numbers, so the tile loop reads both operands in order without one bounds check. A tile of
+//! `MR x NR` of C is held in vector registers: 16 x 8 with AVX-512, 8 x 6 with AVX2, 8 x 4 with
+//! NEON, 4 x 4 with SSE, 8 x 2 in the portable copy (chosen in [`Product`]); products of at most
+//! one vector of rows use tiles of one vector. Tiles are written with `pulp`'s vector types
+//! for the instruction set that [`crate::nn::simd`] picks, and only the tile loop is compiled
+//! per instruction set, one function per tile shape (the compiler keeps a tile's accumulators
+//! in registers only when the function holds that one loop); the loop nest and the packing
+//! around it are compiled once per level for the portable target. Products of one column read
+//! `op(A)` in place where they can (a copy would cost as much as the product), with tiles of
+//! 8 or 16 rows; a product of one row is computed as its transpose. Products of at most 8 rows
+//! and depth `SHORT_K` (a narrow first layer over a grid) skip the tiles: one pass over the
+//! columns, one vector per column. The buffers are per thread, allocated on a thread's first
+//! product and reused after, so a warm product allocates nothing.
 //!
 //! Every element of C adds its products `op(A)[i, p] op(B)[p, j]` in order of `p` within each
 //! chunk of [`KC`], starting from zero, and no fused multiply-add is used, so the result does
@@ -23,7 +25,7 @@ use super::Operand;
 use crate::nn::simd::{Simd, WithSimd, vectorized};
 use std::cell::RefCell;
 
-/// Depth of a chunk of `k`: a `16 x KC` block of A is 32 KiB, a `KC x 8` panel of B 16 KiB.
+/// Depth of a chunk of `k`: a `16 x KC` micro-panel of A is 32 KiB, a `KC x 8` panel of B 16 KiB.
 pub(super) const KC: usize = 256;
 
 /// The per-thread copies of `op(A)` and of a panel of `op(B)`.
