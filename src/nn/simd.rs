@@ -133,7 +133,9 @@ pub fn levels() -> Vec<Level> {
 /// The widest of `available` (ordered narrowest first) not above the cap `cap` (a value of
 /// `MLP_SIMD`; `None`, or a name no level has, caps nothing).
 fn choose(available: &[Level], cap: Option<&str>) -> Level {
-    let cap = cap.and_then(|c| rank_of(c.trim().to_ascii_lowercase().as_str())).unwrap_or(u8::MAX);
+    let cap = cap
+        .and_then(|c| rank_of(c.trim().to_ascii_lowercase().as_str()))
+        .unwrap_or(u8::MAX);
     available
         .iter()
         .copied()

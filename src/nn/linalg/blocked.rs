@@ -333,12 +333,12 @@ fn run<S: Simd, const MV: usize, const NR: usize>(
             }
             let panel = &bufs.b[..kc * NR];
             for i0 in (0..m).step_by(mr) {
-                let block = &bufs.a[i0 * kc..][..mr * kc];
+                let (a, b) = (&bufs.a[i0 * kc..][..mr * kc], panel);
                 let out = &mut out[..mr * NR];
                 if narrow {
-                    tile_at(simd, Packed::<1, NR> { a: block, b: panel, out });
+                    tile_at(simd, Packed::<1, NR> { a, b, out });
                 } else {
-                    tile_at(simd, Packed::<MV, NR> { a: block, b: panel, out });
+                    tile_at(simd, Packed::<MV, NR> { a, b, out });
                 }
                 let rows = mr.min(m - i0);
                 store(out, mr, (rows, cols), c, m, (i0, j0), (alpha, beta, first));
