@@ -129,7 +129,13 @@ impl<const MV: usize, const NR: usize> WithSimd for Packed<'_, '_, MV, NR> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        packed_tile::<S, MV, NR>(simd, self.a, self.b, self.out);
+        if S::IS_SCALAR {
+            // One lane: eight rows as arrays, which the compiler vectorises for whatever the
+            // target has (SSE2, NEON, wasm's SIMD128).
+            portable_tile::<NR>(self.a, self.b, self.out);
+        } else {
+            packed_tile::<S, MV, NR>(simd, self.a, self.b, self.out);
+        }
     }
 }
 
@@ -267,9 +273,9 @@ fn run<S: Simd, const MV: usize, const NR: usize>(
         }
         return;
     }
-    // Products of few rows use tiles of one vector of rows.
+    // Products of few rows use tiles of one vector of rows (the portable tile is 8 rows).
     let lanes = S::F64_LANES;
-    let narrow = m <= lanes;
+    let narrow = !S::IS_SCALAR && m <= lanes;
     let mr = if narrow { lanes } else { MV * lanes };
     let mp = m.div_ceil(mr) * mr;
     let kc_max = KC.min(k);
@@ -368,6 +374,26 @@ fn packed_tile<S: Simd, const MV: usize, const NR: usize>(simd: S, a: &[f64], b:
     let (out, _) = S::as_mut_simd_f64s(out);
     for (o, x) in out.iter_mut().zip(acc.as_flattened()) {
         *o = *x;
+    }
+}
+
+/// [`packed_tile`] for the portable copy: 8 rows (`MV = 8` of one lane) as `[f64; 8]` arrays,
+/// the same products and sums in the same order.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)]
+fn portable_tile<const NR: usize>(a: &[f64], b: &[f64], out: &mut [f64]) {
+    let mut acc = [[0.0; 8]; NR];
+    let (a, _) = a.as_chunks::<8>();
+    let (b, _) = b.as_chunks::<NR>();
+    for (ap, bp) in a.iter().zip(b) {
+        for q in 0..NR {
+            acc[q] = add_products(acc[q], *ap, bp[q]);
+        }
+    }
+    // (A copy: writing through `acc` itself would keep it in memory inside the loop.)
+    let whole: [[f64; 8]; NR] = acc;
+    for (o, &x) in out.iter_mut().zip(whole.as_flattened()) {
+        *o = x;
     }
 }
 
