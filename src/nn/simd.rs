@@ -139,8 +139,7 @@ fn choose(available: &[Level], cap: Option<&str>) -> Level {
     available
         .iter()
         .copied()
-        .filter(|l| l.rank() <= cap)
-        .last()
+        .rfind(|l| l.rank() <= cap)
         .unwrap_or(Level::Portable)
 }
 

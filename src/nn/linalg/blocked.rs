@@ -3,8 +3,10 @@
 //! For each chunk of [`KC`] steps of `k`, `op(A)` is copied (zero-padded) into column-major
 //! micro-panels of `MR` rows, and each panel of `NR` columns of `op(B)` into rows of `NR`
 //! numbers, so the tile loop reads both operands in order without one bounds check. A tile of
-//! `MR x NR` of C is held in vector registers: 16 x 8 with AVX-512, 8 x 6 with AVX2, 8 x 4 with
-//! NEON, 4 x 4 with SSE, 8 x 2 in the portable copy (chosen in [`Product`]); products of at most
+//! `MR x NR` of C is held in vector registers: 8 x 6 with AVX2, 8 x 4 with NEON, 4 x 4 with
+//! SSE, 8 x 2 in the portable copy (chosen in [`Product`]). AVX-512 runs `blocked/strided.rs`
+//! instead (16 x 8 tiles reading the operands in place where it can: faster there, measured);
+//! products of at most
 //! one vector of rows use tiles of one vector. Tiles are written with `pulp`'s vector types
 //! for the instruction set that [`crate::nn::simd`] picks, and only the tile loop is compiled
 //! per instruction set, one function per tile shape (the compiler keeps a tile's accumulators
@@ -95,11 +97,11 @@ impl WithSimd for Product<'_, '_> {
         } = self;
         // The tile takes most of the vector registers, leaving room for a column of A, the
         // broadcast number of B and a product before it is added (no fused multiply-add):
-        // 16 x 8 is 16 of AVX-512's 32 registers (8 lanes), 8 x 6 is 12 of AVX2's 16 (4
-        // lanes), 8 x 4 is 16 of NEON's 32 and 4 x 4 is 8 of SSE's 16 (2 lanes); the portable
-        // copy holds 8 x 2 numbers.
+        // 16 x 8 is 16 of AVX-512's 32 registers (8 lanes, in place: `strided.rs`), 8 x 6 is 12
+        // of AVX2's 16 (4 lanes), 8 x 4 is 16 of NEON's 32 and 4 x 4 is 8 of SSE's 16 (2
+        // lanes); the portable copy holds 8 x 2 numbers.
         if S::F64_LANES >= 8 {
-            run::<S, 2, 8>(simd, alpha, a, b, beta, c, mkn, bufs);
+            strided::run::<S, 2, 8>(simd, alpha, a, b, beta, c, mkn, bufs);
         } else if S::F64_LANES == 4 {
             run::<S, 2, 6>(simd, alpha, a, b, beta, c, mkn, bufs);
         } else if S::F64_LANES == 2 && S::REGISTER_COUNT >= 32 {
@@ -525,5 +527,6 @@ fn add_products(acc: [f64; 8], a: [f64; 8], b: f64) -> [f64; 8] {
     ]
 }
 
+mod strided;
 #[cfg(test)]
 mod tests;
