@@ -22,6 +22,8 @@ pub struct Timing {
     pub name: &'static str,
     pub seconds: f64,
     pub rounds: usize,
+    /// The vector instructions the engine ran with (`crate::nn::simd::level`, e.g. `avx2`).
+    pub simd: &'static str,
 }
 
 /// Times `run` for about `budget`: rounds of repeated calls, long enough for the clock.
@@ -48,6 +50,7 @@ fn time(name: &'static str, budget: Duration, mut run: impl FnMut()) -> Timing {
         name,
         seconds: rounds[rounds.len() / 2],
         rounds: rounds.len(),
+        simd: crate::nn::simd::level().name(),
     }
 }
 

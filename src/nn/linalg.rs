@@ -10,9 +10,9 @@
 //! - Tiny products (at most `TINY` multiply-adds: the by-hand networks) use plain loops that
 //!   add the products for each output in order of `k`, as a person would, in a few nanoseconds.
 //! - Larger products use the register-blocked kernel in `linalg/blocked.rs` (its tile loop
-//!   compiled for AVX-512, AVX2, NEON or the portable target and chosen at run time through
-//!   [`crate::nn::simd`], in safe code; about 90 GFLOP/s on one AVX-512 core for the
-//!   784-128-64-10 shapes). For `k` up to its chunk of 256 and `alpha = 1`, `beta = 0` it adds
+//!   compiled for AVX-512, AVX2, SSE, NEON or the portable target and chosen at run time
+//!   through [`crate::nn::simd`], in safe code; the README's speed table gives its GFLOP/s per
+//!   level on the 784-128-64-10 shapes, beside OpenBLAS's). For `k` up to its chunk of 256 and `alpha = 1`, `beta = 0` it adds
 //!   in the same order as the loops, so it gives exactly their results, on every CPU.
 //!
 //! The `gemm` crate (faer's kernels) and `matrixmultiply` were measured against it: on this

@@ -1,18 +1,22 @@
 //! The register-blocked product for everything above the tiny loops, in safe Rust.
 //!
-//! C is computed in tiles of `8 MV x NR` (16 x 8 with AVX-512, 8 x 4 with AVX2, 8 x 2 with NEON
-//! and in the portable copy; 8 rows for products of at most 8 rows; one column for products of one
-//! column, and a product of one row is computed as its transpose) held in registers while `k`
-//! runs through chunks of [`KC`]. The tile shape follows the instruction set that
-//! [`crate::nn::simd`] picks for the CPU (its vector width), and only the
-//! tile loop is compiled per instruction set, one function per tile shape (the compiler keeps a
-//! tile's accumulators in registers only when the function holds that one loop); the loop nest
-//! around it is compiled once per level for the portable target. `op(A)` is read
-//! in place when its columns are contiguous and its rows fill whole tiles, and a panel of
-//! `op(B)` when it is whole; otherwise they are copied (zero-padded) into per-thread buffers,
-//! allocated on a thread's first product and reused after, so a warm product allocates
-//! nothing. Products of at most 8 rows and depth `SHORT_K` (a narrow first layer over a grid)
-//! skip the tiles: one pass over the columns, one vector per column.
+//! For each chunk of [`KC`] steps of `k`, `op(A)` is copied (zero-padded) into column-major
+//! micro-panels of `MR` rows, and each panel of `NR` columns of `op(B)` into rows of `NR`
+//! numbers, so the tile loop reads both operands in order without one bounds check. A tile of
+//! `MR x NR` of C is held in vector registers: 8 x 6 with AVX2, 8 x 4 with NEON, 4 x 4 with
+//! SSE, 8 x 2 in the portable copy (chosen in [`Product`]). AVX-512 runs `blocked/strided.rs`
+//! instead (16 x 8 tiles reading the operands in place where it can: faster there, measured);
+//! products of at most
+//! one vector of rows use tiles of one vector. Tiles are written with `pulp`'s vector types
+//! for the instruction set that [`crate::nn::simd`] picks, and only the tile loop is compiled
+//! per instruction set, one function per tile shape (the compiler keeps a tile's accumulators
+//! in registers only when the function holds that one loop); the loop nest and the packing
+//! around it are compiled once per level for the portable target. Products of one column read
+//! `op(A)` in place where they can (a copy would cost as much as the product), with tiles of
+//! 8 or 16 rows; a product of one row is computed as its transpose. Products of at most 8 rows
+//! and depth `SHORT_K` (a narrow first layer over a grid) skip the tiles: one pass over the
+//! columns, one vector per column. The buffers are per thread, allocated on a thread's first
+//! product and reused after, so a warm product allocates nothing.
 //!
 //! Every element of C adds its products `op(A)[i, p] op(B)[p, j]` in order of `p` within each
 //! chunk of [`KC`], starting from zero, and no fused multiply-add is used, so the result does
@@ -23,7 +27,7 @@ use super::Operand;
 use crate::nn::simd::{Simd, WithSimd, vectorized};
 use std::cell::RefCell;
 
-/// Depth of a chunk of `k`: a `16 x KC` block of A is 32 KiB, a `KC x 8` panel of B 16 KiB.
+/// Depth of a chunk of `k`: a `16 x KC` micro-panel of A is 32 KiB, a `KC x 8` panel of B 16 KiB.
 pub(super) const KC: usize = 256;
 
 /// The per-thread copies of `op(A)` and of a panel of `op(B)`.
@@ -91,65 +95,81 @@ impl WithSimd for Product<'_, '_> {
             mkn,
             bufs,
         } = self;
-        // Half the vector registers hold a tile: 16 x 8 is 16 of AVX-512's 32 (8 lanes),
-        // 8 x 4 is 8 of AVX2's 16 (4 lanes), 8 x 2 is 8 of SSE2's 16 and of NEON's 32
-        // (2 lanes; an 8 x 4 tile compiled for NEON spills two registers a step and does
-        // the same arithmetic per product, so it has no measured case here).
+        // The tile takes most of the vector registers, leaving room for a column of A, the
+        // broadcast number of B and a product before it is added (no fused multiply-add):
+        // 16 x 8 is 16 of AVX-512's 32 registers (8 lanes, in place: `strided.rs`), 8 x 6 is 12
+        // of AVX2's 16 (4 lanes), 8 x 4 is 16 of NEON's 32 and 4 x 4 is 8 of SSE's 16 (2
+        // lanes); the portable copy holds 8 x 2 numbers.
         if S::F64_LANES >= 8 {
-            run::<S, 2, 8>(simd, alpha, a, b, beta, c, mkn, bufs);
+            strided::run::<S, 2, 8>(simd, alpha, a, b, beta, c, mkn, bufs);
         } else if S::F64_LANES == 4 {
-            run::<S, 1, 4>(simd, alpha, a, b, beta, c, mkn, bufs);
+            run::<S, 2, 6>(simd, alpha, a, b, beta, c, mkn, bufs);
+        } else if S::F64_LANES == 2 && S::REGISTER_COUNT >= 32 {
+            run::<S, 4, 4>(simd, alpha, a, b, beta, c, mkn, bufs);
+        } else if S::F64_LANES == 2 {
+            run::<S, 2, 4>(simd, alpha, a, b, beta, c, mkn, bufs);
         } else {
-            run::<S, 1, 2>(simd, alpha, a, b, beta, c, mkn, bufs);
+            run::<S, 8, 2>(simd, alpha, a, b, beta, c, mkn, bufs);
         }
     }
 }
 
-/// Most numbers in a tile (`8 MV x NR`).
-const TILE: usize = 128;
+/// Most numbers in a tile.
+const TILE: usize = 256;
 
-/// Where a tile reads `op(B)`: element `(p, q)` of the panel is `panel[p * pstride + q * qstride]`.
+/// Where a column tile reads `op(B)`: element `(p, q)` is `panel[p * pstride + q * qstride]`.
 type Panel<'a> = (&'a [f64], usize, usize);
 
-/// The shape of the tiles of one product.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// `8 MV x NR`.
-    Wide,
-    /// `8 x NR`, for products of at most 8 rows.
-    Narrow,
-    /// `8 MV x 1`, for products of one column.
-    Column,
+/// One packed tile (see [`packed_tile`]) as a kernel for one instruction set.
+struct Packed<'a, 'b, const MV: usize, const NR: usize> {
+    a: &'a [f64],
+    b: &'a [f64],
+    out: &'b mut [f64],
 }
 
-/// One tile (see [`tile`]) as a kernel for one instruction set.
-struct Tile<'a, 'b, const MV: usize, const NR: usize> {
+impl<const MV: usize, const NR: usize> WithSimd for Packed<'_, '_, MV, NR> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        if S::IS_SCALAR {
+            // One lane: eight rows as arrays, which the compiler vectorises for whatever the
+            // target has (SSE2, NEON, wasm's SIMD128).
+            portable_tile::<NR>(self.a, self.b, self.out);
+        } else {
+            packed_tile::<S, MV, NR>(simd, self.a, self.b, self.out);
+        }
+    }
+}
+
+/// One column tile (see [`column_tile`]) as a kernel for one instruction set.
+struct Column<'a, 'b, const MV: usize> {
     a: (&'a [f64], usize),
     b: Panel<'a>,
     kc: usize,
     out: &'b mut [f64; TILE],
 }
 
-impl<const MV: usize, const NR: usize> WithSimd for Tile<'_, '_, MV, NR> {
+impl<const MV: usize> WithSimd for Column<'_, '_, MV> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        tile::<MV, NR>(self.a, self.b, self.kc, self.out);
+        column_tile::<MV>(self.a, self.b, self.kc, self.out);
     }
 }
 
-/// One `8 MV x NR` tile in the copy for `S`: a function of its own for every shape and level
-/// (the portable copy is called, not inlined, for the same reason).
+/// Runs a tile kernel in the copy for `S`: a function of its own for every shape and level
+/// (the compiler keeps a tile's accumulators in registers only when the function holds that
+/// one loop; the portable copy is called, not inlined, for the same reason).
 #[inline(always)]
-fn tile_at<S: Simd, const MV: usize, const NR: usize>(simd: S, t: Tile<'_, '_, MV, NR>) {
+fn tile_at<S: Simd, K: WithSimd<Output = ()>>(simd: S, k: K) {
     #[inline(never)]
-    fn portable<const MV: usize, const NR: usize>(t: Tile<'_, '_, MV, NR>) {
-        tile::<MV, NR>(t.a, t.b, t.kc, t.out);
+    fn portable<K: WithSimd<Output = ()>>(k: K) {
+        k.with_simd(pulp::Scalar::new());
     }
     if S::IS_SCALAR {
-        portable(t);
+        portable(k);
     } else {
-        simd.vectorize(t);
+        simd.vectorize(k);
     }
 }
 
@@ -169,10 +189,40 @@ impl WithSimd for Short<'_, '_> {
     }
 }
 
-// Longer than 100 lines on purpose: this is the loop nest of a blocked GEMM (blocks of k, panels
-// of op(B), tiles of op(A)), with the packing of each level beside the loop that uses it. Split
-// into functions it would pass the same slices, strides and offsets back and forth, and the
-// nest, which is what a reader has to follow, would no longer be visible on one screen.
+/// Stores a finished tile (`rows x cols` of `out`, column `q` at `out[q * mr ..]`) into C at
+/// `(i0, j0)`: `C = tile` on the first chunk of `k` with `alpha = 1`, `beta = 0`, else scaled
+/// and added.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn store(
+    out: &[f64],
+    mr: usize,
+    (rows, cols): (usize, usize),
+    c: &mut [f64],
+    m: usize,
+    (i0, j0): (usize, usize),
+    (alpha, beta, first): (f64, f64, bool),
+) {
+    for (q, tile_col) in out.chunks_exact(mr).take(cols).enumerate() {
+        let col = &mut c[(j0 + q) * m + i0..][..rows];
+        if first && beta == 0.0 && alpha == 1.0 {
+            col.copy_from_slice(&tile_col[..rows]);
+            continue;
+        }
+        for (cv, &v) in col.iter_mut().zip(tile_col) {
+            *cv = if !first {
+                *cv + alpha * v
+            } else if beta == 0.0 {
+                alpha * v
+            } else {
+                beta * *cv + alpha * v
+            };
+        }
+    }
+}
+
+// The loop nest of a blocked GEMM (blocks of k, panels of op(B), tiles of op(A)), with the
+// packing of each level beside the loop that uses it.
 //
 // Not inlined into the dispatch: the loop nest is compiled once per level for the portable
 // target, and only the tiles and the short product run in `S`'s copy.
@@ -188,15 +238,6 @@ fn run<S: Simd, const MV: usize, const NR: usize>(
     (m, k, n): (usize, usize, usize),
     bufs: &mut Buffers,
 ) {
-    let shape = if n == 1 {
-        Shape::Column
-    } else if m <= 8 {
-        Shape::Narrow
-    } else {
-        Shape::Wide
-    };
-    let mr = if shape == Shape::Narrow { 8 } else { 8 * MV };
-    let nr = if shape == Shape::Column { 1 } else { NR };
     if k == 0 {
         for v in c.iter_mut() {
             *v = if beta == 0.0 { 0.0 } else { beta * *v };
@@ -205,18 +246,12 @@ fn run<S: Simd, const MV: usize, const NR: usize>(
     }
     let (rsa, csa) = a.strides();
     let (rsb, csb) = b.strides();
-    let a_in_place = !a.transposed && m % mr == 0;
-    let mp = m.div_ceil(mr) * mr;
-    let kc_max = KC.min(k);
-    if (!a_in_place || m <= 8) && bufs.a.len() < (mp * kc_max).max(8 * k.min(SHORT_K)) {
-        bufs.a.resize((mp * kc_max).max(8 * k.min(SHORT_K)), 0.0);
-    }
-    if bufs.b.len() < nr * kc_max {
-        bufs.b.resize(nr * kc_max, 0.0);
-    }
     if m <= 8 && k <= SHORT_K && alpha == 1.0 && beta == 0.0 {
         // A short product (a narrow layer over many samples): op(A) padded to 8 rows, then
         // one pass over the columns.
+        if bufs.a.len() < 8 * k {
+            bufs.a.resize(8 * k, 0.0);
+        }
         let a8 = &mut bufs.a[..8 * k];
         for (p, col) in a8.chunks_exact_mut(8).enumerate() {
             for (l, v) in col.iter_mut().enumerate() {
@@ -231,12 +266,166 @@ fn run<S: Simd, const MV: usize, const NR: usize>(
         });
         return;
     }
+    if n == 1 {
+        // One column: 8 or 16 rows at a time against one column of B, op(A) read in place.
+        if S::F64_LANES >= 8 {
+            column::<S, 2>(simd, alpha, a, b, beta, c, (m, k), bufs);
+        } else {
+            column::<S, 1>(simd, alpha, a, b, beta, c, (m, k), bufs);
+        }
+        return;
+    }
+    // Products of few rows use tiles of one vector of rows (the portable tile is 8 rows).
+    let lanes = S::F64_LANES;
+    let narrow = !S::IS_SCALAR && m <= lanes;
+    let mr = if narrow { lanes } else { MV * lanes };
+    let mp = m.div_ceil(mr) * mr;
+    let kc_max = KC.min(k);
+    if bufs.a.len() < mp * kc_max {
+        bufs.a.resize(mp * kc_max, 0.0);
+    }
+    if bufs.b.len() < NR * kc_max {
+        bufs.b.resize(NR * kc_max, 0.0);
+    }
+    let mut out = [0.0; TILE];
+    for p0 in (0..k).step_by(KC) {
+        let kc = KC.min(k - p0);
+        let first = p0 == 0;
+        // Row block `ib` of op(A), column `p` at `a[(ib kc + p) mr ..][.. mr]`, zero-padded.
+        for (ib, block) in bufs.a[..mp * kc].chunks_exact_mut(mr * kc).enumerate() {
+            let rows = mr.min(m - ib * mr);
+            if a.transposed {
+                // Row `i` of op(A) is contiguous in `p`.
+                for l in 0..mr {
+                    if l < rows {
+                        let src = &a.data[(ib * mr + l) * rsa + p0..][..kc];
+                        for (p, &v) in src.iter().enumerate() {
+                            block[p * mr + l] = v;
+                        }
+                    } else {
+                        for p in 0..kc {
+                            block[p * mr + l] = 0.0;
+                        }
+                    }
+                }
+            } else {
+                for (p, col) in block.chunks_exact_mut(mr).enumerate() {
+                    let at = ib * mr + (p0 + p) * csa;
+                    col[..rows].copy_from_slice(&a.data[at..][..rows]);
+                    col[rows..].fill(0.0);
+                }
+            }
+        }
+        for j0 in (0..n).step_by(NR) {
+            let cols = NR.min(n - j0);
+            // The panel of op(B) (`kc x NR`, row `p` at `panel[p NR ..][.. NR]`), zero-padded.
+            let panel = &mut bufs.b[..kc * NR];
+            if b.transposed {
+                for (p, row) in panel.chunks_exact_mut(NR).enumerate() {
+                    row[..cols].copy_from_slice(&b.data[(p0 + p) * rsb + j0..][..cols]);
+                    row[cols..].fill(0.0);
+                }
+            } else {
+                for q in 0..NR {
+                    if q < cols {
+                        let src = &b.data[(j0 + q) * csb + p0..][..kc];
+                        for (p, &v) in src.iter().enumerate() {
+                            panel[p * NR + q] = v;
+                        }
+                    } else {
+                        for p in 0..kc {
+                            panel[p * NR + q] = 0.0;
+                        }
+                    }
+                }
+            }
+            let panel = &bufs.b[..kc * NR];
+            for i0 in (0..m).step_by(mr) {
+                let (a, b) = (&bufs.a[i0 * kc..][..mr * kc], panel);
+                let out = &mut out[..mr * NR];
+                if narrow {
+                    tile_at(simd, Packed::<1, NR> { a, b, out });
+                } else {
+                    tile_at(simd, Packed::<MV, NR> { a, b, out });
+                }
+                let rows = mr.min(m - i0);
+                store(out, mr, (rows, cols), c, m, (i0, j0), (alpha, beta, first));
+            }
+        }
+    }
+}
+
+/// One `MV` vectors x `NR` tile of packed operands: `a` holds `kc` columns of `MV` vectors of
+/// rows, `b` `kc` rows of `NR` numbers; the finished tile goes to `out` column by column.
+/// Every element adds its products in order of `p`, a multiply then an add (not fused).
+#[inline(always)]
+fn packed_tile<S: Simd, const MV: usize, const NR: usize>(simd: S, a: &[f64], b: &[f64], out: &mut [f64]) {
+    let zero = simd.splat_f64s(0.0);
+    let mut acc = [[zero; MV]; NR];
+    let (a, _) = S::as_simd_f64s(a);
+    let (a, _) = a.as_chunks::<MV>();
+    let (b, _) = b.as_chunks::<NR>();
+    for (ap, bp) in a.iter().zip(b) {
+        for q in 0..NR {
+            let bq = simd.splat_f64s(bp[q]);
+            for v in 0..MV {
+                acc[q][v] = simd.add_f64s(acc[q][v], simd.mul_f64s(ap[v], bq));
+            }
+        }
+    }
+    let (out, _) = S::as_mut_simd_f64s(out);
+    for (o, x) in out.iter_mut().zip(acc.as_flattened()) {
+        *o = *x;
+    }
+}
+
+/// [`packed_tile`] for the portable copy: 8 rows (`MV = 8` of one lane) as `[f64; 8]` arrays,
+/// the same products and sums in the same order.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)]
+fn portable_tile<const NR: usize>(a: &[f64], b: &[f64], out: &mut [f64]) {
+    let mut acc = [[0.0; 8]; NR];
+    let (a, _) = a.as_chunks::<8>();
+    let (b, _) = b.as_chunks::<NR>();
+    for (ap, bp) in a.iter().zip(b) {
+        for q in 0..NR {
+            acc[q] = add_products(acc[q], *ap, bp[q]);
+        }
+    }
+    // (A copy: writing through `acc` itself would keep it in memory inside the loop.)
+    let whole: [[f64; 8]; NR] = acc;
+    for (o, &x) in out.iter_mut().zip(whole.as_flattened()) {
+        *o = x;
+    }
+}
+
+/// A product of one column: tiles of `8 MV x 1`, op(A) read in place when its columns are
+/// contiguous and its rows fill whole tiles, else copied (zero-padded).
+#[allow(clippy::too_many_arguments)]
+fn column<S: Simd, const MV: usize>(
+    simd: S,
+    alpha: f64,
+    a: Operand,
+    b: Operand,
+    beta: f64,
+    c: &mut [f64],
+    (m, k): (usize, usize),
+    bufs: &mut Buffers,
+) {
+    let mr = 8 * MV;
+    let (rsa, csa) = a.strides();
+    let (rsb, csb) = b.strides();
+    let a_in_place = !a.transposed && m % mr == 0;
+    let mp = m.div_ceil(mr) * mr;
+    let kc_max = KC.min(k);
+    if !a_in_place && bufs.a.len() < mp * kc_max {
+        bufs.a.resize(mp * kc_max, 0.0);
+    }
     let mut out = [0.0; TILE];
     for p0 in (0..k).step_by(KC) {
         let kc = KC.min(k - p0);
         let first = p0 == 0;
         if !a_in_place {
-            // Row block `ib` of op(A), column `p` at `a[(ib kc + p) mr ..][.. mr]`, zero-padded.
             for (ib, block) in bufs.a[..mp * kc].chunks_exact_mut(mr * kc).enumerate() {
                 let rows = mr.min(m - ib * mr);
                 for (p, col) in block.chunks_exact_mut(mr).enumerate() {
@@ -248,98 +437,51 @@ fn run<S: Simd, const MV: usize, const NR: usize>(
                 }
             }
         }
-        for j0 in (0..n).step_by(nr) {
-            let cols = nr.min(n - j0);
-            // The panel of op(B) (`kc x nr`): read in place when it is whole, else copied and
-            // zero-padded.
-            let panel: Panel = if cols == nr {
-                (&b.data[p0 * rsb + j0 * csb..], rsb, csb)
+        let panel: Panel = (&b.data[p0 * rsb..], rsb, csb);
+        for i0 in (0..m).step_by(mr) {
+            let (block, stride): (&[f64], usize) = if a_in_place {
+                (&a.data[p0 * csa + i0..], csa)
             } else {
-                let panel = &mut bufs.b[..kc * nr];
-                if b.transposed {
-                    for (p, row) in panel.chunks_exact_mut(nr).enumerate() {
-                        row[..cols].copy_from_slice(&b.data[(p0 + p) * rsb + j0..][..cols]);
-                        row[cols..].fill(0.0);
-                    }
-                } else {
-                    for q in 0..nr {
-                        if q < cols {
-                            let src = &b.data[(j0 + q) * csb + p0..][..kc];
-                            for (p, &v) in src.iter().enumerate() {
-                                panel[p * nr + q] = v;
-                            }
-                        } else {
-                            for p in 0..kc {
-                                panel[p * nr + q] = 0.0;
-                            }
-                        }
-                    }
-                }
-                (&bufs.b[..kc * nr], nr, 1)
+                (&bufs.a[i0 * kc..][..mr * kc], mr)
             };
-            for i0 in (0..m).step_by(mr) {
-                let (block, stride): (&[f64], usize) = if a_in_place {
-                    (&a.data[p0 * csa + i0..], csa)
-                } else {
-                    (&bufs.a[i0 * kc..][..mr * kc], mr)
-                };
-                let (a, b, out) = ((block, stride), panel, &mut out);
-                match shape {
-                    Shape::Wide => tile_at(simd, Tile::<MV, NR> { a, b, kc, out }),
-                    Shape::Narrow => tile_at(simd, Tile::<1, NR> { a, b, kc, out }),
-                    Shape::Column => tile_at(simd, Tile::<MV, 1> { a, b, kc, out }),
-                }
-                let rows = mr.min(m - i0);
-                for (q, tile_col) in out.chunks_exact(mr).take(cols).enumerate() {
-                    let col = &mut c[(j0 + q) * m + i0..][..rows];
-                    if first && beta == 0.0 && alpha == 1.0 {
-                        col.copy_from_slice(&tile_col[..rows]);
-                        continue;
-                    }
-                    for (cv, &v) in col.iter_mut().zip(tile_col) {
-                        *cv = if !first {
-                            *cv + alpha * v
-                        } else if beta == 0.0 {
-                            alpha * v
-                        } else {
-                            beta * *cv + alpha * v
-                        };
-                    }
-                }
-            }
+            tile_at(
+                simd,
+                Column::<MV> {
+                    a: (block, stride),
+                    b: panel,
+                    kc,
+                    out: &mut out,
+                },
+            );
+            let rows = mr.min(m - i0);
+            store(&out, mr, (rows, 1), c, m, (i0, 0), (alpha, beta, first));
         }
     }
 }
 
-/// One `8 MV x NR` tile over `kc` steps of `k`: column `p` of the block of A starts at
-/// `block[p * stride]`, and element `(p, q)` of the panel of B is at `panel[p * pstride + q *
-/// qstride]`. Index loops over
-/// constant ranges, so the compiler unrolls them and keeps `acc` in registers (iterators over
-/// the nested arrays make it vectorise across the wrong dimension).
+/// One `8 MV x 1` tile over `kc` steps of `k`: column `p` of the block of A starts at
+/// `block[p * stride]`, and element `p` of the column of B is at `panel[p * pstride]`. Index
+/// loops over constant ranges, so the compiler unrolls them and keeps `acc` in registers
+/// (iterators over the nested arrays make it vectorise across the wrong dimension).
 #[inline(always)]
 #[allow(clippy::needless_range_loop)]
-fn tile<const MV: usize, const NR: usize>(
+fn column_tile<const MV: usize>(
     (block, stride): (&[f64], usize),
-    (panel, pstride, qstride): Panel,
+    (panel, pstride, _): Panel,
     kc: usize,
     out: &mut [f64; TILE],
 ) {
-    let mut acc = [[[0.0; 8]; MV]; NR];
+    let mut acc = [[0.0; 8]; MV];
     for p in 0..kc {
-        let mut av = [[0.0; 8]; MV];
+        let bv = panel[p * pstride];
         for v in 0..MV {
-            av[v] = block[p * stride + 8 * v..][..8].try_into().expect("8 rows");
-        }
-        for q in 0..NR {
-            let bv = panel[p * pstride + q * qstride];
-            for v in 0..MV {
-                acc[q][v] = add_products(acc[q][v], av[v], bv);
-            }
+            let av: [f64; 8] = block[p * stride + 8 * v..][..8].try_into().expect("8 rows");
+            acc[v] = add_products(acc[v], av, bv);
         }
     }
     // (A copy: writing through `acc` itself would keep it in memory inside the loop.)
-    let whole: [[[f64; 8]; MV]; NR] = acc;
-    for (o, &x) in out.iter_mut().zip(whole.as_flattened().as_flattened()) {
+    let whole: [[f64; 8]; MV] = acc;
+    for (o, &x) in out.iter_mut().zip(whole.as_flattened()) {
         *o = x;
     }
 }
@@ -385,5 +527,6 @@ fn add_products(acc: [f64; 8], a: [f64; 8], b: f64) -> [f64; 8] {
     ]
 }
 
+mod strided;
 #[cfg(test)]
 mod tests;
