@@ -604,7 +604,10 @@ fn export_then_import_gives_the_network_back() {
         }
     }
     let odd = dir.path().join("w.bin").to_string_lossy().into_owned();
-    bad(&["export", &net, "-o", &odd], "give --to safetensors or --to npz");
+    bad(
+        &["export", &net, "-o", &odd],
+        "--to is needed: pytorch, keras or numpy for a script, safetensors or npz for the weights",
+    );
     let forced = ok(run(&["export", &net, "--to", "npz", "-o", &odd], None));
     assert!(forced.contains("w.bin"));
     assert!(npz::read(&std::fs::read(dir.path().join("w.bin")).unwrap()).is_ok());
