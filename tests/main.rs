@@ -29,3 +29,4 @@ mod ui_students;
 mod ui_training;
 mod ui_training_analysis;
 mod worksheet;
+mod text_claims;
