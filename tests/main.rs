@@ -5,6 +5,7 @@
 mod bounds;
 mod cli;
 mod contained;
+mod course;
 mod datasets;
 mod edit_mode;
 mod engine;
