@@ -139,3 +139,81 @@ fn the_keras_summary_in_the_text_is_the_engines() {
         assert!(text.contains(&want), "missing {want:?}");
     }
 }
+
+fn practice() -> Lesson {
+    load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/14-practice-by-topic.toml"))
+}
+
+/// The practice lesson loads, lints and prints; its answers are the ones worked by hand:
+/// z = 2·3 + 1·(-1) - 6 = -1, a = relu(-1) = 0; tanh(0) = 0, sigmoid(0) = 0.5;
+/// dL/dw = (3·2 + 1 - 0)·2 = 14; through the sigmoid (0.5 - 1)·0.25·2 = -0.25;
+/// w after one step 0 - 0.1·(-2) = 0.2 and 0 - 0.001·(-2) = 0.002.
+#[test]
+fn the_practice_lesson_answers_are_worked_by_hand() {
+    let l = practice();
+    mlp_notebook::lesson::load::check(&l).unwrap_or_else(|e| panic!("{e}"));
+    for (id, want) in [
+        ("relu-z", -1.0),
+        ("relu-a", 0.0),
+        ("tanh-zero", 0.0),
+        ("sigmoid-zero", 0.5),
+        ("chain-plain", 14.0),
+        ("chain-sigmoid-grad", -0.25),
+        ("lr-big-step", 0.2),
+        ("lr-small-step", 0.002),
+    ] {
+        let ex = l.exercise(id).unwrap();
+        let got = ex.answer(&l.computed_for(ex, None).unwrap()).unwrap().entries()[0];
+        assert!((got - want).abs() < 1e-12, "{id}: {got}");
+    }
+    assert!(!answer_key(&l, None).contains("**Error:**"));
+    assert!(lesson_worksheet_html(&l, None, true).contains("Practice by topic"));
+}
+
+/// The counts the practice quizzes mark right are the engine's: [784, 128, 64, 10] has 109,386
+/// parameters, and central differences take two forward passes per parameter.
+#[test]
+fn the_practice_quizzes_count_with_the_engine() {
+    let net = Network::new(
+        784,
+        vec![
+            Layer::zeros(784, 128, Activation::Relu),
+            Layer::zeros(128, 64, Activation::Relu),
+            Layer::zeros(64, 10, Activation::Softmax),
+        ],
+    )
+    .unwrap();
+    let n = net.param_count();
+    let l = practice();
+    let right = |id: &str| {
+        let q = l.quiz(id).unwrap();
+        q.options[q.correct_choices()[0] - 1].text.replace(',', "")
+    };
+    assert_eq!(right("params-784"), n.to_string());
+    assert_eq!(right("backprop-cost"), (2 * n).to_string());
+}
+
+/// The learning-rate quiz's claim, run with the engine's SGD on the lesson's two networks:
+/// |a - 2| < 0.01 after a few dozen steps with lr 0.1 (the error shrinks by 0.8 a step: 24
+/// steps) and only after thousands with lr 0.001 (0.998 a step: 2,647 steps).
+#[test]
+fn the_learning_rate_claim_holds_on_the_engine() {
+    let l = practice();
+    let steps = |id: &str| {
+        let doc = l.network(id).unwrap().doc.clone();
+        let mut net = doc.net.clone();
+        let mut opt = mlp_notebook::nn::Optimizer::new(doc.optimizer);
+        for k in 0..100_000 {
+            let f = mlp_notebook::nn::trace::forward(&net, &doc.x);
+            if (f.layers[0].a[(0, 0)] - 2.0).abs() < 0.01 {
+                return k;
+            }
+            let g = mlp_notebook::nn::trace::backward(&net, &f, &doc.y, &doc.loss);
+            opt.step(&mut net, &g);
+        }
+        usize::MAX
+    };
+    let (fast, slow) = (steps("lr-big"), steps("lr-small"));
+    assert!((12..=60).contains(&fast), "{fast}");
+    assert!((1000..10_000).contains(&slow), "{slow}");
+}
