@@ -217,3 +217,42 @@ fn the_learning_rate_claim_holds_on_the_engine() {
     assert!((12..=60).contains(&fast), "{fast}");
     assert!((1000..10_000).contains(&slow), "{slow}");
 }
+
+/// `layers[1].Z`, the whole batch's pre-activations (lesson 14's batch of three), worked by
+/// hand: W = [[1, -1], [2, 0]], b = (0, 1);
+/// sample 1 (1, 2): (1 - 2 + 0, 2 + 0 + 1) = (-1, 3); sample 2 (0, 1): (0 - 1, 0 + 1) = (-1, 1);
+/// sample 3 (2, -1): (2 + 1, 4 + 1) = (3, 5). So Z = [[-1, -1, 3], [3, 1, 5]], 2 x 3; relu
+/// gives A = [[0, 0, 3], [3, 1, 5]] (the "A for Z" mistake); without b, row 2 is (2, 0, 4).
+#[test]
+fn the_batch_matrix_z_is_units_by_samples() {
+    use mlp_notebook::lesson::{Answer, MistakeKind};
+    let l = practice();
+    let ex = l.exercise("batch-z").unwrap();
+    let c = l.computed_for(ex, None).unwrap();
+    let m = |rows: &[&[f64]]| Answer::Matrix(rows.iter().map(|r| r.to_vec()).collect());
+    let z = m(&[&[-1.0, -1.0, 3.0], &[3.0, 1.0, 5.0]]);
+    assert_eq!(ex.answer(&c).unwrap(), z);
+    assert!(ex.check(&c, &z, 0).unwrap().verdict.is_correct());
+    let named = |given: Answer| match ex.check(&c, &given, 0).unwrap().verdict {
+        Verdict::Mistake { kind, .. } => Some(kind),
+        _ => None,
+    };
+    assert_eq!(
+        named(m(&[&[0.0, 0.0, 3.0], &[3.0, 1.0, 5.0]])),
+        Some(MistakeKind::AForZ)
+    );
+    assert_eq!(
+        named(m(&[&[-1.0, -1.0, 3.0], &[2.0, 0.0, 4.0]])),
+        Some(MistakeKind::ForgotBias)
+    );
+    // One entry: Z[2][3] is unit 2 of sample 3.
+    let r: mlp_notebook::lesson::Reference = "layers[1].Z[2][3]".parse().unwrap();
+    assert_eq!(r.resolve(&c, 0).unwrap(), Answer::Scalar(5.0));
+    assert!(
+        "layers[1].Z[1][4]"
+            .parse::<mlp_notebook::lesson::Reference>()
+            .unwrap()
+            .check(&c.doc.net, 3, 0)[0]
+            .contains("the batch has 3 samples")
+    );
+}

@@ -38,7 +38,7 @@ fn steps_for(t: Target, n: usize) -> Vec<(StepKind, Option<usize>)> {
         Target::Loss => [full(), vec![(StepKind::Loss, None)]].concat(),
         Target::Output => full(),
         Target::Layer(l, q) => match q {
-            LayerQuantity::Z => [
+            LayerQuantity::Z | LayerQuantity::ZBatch => [
                 if l > 0 { forward_to(l - 1) } else { Vec::new() },
                 vec![(StepKind::Z, Some(l))],
             ]
@@ -241,7 +241,11 @@ fn worked_steps(r: &Reference, c: &Computed, sample: usize) -> Vec<WorkedStep> {
     let plan = steps_for(r.target, net.len());
     let batch = c.doc.batch();
     let whole_batch = plan.iter().any(|(k, _)| batch_step(*k));
-    let samples: Vec<usize> = if whole_batch && batch > 1 && batch <= MAX_WORKED_SAMPLES {
+    let z_batch = match r.target {
+        Target::Layer(l, LayerQuantity::ZBatch) => Some(l),
+        _ => None,
+    };
+    let samples: Vec<usize> = if (whole_batch || z_batch.is_some()) && batch > 1 && batch <= MAX_WORKED_SAMPLES {
         (0..batch).collect()
     } else {
         vec![sample]
@@ -250,7 +254,7 @@ fn worked_steps(r: &Reference, c: &Computed, sample: usize) -> Vec<WorkedStep> {
     let per_sample: Vec<Vec<ChainStep>> = samples.iter().map(|s| c.steps(*s)).collect();
     for (si, steps) in samples.iter().zip(&per_sample) {
         for (i, (kind, layer)) in plan.iter().enumerate() {
-            if batch_step(*kind) {
+            if batch_step(*kind) || (z_batch.is_some() && *kind == StepKind::Z && *layer == z_batch) {
                 continue;
             }
             let Some(step) = steps.iter().find(|s| s.kind == *kind && s.layer == *layer) else {
@@ -278,6 +282,10 @@ fn worked_steps(r: &Reference, c: &Computed, sample: usize) -> Vec<WorkedStep> {
                 omitted: step.omitted,
             });
         }
+    }
+    if let Some(l) = z_batch {
+        out.push(z_batch_step(r, l, &samples, &per_sample));
+        return out;
     }
     let Some(steps) = per_sample.first() else {
         return out;
@@ -316,23 +324,60 @@ fn worked_steps(r: &Reference, c: &Computed, sample: usize) -> Vec<WorkedStep> {
     out
 }
 
+/// The last step of `layers[l].Z`: each sample's z as one column of the batch's matrix.
+fn z_batch_step(r: &Reference, l: usize, samples: &[usize], per_sample: &[Vec<ChainStep>]) -> WorkedStep {
+    let k = l + 1;
+    let prev = if l == 0 { "X".to_string() } else { format!("A{l}") };
+    let mut lines = Vec::new();
+    let mut omitted = 0;
+    for (s, steps) in samples.iter().zip(per_sample) {
+        let Some(step) = steps.iter().find(|st| st.kind == StepKind::Z && st.layer == Some(l)) else {
+            continue;
+        };
+        omitted += step.omitted;
+        for line in &step.lines {
+            let row = line.cell.0;
+            let wanted = match r.index {
+                Index::Two(i, j) => row == i && *s == j,
+                _ => true,
+            };
+            if wanted {
+                let mut line = line.clone();
+                line.target = format!("Z{k}[{},{}]", row + 1, s + 1);
+                line.cell = (row, *s);
+                lines.push(line);
+            }
+        }
+    }
+    WorkedStep {
+        sample: None,
+        title: format!("Layer {k}: Z{k} of the whole batch"),
+        formula: format!("Z{k} = W{k} {prev} + b{k}: column s is z{k} of sample s (units x samples)"),
+        lines,
+        notes: Vec::new(),
+        omitted,
+    }
+}
+
 /// The worked solution of `ex` on `c`, step by step, ending with the answer.
 pub fn worked(ex: &Exercise, c: &Computed) -> Result<Worked, String> {
     let answer = ex.answer(c)?;
     let s = ex.sample_index();
     let mut intro = String::new();
-    let per_sample = !matches!(ex.ask.target, Target::Loss | Target::ParamCount)
-        && !matches!(
-            ex.ask.target,
-            Target::Layer(
-                _,
-                LayerQuantity::GradWeights
-                    | LayerQuantity::GradBias
-                    | LayerQuantity::NewWeights
-                    | LayerQuantity::NewBias
-                    | LayerQuantity::ParamCount
-            )
-        );
+    let per_sample = !matches!(
+        ex.ask.target,
+        Target::Loss | Target::ParamCount | Target::Layer(_, LayerQuantity::ZBatch)
+    ) && !matches!(
+        ex.ask.target,
+        Target::Layer(
+            _,
+            LayerQuantity::GradWeights
+                | LayerQuantity::GradBias
+                | LayerQuantity::NewWeights
+                | LayerQuantity::NewBias
+                | LayerQuantity::ParamCount
+        )
+    );
     if c.doc.batch() > 1 && per_sample {
         let _ = writeln!(intro, "Sample {} of {}.\n", ex.sample, c.doc.batch());
     }
