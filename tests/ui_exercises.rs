@@ -596,3 +596,41 @@ fn answers_and_the_name_typed_300_ms_before_a_kill_are_there_after_restart() {
     });
     assert_eq!(restored.as_deref(), Some("0.75"));
 }
+
+/// The worked solution opens on its first step and reveals one step per click, as on paper:
+/// exercise 2 of lesson 02 (a of the neuron) is z, then a with the answer.
+#[test]
+fn the_worked_solution_reveals_one_step_per_click() {
+    let mut h = harness();
+    click(&mut h, Role::Button, "Show worked solution of exercise 2");
+    let (_, e) = exercise(&h, "a-of-the-neuron");
+    assert_eq!((e.solution_revealed, e.solution_parts.len()), (1, 2));
+    assert!(shows(&h, "Layer 1: pre-activation z1"));
+    assert!(!shows(&h, "Layer 1: activation a1"), "the second step is not shown yet");
+    assert!(
+        h.query_by_label("Next step of the worked solution of exercise 2")
+            .is_some()
+    );
+    click(&mut h, Role::Button, "Next step of the worked solution of exercise 2");
+    assert!(shows(&h, "Layer 1: activation a1"));
+    assert!(shows(&h, "Answer:"));
+    assert!(
+        h.query_by_label("Next step of the worked solution of exercise 2")
+            .is_none(),
+        "nothing left to reveal"
+    );
+    // "Show all steps" reveals the rest at once: exercise 5 asks a sigmoid neuron's a.
+    click(&mut h, Role::Button, "Show worked solution of exercise 5");
+    assert_eq!(exercise(&h, "sigmoid-sample-1").1.solution_revealed, 1);
+    click(
+        &mut h,
+        Role::Button,
+        "Show all steps of the worked solution of exercise 5",
+    );
+    let (_, e) = exercise(&h, "sigmoid-sample-1");
+    assert_eq!(e.solution_revealed, e.solution_parts.len());
+    assert!(
+        h.query_by_label("Next step of the worked solution of exercise 5")
+            .is_none()
+    );
+}

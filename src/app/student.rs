@@ -44,6 +44,10 @@ pub enum ExerciseAction {
     /// Reveals the next hint.
     Hint,
     ShowSolution,
+    /// Reveals the next step of the worked solution shown.
+    NextSolutionStep,
+    /// Reveals every step of the worked solution shown.
+    AllSolutionSteps,
 }
 
 /// What a control of a quiz cell asks for.
@@ -85,6 +89,10 @@ pub struct ExerciseState {
     pub solution_shown: bool,
     /// The worked solution (Markdown), or why there is none, once shown.
     pub solution: Option<String>,
+    /// The worked solution in the parts revealed one per click (the whole of `solution`).
+    pub solution_parts: Vec<String>,
+    /// How many of `solution_parts` are shown.
+    pub solution_revealed: usize,
     /// Answered correctly at least once.
     pub solved: bool,
     /// The last answer checked.
@@ -108,12 +116,31 @@ impl ExerciseState {
             hints_shown: 0,
             solution_shown: false,
             solution: None,
+            solution_parts: Vec::new(),
+            solution_revealed: 0,
             solved: false,
             last_checked: None,
             result: None,
             engine: None,
             record: Record::default(),
         }
+    }
+
+    /// Keeps the worked solution on `doc` (or why there is none), with `revealed` of its parts
+    /// shown.
+    pub fn set_solution(&mut self, doc: Option<crate::nn::doc::NetworkDoc>, revealed: usize) {
+        let parts = match doc {
+            Some(doc) => crate::lesson::worked::worked(&self.exercise, &crate::lesson::Computed::new(doc))
+                .map(|w| w.parts())
+                .unwrap_or_else(|m| vec![format!("No worked solution: {m}")]),
+            None => vec![format!(
+                "The network cell '{}' is no longer in the lesson.",
+                self.exercise.network
+            )],
+        };
+        self.solution = Some(parts.concat());
+        self.solution_revealed = revealed.clamp(1, parts.len().max(1));
+        self.solution_parts = parts;
     }
 
     /// The name of the value asked for: `z1[1]`, `dL/dW3`, or for "solve for" the value solved.

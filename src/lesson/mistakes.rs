@@ -138,6 +138,15 @@ fn layer_mistakes(
     let read = |alt: &Computed| r.resolve(alt, sample).ok();
     let k = l + 1;
     match q {
+        LayerQuantity::ZBatch => {
+            add(
+                MistakeKind::AForZ,
+                format!("this is A{k}, after the activation; Z{k} = W{k} A{l} + b{k} is the sum before it"),
+                batch_a(c, l, r),
+            );
+            add_forgot_bias(add, r, c, sample, l);
+            add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
+        }
         LayerQuantity::Z => {
             add(
                 MistakeKind::AForZ,
@@ -194,6 +203,15 @@ fn layer_mistakes(
         }
         LayerQuantity::Bias | LayerQuantity::ParamCount => {}
     }
+}
+
+/// The activations of layer `l` for the whole batch, at `r`'s index (for `Z` taken as `A`).
+fn batch_a(c: &Computed, l: usize, r: &Reference) -> Option<Answer> {
+    let a = &c.fwd.layers.get(l)?.a;
+    Some(match r.index {
+        Index::Two(i, j) => Answer::Scalar(*a.get((i, j))?),
+        _ => Answer::Matrix(a.row_iter().map(|row| row.iter().copied().collect()).collect()),
+    })
 }
 
 fn sign_text() -> String {

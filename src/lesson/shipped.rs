@@ -2,7 +2,7 @@
 //! files in `lessons/` are the source; a test loads every one of them.
 
 /// `(title, file text)` of every shipped lesson, in curriculum order.
-pub const SHIPPED: [(&str, &str); 12] = [
+pub const SHIPPED: [(&str, &str); 14] = [
     ("What an MLP is", include_str!("../../lessons/01-what-an-mlp-is.toml")),
     ("One neuron", include_str!("../../lessons/02-one-neuron.toml")),
     (
@@ -41,5 +41,10 @@ pub const SHIPPED: [(&str, &str); 12] = [
     (
         "Project: handwritten digits",
         include_str!("../../lessons/12-project-digits.toml"),
+    ),
+    ("MLP in Keras", include_str!("../../lessons/13-mlp-in-keras.toml")),
+    (
+        "Practice by topic",
+        include_str!("../../lessons/14-practice-by-topic.toml"),
     ),
 ];

@@ -7,26 +7,44 @@ use super::exercise::Exercise;
 use super::reference::{Index, LayerQuantity, Reference, Target};
 use super::{Cell, Lesson};
 use crate::nn::numfmt::NumberFormat;
-use crate::nn::steps::{ChainStep, Line, StepKind};
+use crate::nn::steps::{ChainStep, Line, Quantity, StepKind};
 use std::fmt::Write as _;
 
-/// The steps that compute `t`, in order: (kind, 0-based layer of the step).
+/// The forward steps up to and including layer `upto` (0-based): `z` then `a` of each layer.
+fn forward_to(upto: usize) -> Vec<(StepKind, Option<usize>)> {
+    (0..=upto)
+        .flat_map(|l| [(StepKind::Z, Some(l)), (StepKind::A, Some(l))])
+        .collect()
+}
+
+/// The backward steps from the output down to `dL/da` of layer `l`: the output's `dL/da`, then
+/// for each layer above `l` its delta and the `dL/da` it passes back.
+fn backward_to(l: usize, n: usize) -> Vec<(StepKind, Option<usize>)> {
+    let mut v = vec![(StepKind::Da, Some(n - 1))];
+    for k in (l + 1..n).rev() {
+        v.push((StepKind::Delta, Some(k)));
+        v.push((StepKind::DaPrev, Some(k)));
+    }
+    v
+}
+
+/// Every step a student works through to reach `t` in a network of `n` layers, in order: the
+/// forward pass as far as needed, then the backward pass from the output down to the layer
+/// asked about: (kind, 0-based layer of the step).
 fn steps_for(t: Target, n: usize) -> Vec<(StepKind, Option<usize>)> {
-    let da = |l: usize| {
-        if l + 1 == n {
-            (StepKind::Da, Some(l))
-        } else {
-            (StepKind::DaPrev, Some(l + 1))
-        }
-    };
-    let delta = |l: usize| vec![da(l), (StepKind::Delta, Some(l))];
+    let full = || forward_to(n - 1);
+    let delta = |l: usize| [full(), backward_to(l, n), vec![(StepKind::Delta, Some(l))]].concat();
     match t {
-        Target::Loss => vec![(StepKind::Loss, None)],
-        Target::Output => vec![(StepKind::Z, Some(n - 1)), (StepKind::A, Some(n - 1))],
+        Target::Loss => [full(), vec![(StepKind::Loss, None)]].concat(),
+        Target::Output => full(),
         Target::Layer(l, q) => match q {
-            LayerQuantity::Z => vec![(StepKind::Z, Some(l))],
-            LayerQuantity::A => vec![(StepKind::Z, Some(l)), (StepKind::A, Some(l))],
-            LayerQuantity::DlDa => vec![da(l)],
+            LayerQuantity::Z | LayerQuantity::ZBatch => [
+                if l > 0 { forward_to(l - 1) } else { Vec::new() },
+                vec![(StepKind::Z, Some(l))],
+            ]
+            .concat(),
+            LayerQuantity::A => forward_to(l),
+            LayerQuantity::DlDa => [full(), backward_to(l, n)].concat(),
             LayerQuantity::Delta => delta(l),
             LayerQuantity::GradWeights => [delta(l), vec![(StepKind::GradW, Some(l))]].concat(),
             LayerQuantity::GradBias => [delta(l), vec![(StepKind::GradB, Some(l))]].concat(),
@@ -41,6 +59,19 @@ fn steps_for(t: Target, n: usize) -> Vec<(StepKind, Option<usize>)> {
         Target::ParamCount | Target::X | Target::Y => Vec::new(),
     }
 }
+
+/// Whether the step is one of the whole batch (the loss, the gradients and the update sum over
+/// every sample); the steps before it are per sample.
+fn batch_step(kind: StepKind) -> bool {
+    matches!(
+        kind,
+        StepKind::Loss | StepKind::GradW | StepKind::GradB | StepKind::Update
+    )
+}
+
+/// At most this many samples of a batch are worked one by one (the gradient lines write out at
+/// most 8 terms of a batch sum); a larger batch works its exercise's sample.
+pub const MAX_WORKED_SAMPLES: usize = 8;
 
 /// Whether a step's line is part of the answer to `r`. Update steps hold the weights (column <
 /// inputs) then the biases (column = inputs).
@@ -65,84 +96,290 @@ fn keep(line: &Line, step: &ChainStep, r: &Reference, inputs: usize) -> bool {
     }
 }
 
-fn step_markdown(step: &ChainStep, lines: &[&Line], out: &mut String) {
-    let _ = writeln!(out, "**{}**\n\n`{}`\n", step.title, step.formula);
-    for l in lines {
-        let _ = writeln!(out, "- `{}`", l.render(NumberFormat::Answer));
+/// Lines of a step before the last: all of them, but only the row asked about for a step that
+/// writes into the layer asked about.
+fn keep_row(line: &Line, step: &ChainStep, r: &Reference) -> bool {
+    let layer = match r.target {
+        Target::Layer(l, _) => l,
+        _ => return true,
+    };
+    let same = match step.writes {
+        Quantity::Z(k) | Quantity::A(k) | Quantity::Da(k) | Quantity::Delta(k) => k == layer,
+        _ => false,
+    };
+    match r.index {
+        Index::One(i) | Index::Two(i, _) if same => line.cell.0 == i,
+        _ => true,
     }
-    if step.omitted > 0 {
-        let _ = writeln!(out, "- ({} more lines in the stepper)", step.omitted);
-    }
-    out.push('\n');
 }
 
-/// The steps leading to `r` in `c`, as Markdown.
-fn steps_markdown(r: &Reference, c: &Computed, sample: usize, out: &mut String) {
+/// One step of a worked solution, with its lines (the numbers put in), for the window to reveal
+/// one at a time and for the tests to recompute.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkedStep {
+    /// "Sample 2 of 3" when the step belongs to one sample of a batch.
+    pub sample: Option<String>,
+    pub title: String,
+    pub formula: String,
+    pub lines: Vec<Line>,
+    /// Lines written out as text (parameter counts, values read from the network).
+    pub notes: Vec<String>,
+    pub omitted: usize,
+}
+
+impl WorkedStep {
+    /// The step as Markdown; the sample is named when it differs from the step before's.
+    fn markdown(&self, before: Option<&WorkedStep>, out: &mut String) {
+        if let Some(s) = &self.sample
+            && before.and_then(|b| b.sample.as_ref()) != Some(s)
+        {
+            let _ = writeln!(out, "*{s}*\n");
+        }
+        if !self.title.is_empty() {
+            let _ = writeln!(out, "**{}**\n", self.title);
+        }
+        if !self.formula.is_empty() {
+            let _ = writeln!(out, "`{}`\n", self.formula);
+        }
+        for n in &self.notes {
+            let _ = writeln!(out, "- {n}");
+        }
+        for l in &self.lines {
+            let _ = writeln!(out, "- `{}`", l.render(NumberFormat::Answer));
+        }
+        if self.omitted > 0 {
+            let _ = writeln!(out, "- ({} more lines in the stepper)", self.omitted);
+        }
+        out.push('\n');
+    }
+}
+
+/// A worked solution: what is asked, every step, and the answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Worked {
+    pub intro: String,
+    pub steps: Vec<WorkedStep>,
+    pub answer: String,
+}
+
+impl Worked {
+    /// The parts the window reveals one per click: the introduction with the first step, each
+    /// further step, and the answer with the last step.
+    pub fn parts(&self) -> Vec<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for (i, st) in self.steps.iter().enumerate() {
+            let mut s = if i == 0 { self.intro.clone() } else { String::new() };
+            st.markdown(i.checked_sub(1).map(|j| &self.steps[j]), &mut s);
+            parts.push(s);
+        }
+        let answer = format!("**Answer:** {}\n", self.answer);
+        match parts.last_mut() {
+            Some(last) => last.push_str(&answer),
+            None => parts.push(format!("{}{answer}", self.intro)),
+        }
+        parts
+    }
+
+    pub fn markdown(&self) -> String {
+        self.parts().concat()
+    }
+}
+
+/// The steps leading to `r` in `c`.
+fn worked_steps(r: &Reference, c: &Computed, sample: usize) -> Vec<WorkedStep> {
     let net = &c.doc.net;
+    let note = |notes: Vec<String>| WorkedStep {
+        sample: None,
+        title: String::new(),
+        formula: String::new(),
+        lines: Vec::new(),
+        notes,
+        omitted: 0,
+    };
     match r.target {
         Target::ParamCount | Target::Layer(_, LayerQuantity::ParamCount) => {
             let layers: Vec<usize> = match r.target {
                 Target::Layer(l, _) => vec![l],
                 _ => (0..net.len()).collect(),
             };
-            for l in &layers {
-                let layer = &net.layers()[*l];
-                let _ = writeln!(
-                    out,
-                    "- Layer {}: {} x {} weights + {} biases = {}",
-                    l + 1,
-                    layer.units(),
-                    layer.inputs(),
-                    layer.units(),
-                    layer.param_count()
-                );
-            }
+            let mut notes: Vec<String> = layers
+                .iter()
+                .map(|l| {
+                    let layer = &net.layers()[*l];
+                    format!(
+                        "Layer {}: {} x {} weights + {} biases = {} · {} + {} = {}",
+                        l + 1,
+                        layer.units(),
+                        layer.inputs(),
+                        layer.units(),
+                        layer.units(),
+                        layer.inputs(),
+                        layer.units(),
+                        layer.param_count()
+                    )
+                })
+                .collect();
             if layers.len() > 1 {
-                let _ = writeln!(out, "- Together: {}", net.param_count());
+                let sum: Vec<String> = layers
+                    .iter()
+                    .map(|l| net.layers()[*l].param_count().to_string())
+                    .collect();
+                notes.push(format!("Together: {} = {}", sum.join(" + "), net.param_count()));
             }
-            out.push('\n');
-            return;
+            return vec![note(notes)];
         }
         Target::X | Target::Y | Target::Layer(_, LayerQuantity::Weights | LayerQuantity::Bias) => {
             let v = r.resolve(c, sample).map(|a| a.to_text()).unwrap_or_default();
-            let _ = writeln!(out, "Read from the network: {} = {v}\n", r.label());
-            return;
+            return vec![note(vec![format!("Read from the network: {} = {v}", r.label())])];
         }
         _ => {}
     }
-    let steps = c.steps(sample);
     let inputs = match r.target {
         Target::Layer(l, _) => net.layers()[l].inputs(),
         _ => 0,
     };
-    for (kind, layer) in steps_for(r.target, net.len()) {
-        if let Some(step) = steps.iter().find(|s| s.kind == kind && s.layer == layer) {
-            let last = kind == StepKind::Update || steps_for(r.target, net.len()).last() == Some(&(kind, layer));
-            let lines: Vec<&Line> = step
+    let plan = steps_for(r.target, net.len());
+    let batch = c.doc.batch();
+    let whole_batch = plan.iter().any(|(k, _)| batch_step(*k));
+    let z_batch = match r.target {
+        Target::Layer(l, LayerQuantity::ZBatch) => Some(l),
+        _ => None,
+    };
+    let samples: Vec<usize> = if (whole_batch || z_batch.is_some()) && batch > 1 && batch <= MAX_WORKED_SAMPLES {
+        (0..batch).collect()
+    } else {
+        vec![sample]
+    };
+    let mut out = Vec::new();
+    let per_sample: Vec<Vec<ChainStep>> = samples.iter().map(|s| c.steps(*s)).collect();
+    for (si, steps) in samples.iter().zip(&per_sample) {
+        for (i, (kind, layer)) in plan.iter().enumerate() {
+            if batch_step(*kind) || (z_batch.is_some() && *kind == StepKind::Z && *layer == z_batch) {
+                continue;
+            }
+            let Some(step) = steps.iter().find(|s| s.kind == *kind && s.layer == *layer) else {
+                continue;
+            };
+            let last = i + 1 == plan.len();
+            let lines: Vec<Line> = step
                 .lines
                 .iter()
-                .filter(|l| if last { keep(l, step, r, inputs) } else { keep_row(l, r) })
+                .filter(|l| {
+                    if last {
+                        keep(l, step, r, inputs)
+                    } else {
+                        keep_row(l, step, r)
+                    }
+                })
+                .cloned()
                 .collect();
-            step_markdown(step, &lines, out);
+            out.push(WorkedStep {
+                sample: (batch > 1).then(|| format!("Sample {} of {batch}", si + 1)),
+                title: step.title.clone(),
+                formula: step.formula.clone(),
+                lines,
+                notes: Vec::new(),
+                omitted: step.omitted,
+            });
         }
     }
+    if let Some(l) = z_batch {
+        out.push(z_batch_step(r, l, &samples, &per_sample));
+        return out;
+    }
+    let Some(steps) = per_sample.first() else {
+        return out;
+    };
+    for (kind, layer) in &plan {
+        if !batch_step(*kind) {
+            continue;
+        }
+        let Some(step) = steps.iter().find(|s| s.kind == *kind && s.layer == *layer) else {
+            continue;
+        };
+        // The gradient, the update and the loss keep the entries asked about.
+        let lines: Vec<Line> = step
+            .lines
+            .iter()
+            .filter(|l| keep(l, step, r, inputs))
+            .cloned()
+            .collect();
+        let mut notes = Vec::new();
+        if batch > MAX_WORKED_SAMPLES && *kind != StepKind::Update {
+            notes.push(format!(
+                "The other {} samples of the batch are worked the same way as sample {}.",
+                batch - 1,
+                sample + 1
+            ));
+        }
+        out.push(WorkedStep {
+            sample: (batch > 1).then(|| format!("The whole batch of {batch}")),
+            title: step.title.clone(),
+            formula: step.formula.clone(),
+            lines,
+            notes,
+            omitted: step.omitted,
+        });
+    }
+    out
 }
 
-/// Lines of a step before the last: the row the question is about.
-fn keep_row(line: &Line, r: &Reference) -> bool {
-    match r.index {
-        Index::Whole => true,
-        Index::One(i) | Index::Two(i, _) => line.cell.0 == i,
+/// The last step of `layers[l].Z`: each sample's z as one column of the batch's matrix.
+fn z_batch_step(r: &Reference, l: usize, samples: &[usize], per_sample: &[Vec<ChainStep>]) -> WorkedStep {
+    let k = l + 1;
+    let prev = if l == 0 { "X".to_string() } else { format!("A{l}") };
+    let mut lines = Vec::new();
+    let mut omitted = 0;
+    for (s, steps) in samples.iter().zip(per_sample) {
+        let Some(step) = steps.iter().find(|st| st.kind == StepKind::Z && st.layer == Some(l)) else {
+            continue;
+        };
+        omitted += step.omitted;
+        for line in &step.lines {
+            let row = line.cell.0;
+            let wanted = match r.index {
+                Index::Two(i, j) => row == i && *s == j,
+                _ => true,
+            };
+            if wanted {
+                let mut line = line.clone();
+                line.target = format!("Z{k}[{},{}]", row + 1, s + 1);
+                line.cell = (row, *s);
+                lines.push(line);
+            }
+        }
+    }
+    WorkedStep {
+        sample: None,
+        title: format!("Layer {k}: Z{k} of the whole batch"),
+        formula: format!("Z{k} = W{k} {prev} + b{k}: column s is z{k} of sample s (units x samples)"),
+        lines,
+        notes: Vec::new(),
+        omitted,
     }
 }
 
-/// The worked solution of `ex` on `c` as Markdown, ending with the answer.
-pub fn worked_solution(ex: &Exercise, c: &Computed) -> Result<String, String> {
+/// The worked solution of `ex` on `c`, step by step, ending with the answer.
+pub fn worked(ex: &Exercise, c: &Computed) -> Result<Worked, String> {
     let answer = ex.answer(c)?;
     let s = ex.sample_index();
-    let mut out = String::new();
-    if c.doc.batch() > 1 && !matches!(ex.ask.target, Target::Loss | Target::ParamCount) {
-        let _ = writeln!(out, "Sample {} of {}.\n", ex.sample, c.doc.batch());
+    let mut intro = String::new();
+    let per_sample = !matches!(
+        ex.ask.target,
+        Target::Loss | Target::ParamCount | Target::Layer(_, LayerQuantity::ZBatch)
+    ) && !matches!(
+        ex.ask.target,
+        Target::Layer(
+            _,
+            LayerQuantity::GradWeights
+                | LayerQuantity::GradBias
+                | LayerQuantity::NewWeights
+                | LayerQuantity::NewBias
+                | LayerQuantity::ParamCount
+        )
+    );
+    if c.doc.batch() > 1 && per_sample {
+        let _ = writeln!(intro, "Sample {} of {}.\n", ex.sample, c.doc.batch());
     }
     match &ex.solve_for {
         Some(sf) => {
@@ -150,7 +387,7 @@ pub fn worked_solution(ex: &Exercise, c: &Computed) -> Result<String, String> {
             let v = answer.entries().first().copied().unwrap_or(f64::NAN);
             sf.param.set(&mut d, s, v)?;
             let _ = writeln!(
-                out,
+                intro,
                 "We need the value of {} that makes {} = {}. Write {} with {} as the unknown and solve for it; \
                  the engine checks by running the network again with the value found.\n",
                 sf.param.label(),
@@ -159,21 +396,24 @@ pub fn worked_solution(ex: &Exercise, c: &Computed) -> Result<String, String> {
                 ex.ask.label(),
                 sf.param.label()
             );
-            let _ = writeln!(out, "With {} = {}:\n", sf.param.label(), NumberFormat::Answer.fmt(v));
-            steps_markdown(&ex.ask, &Computed::new(d), s, &mut out);
-            let _ = writeln!(
-                out,
-                "**Answer:** {} = {}",
-                sf.param.label(),
-                NumberFormat::Answer.fmt(v)
-            );
+            let _ = writeln!(intro, "With {} = {}:\n", sf.param.label(), NumberFormat::Answer.fmt(v));
+            Ok(Worked {
+                intro,
+                steps: worked_steps(&ex.ask, &Computed::new(d), s),
+                answer: format!("{} = {}", sf.param.label(), NumberFormat::Answer.fmt(v)),
+            })
         }
-        None => {
-            steps_markdown(&ex.ask, c, s, &mut out);
-            let _ = writeln!(out, "**Answer:** {} = {}", ex.ask.label(), answer.to_text());
-        }
+        None => Ok(Worked {
+            intro,
+            steps: worked_steps(&ex.ask, c, s),
+            answer: format!("{} = {}", ex.ask.label(), answer.to_text()),
+        }),
     }
-    Ok(out)
+}
+
+/// The worked solution of `ex` on `c` as Markdown, ending with the answer.
+pub fn worked_solution(ex: &Exercise, c: &Computed) -> Result<String, String> {
+    worked(ex, c).map(|w| w.markdown())
 }
 
 fn quote(text: &str, out: &mut String) {

@@ -198,7 +198,7 @@ fn exercise(lesson: &Lesson, ex: &Exercise, number: usize, opts: &WorksheetOptio
     let answer = computed.as_ref().map_err(String::clone).and_then(|c| ex.answer(c));
     let (label, shape) = match (&ex.solve_for, lesson.network(&ex.network)) {
         (Some(sf), _) => (sf.param.label(), Shape::Scalar),
-        (None, Some(n)) => (ex.ask.label(), ex.ask.shape(&n.doc.net)),
+        (None, Some(n)) => (ex.ask.label(), ex.ask.shape(&n.doc.net, n.doc.batch())),
         (None, None) => (ex.ask.label(), Shape::Scalar),
     };
     let values = answer.as_ref().map(Answer::entries).unwrap_or_default();

@@ -176,7 +176,35 @@ pub fn exercise_ui(
             .id_salt(("worked solution", ci))
             .default_open(true)
             .show(ui, |ui| {
-                super::markdown::markdown_ui(ui, md, sol);
+                if e.solution_parts.is_empty() {
+                    super::markdown::markdown_ui(ui, md, sol);
+                    return;
+                }
+                // One step per click, as on paper: try the next step before revealing it.
+                let total = e.solution_parts.len();
+                let shown = e.solution_revealed.min(total);
+                for part in &e.solution_parts[..shown] {
+                    super::markdown::markdown_ui(ui, md, part);
+                }
+                if shown < total {
+                    ui.horizontal(|ui| {
+                        if ui
+                            .button(format!("Next step ({} of {total})", shown + 1))
+                            .accessible_name(format!("Next step of the worked solution of exercise {number}"))
+                            .on_hover_text("Work the next step yourself first, then compare")
+                            .clicked()
+                        {
+                            send(out, ExerciseAction::NextSolutionStep);
+                        }
+                        if ui
+                            .button("Show all steps")
+                            .accessible_name(format!("Show all steps of the worked solution of exercise {number}"))
+                            .clicked()
+                        {
+                            send(out, ExerciseAction::AllSolutionSteps);
+                        }
+                    });
+                }
             });
     }
 }

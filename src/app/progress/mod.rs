@@ -403,10 +403,8 @@ fn restore_exercise(e: &mut ExerciseState, s: &ExerciseProgress, c: Option<&Comp
         .max(u32::try_from(e.hints_shown).unwrap_or(u32::MAX));
     if let Some(c) = c {
         if e.solution_shown {
-            e.solution = Some(
-                crate::lesson::worked::worked_solution(&e.exercise, c)
-                    .unwrap_or_else(|m| format!("No worked solution: {m}")),
-            );
+            // A solution opened before is shown whole again.
+            e.set_solution(Some(c.doc.clone()), usize::MAX);
         }
         if s.checked
             && same_shape

@@ -4,7 +4,6 @@
 use super::{CheckResult, ExerciseAction, ExerciseState, QuizAction};
 use crate::app::command::StudentCommand;
 use crate::app::state::{AppState, CellState};
-use crate::lesson::worked::worked_solution;
 use crate::lesson::{Computed, Verdict};
 use crate::nn::doc::NetworkDoc;
 
@@ -156,13 +155,12 @@ impl AppState {
             ExerciseAction::ShowSolution => {
                 e.record.opened_solution(now, e.solved);
                 e.solution_shown = true;
-                e.solution = Some(match doc {
-                    Some(doc) => {
-                        worked_solution(&ex, &Computed::new(doc)).unwrap_or_else(|m| format!("No worked solution: {m}"))
-                    }
-                    None => format!("The network cell '{}' is no longer in the lesson.", ex.network),
-                });
+                e.set_solution(doc, 1);
             }
+            ExerciseAction::NextSolutionStep => {
+                e.solution_revealed = (e.solution_revealed + 1).min(e.solution_parts.len());
+            }
+            ExerciseAction::AllSolutionSteps => e.solution_revealed = e.solution_parts.len(),
         }
         e.record.hints_used = e
             .record

@@ -60,6 +60,15 @@ impl Blank {
             Target::Output => blank(Quantity::A(last), sample),
             Target::Layer(l, q) => match q {
                 LayerQuantity::Z => blank(Quantity::Z(l), sample),
+                // Z[i][j] is unit i of sample j: the per-sample z's row i, in sample j.
+                LayerQuantity::ZBatch => match ex.ask.index {
+                    Index::Two(i, j) => Blank {
+                        row: Some(i),
+                        col: Some(0),
+                        ..blank(Quantity::Z(l), Some(j))
+                    },
+                    _ => blank(Quantity::Z(l), None),
+                },
                 LayerQuantity::A => blank(Quantity::A(l), sample),
                 LayerQuantity::DlDa => blank(Quantity::Da(l), sample),
                 LayerQuantity::Delta => blank(Quantity::Delta(l), sample),

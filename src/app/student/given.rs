@@ -59,7 +59,7 @@ impl AppState {
     /// The answer's shape for an exercise, from the network it reads.
     pub(super) fn shape_for(&self, ex: &Exercise) -> Shape {
         match (&ex.solve_for, self.given_doc(&ex.network)) {
-            (None, Some(doc)) => ex.ask.shape(&doc.net),
+            (None, Some(doc)) => ex.ask.shape(&doc.net, doc.batch()),
             _ => Shape::Scalar,
         }
     }

@@ -8,14 +8,16 @@
 //!            | ("output" | "x" | "y") index?
 //!            | "layers[" L "]." quantity index? index?
 //! quantity  := weights | bias | z | a | dl_da | delta | grad_weights | grad_bias
-//!            | new_weights | new_bias | param_count
+//!            | new_weights | new_bias | param_count | Z
 //! index     := "[" N "]"
 //! ```
 //!
 //! In the typed form every index is 0-based (`Index::One(0)` is `[1]`), as in the engine.
 //! Matrices (`weights`, `grad_weights`, `new_weights`) take two indices (row = unit, column =
 //! input) or none; vectors take one or none; per-sample vectors (`x`, `y`, `output`, `z`, `a`,
-//! `dl_da`, `delta`) are read for the exercise's sample.
+//! `dl_da`, `delta`) are read for the exercise's sample. `Z` is the whole batch's pre-activation,
+//! `units x B` (one column per sample, as the engine and PyTorch's `W X`; Keras' `X W` is its
+//! transpose).
 //!
 //! # Parts
 //! - `parse.rs`: the text form: parsing ([`Reference`]'s `FromStr`), `Display` and
@@ -43,10 +45,12 @@ pub enum LayerQuantity {
     NewWeights,
     NewBias,
     ParamCount,
+    /// The pre-activations of every sample of the batch, `units x B`.
+    ZBatch,
 }
 
 impl LayerQuantity {
-    pub const ALL: [LayerQuantity; 11] = [
+    pub const ALL: [LayerQuantity; 12] = [
         LayerQuantity::Weights,
         LayerQuantity::Bias,
         LayerQuantity::Z,
@@ -58,6 +62,7 @@ impl LayerQuantity {
         LayerQuantity::NewWeights,
         LayerQuantity::NewBias,
         LayerQuantity::ParamCount,
+        LayerQuantity::ZBatch,
     ];
 
     /// The name in a reference.
@@ -74,6 +79,7 @@ impl LayerQuantity {
             LayerQuantity::NewWeights => "new_weights",
             LayerQuantity::NewBias => "new_bias",
             LayerQuantity::ParamCount => "param_count",
+            LayerQuantity::ZBatch => "Z",
         }
     }
 
@@ -84,7 +90,9 @@ impl LayerQuantity {
     /// How many indices pick one number: 2 for matrices, 1 for vectors, 0 for numbers.
     pub fn rank(self) -> usize {
         match self {
-            LayerQuantity::Weights | LayerQuantity::GradWeights | LayerQuantity::NewWeights => 2,
+            LayerQuantity::Weights | LayerQuantity::GradWeights | LayerQuantity::NewWeights | LayerQuantity::ZBatch => {
+                2
+            }
             LayerQuantity::ParamCount => 0,
             _ => 1,
         }
@@ -203,8 +211,10 @@ mod tests {
             bias: crate::nn::Vector::zeros(3),
         };
         let net = Network::new(2, vec![layer]).unwrap();
-        assert_eq!(parse("layers[1].weights").unwrap().shape(&net), Shape::Matrix(3, 2));
-        assert_eq!(parse("layers[2].weights").unwrap().shape(&net), Shape::Scalar);
+        assert_eq!(parse("layers[1].weights").unwrap().shape(&net, 1), Shape::Matrix(3, 2));
+        assert_eq!(parse("layers[2].weights").unwrap().shape(&net, 1), Shape::Scalar);
+        // Z of a batch of 4: one column per sample.
+        assert_eq!(parse("layers[1].Z").unwrap().shape(&net, 4), Shape::Matrix(3, 4));
         assert!(!parse("layers[2].z").unwrap().check(&net, 1, 0).is_empty());
     }
 

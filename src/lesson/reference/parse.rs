@@ -147,6 +147,7 @@ impl Reference {
                     LayerQuantity::NewWeights => format!("W{k}{idx} after the update"),
                     LayerQuantity::NewBias => format!("b{k}{idx} after the update"),
                     LayerQuantity::ParamCount => format!("the number of parameters of layer {k}"),
+                    LayerQuantity::ZBatch => format!("Z{k}{idx}"),
                 }
             }
         }

@@ -8,7 +8,7 @@ use crate::nn::{Matrix, Network};
 impl Reference {
     /// The shape of the whole quantity (before the index) for `net`. A layer the network does
     /// not have (an instructor removed it; `check` says so) reads as a single number.
-    fn whole_shape(&self, net: &Network) -> Shape {
+    fn whole_shape(&self, net: &Network, batch: usize) -> Shape {
         match self.target {
             Target::Loss | Target::ParamCount => Shape::Scalar,
             Target::Output | Target::Y => Shape::Vector(net.outputs()),
@@ -16,16 +16,17 @@ impl Reference {
             Target::Layer(_, LayerQuantity::ParamCount) => Shape::Scalar,
             Target::Layer(l, q) => match net.layers().get(l) {
                 None => Shape::Scalar,
+                Some(layer) if q == LayerQuantity::ZBatch => Shape::Matrix(layer.units(), batch),
                 Some(layer) if q.rank() == 2 => Shape::Matrix(layer.units(), layer.inputs()),
                 Some(layer) => Shape::Vector(layer.units()),
             },
         }
     }
 
-    /// The shape of the value this reference names in `net`.
-    pub fn shape(&self, net: &Network) -> Shape {
+    /// The shape of the value this reference names in `net` with `batch` samples.
+    pub fn shape(&self, net: &Network, batch: usize) -> Shape {
         match self.index {
-            Index::Whole => self.whole_shape(net),
+            Index::Whole => self.whole_shape(net, batch),
             _ => Shape::Scalar,
         }
     }
@@ -68,7 +69,7 @@ impl Reference {
             Target::Layer(l, _) => format!("layer {} has", l + 1),
             Target::Loss | Target::ParamCount => String::new(),
         };
-        match (self.index, self.whole_shape(net)) {
+        match (self.index, self.whole_shape(net, batch)) {
             (Index::One(i), Shape::Vector(n)) if i >= n => {
                 let unit = if self.target == Target::X { "input" } else { "unit" };
                 e.push(format!(
@@ -85,7 +86,13 @@ impl Reference {
                         if r == 1 { "" } else { "s" }
                     ));
                 }
-                if j >= c {
+                if j >= c && matches!(self.target, Target::Layer(_, LayerQuantity::ZBatch)) {
+                    e.push(format!(
+                        "'{self}': column {} is out of range; the batch has {c} sample{} (one column per sample)",
+                        j + 1,
+                        if c == 1 { "" } else { "s" }
+                    ));
+                } else if j >= c {
                     e.push(format!(
                         "'{self}': column {} is out of range; the weights have {c} column{} (one per input of the layer)",
                         j + 1,
@@ -132,6 +139,7 @@ impl Reference {
                     LayerQuantity::NewWeights => matrix(&c.after.layers()[l].weights),
                     LayerQuantity::NewBias => vector(c.after.layers()[l].bias.iter().copied().collect()),
                     LayerQuantity::ParamCount => Answer::Scalar(layer.param_count() as f64),
+                    LayerQuantity::ZBatch => matrix(&c.fwd.layers[l].z),
                 }
             }
         })

@@ -2,7 +2,7 @@
 //! `dL/da_prev` for each layer from the output back, then each layer's update.
 
 use super::{Builder, ChainStep, Line, MAX_TERMS, Quantity, StepKind, Tok, UpdateInfo, a_name, more_terms, t};
-use crate::nn::{Activation, ForwardTrace, Gradients, Loss, LossKind, Matrix, Network, OptimizerKind};
+use crate::nn::{Activation, ForwardTrace, Gradients, Loss, LossKind, Matrix, Network, OptimizerConfig, OptimizerKind};
 
 pub(super) fn output_da_step(
     fwd: &ForwardTrace,
@@ -23,7 +23,10 @@ pub(super) fn output_da_step(
             LossKind::Mse => vec![t("2·("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
             LossKind::SseHalf => vec![t("("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
             LossKind::Mae => vec![t("sign("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
-            LossKind::Huber { .. } => vec![t("huber'("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
+            LossKind::Huber { delta } if (av - yv).abs() <= delta => {
+                vec![t("("), Tok::N(av), t(" - "), Tok::N(yv), t(")")]
+            }
+            LossKind::Huber { delta } => vec![Tok::N(delta), t("·sign("), Tok::N(av), t(" - "), Tok::N(yv), t(")")],
             LossKind::Bce => vec![
                 t("("),
                 Tok::N(av),
@@ -75,6 +78,7 @@ pub(super) fn delta_step(
     let g = &grads.layers[l];
     let k = l + 1;
     let fused = l + 1 == net.len() && act == Activation::Softmax && loss.kind == LossKind::CrossEntropy;
+    let bce_sigmoid = l + 1 == net.len() && act == Activation::Sigmoid && loss.kind == LossKind::Bce;
     let div = loss.divisor(a.nrows(), a.ncols());
     let mut b = Builder::new();
     for j in 0..z.nrows() {
@@ -88,7 +92,7 @@ pub(super) fn delta_step(
             vec![vec![t("softmax Jacobian · dL/da")]]
         } else {
             let fp = act.derivative(z[(j, s)], a[(j, s)]);
-            vec![
+            let mut stages = vec![
                 vec![
                     Tok::N(g.da[(j, s)]),
                     t(format!(" · {}'(", act.name())),
@@ -96,7 +100,35 @@ pub(super) fn delta_step(
                     t(")"),
                 ],
                 vec![Tok::N(g.da[(j, s)]), t(" · "), Tok::N(fp)],
-            ]
+            ];
+            if bce_sigmoid {
+                // σ'(z) = a (1 - a) cancels the denominator of dL/da: δ = (a - y) / B.
+                let (av, yv) = (a[(j, s)], y[(j, s)]);
+                let over = |st: &mut Vec<Tok>| {
+                    if div != 1.0 {
+                        st.extend([t(" / "), Tok::N(div)]);
+                    }
+                };
+                let mut both = vec![
+                    t("("),
+                    Tok::N(av),
+                    t(" - "),
+                    Tok::N(yv),
+                    t(") / ("),
+                    Tok::N(av),
+                    t("·"),
+                    Tok::N(1.0 - av),
+                    t(") · "),
+                    Tok::N(av),
+                    t("·"),
+                    Tok::N(1.0 - av),
+                ];
+                over(&mut both);
+                let mut cancelled = vec![t("("), Tok::N(av), t(" - "), Tok::N(yv), t(")")];
+                over(&mut cancelled);
+                stages.extend([both, cancelled]);
+            }
+            stages
         };
         b.push(Line {
             target: format!("δ{k}[{}]", j + 1),
@@ -109,6 +141,11 @@ pub(super) fn delta_step(
         format!(
             "δ{k} = (a{k} - y){}   (softmax with cross-entropy)",
             if div != 1.0 { " / B" } else { "" }
+        )
+    } else if bce_sigmoid {
+        format!(
+            "δ{k} = dL/da{k} * σ'(z{k}) = (a - y) / (a (1 - a)) · a (1 - a) = a - y{}   (σ' = a (1 - a) cancels)",
+            if div != 1.0 { " / BK" } else { "" }
         )
     } else {
         format!("δ{k} = dL/da{k} * f'(z{k}),  {}", act.formula().1)
@@ -270,6 +307,131 @@ pub(super) fn da_prev_step(net: &Network, grads: &Gradients, l: usize, s: usize)
     }
 }
 
+/// The lines of one element's update: the optimizer's intermediate values (each its own line,
+/// with the element's cell, so whatever keeps the element keeps them), then the element. Every
+/// intermediate is the first step's from fresh state (the step an exercise asks for); when the
+/// optimizer has a history (the window after "Apply update") and the first-step values would
+/// not give `new`, one line names the gradient the optimizer used instead.
+fn update_lines(c: &OptimizerConfig, target: &str, old: f64, grad: f64, new: f64) -> Vec<(String, Vec<Tok>, f64)> {
+    let n = Tok::N;
+    let (lr, wd) = (c.lr, c.weight_decay);
+    let coupled = wd != 0.0 && c.kind != OptimizerKind::Adamw;
+    let g = if coupled { grad + wd * old } else { grad };
+    let mut out = Vec::new();
+    if coupled {
+        out.push((
+            format!("g({target})"),
+            vec![n(grad), t(" + "), n(wd), t("·"), n(old)],
+            g,
+        ));
+    }
+    let first: f64 = match c.kind {
+        OptimizerKind::Sgd => {
+            let mut st = vec![n(old), t(" - "), n(lr), t("·")];
+            if c.momentum != 0.0 {
+                out.push((format!("buf({target}) = g on the first step"), Vec::new(), g));
+            }
+            if c.nesterov {
+                st.extend([t("("), n(g), t(" + "), n(c.momentum), t("·"), n(g), t(")")]);
+            } else if coupled {
+                st.extend([t("("), n(grad), t(" + "), n(wd), t("·"), n(old), t(")")]);
+            } else {
+                st.push(n(g));
+            }
+            let step = if c.nesterov { g + c.momentum * g } else { g };
+            out.push((target.to_string(), st, old - lr * step));
+            old - lr * step
+        }
+        OptimizerKind::Adam | OptimizerKind::Adamw => {
+            let mut base = old;
+            if c.kind == OptimizerKind::Adamw && wd != 0.0 {
+                base = old * (1.0 - lr * wd);
+                out.push((
+                    format!("{target} decayed"),
+                    vec![n(old), t("·(1 - "), n(lr), t("·"), n(wd), t(")")],
+                    base,
+                ));
+            }
+            let m = (1.0 - c.beta1) * g;
+            let v = (1.0 - c.beta2) * g * g;
+            let (mh, vh) = (m / (1.0 - c.beta1), v / (1.0 - c.beta2));
+            out.push((format!("m({target})"), vec![t("(1 - "), n(c.beta1), t(")·"), n(g)], m));
+            out.push((
+                format!("v({target})"),
+                vec![t("(1 - "), n(c.beta2), t(")·"), n(g), t("²")],
+                v,
+            ));
+            out.push((
+                format!("m̂({target})"),
+                vec![n(m), t(" / (1 - "), n(c.beta1), t(")")],
+                mh,
+            ));
+            out.push((
+                format!("v̂({target})"),
+                vec![n(v), t(" / (1 - "), n(c.beta2), t(")")],
+                vh,
+            ));
+            let st = vec![
+                n(base),
+                t(" - "),
+                n(lr),
+                t("·"),
+                n(mh),
+                t(" / (√"),
+                n(vh),
+                t(" + "),
+                n(c.eps),
+                t(")"),
+            ];
+            let w = base - lr * mh / (vh.sqrt() + c.eps);
+            out.push((target.to_string(), st, w));
+            w
+        }
+        OptimizerKind::Rmsprop => {
+            let sq = (1.0 - c.alpha) * g * g;
+            out.push((
+                format!("sq({target})"),
+                vec![t("(1 - "), n(c.alpha), t(")·"), n(g), t("²")],
+                sq,
+            ));
+            let st = vec![
+                n(old),
+                t(" - "),
+                n(lr),
+                t("·"),
+                n(g),
+                t(" / (√"),
+                n(sq),
+                t(" + "),
+                n(c.eps),
+                t(")"),
+            ];
+            let w = old - lr * g / (sq.sqrt() + c.eps);
+            out.push((target.to_string(), st, w));
+            w
+        }
+    };
+    let agrees = (first - new).abs() <= 1e-9 * (1.0 + new.abs());
+    if !agrees {
+        out.clear();
+        out.push((
+            target.to_string(),
+            vec![
+                n(old),
+                t(format!(
+                    " updated by {} (with its history) from dL/d{target} = ",
+                    c.kind.name()
+                )),
+                n(grad),
+            ],
+            new,
+        ));
+    } else if let Some(last) = out.last_mut() {
+        last.2 = new;
+    }
+    out
+}
+
 pub(super) fn update_step(net: &Network, grads: &Gradients, u: &UpdateInfo<'_>, l: usize) -> ChainStep {
     let before = &net.layers()[l];
     let after = &u.after.layers()[l];
@@ -279,21 +441,14 @@ pub(super) fn update_step(net: &Network, grads: &Gradients, u: &UpdateInfo<'_>, 
     let plain = c.kind == OptimizerKind::Sgd && c.momentum == 0.0 && c.weight_decay == 0.0;
     let mut b = Builder::new();
     let mut line = |target: String, old: f64, grad: f64, new: f64, cell| {
-        let stages = if plain {
-            vec![vec![Tok::N(old), t(" - "), Tok::N(c.lr), t("·"), Tok::N(grad)]]
-        } else {
-            vec![vec![
-                Tok::N(old),
-                t(format!(" updated by {} with dL/d = ", c.kind.name())),
-                Tok::N(grad),
-            ]]
-        };
-        b.push(Line {
-            target,
-            stages,
-            result: new,
-            cell,
-        });
+        for (target, st, result) in update_lines(c, &target, old, grad, new) {
+            b.push(Line {
+                target,
+                stages: if st.is_empty() { Vec::new() } else { vec![st] },
+                result,
+                cell,
+            });
+        }
     };
     for j in 0..before.units() {
         for i in 0..before.inputs() {

@@ -347,7 +347,19 @@ fn loss_step(fwd: &ForwardTrace, grads: &Gradients, loss: &Loss, y: &Matrix, n: 
                     st.extend([t("("), Tok::N(a), t(" - "), Tok::N(yv), t(")²")]);
                 }
                 LossKind::Mae => st.extend([t("|"), Tok::N(a), t(" - "), Tok::N(yv), t("|")]),
-                LossKind::Huber { .. } => st.extend([t("huber("), Tok::N(a), t(" - "), Tok::N(yv), t(")")]),
+                LossKind::Huber { delta } if (a - yv).abs() < delta => {
+                    st.extend([t("½·("), Tok::N(a), t(" - "), Tok::N(yv), t(")²")]);
+                }
+                LossKind::Huber { delta } => st.extend([
+                    Tok::N(delta),
+                    t("·(|"),
+                    Tok::N(a),
+                    t(" - "),
+                    Tok::N(yv),
+                    t("| - ½·"),
+                    Tok::N(delta),
+                    t(")"),
+                ]),
                 LossKind::Bce => st.extend([
                     t("-("),
                     Tok::N(yv),
@@ -360,7 +372,7 @@ fn loss_step(fwd: &ForwardTrace, grads: &Gradients, loss: &Loss, y: &Matrix, n: 
                     t(")"),
                 ]),
                 LossKind::CrossEntropy => {
-                    st.extend([t("-"), Tok::N(yv), t("·ln softmax(z)="), Tok::N(out.a[(i, j)])]);
+                    st.extend([t("-"), Tok::N(yv), t("·ln "), Tok::N(out.a[(i, j)])]);
                 }
             }
         }
