@@ -94,7 +94,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
 
 /// The message bar: the text (in the error colour for an error) and its "Dismiss" button.
 fn message_ui(ui: &mut Ui, m: &crate::app::Message, out: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_top(|ui| {
         let color = if m.is_error {
             ui.visuals().error_fg_color
         } else {
@@ -103,15 +103,20 @@ fn message_ui(ui: &mut Ui, m: &crate::app::Message, out: &mut Vec<Command>) {
         if ui.button("Dismiss").clicked() {
             out.push(Command::DismissMessage);
         }
-        // A long message (a file's limits, a list of problems) wraps in the width there is,
-        // and scrolls past about six lines rather than pushing the page away.
-        egui::ScrollArea::vertical()
-            .id_salt("message")
-            .max_height(6.0 * ui.text_style_height(&egui::TextStyle::Body) + 8.0)
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                ui.add(egui::Label::new(RichText::new(&m.text).color(color)).wrap());
-            });
+        // A long message (a file's limits, a list of problems) wraps in the width there is;
+        // past eight lines it says how many more there are rather than pushing the page away.
+        const SHOWN: usize = 8;
+        let lines: Vec<&str> = m.text.lines().collect();
+        let text = if lines.len() > SHOWN {
+            format!(
+                "{}\n... and {} more lines",
+                lines[..SHOWN].join("\n"),
+                lines.len() - SHOWN
+            )
+        } else {
+            m.text.clone()
+        };
+        ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
     });
 }
 
