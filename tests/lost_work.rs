@@ -238,8 +238,20 @@ fn the_changed_on_disk_question_is_answered_with_the_keyboard_or_the_mouse() {
     assert!(!std::fs::read_to_string(&lesson).unwrap().contains("Their version"));
 }
 
-/// Types `text` into the first entry of exercise `id` and writes the progress.
-fn answer(s: &mut AppState, id: &str, text: &str) {
+/// The state of exercise `id`.
+fn exercise<'s>(s: &'s AppState, id: &str) -> &'s mlp_notebook::app::student::ExerciseState {
+    s.doc
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == id => Some(e),
+            _ => None,
+        })
+        .expect("exercise")
+}
+
+/// Sends `action` to exercise `id` and writes the progress.
+fn act(s: &mut AppState, id: &str, action: mlp_notebook::app::student::ExerciseAction) {
     let cell = s
         .doc
         .cells
@@ -248,24 +260,38 @@ fn answer(s: &mut AppState, id: &str, text: &str) {
         .expect("exercise");
     s.apply(Command::Student(mlp_notebook::app::StudentCommand::Exercise {
         cell,
-        action: mlp_notebook::app::student::ExerciseAction::Type {
-            row: 0,
-            col: 0,
-            text: text.into(),
-        },
+        action,
     }));
     s.save_progress_now();
 }
 
+/// Types `text` into the first entry of exercise `id` and writes the progress.
+fn answer(s: &mut AppState, id: &str, text: &str) {
+    let text = text.into();
+    act(
+        s,
+        id,
+        mlp_notebook::app::student::ExerciseAction::Type { row: 0, col: 0, text },
+    );
+}
+
+/// Presses Check on exercise `id` and writes the progress.
+fn check(s: &mut AppState, id: &str) {
+    act(s, id, mlp_notebook::app::student::ExerciseAction::Check);
+}
+
+/// A window on lesson 2 whose progress goes to `dir` (several such windows share one file).
+fn window_on_lesson_2(dir: &Path) -> AppState {
+    let lesson = mlp_notebook::lesson::parse_lesson(
+        include_str!("../lessons/02-one-neuron.toml"),
+        mlp_notebook::nn::doc::Syntax::Toml,
+    )
+    .unwrap();
+    AppState::new(lesson, Box::new(TestDialogs(dir.to_path_buf())))
+}
+
 fn entry(s: &AppState, id: &str) -> String {
-    s.doc
-        .cells
-        .iter()
-        .find_map(|c| match c {
-            mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == id => Some(e.entries[0][0].clone()),
-            _ => None,
-        })
-        .expect("exercise")
+    exercise(s, id).entries[0][0].clone()
 }
 
 #[test]
@@ -273,14 +299,7 @@ fn two_windows_on_one_lesson_keep_each_others_answers() {
     // Both open the lesson before either writes; each answers a different exercise. Before,
     // the second write replaced the whole file and the first window's answer was gone.
     let dir = tempfile::tempdir().unwrap();
-    let lesson = || {
-        mlp_notebook::lesson::parse_lesson(
-            include_str!("../lessons/02-one-neuron.toml"),
-            mlp_notebook::nn::doc::Syntax::Toml,
-        )
-        .unwrap()
-    };
-    let open = || AppState::new(lesson(), Box::new(TestDialogs(dir.path().to_path_buf())));
+    let open = || window_on_lesson_2(dir.path());
     let (mut a, mut b) = (open(), open());
     answer(&mut a, "z-of-the-neuron", "1.5");
     answer(&mut b, "a-of-the-neuron", "0.25");
@@ -297,21 +316,6 @@ fn two_windows_on_one_lesson_keep_each_others_answers() {
     assert_eq!(entry(&c, "a-of-the-neuron"), "0.25");
 }
 
-/// Presses Check on exercise `id` and writes the progress.
-fn check(s: &mut AppState, id: &str) {
-    let cell = s
-        .doc
-        .cells
-        .iter()
-        .position(|c| matches!(c, mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == id))
-        .expect("exercise");
-    s.apply(Command::Student(mlp_notebook::app::StudentCommand::Exercise {
-        cell,
-        action: mlp_notebook::app::student::ExerciseAction::Check,
-    }));
-    s.save_progress_now();
-}
-
 #[test]
 fn checks_made_in_two_windows_on_one_exercise_all_count() {
     // A student with two windows on one lesson checks the same exercise twice in each. Before,
@@ -319,24 +323,8 @@ fn checks_made_in_two_windows_on_one_exercise_all_count() {
     // window bought a graded lesson's attempts again. Now the file holds 2 + 2 = 4, with the
     // answer the later window typed.
     let dir = tempfile::tempdir().unwrap();
-    let lesson = || {
-        mlp_notebook::lesson::parse_lesson(
-            include_str!("../lessons/02-one-neuron.toml"),
-            mlp_notebook::nn::doc::Syntax::Toml,
-        )
-        .unwrap()
-    };
-    let open = || AppState::new(lesson(), Box::new(TestDialogs(dir.path().to_path_buf())));
-    let attempts = |s: &AppState| {
-        s.doc
-            .cells
-            .iter()
-            .find_map(|c| match c {
-                mlp_notebook::app::CellState::Exercise(e) if e.exercise.id == "z-of-the-neuron" => Some(e.attempts),
-                _ => None,
-            })
-            .unwrap()
-    };
+    let open = || window_on_lesson_2(dir.path());
+    let attempts = |s: &AppState| exercise(s, "z-of-the-neuron").attempts;
     let (mut a, mut b) = (open(), open());
     for (s, texts) in [(&mut a, ["7", "8"]), (&mut b, ["9", "10"])] {
         for text in texts {
