@@ -103,7 +103,7 @@ fn write_script(kind: ScriptKind, args: &ExportArgs) -> Result<(), CliError> {
     let name = path.display().to_string();
     let syntax = files::syntax_for_path(path).unwrap_or_else(|| Syntax::guess(&name, &text));
     let stem = stem(args);
-    let script = if super::worksheet::is_lesson(&text, syntax) {
+    let script = if crate::lesson::is_lesson(&text, syntax) {
         let lesson = parse_lesson_file(path, &text, args.paths)?;
         let index = pick_cell(&lesson.cells, args.cell)?;
         match &lesson.cells[index] {

@@ -44,7 +44,7 @@ fn network(args: &ExportArgs) -> Result<NetworkDoc, CliError> {
     let text = files::read_text(path).map_err(|e| CliError::bad(e.to_string()))?;
     let name = path.display().to_string();
     let syntax = files::syntax_for_path(path).unwrap_or_else(|| Syntax::guess(&name, &text));
-    if !super::worksheet::is_lesson(&text, syntax) {
+    if !crate::lesson::is_lesson(&text, syntax) {
         if args.cell.is_some() {
             return Err(CliError::bad(format!("--cell: {name} is a network file, not a lesson")));
         }

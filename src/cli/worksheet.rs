@@ -34,20 +34,12 @@ pub struct WorksheetArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Whether the text is a lesson (it has `cells`) rather than a network file.
-pub(crate) fn is_lesson(text: &str, syntax: Syntax) -> bool {
-    match syntax {
-        Syntax::Toml => text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("cells")),
-        Syntax::Json => serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("cells").is_some()),
-    }
-}
-
 /// Reads a lesson, or a network file as a one-network lesson titled by its name (or the file's).
 fn read_any(path: &Path, paths: super::LessonPaths) -> Result<Lesson, CliError> {
     let text = files::read_text(path).map_err(|e| CliError::bad(e.to_string()))?;
     let name = path.display().to_string();
     let syntax = files::syntax_for_path(path).unwrap_or_else(|| Syntax::guess(&name, &text));
-    if is_lesson(&text, syntax) {
+    if crate::lesson::is_lesson(&text, syntax) {
         return parse_lesson_file(path, &text, paths);
     }
     let doc = files::parse_network(&name, &text)?;
@@ -87,8 +79,11 @@ mod tests {
 
     #[test]
     fn lessons_and_networks_are_told_apart() {
-        assert!(is_lesson("title = \"t\"\ncells = []\n", Syntax::Toml));
-        assert!(!is_lesson("inputs = 2\n", Syntax::Toml));
-        assert!(is_lesson("{\"title\": \"t\", \"cells\": []}", Syntax::Json));
+        assert!(crate::lesson::is_lesson("title = \"t\"\ncells = []\n", Syntax::Toml));
+        assert!(!crate::lesson::is_lesson("inputs = 2\n", Syntax::Toml));
+        assert!(crate::lesson::is_lesson(
+            "{\"title\": \"t\", \"cells\": []}",
+            Syntax::Json
+        ));
     }
 }

@@ -388,7 +388,12 @@ pub fn parse_lesson(text: &str, syntax: Syntax) -> Result<Lesson, DocError> {
 }
 
 /// Whether the text is a lesson (it has `cells`) rather than a network file.
-fn is_lesson(text: &str, syntax: Syntax) -> bool {
+pub fn is_lesson(text: &str, syntax: Syntax) -> bool {
+    // A text over the pre-parse limits is never parsed here: the parser that reads it next
+    // refuses it with the limit named.
+    if doc::precheck(text).is_err() {
+        return false;
+    }
     match syntax {
         Syntax::Toml => text
             .parse::<toml::Table>()
