@@ -6,13 +6,16 @@
 //! exits with 2 and a message naming the problem.
 //!
 //! The NumPy runs need `python3` with NumPy (CI installs it); without them those tests print why
-//! they are skipped. `MLP_PYTHON` names another interpreter.
+//! they are skipped. `MLP_PYTHON` names another interpreter. The PyTorch and Keras scripts are also
+//! run, on every reference case and on a training cell, where `MLP_TORCH_PYTHON` and
+//! `MLP_KERAS_PYTHON` name a Python with PyTorch 2 and with Keras 3 on TensorFlow (CI installs
+//! both and sets `MLP_REQUIRE_TORCH` and `MLP_REQUIRE_KERAS`, so that a missing one fails there).
 
 use mlp_notebook::bridge::script::TrainingSource;
 use mlp_notebook::bridge::{ScriptKind, Source, export};
 use mlp_notebook::lesson::{Cell, parse_lesson};
 use mlp_notebook::nn::doc::Syntax;
-use mlp_notebook::nn::train::Trainer;
+use mlp_notebook::nn::train::{EpochRecord, Trainer};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -75,25 +78,157 @@ fn python() -> String {
 /// `MLP_PYTHON`, else the first of `python3` and the system's `/usr/bin/python3` that has NumPy
 /// (a Python version manager's `python3` may come first on the path without it).
 fn python_with_numpy() -> Result<String, String> {
-    let candidates = match std::env::var("MLP_PYTHON") {
+    python_with("numpy", "MLP_PYTHON", "MLP_REQUIRE_NUMPY", &[])
+}
+
+/// The Keras scripts run on TensorFlow, Keras' default backend (named, so that a user's Keras
+/// configuration cannot pick another), with TensorFlow's start-up log silenced.
+const KERAS_ENV: &[(&str, &str)] = &[("KERAS_BACKEND", "tensorflow"), ("TF_CPP_MIN_LOG_LEVEL", "3")];
+
+/// The interpreter named by `var`, else the first of `python3` and `/usr/bin/python3`, that can
+/// import `module`. Where `require` is set (CI), a missing one fails instead of skipping.
+fn python_with(module: &str, var: &str, require: &str, env: &[(&str, &str)]) -> Result<String, String> {
+    let candidates = match std::env::var(var) {
         Ok(p) => vec![p],
         Err(_) => vec!["python3".to_string(), "/usr/bin/python3".to_string()],
     };
     let mut why = Vec::new();
     for py in candidates {
-        match Command::new(&py).args(["-c", "import numpy"]).output() {
+        let probe = Command::new(&py)
+            .args(["-c", &format!("import {module}")])
+            .envs(env.iter().copied())
+            .output();
+        match probe {
             Err(e) => why.push(format!("{py} cannot run ({e})")),
-            Ok(o) if !o.status.success() => why.push(format!("{py} has no NumPy")),
+            Ok(o) if !o.status.success() => why.push(format!("{py} has no {module} (set {var})")),
             Ok(_) => return Ok(py),
         }
     }
     let why = why.join("; ");
-    // CI sets this: there, a missing NumPy is a failure, not a skip.
-    assert!(
-        std::env::var_os("MLP_REQUIRE_NUMPY").is_none(),
-        "{why} (MLP_REQUIRE_NUMPY is set)"
-    );
+    assert!(std::env::var_os(require).is_none(), "{why} ({require} is set)");
     Err(why)
+}
+
+/// Runs each script with its STEPS argument as `__main__` in one Python process, so that a large
+/// library is imported once, and returns what each printed, as JSON.
+fn run_scripts(py: &str, env: &[(&str, &str)], jobs: &[(PathBuf, usize)], dir: &Path) -> Vec<Value> {
+    const DRIVER: &str = r#"import contextlib, io, json, runpy, sys, traceback
+for job in json.load(open(sys.argv[1])):
+    sys.argv = [job["script"], str(job["steps"])]
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_path(job["script"], run_name="__main__")
+    except BaseException:
+        out.write("\n" + traceback.format_exc())
+    with open(job["out"], "w") as f:
+        f.write(out.getvalue())
+"#;
+    let driver = dir.join("run_scripts.py");
+    std::fs::write(&driver, DRIVER).unwrap();
+    let outs: Vec<PathBuf> = (0..jobs.len()).map(|i| dir.join(format!("out{i}.json"))).collect();
+    let list: Vec<Value> = jobs
+        .iter()
+        .zip(&outs)
+        .map(|((script, steps), out)| serde_json::json!({"script": script, "steps": steps, "out": out}))
+        .collect();
+    let list_file = dir.join("jobs.json");
+    std::fs::write(&list_file, serde_json::to_string(&list).unwrap()).unwrap();
+    let r = Command::new(py)
+        .arg(&driver)
+        .arg(&list_file)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{py}: {}", String::from_utf8_lossy(&r.stderr));
+    jobs.iter()
+        .zip(&outs)
+        .map(|((script, steps), out)| {
+            let text = std::fs::read_to_string(out).unwrap();
+            serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} {steps}: not JSON ({e}):\n{text}", script.display()))
+        })
+        .collect()
+}
+
+/// `want` with only the keys that `like` has (the Keras scripts print no gradients at STEPS = 0).
+fn keys_of(like: &Value, want: &Value) -> Value {
+    match (like, want) {
+        (Value::Object(l), Value::Object(w)) => Value::Object(
+            l.iter()
+                .map(|(k, v)| {
+                    let wv = w.get(k).unwrap_or_else(|| panic!("the app prints no {k}"));
+                    (k.clone(), keys_of(v, wv))
+                })
+                .collect(),
+        ),
+        (Value::Array(l), Value::Array(w)) if l.len() == w.len() => {
+            Value::Array(l.iter().zip(w).map(|(a, b)| keys_of(a, b)).collect())
+        }
+        _ => want.clone(),
+    }
+}
+
+/// Every reference case exported `to` a script with --steps 0, 3 and the case's own step count,
+/// all run by `py`: each printed JSON matches the app's (`trace --json`, `train --steps N
+/// --json`) and PyTorch's numbers in the case to 1e-9 (`full`: the script prints every key the
+/// app does; else the keys it prints are compared). Returns the largest difference.
+fn scripts_match_the_app_on_every_case(to: &str, py: &str, env: &[(&str, &str)], full: bool) -> f64 {
+    let dir = tmp(to);
+    let mut jobs = Vec::new();
+    for case in cases() {
+        let reference: Value = serde_json::from_str(&std::fs::read_to_string(&case).unwrap()).unwrap();
+        let mut runs = vec![0, 3];
+        if let Some(n) = reference["training"]["steps"].as_u64() {
+            runs.push(n as usize);
+        }
+        for steps in runs {
+            jobs.push((
+                case.clone(),
+                export_file(&case, to, steps, &dir),
+                steps,
+                reference.clone(),
+            ));
+        }
+    }
+    let to_run: Vec<(PathBuf, usize)> = jobs
+        .iter()
+        .map(|(_, script, steps, _)| (script.clone(), *steps))
+        .collect();
+    let outputs = run_scripts(py, env, &to_run, &dir);
+    let mut worst: f64 = 0.0;
+    for ((case, _, steps, reference), got) in jobs.iter().zip(&outputs) {
+        let name = case.file_stem().unwrap().to_string_lossy();
+        let file = case.to_str().unwrap();
+        let steps = *steps;
+        let shaped = |want: &Value| if full { want.clone() } else { keys_of(got, want) };
+        let want = if steps == 0 {
+            json(&app(&["trace", file, "--json"]), "trace")
+        } else {
+            json(&app(&["train", file, "--steps", &steps.to_string(), "--json"]), "train")
+        };
+        let d = max_rel_diff(got, &shaped(&want), &format!("{name} --steps {steps}"));
+        assert!(
+            d <= 1e-9,
+            "{to} {name} --steps {steps}: the script differs from the app by {d:e}"
+        );
+        worst = worst.max(d);
+        // PyTorch's own numbers, from the reference case.
+        if steps == 0 {
+            let d = max_rel_diff(got, &shaped(&reference["expected"]), &name);
+            assert!(d <= 1e-9, "{to} {name}: the script differs from PyTorch by {d:e}");
+        } else if Some(steps as u64) == reference["training"]["steps"].as_u64() {
+            let t = &reference["training"];
+            let want = serde_json::json!({"losses": t["expected_losses"], "layers": t["expected_layers"]});
+            let d = max_rel_diff(got, &shaped(&want), &name);
+            assert!(
+                d <= 1e-9,
+                "{to} {name}: the trained script differs from PyTorch by {d:e}"
+            );
+        }
+    }
+    worst
 }
 
 /// The largest |a - b| / max(1, |b|) over two JSON values of the same shape and keys (in the
@@ -147,53 +282,39 @@ fn export_file(case: &Path, to: &str, steps: usize, dir: &Path) -> PathBuf {
 /// (`trace --json`, `train --steps N --json`) and PyTorch's numbers in the case, to 1e-9.
 #[test]
 fn numpy_scripts_print_the_apps_json_on_every_reference_case() {
-    let py = match python_with_numpy() {
-        Ok(p) => p,
-        Err(why) => {
-            println!("skipped: the NumPy scripts are not run because {why}");
-            return;
+    match python_with_numpy() {
+        Ok(py) => {
+            let worst = scripts_match_the_app_on_every_case("numpy", &py, &[], true);
+            println!("NumPy scripts against the app: max relative difference {worst:e} over every case");
         }
-    };
-    let dir = tmp("numpy");
-    let mut worst: f64 = 0.0;
-    for case in cases() {
-        let name = case.file_stem().unwrap().to_string_lossy().into_owned();
-        let file = case.to_str().unwrap();
-        let reference: Value = serde_json::from_str(&std::fs::read_to_string(&case).unwrap()).unwrap();
-        let mut runs = vec![0, 3];
-        if let Some(n) = reference["training"]["steps"].as_u64() {
-            runs.push(n as usize);
-        }
-        for steps in runs {
-            let script = export_file(&case, "numpy", steps, &dir);
-            let got = json(
-                &run(&py, &[script.to_str().unwrap()]),
-                &format!("{name} NumPy --steps {steps}"),
-            );
-            let want = if steps == 0 {
-                json(&app(&["trace", file, "--json"]), "trace")
-            } else {
-                json(&app(&["train", file, "--steps", &steps.to_string(), "--json"]), "train")
-            };
-            let d = max_rel_diff(&got, &want, &format!("{name} --steps {steps}"));
-            assert!(
-                d <= 1e-9,
-                "{name} --steps {steps}: the script differs from the app by {d:e}"
-            );
-            worst = worst.max(d);
-            // PyTorch's own numbers, from the reference case.
-            if steps == 0 {
-                let d = max_rel_diff(&got, &reference["expected"], &name);
-                assert!(d <= 1e-9, "{name}: the script differs from PyTorch by {d:e}");
-            } else if Some(steps as u64) == reference["training"]["steps"].as_u64() {
-                let t = &reference["training"];
-                let want = serde_json::json!({"losses": t["expected_losses"], "layers": t["expected_layers"]});
-                let d = max_rel_diff(&got, &want, &name);
-                assert!(d <= 1e-9, "{name}: the trained script differs from PyTorch by {d:e}");
-            }
-        }
+        Err(why) => println!("skipped: the NumPy scripts are not run because {why}"),
     }
-    println!("NumPy scripts against the app: max relative difference {worst:e} over every case");
+}
+
+/// The same for the PyTorch scripts, run by real PyTorch: the loss, every z, a, delta and
+/// gradient, and the weights after N optimizer steps agree with the app and the reference case.
+#[test]
+fn pytorch_scripts_print_the_apps_json_on_every_reference_case() {
+    match python_with("torch", "MLP_TORCH_PYTHON", "MLP_REQUIRE_TORCH", &[]) {
+        Ok(py) => {
+            let worst = scripts_match_the_app_on_every_case("pytorch", &py, &[], true);
+            println!("PyTorch scripts against the app: max relative difference {worst:e} over every case");
+        }
+        Err(why) => println!("skipped: the PyTorch scripts are not run because {why}"),
+    }
+}
+
+/// The same for the Keras scripts, run by Keras 3 on TensorFlow: the loss and every z and a
+/// (Keras' STEPS = 0 prints no gradients), and the losses and weights after N `fit` epochs.
+#[test]
+fn keras_scripts_print_the_apps_json_on_every_reference_case() {
+    match python_with("keras", "MLP_KERAS_PYTHON", "MLP_REQUIRE_KERAS", KERAS_ENV) {
+        Ok(py) => {
+            let worst = scripts_match_the_app_on_every_case("keras", &py, KERAS_ENV, false);
+            println!("Keras scripts against the app: max relative difference {worst:e} over every case");
+        }
+        Err(why) => println!("skipped: the Keras scripts are not run because {why}"),
+    }
 }
 
 /// The numbers written after `NAME = ` up to the closing bracket that ends the literal.
@@ -355,24 +476,7 @@ fn a_training_cells_numpy_script_trains_as_the_app() {
         }
     }
 
-    // The app's own run of the cell.
-    let mut scaled_train = t.train.clone();
-    t.scaler.apply(&mut scaled_train).unwrap();
-    let mut scaled_val = t.validation.clone().unwrap();
-    t.scaler.apply(&mut scaled_val).unwrap();
-    let mut trainer = Trainer::new(
-        t.net.clone(),
-        t.loss,
-        setup.optimizer,
-        scaled_train,
-        Some(scaled_val),
-        setup.train_config(),
-    )
-    .unwrap();
-    trainer.run();
-    let history = trainer.history();
-    assert_eq!(history.len(), 12);
-
+    let history = app_history(&t);
     let py = match python_with_numpy() {
         Ok(p) => p,
         Err(why) => {
@@ -383,20 +487,99 @@ fn a_training_cells_numpy_script_trains_as_the_app() {
     let path = dir.join("line.py");
     std::fs::write(&path, &script.text).unwrap();
     let got = json(&run(&py, &[path.to_str().unwrap()]), "the training script");
+    assert_trains_as_the_app(&got, &history, "lr", "NumPy");
+}
+
+/// The line cell's own run in the app: its epochs' figures.
+fn app_history(t: &TrainingSource) -> Vec<EpochRecord> {
+    let mut scaled_train = t.train.clone();
+    t.scaler.apply(&mut scaled_train).unwrap();
+    let mut scaled_val = t.validation.clone().unwrap();
+    t.scaler.apply(&mut scaled_val).unwrap();
+    let mut trainer = Trainer::new(
+        t.net.clone(),
+        t.loss,
+        t.setup.optimizer,
+        scaled_train,
+        Some(scaled_val),
+        t.setup.train_config(),
+    )
+    .unwrap();
+    trainer.run();
+    assert_eq!(trainer.history().len(), 12);
+    trainer.history().to_vec()
+}
+
+/// A training script's printed epochs against the app's: loss, validation loss and learning
+/// rate (named `lr_key` in the script's output) to 1e-9.
+fn assert_trains_as_the_app(got: &Value, history: &[EpochRecord], lr_key: &str, what: &str) {
     let epochs = got["epochs"].as_array().unwrap();
-    assert_eq!(epochs.len(), history.len());
+    assert_eq!(epochs.len(), history.len(), "{what}");
     for (e, rec) in epochs.iter().zip(history) {
-        for (what, want) in [("loss", rec.loss), ("val_loss", rec.val_loss.unwrap()), ("lr", rec.lr)] {
-            let g = e[what].as_f64().unwrap();
+        assert_eq!(e["epoch"].as_u64(), Some(rec.epoch as u64), "{what}");
+        for (key, want) in [
+            ("loss", rec.loss),
+            ("val_loss", rec.val_loss.unwrap()),
+            (lr_key, rec.lr),
+        ] {
+            let g = e[key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{what}: epoch {} has no {key}", rec.epoch));
             assert!(
                 (g - want).abs() <= 1e-9 * want.abs().max(1.0),
-                "epoch {}: {what} {g}, the app {want}",
+                "{what}, epoch {}: {key} {g}, the app {want}",
                 rec.epoch
             );
         }
     }
     // StepLR(4, 0.5) from 0.05: epochs 1-4 at 0.05, 5-8 at 0.025, 9-12 at 0.0125.
-    assert_eq!(epochs[11]["lr"].as_f64(), Some(0.0125));
+    assert_eq!(epochs[11][lr_key].as_f64(), Some(0.0125), "{what}");
+}
+
+/// The same full-batch cell's PyTorch and Keras scripts, run by real PyTorch and Keras: every
+/// epoch's loss, validation loss and learning rate are the app's (Adam with a StepLR schedule).
+#[test]
+fn a_training_cells_pytorch_and_keras_scripts_train_as_the_app() {
+    let lesson = parse_lesson(LINE_LESSON, Syntax::Toml).unwrap();
+    let Cell::Training(setup) = &lesson.cells[1] else {
+        panic!("cell 2 is the training cell")
+    };
+    let no_files = |p: &str| Err(format!("no file {p}"));
+    let t = TrainingSource::prepare(setup, &no_files).unwrap();
+    let history = app_history(&t);
+    let dir = tmp("training-libs");
+    let runs = [
+        (
+            ScriptKind::Pytorch,
+            "torch",
+            "MLP_TORCH_PYTHON",
+            "MLP_REQUIRE_TORCH",
+            &[][..],
+            "lr",
+        ),
+        (
+            ScriptKind::Keras,
+            "keras",
+            "MLP_KERAS_PYTHON",
+            "MLP_REQUIRE_KERAS",
+            KERAS_ENV,
+            "learning_rate",
+        ),
+    ];
+    for (kind, module, var, require, env, lr_key) in runs {
+        let py = match python_with(module, var, require, env) {
+            Ok(p) => p,
+            Err(why) => {
+                println!("skipped: the {kind:?} training script is not run because {why}");
+                continue;
+            }
+        };
+        let script = export(kind, &Source::Training(Box::new(t.clone())), 0, "line").unwrap();
+        let path = dir.join(kind.file_name("line"));
+        std::fs::write(&path, &script.text).unwrap();
+        let got = run_scripts(&py, env, &[(path, 0)], &dir).remove(0);
+        assert_trains_as_the_app(&got, &history, lr_key, &format!("{kind:?}"));
+    }
 }
 
 /// A training cell with more numbers than fit in a script: the CSV beside it holds every row,
@@ -477,19 +660,144 @@ fn bad_exports_exit_with_2_and_say_why() {
     let r = app(&["export", l, "--to", "pytorch"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("dropout 0.2"), "{}", r.stderr);
+}
 
-    // Keras' SGD has no dampening: refused, naming it.
-    let net = dir.join("damp.toml");
-    let text = std::fs::read_to_string(fixtures().join("train_sgd_momentum.json")).unwrap();
-    let mut v: Value = serde_json::from_str(&text).unwrap();
-    v["training"]["optimizer"]["dampening"] = serde_json::json!(0.5);
-    let damp = dir.join("damp.json");
-    std::fs::write(&damp, v.to_string()).unwrap();
-    let _ = net;
-    let r = app(&["export", damp.to_str().unwrap(), "--to", "keras"]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("dampening"), "{}", r.stderr);
-    let r = app(&["export", damp.to_str().unwrap(), "--to", "pytorch"]);
-    assert_eq!(r.code, 0, "PyTorch has dampening: {}", r.stderr);
-    assert!(r.stdout.contains("dampening=0.5"), "{}", r.stdout);
+/// Optimizer settings no reference case has (dampening, Nesterov, coupled weight decay for SGD,
+/// Adam and RMSprop, RMSprop's momentum), each a reference case with its optimizer changed:
+/// the PyTorch and Keras scripts, run by the real libraries for 4 steps, print the app's losses
+/// and weights to 1e-9. Where a library is missing the scripts are only checked to hold the
+/// setting.
+#[test]
+fn optimizer_settings_without_a_reference_case_train_as_the_app_in_pytorch_and_keras() {
+    let dir = tmp("optimizers");
+    let variants: [(&str, &str, Value); 5] = [
+        ("damped", "train_sgd_momentum", serde_json::json!({"dampening": 0.5})),
+        (
+            "nesterov_decay",
+            "train_sgd_momentum",
+            serde_json::json!({"nesterov": true, "weight_decay": 0.01}),
+        ),
+        ("adam_decay", "train_adam", serde_json::json!({"weight_decay": 0.05})),
+        (
+            "rmsprop_momentum_decay",
+            "train_rmsprop",
+            serde_json::json!({"momentum": 0.5, "weight_decay": 0.02}),
+        ),
+        ("sgd_decay", "train_sgd", serde_json::json!({"weight_decay": 0.1})),
+    ];
+    let mut files = Vec::new();
+    for (name, base, change) in &variants {
+        let text = std::fs::read_to_string(fixtures().join(format!("{base}.json"))).unwrap();
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        for (k, x) in change.as_object().unwrap() {
+            v["training"]["optimizer"][k] = x.clone();
+        }
+        let file = dir.join(format!("{name}.json"));
+        std::fs::write(&file, v.to_string()).unwrap();
+        files.push(file);
+    }
+    let libs = [
+        ("pytorch", "torch", "MLP_TORCH_PYTHON", "MLP_REQUIRE_TORCH", &[][..]),
+        ("keras", "keras", "MLP_KERAS_PYTHON", "MLP_REQUIRE_KERAS", KERAS_ENV),
+    ];
+    for (to, module, var, require, env) in libs {
+        let scripts: Vec<PathBuf> = files.iter().map(|f| export_file(f, to, 4, &dir)).collect();
+        for (script, (name, _, change)) in scripts.iter().zip(&variants) {
+            let text = std::fs::read_to_string(script).unwrap();
+            for (k, x) in change.as_object().unwrap() {
+                let setting = format!(
+                    "{k}={}",
+                    if x.is_boolean() {
+                        if x == true { "True" } else { "False" }.to_string()
+                    } else {
+                        x.to_string()
+                    }
+                );
+                assert!(text.contains(&setting), "{to} {name}: the script holds {setting}");
+            }
+        }
+        let py = match python_with(module, var, require, env) {
+            Ok(p) => p,
+            Err(why) => {
+                println!("skipped: the {to} scripts are not run because {why}");
+                continue;
+            }
+        };
+        let jobs: Vec<(PathBuf, usize)> = scripts.iter().map(|s| (s.clone(), 4)).collect();
+        for ((got, file), (name, _, _)) in run_scripts(&py, env, &jobs, &dir).iter().zip(&files).zip(&variants) {
+            let want = json(
+                &app(&["train", file.to_str().unwrap(), "--steps", "4", "--json"]),
+                "train",
+            );
+            let d = max_rel_diff(got, &want, name);
+            assert!(d <= 1e-9, "{to} {name}: the script differs from the app by {d:e}");
+        }
+    }
+}
+
+/// PyTorch's own reader takes the app's safetensors file: `safetensors.torch.load_file` gives a
+/// state dict that an `nn.Sequential` built from the file's metadata loads with `strict=True`,
+/// and that model's outputs on each reference case's inputs are the app's to 1e-12.
+#[test]
+fn pytorch_loads_the_apps_safetensors_into_the_sequential_its_metadata_describes() {
+    let py = match python_with("torch", "MLP_TORCH_PYTHON", "MLP_REQUIRE_TORCH", &[]) {
+        Ok(p) => p,
+        Err(why) => {
+            println!("skipped: PyTorch does not read the files because {why}");
+            return;
+        }
+    };
+    const READ: &str = r#"
+import json, sys
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+ACTIVATIONS = {"relu": torch.nn.ReLU, "identity": torch.nn.Identity, "sigmoid": torch.nn.Sigmoid,
+               "tanh": torch.nn.Tanh, "gelu": torch.nn.GELU, "elu": torch.nn.ELU,
+               "softplus": torch.nn.Softplus, "leaky_relu": torch.nn.LeakyReLU,
+               "softmax": lambda: torch.nn.Softmax(dim=1)}
+with safe_open(PATH, "pt") as f:
+    meta = f.metadata()
+state = load_file(PATH)
+names = meta["activations"].split(",")
+modules = []
+for l, name in enumerate(names):
+    w = state[f"{2 * l}.weight"]
+    modules.append(torch.nn.Linear(w.shape[1], w.shape[0], dtype=torch.float64))
+    if l + 1 < len(names):
+        modules.append(ACTIVATIONS[name]())
+model = torch.nn.Sequential(*modules)
+model.load_state_dict(state, strict=True)
+a = ACTIVATIONS[names[-1]]()(model(torch.tensor(X, dtype=torch.float64)))
+print(json.dumps({"inputs": int(meta["inputs"]), "a": a.tolist()}))
+"#;
+    let dir = tmp("safetensors-torch");
+    let mut jobs = Vec::new();
+    let mut wants = Vec::new();
+    for case in cases() {
+        let stem = case.file_stem().unwrap().to_string_lossy().into_owned();
+        let file = dir.join(format!("{stem}.safetensors"));
+        let r = app(&["export", case.to_str().unwrap(), "-o", file.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{stem}: {}", r.stderr);
+        let reference: Value = serde_json::from_str(&std::fs::read_to_string(&case).unwrap()).unwrap();
+        let script = dir.join(format!("{stem}.py"));
+        let text = format!(
+            "PATH = {}\nX = {}\n{READ}",
+            serde_json::to_string(file.to_str().unwrap()).unwrap(),
+            reference["network"]["x"]
+        );
+        std::fs::write(&script, text).unwrap();
+        jobs.push((script, 0));
+        let trace = json(&app(&["trace", case.to_str().unwrap(), "--json"]), "trace");
+        let last = trace["layers"].as_array().unwrap().last().unwrap()["a"].clone();
+        wants.push((
+            stem,
+            serde_json::json!({"inputs": reference["network"]["inputs"], "a": last}),
+        ));
+    }
+    for (got, (stem, want)) in run_scripts(&py, &[], &jobs, &dir).iter().zip(&wants) {
+        let d = max_rel_diff(got, want, stem);
+        assert!(d <= 1e-12, "{stem}: PyTorch's outputs differ from the app's by {d:e}");
+    }
 }

@@ -14,25 +14,21 @@ fn activation(a: Activation) -> &'static str {
     match a {
         Activation::Identity => "\"linear\"",
         Activation::Relu => "\"relu\"",
-        // Keras' leaky_relu defaults to a slope of 0.2; the app's is 0.01.
-        Activation::LeakyRelu => "lambda z: keras.activations.leaky_relu(z, negative_slope=0.01)",
+        // Written out: Keras' leaky_relu defaults to a slope of 0.2 (the app's is 0.01), and on
+        // TensorFlow its slope is a float32 attribute.
+        Activation::LeakyRelu => "lambda z: ops.where(z > 0, z, z * np.float64(0.01))",
         Activation::Sigmoid => "\"sigmoid\"",
         Activation::Tanh => "\"tanh\"",
         Activation::Softmax => "\"softmax\"",
-        Activation::Gelu => "lambda z: keras.activations.gelu(z, approximate=False)",
+        // Written out: TensorFlow's exact gelu divides by a float32 sqrt(2) (off in the 8th digit).
+        Activation::Gelu => "lambda z: 0.5 * z * (1.0 + ops.erf(z / np.sqrt(2.0)))",
         Activation::Elu => "\"elu\"",
         Activation::Softplus => "\"softplus\"",
     }
 }
 
-/// Whether the optimizer's weight decay is an L2 term added to the gradient (torch's SGD, Adam
-/// and RMSprop), which Keras expresses as a regularizer.
-fn coupled_decay(c: &OptimizerConfig) -> bool {
-    c.weight_decay != 0.0 && c.kind != OptimizerKind::Adamw
-}
-
 /// `model = keras.Sequential(...)` with every layer's weights set.
-pub(crate) fn model_block(net: &Network, title: &str, regularize: Option<&str>) -> String {
+pub(crate) fn model_block(net: &Network, title: &str) -> String {
     let mut s = String::new();
     for (i, l) in net.layers().iter().enumerate() {
         let n = i + 1;
@@ -42,9 +38,6 @@ pub(crate) fn model_block(net: &Network, title: &str, regularize: Option<&str>) 
             py::list(l.bias.iter())
         ));
     }
-    let reg = regularize.map_or(String::new(), |r| {
-        format!(", kernel_regularizer={r}, bias_regularizer={r}")
-    });
     s.push_str(&format!(
         "\n# The network: layer l is the Dense layer \"layer<l>\" (W_l, b_l, then a_l = f_l(z_l)).\n\
          model = keras.Sequential(\n    [\n        keras.Input(shape=({},)),\n",
@@ -53,7 +46,7 @@ pub(crate) fn model_block(net: &Network, title: &str, regularize: Option<&str>) 
     for (i, l) in net.layers().iter().enumerate() {
         let n = i + 1;
         s.push_str(&format!(
-            "        layers.Dense({}, activation={}, name=\"layer{n}\"{reg}),  # W{n}, b{n}; a{n} = {}(z{n})\n",
+            "        layers.Dense({}, activation={}, name=\"layer{n}\"),  # W{n}, b{n}; a{n} = {}(z{n})\n",
             l.units(),
             activation(l.activation),
             l.activation.name()
@@ -145,87 +138,156 @@ pub(crate) fn loss_block(loss: &Loss) -> String {
     )
 }
 
-/// `OPTIMIZER = ...`, with the differences from torch.optim in comments; a setting Keras
-/// cannot express is refused.
-pub(crate) fn optimizer_block(c: &OptimizerConfig) -> Result<String, ExportError> {
+/// `OPTIMIZER = ...`: Keras' own optimizer where it takes torch.optim's steps exactly (SGD
+/// without weight decay or dampening, and with momentum only while the learning rate stays
+/// put), else torch's update written as a Keras optimizer, with what differs in a comment.
+/// `lr_changes`: a schedule sets the learning rate between epochs.
+pub(crate) fn optimizer_block(c: &OptimizerConfig, lr_changes: bool) -> Result<String, ExportError> {
     let f = py::float;
     let mut s = format!("# The optimizer: the app's {}.\n", super::pytorch::optimizer_text(c));
-    if coupled_decay(c) {
+    s.push_str(
+        "# Each setting is a float64 constant: on TensorFlow, Keras turns a plain Python float into a\n\
+         # float32 constant before casting it (0.9 becomes 0.8999999761...), which shows in the 8th digit.\n",
+    );
+    let builtin_sgd = c.kind == OptimizerKind::Sgd
+        && c.weight_decay == 0.0
+        && (c.momentum == 0.0 || (c.dampening == 0.0 && !lr_changes));
+    if builtin_sgd {
+        if c.momentum != 0.0 {
+            s.push_str(
+                "# Keras' SGD keeps v = momentum v - lr g, which is torch's buffer times -lr: the same steps\n\
+                 # while the learning rate stays put.\n",
+            );
+        }
         s.push_str(&format!(
-            "# torch's weight_decay here is an L2 term added to the gradient (g + wd p). Keras' own\n\
-             # weight_decay is decoupled, so the layers carry L2(wd / 2) regularizers instead: the\n\
-             # same gradient, but Keras adds wd / 2 * sum p^2 to the loss it reports (wd = {}).\n",
-            f(c.weight_decay)
+            "OPTIMIZER = keras.optimizers.SGD(learning_rate={}, momentum=np.float64({}), nesterov={})\n\n",
+            f(c.lr),
+            f(c.momentum),
+            py_bool(c.nesterov)
         ));
+        return Ok(s);
     }
-    let opt = match c.kind {
-        OptimizerKind::Sgd => {
-            if c.momentum != 0.0 && c.dampening != 0.0 {
-                return Err(ExportError(format!(
-                    "Keras' SGD has no dampening (the optimizer's dampening is {}); export as PyTorch or NumPy, or set dampening to 0",
-                    c.dampening
-                )));
-            }
-            s.push_str(
-                "# Keras' SGD keeps v = momentum v - lr g, which is torch's buffer times -lr: the same steps.\n",
-            );
-            format!(
-                "keras.optimizers.SGD(learning_rate={}, momentum={}, nesterov={})",
-                f(c.lr),
-                f(c.momentum),
-                if c.nesterov { "True" } else { "False" }
-            )
-        }
-        OptimizerKind::Adam | OptimizerKind::Adamw => {
-            s.push_str(
-                "# Keras adds epsilon to sqrt(v) before the bias correction; torch (and the app) add it\n\
-                 # after: sqrt(v) / sqrt(1 - beta2^t) + eps. Keras' steps equal torch's with eps scaled\n\
-                 # by sqrt(1 - beta2^t), which changes every step; with eps = 1e-8 the two differ by less\n\
-                 # than eps / sqrt(v) relative, which shows in the 7th digit or later once v is small.\n",
-            );
-            if c.kind == OptimizerKind::Adam {
-                format!(
-                    "keras.optimizers.Adam(learning_rate={}, beta_1={}, beta_2={}, epsilon={})",
-                    f(c.lr),
-                    f(c.beta1),
-                    f(c.beta2),
-                    f(c.eps)
-                )
+    let (class, why, settings, step) = match c.kind {
+        OptimizerKind::Sgd => (
+            "TorchSGD",
+            if c.weight_decay != 0.0 {
+                "# Keras' SGD has no coupled weight decay (g + wd p) and no dampening, and keeps its momentum\n\
+                 # buffer scaled by the learning rate of the step that added to it. So this is\n\
+                 # torch.optim.SGD's step written as a Keras optimizer; keras.optimizers.SGD is the nearest\n\
+                 # built-in.\n"
             } else {
-                s.push_str("# AdamW's decay is decoupled in both: p *= 1 - lr wd before the Adam step.\n");
-                format!(
-                    "keras.optimizers.AdamW(learning_rate={}, weight_decay={}, beta_1={}, beta_2={}, epsilon={})",
-                    f(c.lr),
-                    f(c.weight_decay),
-                    f(c.beta1),
-                    f(c.beta2),
-                    f(c.eps)
-                )
-            }
-        }
-        OptimizerKind::Rmsprop => {
-            s.push_str(
-                "# Keras divides by sqrt(v + eps); torch (and the app) by sqrt(v) + eps. They agree to\n\
-                 # about eps / sqrt(v) relative.\n",
-            );
+                "# Keras' SGD has no dampening and keeps its momentum buffer scaled by the learning rate of\n\
+                 # the step that added to it, which differs from torch once the rate changes. So this is\n\
+                 # torch.optim.SGD's step written as a Keras optimizer; keras.optimizers.SGD is the nearest\n\
+                 # built-in.\n"
+            },
             format!(
-                "keras.optimizers.RMSprop(learning_rate={}, rho={}, momentum={}, epsilon={}, centered=False)",
-                f(c.lr),
-                f(c.alpha),
+                "momentum={}, dampening={}, nesterov={}, weight_decay={}",
                 f(c.momentum),
-                f(c.eps)
-            )
-        }
+                f(c.dampening),
+                py_bool(c.nesterov),
+                f(c.weight_decay)
+            ),
+            "        if s[\"momentum\"] != 0:\n            \
+             b = self.buf[i]\n            \
+             # b = g on the first step, then b = momentum b + (1 - dampening) g\n            \
+             self.assign(b, ops.where(t == 1.0, g, b * s[\"momentum\"] + g * (1.0 - s[\"dampening\"])))\n            \
+             g = g + b * s[\"momentum\"] if s[\"nesterov\"] else b\n        \
+             self.assign_sub(variable, g * lr)\n",
+        ),
+        OptimizerKind::Adam | OptimizerKind::Adamw => (
+            if c.kind == OptimizerKind::Adam {
+                "TorchAdam"
+            } else {
+                "TorchAdamW"
+            },
+            "# Keras' Adam adds epsilon to sqrt(v) before the bias correction; torch (and the app) add it\n\
+             # after: sqrt(v) / sqrt(1 - beta2^t) + eps, which changes the steps in the 5th digit. So this is\n\
+             # torch's step written as a Keras optimizer; keras.optimizers.Adam (AdamW) is the nearest\n\
+             # built-in.\n",
+            format!(
+                "beta1={}, beta2={}, eps={}, weight_decay={}",
+                f(c.beta1),
+                f(c.beta2),
+                f(c.eps),
+                f(c.weight_decay)
+            ),
+            "        m, v = self.m[i], self.v[i]\n        \
+             self.assign(m, m * s[\"beta1\"] + g * (1.0 - s[\"beta1\"]))\n        \
+             self.assign(v, v * s[\"beta2\"] + g * g * (1.0 - s[\"beta2\"]))\n        \
+             # eps after the bias correction\n        \
+             denom = ops.sqrt(v) / ops.sqrt(1.0 - ops.power(s[\"beta2\"], t)) + s[\"eps\"]\n        \
+             self.assign_sub(variable, m / denom * (lr / (1.0 - ops.power(s[\"beta1\"], t))))\n",
+        ),
+        OptimizerKind::Rmsprop => (
+            "TorchRMSprop",
+            "# Keras' RMSprop divides by sqrt(v + eps); torch (and the app) by sqrt(v) + eps, and Keras\n\
+             # has no coupled weight decay. So this is torch's step written as a Keras optimizer;\n\
+             # keras.optimizers.RMSprop is the nearest built-in.\n",
+            format!(
+                "alpha={}, eps={}, momentum={}, weight_decay={}",
+                f(c.alpha),
+                f(c.eps),
+                f(c.momentum),
+                f(c.weight_decay)
+            ),
+            "        v = self.v[i]\n        \
+             self.assign(v, v * s[\"alpha\"] + g * g * (1.0 - s[\"alpha\"]))\n        \
+             avg = ops.sqrt(v) + s[\"eps\"]  # eps outside the square root\n        \
+             if s[\"momentum\"] > 0:\n            \
+             b = self.buf[i]\n            \
+             self.assign(b, b * s[\"momentum\"] + g / avg)\n            \
+             self.assign_sub(variable, b * lr)\n        \
+             else:\n            \
+             self.assign_sub(variable, g / avg * lr)\n",
+        ),
     };
-    s.push_str(&format!("OPTIMIZER = {opt}\n\n"));
+    s.push_str(why);
+    let decay = if c.weight_decay == 0.0 {
+        ""
+    } else if c.kind == OptimizerKind::Adamw {
+        "        self.assign(variable, variable * (1.0 - lr * s[\"weight_decay\"]))  # decoupled decay first\n"
+    } else {
+        "        g = g + variable * s[\"weight_decay\"]  # coupled weight decay: g + wd p\n"
+    };
+    s.push_str(&format!(
+        "class {class}(keras.optimizers.Optimizer):\n    \
+         \"\"\"torch.optim's update, step for step, as a Keras optimizer.\"\"\"\n\n    \
+         def __init__(self, learning_rate, **settings):\n        \
+         super().__init__(learning_rate=learning_rate, name=\"{lower}\")\n        \
+         self.settings = {{k: v if isinstance(v, bool) else np.float64(v) for k, v in settings.items()}}\n\n    \
+         def build(self, variables):\n        \
+         if self.built:\n            return\n        \
+         super().build(variables)\n        \
+         # Each parameter tensor keeps its own state, as in torch.\n        \
+         self.buf = [self.add_variable_from_reference(v, name=\"buf\") for v in variables]\n        \
+         self.m = [self.add_variable_from_reference(v, name=\"m\") for v in variables]\n        \
+         self.v = [self.add_variable_from_reference(v, name=\"v\") for v in variables]\n\n    \
+         def update_step(self, gradient, variable, learning_rate):\n        \
+         s, i, g = self.settings, self._get_variable_index(variable), gradient\n        \
+         lr = ops.cast(learning_rate, variable.dtype)\n        \
+         t = ops.cast(self.iterations + 1, variable.dtype)  # this step's number, from 1\n\
+         {decay}{step}\n\n\
+         OPTIMIZER = {class}(learning_rate={lr}, {settings})\n\n",
+        lower = class.to_lowercase(),
+        lr = f(c.lr),
+    ));
     Ok(s)
 }
+
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// Which Keras backend gives the app's numbers, and what the others give.
+pub(crate) const BACKEND_NOTE: &str = "# Run it on Keras' default backend, TensorFlow: there it agrees with the app to about 1e-13.\n\
+# On the JAX backend (and, by Keras' type rules, the PyTorch one) Keras 3 computes means in\n\
+# float32 even for float64 tensors, so the numbers agree to about 1e-7 there.\n";
 
 /// The script of a network file or network cell.
 pub fn network(doc: &NetworkDoc, steps: usize) -> Result<String, ExportError> {
     let title = doc.name.as_deref().map_or("network".to_string(), py::comment_text);
     let c = &doc.optimizer;
-    let reg = coupled_decay(c).then(|| format!("keras.regularizers.L2({})", py::float(c.weight_decay / 2.0)));
     let mut s = format!(
         "#!/usr/bin/env python3\n\
          # {title}: exported from MLP Notebook as a Keras 3 script.\n\
@@ -237,16 +299,19 @@ pub fn network(doc: &NetworkDoc, steps: usize) -> Result<String, ExportError> {
          # and NumPy exports print every gradient too).\n\
          #\n\
          # Conventions (as in the app and its lessons): layers are numbered from 1 (W1, b1, z1, a1);\n\
-         # the app's W_l is units x inputs; a batch has one row per sample. Everything is float64.\n\n\
+         # the app's W_l is units x inputs; a batch has one row per sample. Everything is float64.\n\
+         #\n{BACKEND_NOTE}\n\
          import json\n\
+         import os\n\
          import sys\n\n\
-         import keras\n\
-         import numpy as np\n\
-         from keras import layers, ops\n\n\
+         os.environ.setdefault(\"JAX_ENABLE_X64\", \"1\")  # float64 on the JAX backend\n\
+         import keras  # noqa: E402\n\
+         import numpy as np  # noqa: E402\n\
+         from keras import layers, ops  # noqa: E402\n\n\
          keras.config.set_floatx(\"float64\")\n\
          STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else {steps}\n\n"
     );
-    s.push_str(&model_block(&doc.net, &title, reg.as_deref()));
+    s.push_str(&model_block(&doc.net, &title));
     s.push_str(&format!(
         "# The data: one row per sample ({} samples).\nx = np.array({})\ny = np.array({})\n\n",
         doc.x.ncols(),
@@ -254,7 +319,7 @@ pub fn network(doc: &NetworkDoc, steps: usize) -> Result<String, ExportError> {
         py::samples(&doc.y, 0)
     ));
     s.push_str(&loss_block(&doc.loss));
-    s.push_str(&optimizer_block(c)?);
+    s.push_str(&optimizer_block(c, false)?);
     s.push_str(
         "model.compile(optimizer=OPTIMIZER, loss=LOSS)\n\
          # The summary goes to stderr, so that stdout holds only the JSON.\n\

@@ -55,7 +55,37 @@ pub fn write(doc: &NetworkDoc) -> Result<Vec<u8>, WeightsError> {
                 .map_err(|e| WeightsError::Write(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    safetensors::serialize(views, Some(metadata(doc)?)).map_err(|e| WeightsError::Write(e.to_string()))
+    let meta = metadata(doc)?;
+    let mut bytes =
+        safetensors::serialize(views, Some(meta.clone())).map_err(|e| WeightsError::Write(e.to_string()))?;
+    sort_metadata(&mut bytes, &meta)?;
+    Ok(bytes)
+}
+
+/// Puts the `__metadata__` entries in the order of their keys, so that one network always
+/// gives the same bytes. The crate writes the entries in a hash map's order, which changes from
+/// run to run; the header begins with `{"__metadata__":` and the entries sorted take exactly as
+/// many bytes, so they replace the crate's in place.
+fn sort_metadata(bytes: &mut [u8], meta: &HashMap<String, String>) -> Result<(), WeightsError> {
+    const START: &[u8] = b"{\"__metadata__\":";
+    let sorted: std::collections::BTreeMap<&String, &String> = meta.iter().collect();
+    let text = serde_json::to_string(&sorted).map_err(|e| WeightsError::Write(e.to_string()))?;
+    let at = 8 + START.len();
+    let Some(written) = bytes.get(at..at + text.len()) else {
+        return Err(WeightsError::Write(
+            "the safetensors header is shorter than its metadata".into(),
+        ));
+    };
+    // The bytes replaced must be the same entries in another order.
+    let same =
+        bytes[8..at] == *START && serde_json::from_slice::<HashMap<String, String>>(written).is_ok_and(|m| m == *meta);
+    if !same {
+        return Err(WeightsError::Write(
+            "the safetensors header does not begin with the metadata written".into(),
+        ));
+    }
+    bytes[at..at + text.len()].copy_from_slice(text.as_bytes());
+    Ok(())
 }
 
 /// The metadata written beside the tensors.

@@ -409,31 +409,30 @@ fn keras_script(t: &TrainingSource, data: &str) -> Result<String, ExportError> {
     let net = &t.net;
     let c = &t.setup.optimizer;
     let mut s = header(t, "Keras 3");
+    s.push_str(keras::BACKEND_NOTE);
+    s.push('\n');
     s.push_str(
-        "import csv\nimport json\nimport math\nimport os\nimport sys\n\nimport keras\nimport numpy as np\nfrom keras import layers, ops\n\n\
+        "import csv\nimport json\nimport math\nimport os\nimport sys\n\n\
+         os.environ.setdefault(\"JAX_ENABLE_X64\", \"1\")  # float64 on the JAX backend\n\
+         import keras  # noqa: E402\nimport numpy as np  # noqa: E402\nfrom keras import layers, ops  # noqa: E402\n\n\
          keras.config.set_floatx(\"float64\")\n",
     );
     s.push_str(&settings(t));
     s.push_str(data);
-    let coupled = c.weight_decay != 0.0 && c.kind != crate::nn::OptimizerKind::Adamw;
-    let wd_half = if coupled { c.weight_decay / 2.0 } else { 0.0 };
-    let kernel = t.setup.l2 + wd_half;
-    let reg = (kernel != 0.0 || wd_half != 0.0).then(|| {
-        format!(
-            "keras.regularizers.L2({}), bias_regularizer=keras.regularizers.L2({})",
-            py::float(kernel),
-            py::float(wd_half)
-        )
-    });
-    // model_block writes `kernel_regularizer=R, bias_regularizer=R`; here the two differ.
-    let mut model = keras::model_block(net, "training_cell", None);
-    if let Some(r) = &reg {
+    // The app's L2 penalty (weights only) is Keras' kernel_regularizer; torch's weight decay is
+    // in the optimizer.
+    let mut model = keras::model_block(net, "training_cell");
+    if t.setup.l2 != 0.0 {
+        let r = format!("keras.regularizers.L2({})", py::float(t.setup.l2));
         model = model.replace("\"),  # W", &format!("\", kernel_regularizer={r}),  # W"));
-        s.push_str("# L2 (weights only) is Keras' kernel_regularizer; torch's coupled weight decay, if any,\n# is added as L2(wd / 2) on weights and biases.\n");
+        s.push_str("# The L2 penalty on the weights is Keras' kernel_regularizer.\n");
     }
     s.push_str(&model);
     s.push_str(&keras::loss_block(&t.loss));
-    s.push_str(&keras::optimizer_block(c)?);
+    s.push_str(&keras::optimizer_block(
+        c,
+        !matches!(t.setup.schedule.to_schedule(), Schedule::Constant),
+    )?);
     s.push_str(&schedule_def(t.setup));
     s.push_str(&format!(
         "def scaled(rows):\n    return (np.array(rows) - np.array(OFFSET)) / np.array(SCALE)\n\n\n\
