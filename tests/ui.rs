@@ -718,3 +718,46 @@ fn a_long_message_wraps_inside_the_window() {
     );
     assert!(rect.height() > 30.0, "it wraps onto more than one line: {rect:?}");
 }
+
+/// A network file with an input scaling (as a trained training cell saves it): layer 1's matrix
+/// view shows the scaling as a step of its own, each input's raw x, mean, std and the a0 that
+/// layer 1 takes, and layer 1's input block is named a0.
+#[test]
+fn a_networks_input_scaling_is_a_step_of_its_own_in_the_matrix_view() {
+    let mut h = harness();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scaled.toml");
+    let text = "inputs = 2\nloss = \"mse\"\nx = [[3.0, 10.0]]\ny = [[1.0]]\n\
+                [scaling]\nkind = \"standardise\"\nmean = [1.0, 4.0]\nstd = [2.0, 3.0]\n\
+                [[layers]]\nunits = 1\nactivation = \"identity\"\nweights = [[0.5, -0.25]]\nbias = [0.125]\n";
+    std::fs::write(&path, text).unwrap();
+    h.state_mut().state.apply(Command::OpenPath(path));
+    h.run();
+    let headings = h
+        .query_all_by(|n| {
+            n.value()
+                .is_some_and(|v| v.starts_with("Input scaling (standardise") && v.ends_with("a0 = (x - mean) / std"))
+        })
+        .count();
+    assert!(headings > 0, "the scaling step's heading is shown");
+    // a0 = ((3 - 1) / 2, (10 - 4) / 3) = (1, 2); z1 = 0.5 * 1 - 0.25 * 2 + 0.125 = 0.125.
+    let fmt = h.state().state.session.settings.view.number_format;
+    let shown = |v: f64| fmt.fmt(v);
+    for row in [[3.0, 1.0, 2.0, 1.0], [10.0, 4.0, 3.0, 2.0]] {
+        for v in row {
+            assert!(
+                h.query_all_by(|n| n.value().is_some_and(|t| t == shown(v)))
+                    .next()
+                    .is_some(),
+                "{} is shown",
+                shown(v)
+            );
+        }
+    }
+    let z = net(&h).fwd.layers[0].z[(0, 0)];
+    assert_eq!(z, 0.125, "layer 1 takes the scaled inputs");
+    let note = h
+        .query_all_by(|n| [n.value(), n.label()].into_iter().flatten().any(|t| t == "a0 (2 x 1)"))
+        .count();
+    assert!(note > 0, "layer 1's input block is a0, the scaled x");
+}

@@ -9,8 +9,9 @@ use super::action_button;
 use super::blocks::{EditFn, Item, flow_ui};
 use crate::app::{Command, Convention, Edit, NetCommand, Selection};
 use crate::lesson::Lock;
-use crate::lesson::sheet::{Pass, Samples, Sheet};
+use crate::lesson::sheet::{Item as SheetItem, Pass, Samples, Sheet};
 use crate::nn::Activation;
+use crate::nn::data::Scaling;
 use crate::nn::steps::Quantity;
 use egui::{RichText, Ui};
 
@@ -105,7 +106,53 @@ pub fn matrix_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
         layer.activation.formula().1
     ));
     ui.add_space(4.0);
+    if l == 0 {
+        scaling_step(ui, cx);
+    }
     layer_blocks(ui, cx, l);
+}
+
+/// The input scaling a saved network carries, as the step before layer 1: for the shown sample,
+/// each input's raw x, the fitted offset and scale, and the a0 layer 1 takes. Read-only: it is
+/// what the network was trained with.
+fn scaling_step(ui: &mut Ui, cx: &CellCtx<'_>) {
+    let cell = cx.cell;
+    let Some(s) = &cell.doc.scaling else { return };
+    let (offset, scale, formula) = match s.scaling {
+        Scaling::MinMax => ("min", "range", "a0 = (x - min) / range"),
+        _ => ("mean", "std", "a0 = (x - mean) / std"),
+    };
+    let sample = cell.sample.min(cell.doc.batch().saturating_sub(1));
+    let raw = cell.doc.x.column(sample).clone_owned();
+    let mut scaled = crate::nn::Matrix::from_column_slice(raw.len(), 1, raw.as_slice());
+    if s.apply_matrix(&mut scaled).is_err() {
+        return;
+    }
+    ui.label(
+        RichText::new(format!(
+            "Input scaling ({}, fitted on the training rows), before layer 1:  {formula}",
+            s.scaling.name()
+        ))
+        .italics(),
+    );
+    let fmt = cx.view.number_format;
+    egui::Grid::new(("scaling step", cx.ci))
+        .striped(true)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            for h in ["input", "x", offset, scale, "a0"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for i in 0..raw.len() {
+                ui.label(format!("{}", i + 1));
+                for v in [raw[i], s.offset[i], s.scale[i], scaled[(i, 0)]] {
+                    ui.monospace(fmt.fmt(v));
+                }
+                ui.end_row();
+            }
+        });
+    ui.add_space(6.0);
 }
 
 /// What the window lays out: the shown sample, as a column; in the Keras convention every
@@ -149,10 +196,19 @@ fn layer_blocks(ui: &mut Ui, cx: &mut CellCtx<'_>, l: usize) {
         _ => (None, None, None),
     };
     let prev_q = if l == 0 { Quantity::X } else { Quantity::A(l - 1) };
+    let scaled = l == 0 && cell.doc.scaling.is_some();
     let mut items: Vec<Item<'_>> = sheet
         .forward(pass, l)
         .into_iter()
         .map(|it| {
+            // With an input scaling, layer 1 takes the scaled inputs a0, not x.
+            let it = match it {
+                SheetItem::B(mut b) if scaled && b.quantity == Some(Quantity::X) => {
+                    b.name = "a0".into();
+                    SheetItem::B(b.copied("x scaled, from the step above"))
+                }
+                other => other,
+            };
             let it = Item::from(it);
             let q = it.quantity();
             let selected = match q {
