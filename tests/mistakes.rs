@@ -414,3 +414,47 @@ fn every_feedback_line_has_its_glyphs_in_the_windows_fonts() {
     }
     assert!(lines.len() > 60, "{}", lines.len());
 }
+
+/// Through the window, the case: lesson 04's dL/dW2 = [[-3, -11]]; its mean over the 3
+/// samples is [[-1, -11/3]], typed -1 and -3.667 and checked: named as the mean where the sum
+/// was asked (it used to be "Not yet").
+#[test]
+fn the_window_names_a_mistake_typed_to_three_decimals() {
+    use crate::ui_exercises::{click, exercise, harness_with, shows};
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable as _;
+    use mlp_notebook::lesson::Cell;
+    let l = shipped("04-matrices-and-batches.toml");
+    let number = l
+        .cells
+        .iter()
+        .filter_map(|c| match c {
+            Cell::Exercise(e) => Some(e.id.as_str()),
+            _ => None,
+        })
+        .position(|id| id == "grad-w2")
+        .unwrap()
+        + 1;
+    let mut h = harness_with(l, None);
+    let (first, second) = {
+        let e = exercise(&h, "grad-w2").1;
+        (e.entry_label(0, 0), e.entry_label(0, 1))
+    };
+    for (entry, text) in [(first, "-1"), (second, "-3.667")] {
+        let name = format!("answer {entry}, exercise {number}");
+        h.get_by_label(&name).scroll_to_me();
+        h.run();
+        h.get_by_label(&name).focus();
+        h.run();
+        h.get_by_label(&name).type_text(text);
+        h.run();
+    }
+    click(&mut h, Role::Button, &format!("Check exercise {number}"));
+    let e = exercise(&h, "grad-w2").1;
+    assert!(
+        shows(&h, "The mean where the sum was asked: "),
+        "-3.667 for -11/3 is not recognised: {:?} {:?}",
+        e.entries,
+        e.result
+    );
+}
