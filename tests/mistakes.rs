@@ -345,6 +345,21 @@ fn grading_recognises_the_new_mistakes_as_typed() {
     assert_eq!(outcome("dl-da1", -1.34), Outcome::Wrong);
 }
 
+/// Lesson 04's dL/dW2 = [[-3, -11]], its mean [[-1, -11/3]] (see tests/grading.rs). -11/3 =
+/// -3.6667 cut off to one decimal is -3.6 (two digits): the mean for the sum. -3.64 is neither
+/// -11/3 rounded (-3.67) nor cut off (-3.66) to two decimals: no mistake is named for it, though
+/// it lies within 1 % of -11/3.
+#[test]
+fn a_value_is_named_only_when_it_is_the_mistaken_value_as_typed() {
+    let l = shipped("04-matrices-and-batches.toml");
+    let row = |b: f64| Answer::Matrix(vec![vec![-1.0, b]]);
+    assert!(matches!(
+        check(&l, "grad-w2", row(-3.6)),
+        Verdict::Mistake { kind: MeanForSum, .. }
+    ));
+    assert!(matches!(check(&l, "grad-w2", row(-3.64)), Verdict::Wrong { .. }));
+}
+
 /// Every kind has its own name and title.
 #[test]
 fn every_kind_has_its_own_line() {
@@ -417,7 +432,7 @@ fn every_feedback_line_has_its_glyphs_in_the_windows_fonts() {
 
 /// Through the window, the case: lesson 04's dL/dW2 = [[-3, -11]]; its mean over the 3
 /// samples is [[-1, -11/3]], typed -1 and -3.667 and checked: named as the mean where the sum
-/// was asked (it used to be "Not yet").
+/// was asked.
 #[test]
 fn the_window_names_a_mistake_typed_to_three_decimals() {
     use crate::ui_exercises::{click, exercise, harness_with, shows};

@@ -286,7 +286,7 @@ fn add_forgot_biases_in_count(add: &mut Add<'_>, c: &Computed, layer: Option<usi
     };
     add(
         MistakeKind::ForgotBiasesInCount,
-        "this counts the weights only: each unit also has a bias, so a layer of n units with m inputs has n·m + n parameters".into(),
+        "each unit also has a bias: a layer of n units with m inputs has n·m weights and n biases".into(),
         Some(Answer::Scalar(weights as f64)),
     );
 }

@@ -40,11 +40,9 @@ pub(super) fn add_skipped_mask(add: &mut Add<'_>, c: &Computed, read: &Read<'_>,
     let text = match only {
         Some(l) => {
             let k = l + 1;
-            format!(
-                "this skips the mask: δ{k} = dL/da{k} * relu'(z{k}), and relu'(z{k}) = 0 where z{k} <= 0, so δ{k} is 0 there"
-            )
+            format!("δ{k} = dL/da{k} * relu'(z{k}), and relu'(z{k}) = 0 where z{k} <= 0: δ{k} is 0 there")
         }
-        None => "this skips a ReLU mask: every ReLU layer's δ = dL/da * relu'(z), 0 where z <= 0".into(),
+        None => "every ReLU layer's δ = dL/da * relu'(z), and relu'(z) = 0 where z <= 0".into(),
     };
     add(MistakeKind::SkippedReluMask, text, read(&alt));
 }
@@ -73,15 +71,13 @@ pub(super) fn add_forgot_weight(add: &mut Add<'_>, c: &Computed, read: &Read<'_>
     if next.weights.nrows() == next.weights.ncols() {
         add(
             MistakeKind::ForgotWeight,
-            format!("this takes dL/da{k} = δ{n}, leaving out the weights: dL/da{k} = W{n}^T δ{n}"),
+            format!("this takes dL/da{k} = δ{n}; the chain multiplies by the weights, dL/da{k} = W{n}^T δ{n}"),
             alt(&|i, j| if i == j { 1.0 } else { 0.0 }),
         );
     }
     add(
         MistakeKind::ForgotWeight,
-        format!(
-            "this leaves out the weights of layer {n}: dL/da{k}[j] = Σ_i W{n}[i,j] δ{n}[i], each path times its weight"
-        ),
+        format!("each path to layer {n} is multiplied by its weight: dL/da{k}[j] = Σ_i W{n}[i,j] δ{n}[i]"),
         alt(&|_, _| 1.0),
     );
 }
@@ -97,7 +93,7 @@ pub(super) fn add_forgot_two_or_half(add: &mut Add<'_>, c: &Computed, read: &Rea
             d.loss.kind = LossKind::Mse;
             add(
                 MistakeKind::ForgotHalf,
-                "this leaves out the ½ of sse_half: L = ½ Σ (a - y)², so dL/da = a - y; without the ½ the loss and every gradient double".into(),
+                "L = ½ Σ (a - y)², so dL/da = a - y; without the ½ the loss and every gradient double".into(),
                 read(&Computed::new(d)),
             );
         }
@@ -105,8 +101,7 @@ pub(super) fn add_forgot_two_or_half(add: &mut Add<'_>, c: &Computed, read: &Rea
             d.loss.kind = LossKind::SseHalf;
             add(
                 MistakeKind::ForgotTwo,
-                "this leaves out the 2 of MSE's derivative: d/da (a - y)² = 2 (a - y), so every gradient is twice this"
-                    .into(),
+                "d/da (a - y)² = 2 (a - y): every gradient is twice this".into(),
                 read(&Computed::new(d)),
             );
         }
@@ -130,7 +125,7 @@ pub(super) fn add_update_rules(add: &mut Add<'_>, c: &Computed, read: &Read<'_>)
         };
         add(
             MistakeKind::ForgotWeightDecay,
-            format!("this leaves out the weight decay (wd = {wd}): {rule}"),
+            format!("with wd = {wd} {rule}"),
             step(d),
         );
     }
@@ -138,8 +133,7 @@ pub(super) fn add_update_rules(add: &mut Add<'_>, c: &Computed, read: &Read<'_>)
     d.optimizer.lr = -o.lr;
     add(
         MistakeKind::LrWrongSign,
-        "the update went the wrong way: the step subtracts lr times the gradient (W - lr dL/dW), it does not add it"
-            .into(),
+        "this steps up the gradient; the update steps down it, W - lr dL/dW".into(),
         step(d),
     );
 }
