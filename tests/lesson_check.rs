@@ -199,10 +199,11 @@ fn wrong_sign_forgot_bias_and_z_for_a_are_recognised() {
     assert_eq!(f.wrong_entries, vec![(3, 1)]);
     // z1[3] = -3; a1[3] = 0 was given.
     assert_eq!(mistake(&c, "layers[1].z[3]", Answer::Scalar(0.0)), MistakeKind::AForZ);
-    // W2 after the update: 1 - 0.1·18 = -0.8; 1 + 1.8 = 2.8 went the wrong way.
+    // W2 after the update: 1 - 0.1·18 = -0.8; 1 + 1.8 = 2.8 went the wrong way (the learning
+    // rate taken with the wrong sign).
     assert_eq!(
         mistake(&c, "layers[2].new_weights[1][1]", Answer::Scalar(2.8)),
-        MistakeKind::WrongSign
+        MistakeKind::LrWrongSign
     );
 }
 

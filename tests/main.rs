@@ -20,6 +20,7 @@ mod lesson_check;
 mod lesson_format;
 mod lesson_grade;
 mod lost_work;
+mod mistakes;
 mod refcases;
 mod robustness;
 mod robustness_edits;

@@ -9,6 +9,7 @@ use super::answer::Answer;
 use super::compute::Computed;
 use super::mistakes::{Mistake, MistakeKind, mistakes};
 use super::policy::GradingPolicy;
+use super::precision::agrees_as_typed;
 use super::reference::Reference;
 use super::solve::solve_for;
 use crate::nn::numfmt::NumberFormat;
@@ -218,16 +219,17 @@ fn align(want: &Answer, got: &Answer) -> Result<Vec<f64>, String> {
     }
 }
 
-/// Whether `got` is what the mistaken value `m` gives, at the precision a student types: within
-/// the close band (10 times) of the exercise's tolerance, or, for an exact exercise, of the
-/// tolerance the mistaken value would have on its own (exact for whole numbers, else rel 1e-3:
-/// -3.6667 for -11/3).
+/// Whether `got` is what the mistaken value `m` gives: within the tolerance the right answer
+/// has (for an exact exercise, the tolerance the mistaken value would have on its own: exact
+/// for whole numbers, else rel 1e-3), or `m` written to the precision `got` was typed to
+/// ([`agrees_as_typed`]: -3.667, -3.67 or -3.666 for -11/3, not -3.5 nor -4). A rounding slip
+/// away from a mistaken value is not that mistake: its value does not match the one typed.
 fn recognised(tol: Tolerance, mistaken: &Answer, got: f64, m: f64) -> bool {
     let tol = match tol {
         Tolerance::Exact => Tolerance::default_for(mistaken),
         t => t,
     };
-    tol.close(got, m)
+    tol.passes(got, m) || agrees_as_typed(got, m)
 }
 
 fn shape_text(r: usize, c: usize, a: &Answer) -> String {
@@ -383,18 +385,19 @@ impl Exercise {
             }],
             None => mistakes(&self.ask, c, self.sample_index()),
         };
-        // A mistake only counts where its value would not itself pass as correct.
-        all.into_iter()
-            .filter(|m| match (m.value.grid(), expected.grid()) {
-                (Ok(a), Ok(b)) if a == b => m
-                    .value
-                    .entries()
-                    .iter()
-                    .zip(expected.entries())
-                    .any(|(g, w)| !tol.passes(*g, w)),
-                _ => true,
-            })
-            .collect()
+        // A mistake only counts where its value would not itself pass as correct, nor as the
+        // value of a mistake tried before it (the first rule giving a number names it).
+        let differs = |a: &Answer, b: &Answer| match (a.grid(), b.grid()) {
+            (Ok(x), Ok(y)) if x == y => a.entries().iter().zip(b.entries()).any(|(g, w)| !tol.passes(*g, w)),
+            _ => true,
+        };
+        let mut kept: Vec<Mistake> = Vec::new();
+        for m in all {
+            if differs(&m.value, expected) && kept.iter().all(|k| differs(&m.value, &k.value)) {
+                kept.push(m);
+            }
+        }
+        kept
     }
 
     /// Checks `given` against the engine; `hints_shown` hints were shown already (the next one

@@ -1,7 +1,17 @@
 //! The mistakes the engine can reproduce: each is the same computation run again under the
 //! mistaken rule (by the engine, on a changed copy of the network, trace or loss), and the
 //! reference read from it. Only mistakes that apply to the question are produced; the caller
-//! drops any whose value would pass as correct.
+//! drops any whose value would pass as correct or as an earlier mistake's value.
+//!
+//! When two rules give the same number the first in the order tried names it: the specific
+//! rules (a left-out weight, ½ or 2, a skipped mask, decay or bias) come before the general
+//! wrong sign, so `δ1 = δ2` for `W2 δ2` with `W2 = -1` is "forgot the weight".
+//! `chain.rs` holds the rules of the backward pass and the update added for the loss's
+//! factors, the ReLU mask, the chain's weights, weight decay and the learning rate's sign.
+
+mod chain;
+
+use chain::{add_forgot_two_or_half, add_forgot_weight, add_skipped_mask, add_update_rules};
 
 use super::answer::Answer;
 use super::compute::Computed;
@@ -28,9 +38,42 @@ pub enum MistakeKind {
     SumForMean,
     /// The mean given where the loss takes the sum.
     MeanForSum,
+    /// The next layer's weights left out of the chain: `dL/da = δ_next` for `W_nextᵀ δ_next`.
+    ForgotWeight,
+    /// The ½ of `sse_half` left out: `L = Σ (a - y)²`, `dL/da = 2 (a - y)`.
+    ForgotHalf,
+    /// The ReLU mask skipped: `δ = dL/da` where `relu'(z) = 0`.
+    SkippedReluMask,
+    /// The 2 of MSE's derivative left out: `dL/da = (a - y) / n` for `2 (a - y) / n`.
+    ForgotTwo,
+    /// The optimizer's weight decay left out of an update.
+    ForgotWeightDecay,
+    /// The biases left out of a parameter count.
+    ForgotBiasesInCount,
+    /// The learning rate taken with the wrong sign: `W + lr dL/dW`.
+    LrWrongSign,
 }
 
 impl MistakeKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [MistakeKind; 15] = [
+        MistakeKind::WrongSign,
+        MistakeKind::ReluPrimeAtZero,
+        MistakeKind::ForgotBias,
+        MistakeKind::ZForA,
+        MistakeKind::AForZ,
+        MistakeKind::TransposedW,
+        MistakeKind::SumForMean,
+        MistakeKind::MeanForSum,
+        MistakeKind::ForgotWeight,
+        MistakeKind::ForgotHalf,
+        MistakeKind::SkippedReluMask,
+        MistakeKind::ForgotTwo,
+        MistakeKind::ForgotWeightDecay,
+        MistakeKind::ForgotBiasesInCount,
+        MistakeKind::LrWrongSign,
+    ];
+
     /// A stable name (submissions, gradebooks).
     pub fn name(self) -> &'static str {
         match self {
@@ -42,6 +85,13 @@ impl MistakeKind {
             MistakeKind::TransposedW => "transposed_w",
             MistakeKind::SumForMean => "sum_for_mean",
             MistakeKind::MeanForSum => "mean_for_sum",
+            MistakeKind::ForgotWeight => "forgot_weight",
+            MistakeKind::ForgotHalf => "forgot_half",
+            MistakeKind::SkippedReluMask => "skipped_relu_mask",
+            MistakeKind::ForgotTwo => "forgot_two",
+            MistakeKind::ForgotWeightDecay => "forgot_weight_decay",
+            MistakeKind::ForgotBiasesInCount => "forgot_biases_in_count",
+            MistakeKind::LrWrongSign => "lr_wrong_sign",
         }
     }
 
@@ -56,6 +106,13 @@ impl MistakeKind {
             MistakeKind::TransposedW => "Transposed W",
             MistakeKind::SumForMean => "The sum where the mean was asked",
             MistakeKind::MeanForSum => "The mean where the sum was asked",
+            MistakeKind::ForgotWeight => "Forgot the weight",
+            MistakeKind::ForgotHalf => "Forgot the ½ of sse_half",
+            MistakeKind::SkippedReluMask => "Skipped the relu' mask",
+            MistakeKind::ForgotTwo => "Forgot the 2 of MSE's derivative",
+            MistakeKind::ForgotWeightDecay => "Forgot the weight decay",
+            MistakeKind::ForgotBiasesInCount => "Forgot the biases",
+            MistakeKind::LrWrongSign => "Learning rate with the wrong sign",
         }
     }
 }
@@ -103,9 +160,11 @@ pub fn mistakes(r: &Reference, c: &Computed, sample: usize) -> Vec<Mistake> {
         }
         Target::Loss => {
             add_forgot_bias(&mut add, r, c, sample, n - 1);
+            add_forgot_two_or_half(&mut add, c, &read, true);
             add_reduction(&mut add, c, &read);
         }
-        Target::ParamCount | Target::X | Target::Y => {}
+        Target::ParamCount => add_forgot_biases_in_count(&mut add, c, None),
+        Target::X | Target::Y => {}
     }
     // The first mistake giving a value wins it.
     let mut seen: Vec<Answer> = Vec::new();
@@ -170,20 +229,23 @@ fn layer_mistakes(
         LayerQuantity::Weights | LayerQuantity::GradWeights | LayerQuantity::NewWeights => {
             if q != LayerQuantity::Weights {
                 add_relu_prime(add, c, &read);
+                add_skipped_mask(add, c, &read, Some(l));
+                add_skipped_mask(add, c, &read, None);
                 if l > 0 {
                     add(
                         MistakeKind::ZForA,
-                        format!("dL/dW{k} = δ{k} a{l}ᵀ uses the activations a{l}, not the sums z{l}"),
+                        format!("dL/dW{k} = δ{k} a{l}^T uses the activations a{l}, not the sums z{l}"),
                         z_for_a_input(c, l).and_then(|alt| read(&alt)),
                     );
                 }
+                add_forgot_two_or_half(add, c, &read, false);
             }
             add_transposed(add, r, c, sample, correct, k);
             if q == LayerQuantity::GradWeights {
                 add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
             }
             if q == LayerQuantity::NewWeights {
-                add_wrong_way(add, r, c, sample, correct, LayerQuantity::Weights, l);
+                add_update_rules(add, c, &read);
             }
             if q != LayerQuantity::Weights {
                 add_reduction(add, c, &read);
@@ -191,18 +253,42 @@ fn layer_mistakes(
         }
         LayerQuantity::DlDa | LayerQuantity::Delta | LayerQuantity::GradBias | LayerQuantity::NewBias => {
             add_relu_prime(add, c, &read);
+            if q != LayerQuantity::DlDa {
+                add_skipped_mask(add, c, &read, Some(l));
+            }
+            add_skipped_mask(add, c, &read, None);
+            if matches!(q, LayerQuantity::DlDa | LayerQuantity::Delta) {
+                add_forgot_weight(add, c, &read, l);
+            }
             if q == LayerQuantity::Delta {
                 add_derivative_at(add, r, c, sample, l);
             }
+            add_forgot_two_or_half(add, c, &read, false);
             if q == LayerQuantity::NewBias {
-                add_wrong_way(add, r, c, sample, correct, LayerQuantity::Bias, l);
+                add_update_rules(add, c, &read);
             } else {
                 add(MistakeKind::WrongSign, sign_text(), Some(correct.map(|v| -v)));
             }
             add_reduction(add, c, &read);
         }
-        LayerQuantity::Bias | LayerQuantity::ParamCount => {}
+        LayerQuantity::ParamCount => add_forgot_biases_in_count(add, c, Some(l)),
+        LayerQuantity::Bias => {}
     }
+}
+
+/// A parameter count without the biases: the weights of layer `layer` (0-based), or of every
+/// layer.
+fn add_forgot_biases_in_count(add: &mut Add<'_>, c: &Computed, layer: Option<usize>) {
+    let layers = c.doc.net.layers();
+    let weights: usize = match layer {
+        Some(l) => layers.get(l).map_or(0, |x| x.weights.len()),
+        None => layers.iter().map(|x| x.weights.len()).sum(),
+    };
+    add(
+        MistakeKind::ForgotBiasesInCount,
+        "each unit also has a bias: a layer of n units with m inputs has n·m weights and n biases".into(),
+        Some(Answer::Scalar(weights as f64)),
+    );
 }
 
 /// The activations of layer `l` for the whole batch, at `r`'s index (for `Z` taken as `A`).
@@ -328,31 +414,6 @@ fn add_transposed(add: &mut Add<'_>, r: &Reference, c: &Computed, sample: usize,
         }
         _ => {}
     }
-}
-
-/// An update taken the wrong way: `old - (new - old)`.
-fn add_wrong_way(
-    add: &mut Add<'_>,
-    r: &Reference,
-    c: &Computed,
-    sample: usize,
-    correct: &Answer,
-    old: LayerQuantity,
-    l: usize,
-) {
-    let before = Reference {
-        target: Target::Layer(l, old),
-        index: r.index,
-    };
-    let value = before
-        .resolve(c, sample)
-        .ok()
-        .and_then(|b| b.zip(correct, |o, n| o - (n - o)));
-    add(
-        MistakeKind::WrongSign,
-        "the update went the wrong way: the step subtracts the gradient (W - lr dL/dW), it does not add it".into(),
-        value,
-    );
 }
 
 /// `δ = dL/da · f'(z)` with the derivative taken at `a` (f'(a)), or with its formula in `a`

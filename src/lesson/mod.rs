@@ -17,7 +17,8 @@
 //!   other module here (the checking modules go answer, reference, mistakes and solve,
 //!   exercise).
 //! - [`exercise`]: tolerances and verdicts; [`mistakes`]: the mistakes the engine
-//!   recomputes; [`solve`]: "solve for the missing value"; [`worked`]: worked solutions and the
+//!   recomputes; [`precision`]: the precision a number was typed to, by which a mistaken
+//!   value is recognised; [`solve`]: "solve for the missing value"; [`worked`]: worked solutions and the
 //!   answer key.
 //! - [`quiz`], [`plot`], [`training`]: the other cell kinds.
 //! - [`student`]: the one normalisation of a student's id; [`variant`]: per-student networks;
@@ -43,6 +44,7 @@ pub mod load;
 pub mod mistakes;
 pub mod plot;
 pub mod policy;
+pub mod precision;
 pub mod quiz;
 pub mod reference;
 pub mod sheet;
