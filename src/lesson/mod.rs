@@ -36,6 +36,7 @@ pub mod compute;
 pub mod edit;
 pub mod exercise;
 pub mod file;
+pub mod glossary;
 pub mod grade;
 pub mod gradebook;
 pub mod images;
