@@ -18,7 +18,7 @@ pub const READ: &str = "Read by the current step";
 pub const WRITTEN: &str = "Written by the current step";
 
 /// The sample's size: an edge's length, a node's box.
-const SAMPLE: egui::Vec2 = vec2(44.0, 28.0);
+const SAMPLE: egui::Vec2 = vec2(56.0, 28.0);
 
 /// A row: a painted sample, then its words.
 fn row(ui: &mut Ui, text: &str, paint: impl FnOnce(&egui::Painter, egui::Rect, Palette)) {
