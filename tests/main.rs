@@ -31,6 +31,7 @@ mod training;
 mod ui;
 mod ui_exercises;
 mod ui_export;
+mod ui_glossary;
 mod ui_grading;
 mod ui_lab;
 mod ui_students;

@@ -86,6 +86,8 @@ pub enum Command {
     SaveTo(PathBuf),
     ShowShortcuts(bool),
     ShowAbout(bool),
+    /// Help > Glossary: the window of every symbol and term, with its search.
+    ShowGlossary(bool),
     DismissMessage,
     /// Shows a message (from the window glue, e.g. after saving a screenshot).
     ShowInfo(String),

@@ -80,6 +80,8 @@ pub struct Session {
     pub close_now: bool,
     pub show_shortcuts: bool,
     pub show_about: bool,
+    /// Help > Glossary is open.
+    pub show_glossary: bool,
     /// File > Export as...: the open dialog.
     pub export_dialog: Option<super::export::ExportDialog>,
     /// The network cell the stepper panel and the arrow keys act on.
@@ -129,6 +131,7 @@ impl Session {
             close_now: false,
             show_shortcuts: false,
             show_about: false,
+            show_glossary: false,
             export_dialog: None,
             active: None,
             opened: 0,

@@ -236,6 +236,7 @@ impl AppState {
                 | Command::SetZoom(_)
                 | Command::ShowShortcuts(_)
                 | Command::ShowAbout(_)
+                | Command::ShowGlossary(_)
                 | Command::DismissMessage
                 | Command::SetPathText(_)
         );
@@ -274,6 +275,7 @@ impl AppState {
             }
             Command::ShowShortcuts(on) => self.session.show_shortcuts = on,
             Command::ShowAbout(on) => self.session.show_about = on,
+            Command::ShowGlossary(on) => self.session.show_glossary = on,
             Command::DismissMessage => self.session.message = None,
             Command::ShowInfo(t) => self.info(t),
             Command::ShowError(t) => self.error(t),

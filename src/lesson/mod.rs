@@ -37,6 +37,7 @@ pub mod compute;
 pub mod edit;
 pub mod exercise;
 pub mod file;
+pub mod glossary;
 pub mod grade;
 pub mod gradebook;
 pub mod images;

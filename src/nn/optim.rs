@@ -104,11 +104,11 @@ impl OptimizerConfig {
     /// The update rule in symbols, for display.
     pub fn formula(&self) -> &'static str {
         match self.kind {
-            OptimizerKind::Sgd if self.momentum == 0.0 && self.weight_decay == 0.0 => "W <- W - lr * dL/dW",
+            OptimizerKind::Sgd if self.momentum == 0.0 && self.weight_decay == 0.0 => "W <- W - lr dL/dW",
             OptimizerKind::Sgd => "g = dL/dW + wd W; buf = momentum buf + (1 - dampening) g; W <- W - lr buf",
-            OptimizerKind::Adam => "m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; W <- W - lr m^ / (sqrt(v^) + eps)",
+            OptimizerKind::Adam => "m = β1 m + (1-β1) g; v = β2 v + (1-β2) g²; W <- W - lr m̂ / (√v̂ + ε)",
             OptimizerKind::Adamw => "W <- W (1 - lr wd); then Adam with g = dL/dW",
-            OptimizerKind::Rmsprop => "sq = alpha sq + (1-alpha) g^2; W <- W - lr g / (sqrt(sq) + eps)",
+            OptimizerKind::Rmsprop => "sq = α sq + (1-α) g²; W <- W - lr g / (√sq + ε)",
         }
     }
 

@@ -29,6 +29,7 @@ pub enum Action {
     LastStep,
     LeaveStepper,
     Shortcuts,
+    Glossary,
 }
 
 const CTRL: Modifiers = Modifiers::COMMAND;
@@ -47,7 +48,7 @@ macro_rules! keys {
 
 impl Action {
     /// Every action, in the order the F1 list shows them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::NewNetwork,
         Action::Open,
         Action::ImportWeights,
@@ -68,6 +69,7 @@ impl Action {
         Action::LastStep,
         Action::LeaveStepper,
         Action::Shortcuts,
+        Action::Glossary,
     ];
 
     /// The menu item's text (sentence case; an ellipsis where a dialog opens).
@@ -93,6 +95,7 @@ impl Action {
             Action::LastStep => "Last step",
             Action::LeaveStepper => "Leave the stepper (show everything live)",
             Action::Shortcuts => "Keyboard shortcuts",
+            Action::Glossary => "Glossary",
         }
     }
 
@@ -121,6 +124,7 @@ impl Action {
             }
             Action::LeaveStepper => "Every value shown live again",
             Action::Shortcuts => "This list",
+            Action::Glossary => "Every symbol and term the app shows, with its formula and the lesson that teaches it",
         }
     }
 
@@ -148,6 +152,7 @@ impl Action {
             Action::LastStep => keys![key(NONE, Key::End)],
             Action::LeaveStepper => keys![key(NONE, Key::Escape)],
             Action::Shortcuts => keys![key(NONE, Key::F1)],
+            Action::Glossary => keys![key(Modifiers::SHIFT, Key::F1)],
         }
     }
 
@@ -211,6 +216,7 @@ impl Action {
             Action::LastStep => return step(StepNav::Last),
             Action::LeaveStepper => return step(StepNav::Reset),
             Action::Shortcuts => Command::ShowShortcuts(true),
+            Action::Glossary => Command::ShowGlossary(true),
         })
     }
 

@@ -137,7 +137,8 @@ fn block_ui(ui: &mut Ui, cx: &mut CellCtx<'_>, sb: Shown<'_>, fmt: NumberFormat)
     };
     ui.vertical(|ui| {
         let title = format!("{} ({} x {})", b.name, b.rows, b.cols);
-        ui.add(egui::Label::new(RichText::new(title).strong()).extend());
+        let heading = ui.add(egui::Label::new(RichText::new(title).strong()).extend());
+        super::glossary::explain(heading, &b.name);
         let frame = egui::Frame::new()
             .fill(fill)
             .inner_margin(3.0)

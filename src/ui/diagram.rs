@@ -197,21 +197,9 @@ impl Diagram<'_> {
                         } else {
                             theme::read_highlight(dark)
                         };
-                        painter.line_segment([a, b], Stroke::new(edge_width(w, max_w) + 4.0, halo));
+                        paint_halo(painter, [a, b], w, max_w, halo);
                     }
-                    let color = if w > 0.0 {
-                        theme::positive(dark)
-                    } else if w < 0.0 {
-                        theme::negative(dark)
-                    } else {
-                        self.weak.gamma_multiply(0.5)
-                    };
-                    let stroke = Stroke::new(edge_width(w, max_w), color);
-                    if w < 0.0 {
-                        painter.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 3.0));
-                    } else {
-                        painter.line_segment([a, b], stroke);
-                    }
+                    paint_edge(painter, [a, b], w, max_w, dark, self.weak);
                     if let Some(p) = pointer {
                         let d = dist_to_segment(p, a, b);
                         if d < 5.0 && hovered_edge.is_none_or(|h| d < h.dist) {
@@ -260,29 +248,13 @@ impl Diagram<'_> {
         };
         let inactive =
             act == Some(Activation::Relu) && a_val == 0.0 && visible_at(cell, Quantity::A(c - 1), u, 0, cell.sample);
-        let m = column_mark(cell, c);
-        let fill = if inactive {
-            theme::inactive_fill(dark)
-        } else {
-            theme::node_fill(dark)
-        };
-        let ring = match m {
-            Mark::Written => Stroke::new(4.0, theme::write_highlight(dark)),
-            Mark::Read => Stroke::new(4.0, theme::read_highlight(dark)),
-            Mark::Plain => Stroke::new(1.5, self.weak),
-        };
-        painter.circle(p, lay.radius, fill, ring);
-        if cell.selection == Some(Selection::Node { column: c, unit: u }) {
-            painter.circle_stroke(p, lay.radius + 3.0, Stroke::new(2.0, theme::selection(dark)));
-        }
         let label = if shown { view.number_format.fmt(v) } else { "?".into() };
-        let tc = if inactive {
-            theme::inactive_text(dark)
-        } else {
-            self.text_color
+        let look = NodeLook {
+            inactive,
+            mark: column_mark(cell, c),
+            selected: cell.selection == Some(Selection::Node { column: c, unit: u }),
         };
-        let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
-        painter.text(p, Align2::CENTER_CENTER, &label, font, tc);
+        look.paint(painter, p, lay.radius, &label, dark, [self.text_color, self.weak]);
         let name = node_name(c, u, view.node_value);
         let rect = Rect::from_center_size(p, Vec2::splat(lay.radius * 2.0));
         let id = ui.scope_id().with(("node", ci, c, u));
@@ -312,7 +284,11 @@ impl Diagram<'_> {
                 });
             }
         }
-        r.on_hover_ui(|ui| node_tooltip_ui(ui, cell, c, u, view));
+        r.on_hover_ui(|ui| {
+            node_tooltip_ui(ui, cell, c, u, view);
+            // What the value on the node is: its glossary line.
+            super::glossary::explain_ui(ui, &name);
+        });
         hovered
     }
 
@@ -379,6 +355,67 @@ fn column_mark(cell: &NetCell, c: usize) -> Mark {
     } else {
         Mark::Plain
     }
+}
+
+/// How a node is drawn: grey when a ReLU unit's output is 0, ringed by how the current step
+/// touches its column, outlined when selected. The legend draws its samples with this too.
+pub(super) struct NodeLook {
+    pub inactive: bool,
+    pub mark: Mark,
+    pub selected: bool,
+}
+
+impl NodeLook {
+    /// Paints the node at `p` with its value `label`; `colors` are the text and weak text
+    /// colours of the theme.
+    pub fn paint(&self, painter: &Painter, p: Pos2, radius: f32, label: &str, dark: bool, colors: [Color32; 2]) {
+        let [text_color, weak] = colors;
+        let fill = if self.inactive {
+            theme::inactive_fill(dark)
+        } else {
+            theme::node_fill(dark)
+        };
+        let ring = match self.mark {
+            Mark::Written => Stroke::new(4.0, theme::write_highlight(dark)),
+            Mark::Read => Stroke::new(4.0, theme::read_highlight(dark)),
+            Mark::Plain => Stroke::new(1.5, weak),
+        };
+        painter.circle(p, radius, fill, ring);
+        if self.selected {
+            painter.circle_stroke(p, radius + 3.0, Stroke::new(2.0, theme::selection(dark)));
+        }
+        let tc = if self.inactive {
+            theme::inactive_text(dark)
+        } else {
+            text_color
+        };
+        let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
+        painter.text(p, Align2::CENTER_CENTER, label, font, tc);
+    }
+}
+
+/// Paints the edge of weight `w` from `a` to `b`: in the colour of its sign (faint grey for 0),
+/// dashed when negative, as wide as `|w|` is large next to `max_w`, the largest of the network.
+/// The legend draws its samples with this too.
+pub(super) fn paint_edge(painter: &Painter, [a, b]: [Pos2; 2], w: f64, max_w: f64, dark: bool, weak: Color32) {
+    let color = if w > 0.0 {
+        theme::positive(dark)
+    } else if w < 0.0 {
+        theme::negative(dark)
+    } else {
+        weak.gamma_multiply(0.5)
+    };
+    let stroke = Stroke::new(edge_width(w, max_w), color);
+    if w < 0.0 {
+        painter.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 3.0));
+    } else {
+        painter.line_segment([a, b], stroke);
+    }
+}
+
+/// The halo under an edge the current step reads or writes, or the selected edge.
+pub(super) fn paint_halo(painter: &Painter, ends: [Pos2; 2], w: f64, max_w: f64, color: Color32) {
+    painter.line_segment(ends, Stroke::new(edge_width(w, max_w) + 4.0, color));
 }
 
 fn edge_width(w: f64, max_w: f64) -> f32 {

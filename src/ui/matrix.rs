@@ -40,7 +40,7 @@ pub fn matrix_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
             }
         }
         ui.separator();
-        let label = ui.label(format!("Activation of layer {k}:"));
+        let label = super::glossary::explain(ui.label(format!("Activation of layer {k}:")), layer.activation.name());
         egui::ComboBox::from_id_salt(("act", ci))
             .selected_text(layer.activation.name())
             .show_ui(ui, |ui| {
@@ -48,7 +48,8 @@ pub fn matrix_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
                     if a == Activation::Softmax && k != n {
                         continue;
                     }
-                    if ui.selectable_label(a == layer.activation, a.name()).clicked() && a != layer.activation {
+                    let r = ui.selectable_label(a == layer.activation, a.name());
+                    if super::glossary::explain(r, a.name()).clicked() && a != layer.activation {
                         out.push(Command::Net {
                             cell: ci,
                             cmd: NetCommand::Edit(Edit::Activation {

@@ -171,9 +171,10 @@ fn view_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
 }
 
-/// The Help menu: the shortcuts and the About window.
+/// The Help menu: the shortcuts, the glossary and the About window.
 fn help_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     menu_item(ui, state, Action::Shortcuts, out);
+    menu_item(ui, state, Action::Glossary, out);
     if ui.button("About MLP Notebook").clicked() {
         out.push(Command::ShowAbout(true));
     }

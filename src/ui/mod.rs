@@ -10,7 +10,9 @@ pub mod edit;
 pub mod edit_forms;
 pub mod exercise;
 pub mod export;
+pub mod glossary;
 pub mod import;
+pub mod legend;
 mod lesson_nav;
 pub mod markdown;
 pub mod matrix;
@@ -58,6 +60,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
     let asking =
         state.session.pending.is_some() || state.session.path_prompt.is_some() || state.session.confirm_start_over;
     if !asking {
+        glossary::escape_ui(ui, state, &mut out);
         actions::listen(ui, state, &mut out);
     }
     egui::Panel::top("menu").show(ui, |ui| menu::menu_ui(ui, state, &mut out));
@@ -249,6 +252,7 @@ fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
         out,
     };
     diagram::diagram_ui(ui, &mut cx);
+    legend::diagram_legend_ui(ui, ci);
     ui.separator();
     // A wide layer (many inputs) scrolls sideways instead of widening the whole page.
     matrix::matrix_ui(ui, &mut cx);
@@ -271,22 +275,21 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
         ui.separator();
         ui.label("Show on nodes:");
         for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
-            if ui
-                .selectable_label(view.node_value == nv, nv.label())
-                .on_hover_text(format!("Show {} on every node", nv.label()))
-                .clicked()
-            {
+            let r = ui.selectable_label(view.node_value == nv, nv.label());
+            let hint = format!("Show {} on every node", nv.label());
+            if glossary::hint_and_explain(r, &hint, nv.label()).clicked() {
                 out.push(Command::SetNodeValue(nv));
             }
         }
         ui.separator();
-        let ll = ui.label("Loss:");
+        let ll = glossary::label(ui, "Loss:");
         egui::ComboBox::from_id_salt(("loss", ci))
             .selected_text(cell.doc.loss.kind.name())
             .show_ui(ui, |ui| {
                 for name in LossKind::NAMES {
                     if let Some(k) = LossKind::from_name(name)
-                        && ui.selectable_label(cell.doc.loss.kind.name() == name, name).clicked()
+                        && glossary::explain(ui.selectable_label(cell.doc.loss.kind.name() == name, name), name)
+                            .clicked()
                         && cell.doc.loss.kind.name() != name
                     {
                         out.push(Command::Net {
@@ -298,7 +301,7 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
             })
             .response
             .labelled_by(ll.id);
-        let rl = ui.label("Reduction:");
+        let rl = glossary::label(ui, "Reduction:");
         egui::ComboBox::from_id_salt(("reduction", ci))
             .selected_text(cell.doc.loss.reduction.name())
             .show_ui(ui, |ui| {
@@ -322,8 +325,8 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
         } else {
             "?".into()
         };
-        ui.label(RichText::new(format!("L = {loss}")).monospace().strong())
-            .on_hover_text(cell.doc.loss.formula());
+        let r = ui.label(RichText::new(format!("L = {loss}")).monospace().strong());
+        glossary::hint_and_explain(r, &cell.doc.loss.formula(), "L");
         // Whole, on the next row if it does not fit, rather than split over two.
         let sample = RichText::new(format!("sample {} of {}", cell.sample + 1, cell.doc.batch())).weak();
         ui.add(egui::Label::new(sample).wrap_mode(egui::TextWrapMode::Extend));
@@ -387,6 +390,7 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             out.push(Command::ShowShortcuts(false));
         }
     }
+    glossary::glossary_window_ui(&ctx, state, out);
     if state.session.show_about {
         let mut open = true;
         egui::Window::new("About MLP Notebook")

@@ -56,7 +56,8 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         Some(step) => {
             let i = cell.step.unwrap_or(0);
             ui.label(RichText::new(format!("Step {} of {total}: {}", i + 1, step.title)).strong());
-            ui.label(RichText::new(&step.formula).monospace().italics());
+            super::glossary::formula_ui(ui, &step.formula);
+            super::legend::stepper_key_ui(ui);
             egui::ScrollArea::vertical()
                 .id_salt(("step lines", ci))
                 .max_height(260.0)
@@ -118,7 +119,7 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
                 cmd: NetCommand::Edit(Edit::ApplyUpdate),
             });
         }
-        let label = ui.label("Learning rate");
+        let label = super::glossary::label(ui, "Learning rate");
         let mut lr = cell.doc.optimizer.lr;
         let r = ui
             .add(
@@ -135,14 +136,13 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
                 cmd: NetCommand::Edit(Edit::LearningRate(lr)),
             });
         }
-        let ol = ui.label("Optimizer");
+        let ol = super::glossary::label(ui, "Optimizer");
         egui::ComboBox::from_id_salt(("optimizer", ci))
             .selected_text(cell.doc.optimizer.kind.name())
             .show_ui(ui, |ui| {
                 for k in OptimizerKind::ALL {
-                    if ui.selectable_label(k == cell.doc.optimizer.kind, k.name()).clicked()
-                        && k != cell.doc.optimizer.kind
-                    {
+                    let r = ui.selectable_label(k == cell.doc.optimizer.kind, k.name());
+                    if super::glossary::explain(r, k.name()).clicked() && k != cell.doc.optimizer.kind {
                         out.push(Command::Net {
                             cell: ci,
                             cmd: NetCommand::Edit(Edit::Optimizer(k)),

@@ -61,14 +61,15 @@ fn combo<T: Copy + PartialEq>(
 ) -> Option<T> {
     let mut chosen = None;
     ui.horizontal(|ui| {
-        let l = ui.label(label);
+        let l = super::glossary::label(ui, label);
         egui::ComboBox::from_id_salt(id)
             .width(170.0)
             .truncate()
             .selected_text(name(current))
             .show_ui(ui, |ui| {
                 for &o in options {
-                    if ui.selectable_label(o == current, name(o)).clicked() && o != current {
+                    let r = ui.selectable_label(o == current, name(o));
+                    if super::glossary::explain(r, &name(o)).clicked() && o != current {
                         chosen = Some(o);
                     }
                 }
@@ -91,7 +92,7 @@ fn number<T: egui::emath::Numeric>(
     hint: &str,
 ) -> bool {
     ui.horizontal(|ui| {
-        let l = ui.label(label);
+        let l = super::glossary::label(ui, label);
         ui.add(
             egui::DragValue::new(value)
                 .range(range)
@@ -110,7 +111,7 @@ fn number<T: egui::emath::Numeric>(
 fn rate(ui: &mut Ui, label: &str, value: &mut f64, range: std::ops::RangeInclusive<f64>, hint: &str) -> bool {
     let speed = value.abs().max(1e-6) * 0.01;
     ui.horizontal(|ui| {
-        let l = ui.label(label);
+        let l = super::glossary::label(ui, label);
         ui.add(
             egui::DragValue::new(value)
                 .range(range)

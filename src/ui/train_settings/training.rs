@@ -14,11 +14,9 @@ pub(super) fn training_settings_ui(ui: &mut Ui, n: &mut TrainingSetup, rows: usi
         "How many passes over the training rows",
     );
     let mut full = n.batch_size.is_none();
-    if ui
-        .checkbox(&mut full, "Full batch")
-        .on_hover_text("One step per epoch on every training row (gradient descent)")
-        .changed()
-    {
+    let r = ui.checkbox(&mut full, "Full batch");
+    let hint = "One step per epoch on every training row (gradient descent)";
+    if super::super::glossary::hint_and_explain(r, hint, "Full batch").changed() {
         n.batch_size = if full { None } else { Some(32.min(rows)) };
     }
     if let Some(b) = &mut n.batch_size {
@@ -41,11 +39,9 @@ pub(super) fn training_settings_ui(ui: &mut Ui, n: &mut TrainingSetup, rows: usi
         "Probability of dropping each hidden unit while training",
     );
     let mut on = n.early_stopping.is_some();
-    if ui
-        .checkbox(&mut on, "Early stopping")
-        .on_hover_text("Stop when the validation loss (else the training loss) has not improved for a while")
-        .changed()
-    {
+    let r = ui.checkbox(&mut on, "Early stopping");
+    let hint = "Stop when the validation loss (else the training loss) has not improved for a while";
+    if super::super::glossary::hint_and_explain(r, hint, "Early stopping").changed() {
         n.early_stopping = on.then_some(EarlyStoppingSpec {
             patience: 10,
             min_delta: 0.0,
