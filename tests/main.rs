@@ -32,6 +32,7 @@ mod ui_exercises;
 mod ui_export;
 mod ui_grading;
 mod ui_lab;
+mod ui_stepper;
 mod ui_students;
 mod ui_training;
 mod ui_training_analysis;
