@@ -34,6 +34,7 @@ mod ui_export;
 mod ui_glossary;
 mod ui_grading;
 mod ui_lab;
+mod ui_stepper;
 mod ui_students;
 mod ui_training;
 mod ui_training_analysis;

@@ -431,6 +431,10 @@ fn apply_update_waits_until_the_exercise_on_the_update_is_answered() {
         Role::Button,
         &format!("Show worked solution of exercise {number}"),
     );
+    // Back at the network (the stepper panel shows the network in view).
+    h.get_by_label("Learning rate 0.01").scroll_to_me();
+    h.run();
+    assert_eq!(h.state().state.stepper_net(), Some(net));
     assert!(
         !h.get_by_role_and_label(Role::Button, "Apply update")
             .accesskit_node()
@@ -455,7 +459,12 @@ fn the_stepper_follows_the_network_scrolled_into_view() {
     h.get_by_label("Learning rate 0.35").scroll_to_me();
     h.run();
     assert_eq!(shown(&h), "Learning rate 0.35");
-    assert_eq!(count(&h, "Learning rate 0.35"), 2, "the stepper panel names it too");
+    assert_eq!(count(&h, "Learning rate 0.35"), 1);
+    assert_eq!(
+        count(&h, "Network in view: Learning rate 0.35"),
+        1,
+        "the stepper panel names it too"
+    );
     // Scrolling back to the top brings the first network back.
     h.get_by_label("Learning rate 0.01").scroll_to_me();
     h.run();

@@ -116,7 +116,7 @@ impl NetCell {
             _ => None,
         };
         if let Some(s) = self.step {
-            self.step = Some(s.min(self.steps.len().saturating_sub(1)));
+            self.step = Some(s.min(self.offered_steps().saturating_sub(1)));
         }
     }
 
@@ -153,7 +153,7 @@ impl NetCell {
             }
         }
         if let Some(s) = self.step {
-            self.step = Some(s.min(self.steps.len().saturating_sub(1)));
+            self.step = Some(s.min(self.offered_steps().saturating_sub(1)));
         }
     }
 
@@ -175,6 +175,18 @@ impl NetCell {
     /// update: applying it would show the answer, so "Apply update" waits.
     pub fn update_asked(&self) -> bool {
         self.blanks.iter().any(|b| b.after_update)
+    }
+
+    /// How many steps the stepper offers: those of what the lesson has taught (`taught`), a
+    /// prefix of `steps` since they run forward, loss, backward, update. At least one.
+    pub fn offered_steps(&self) -> usize {
+        let taught = self.options.taught;
+        self.steps
+            .iter()
+            .take_while(|s| taught.shows_step(s.kind))
+            .count()
+            .max(1)
+            .min(self.steps.len())
     }
 
     /// The current step, if stepping.

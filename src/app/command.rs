@@ -119,6 +119,25 @@ pub enum Command {
     },
     /// Puts a link that carries this lesson on the clipboard (in the browser).
     CopyLessonLink,
+    /// No network cell is in view: the stepper panel says so (the page sends it as it scrolls).
+    NoNetworkInView,
+    /// The page scrolled the stepped network's diagram into view.
+    ScrolledToNet,
+    /// The value under the pointer changed (`None`: no value is).
+    Hover(Option<Hovered>),
+}
+
+/// A value under the pointer: element (`row`, `col`) of `quantity` (engine indices: (unit,
+/// input) or (unit, 0)) for `sample`, in network cell `cell`; `step` is the stepper's step when
+/// the value is one of its lines (an update's line is the value after the update).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hovered {
+    pub cell: usize,
+    pub quantity: crate::nn::steps::Quantity,
+    pub row: usize,
+    pub col: usize,
+    pub sample: usize,
+    pub step: Option<usize>,
 }
 
 /// What can be done to one network cell.

@@ -30,7 +30,7 @@ pub mod weights;
 
 pub use cell::NetCell;
 pub use command::{
-    CloseAnswer, Command, Convention, Edit, LabCommand, NetCommand, NodeValue, ScreenArea, Selection, StepNav,
+    CloseAnswer, Command, Convention, Edit, Hovered, LabCommand, NetCommand, NodeValue, ScreenArea, Selection, StepNav,
     StudentCommand,
 };
 pub use document::{BuiltIn, Document};

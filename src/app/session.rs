@@ -86,6 +86,16 @@ pub struct Session {
     pub export_dialog: Option<super::export::ExportDialog>,
     /// The network cell the stepper panel and the arrow keys act on.
     pub active: Option<usize>,
+    /// No network cell is in view (only text, exercises or a training lab): the stepper panel
+    /// says so and the stepper's keys do nothing, rather than act on a network off screen.
+    /// Acting on a network cell clears it.
+    pub no_net_in_view: bool,
+    /// The network cell whose stepper just moved: the page scrolls its diagram into view (so
+    /// the step's highlights are on screen), then the page clears it.
+    pub scroll_to_net: Option<usize>,
+    /// The value under the pointer (a diagram node, a matrix cell, a stepper line): the values it
+    /// was computed from are highlighted.
+    pub hovered: Option<super::command::Hovered>,
     /// How many documents were opened in this window: a new one starts at the page's top.
     pub opened: u64,
     /// The current time in seconds (from egui's input), for coalescing undo steps.
@@ -134,6 +144,9 @@ impl Session {
             show_glossary: false,
             export_dialog: None,
             active: None,
+            no_net_in_view: false,
+            scroll_to_net: None,
+            hovered: None,
             opened: 0,
             now: 0.0,
             edit_mode: false,

@@ -174,9 +174,19 @@ impl AppState {
     /// Whether the stepper is walking the chain rule of the network it shows (then Home and End
     /// are its keys; otherwise they scroll the page).
     pub fn stepping(&self) -> bool {
-        self.active_net()
+        self.stepper_net()
             .and_then(|c| self.net(c))
             .is_some_and(|n| n.step.is_some())
+    }
+
+    /// The network cell the stepper panel shows and its keys act on: [`AppState::active_net`],
+    /// unless no network cell is in view (then none: nothing off screen is stepped).
+    pub fn stepper_net(&self) -> Option<usize> {
+        if self.session.no_net_in_view {
+            None
+        } else {
+            self.active_net()
+        }
     }
 
     /// The network cell the stepper shows: the last one acted on, else the first.
@@ -239,11 +249,23 @@ impl AppState {
                 | Command::ShowGlossary(_)
                 | Command::DismissMessage
                 | Command::SetPathText(_)
+                | Command::NoNetworkInView
+                | Command::ScrolledToNet
+                | Command::Hover(_)
+        );
+        // Where the pointer and the page are: nothing of the lesson to refresh.
+        let view_only = matches!(
+            cmd,
+            Command::Hover(_) | Command::NoNetworkInView | Command::ScrolledToNet
         );
         match cmd {
             Command::Net { cell, cmd } => {
                 // The stepper panel shows the network cell last acted on.
                 self.session.active = Some(cell);
+                self.session.no_net_in_view = false;
+                if matches!(cmd, NetCommand::Step(nav) if nav != StepNav::Reset) {
+                    self.session.scroll_to_net = Some(cell);
+                }
                 self.net_command(cell, cmd);
             }
             Command::Lab(c) => self.lab_command(c),
@@ -289,6 +311,12 @@ impl AppState {
                 Err(e) => self.error(format!("Could not save {}: {e}", path.display())),
             },
             Command::CopyLessonLink => self.copy_lesson_link(),
+            Command::NoNetworkInView => self.session.no_net_in_view = true,
+            Command::ScrolledToNet => self.session.scroll_to_net = None,
+            Command::Hover(h) => self.session.hovered = h,
+        }
+        if view_only {
+            return;
         }
         self.refresh_blanks();
         self.refresh_engine_answers();
@@ -446,7 +474,8 @@ fn view_command(n: &mut NetCell, cmd: NetCommand) {
             n.recompute();
         }
         NetCommand::Step(nav) => {
-            let last = n.steps.len().saturating_sub(1);
+            // Only the steps of what the lesson has taught.
+            let last = n.offered_steps().saturating_sub(1);
             n.step = match (nav, n.step) {
                 (StepNav::Reset, _) => None,
                 (StepNav::First, _) | (StepNav::Next, None) => Some(0),

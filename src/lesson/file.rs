@@ -6,7 +6,7 @@ use super::exercise::Tolerance;
 use super::policy::GradingPolicy;
 use super::quiz::Quiz;
 use super::training::TrainingFile;
-use super::{Cell, LESSON_FORMAT_VERSION, Lesson, NetworkCell, Show};
+use super::{Cell, LESSON_FORMAT_VERSION, Lesson, NetworkCell, Show, Taught};
 use crate::nn::datasets::DataSpec;
 use crate::nn::doc::NetworkFile;
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,8 @@ pub struct NetworkCellFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taught: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stepper: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hide_answers: Option<bool>,
@@ -145,6 +147,7 @@ impl NetworkCell {
             id: o.id_named.then(|| o.id.clone()),
             lock: o.lock.iter().map(|l| l.name().to_string()).collect(),
             show: (o.show != Show::A).then(|| o.show.name().to_string()),
+            taught: (o.taught != Taught::All).then(|| o.taught.name().to_string()),
             stepper: (!o.stepper).then_some(false),
             hide_answers: (!o.hide_answers).then_some(false),
             variant: o.variant.map(|v| VariantFile {

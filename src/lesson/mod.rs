@@ -165,6 +165,95 @@ impl Show {
     }
 }
 
+/// How much of a network cell the lesson shows: only what it has taught so far. Each level shows
+/// everything the one before it does. Set per network cell (`taught = "forward"`); the default
+/// shows everything.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Taught {
+    /// The forward pass only: `z` and `a` (no loss, no backward blocks, no update).
+    Forward,
+    /// The forward pass and the loss (its menus, its value, the stepper's loss step).
+    Loss,
+    /// Backpropagation too: the backward blocks, `δ` on the nodes, the stepper's backward steps.
+    Backward,
+    /// Everything, the optimizer step ("Apply update") included.
+    #[default]
+    All,
+}
+
+impl Taught {
+    pub const ALL: [Taught; 4] = [Taught::Forward, Taught::Loss, Taught::Backward, Taught::All];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Taught::Forward => "forward",
+            Taught::Loss => "loss",
+            Taught::Backward => "backward",
+            Taught::All => "all",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Taught> {
+        Taught::ALL.into_iter().find(|t| t.name() == s)
+    }
+
+    /// How edit mode's form and messages name the level ("shows only the forward pass").
+    pub fn text(self) -> &'static str {
+        match self {
+            Taught::Forward => "forward pass",
+            Taught::Loss => "forward pass and the loss",
+            Taught::Backward => "forward pass, loss and backpropagation",
+            Taught::All => "everything",
+        }
+    }
+
+    /// Whether the loss (its menus, value and step) is shown.
+    pub fn loss(self) -> bool {
+        self >= Taught::Loss
+    }
+
+    /// Whether backpropagation (backward blocks, `δ`, the backward steps) is shown.
+    pub fn backward(self) -> bool {
+        self >= Taught::Backward
+    }
+
+    /// Whether the optimizer step ("Apply update", learning rate, optimizer) is shown.
+    pub fn update(self) -> bool {
+        self == Taught::All
+    }
+
+    /// Whether the cell shows quantity `q`.
+    pub fn shows(self, q: crate::nn::steps::Quantity) -> bool {
+        use crate::nn::steps::Quantity as Q;
+        match q {
+            Q::X | Q::W(_) | Q::B(_) | Q::Z(_) | Q::A(_) => true,
+            Q::Y | Q::Loss => self.loss(),
+            Q::Da(_) | Q::Delta(_) | Q::GradW(_) | Q::GradB(_) | Q::GradX => self.backward(),
+        }
+    }
+
+    /// Whether the stepper offers a step of this kind.
+    pub fn shows_step(self, kind: crate::nn::steps::StepKind) -> bool {
+        use crate::nn::steps::StepKind as K;
+        match kind {
+            K::Z | K::A => true,
+            K::Loss => self.loss(),
+            K::Da | K::Delta | K::GradW | K::GradB | K::DaPrev => self.backward(),
+            K::Update | K::LossAfter => self.update(),
+        }
+    }
+
+    /// Whether an edit under `lock` is offered: changing the loss needs the loss taught, the
+    /// update (learning rate, optimizer, applying it) needs everything.
+    pub fn allows(self, lock: Lock) -> bool {
+        match lock {
+            Lock::Loss => self.loss(),
+            Lock::Update => self.update(),
+            _ => true,
+        }
+    }
+}
+
 /// How the window offers a network cell (everything of the cell but the network).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkOptions {
@@ -174,6 +263,8 @@ pub struct NetworkOptions {
     pub id_named: bool,
     pub lock: Vec<Lock>,
     pub show: Show,
+    /// How much of the cell the lesson shows (everything by default).
+    pub taught: Taught,
     /// Offer the backprop stepper (the default).
     pub stepper: bool,
     /// Keep the values unanswered exercises ask for blank (the default); `false` shows every

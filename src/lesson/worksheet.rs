@@ -85,7 +85,12 @@ fn header(opts: &WorksheetOptions, description: Option<&str>, out: &mut String) 
 pub fn worksheet_html(doc: &NetworkDoc, options: &WorksheetOptions) -> String {
     let mut body = String::new();
     header(options, None, &mut body);
-    network::network_html(&Computed::new(doc.clone()), options, &mut body);
+    network::network_html(
+        &Computed::new(doc.clone()),
+        options,
+        crate::lesson::Taught::All,
+        &mut body,
+    );
     page(&page_title(options), &body)
 }
 
@@ -131,7 +136,7 @@ pub fn lesson_worksheet_html_with(lesson: &Lesson, options: &WorksheetOptions) -
         if let (Some(s), Some(_)) = (student, &net.options.variant) {
             let _ = writeln!(body, "<p>The weights of this network are {}'s own.</p>", esc(s));
         }
-        network::network_html(&Computed::new(doc), options, &mut body);
+        network::network_html(&Computed::new(doc), options, net.options.taught, &mut body);
         body.push_str("</section>\n");
     }
     questions(lesson, options, first, &mut body);

@@ -180,7 +180,7 @@ impl Action {
             Action::SaveTrained => state.first_trained().is_some(),
             Action::Redo => state.can_redo(),
             Action::NextStep | Action::PrevStep | Action::FirstStep | Action::LastStep | Action::LeaveStepper => {
-                state.active_net().is_some()
+                state.stepper_net().is_some()
             }
             _ => true,
         }
@@ -190,7 +190,7 @@ impl Action {
     pub fn command(self, state: &AppState) -> Option<Command> {
         let zoom = state.session.settings.view.zoom;
         let step = |nav| {
-            state.active_net().map(|cell| Command::Net {
+            state.stepper_net().map(|cell| Command::Net {
                 cell,
                 cmd: NetCommand::Step(nav),
             })

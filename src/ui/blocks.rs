@@ -5,7 +5,7 @@
 
 use super::CellCtx;
 use super::theme;
-use super::visibility::{BLANK_HINT, Mark, blanked, mark, visible};
+use super::visibility::{BLANK_HINT, Mark, blanked, is_source, mark, visible};
 use crate::app::{Command, Edit, NetCommand};
 use crate::lesson::sheet::{self, Block};
 use crate::nn::numfmt::NumberFormat;
@@ -256,6 +256,22 @@ fn cell_ui(
                     ui.close();
                 }
             });
+        }
+    }
+    // The value under the pointer: what it is computed from is outlined, as a step's inputs.
+    let (er, ec, es) = b.engine(r, c);
+    if let Some(q) = b.quantity {
+        if resp.hovered() {
+            cx.hover(q, er, ec, es);
+        }
+        if is_source(cx.sources, q, er, ec, es) {
+            let color = theme::read_highlight(ui.visuals().dark_mode);
+            ui.painter().rect_stroke(
+                resp.rect.expand(1.0),
+                3.0,
+                egui::Stroke::new(2.5, color),
+                egui::StrokeKind::Outside,
+            );
         }
     }
     if sb.selected == Some((r, c)) {

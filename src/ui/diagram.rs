@@ -7,11 +7,11 @@
 
 use super::CellCtx;
 use super::theme;
-use super::visibility::{BLANK_HINT, Mark, blanked, line_text, mark, visible, visible_at};
+use super::visibility::{BLANK_HINT, Mark, blanked, is_source, line_text, mark, visible, visible_at};
 use crate::app::{Command, NetCell, NetCommand, NodeValue, Selection, ViewSettings};
 use crate::lesson::sheet::at;
 use crate::nn::Activation;
-use crate::nn::steps::{Quantity, StepKind};
+use crate::nn::steps::{Quantity, Source, StepKind};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2};
 
 /// Columns with more units than this show the first ones and a "+N more" note.
@@ -20,32 +20,73 @@ const MAX_NODES: usize = 16;
 mod layout;
 use layout::Layout;
 
-/// The value shown on node `unit` of `column` for the chosen quantity, and that quantity.
-fn node_value(cell: &NetCell, column: usize, unit: usize, which: NodeValue) -> (f64, Quantity) {
-    let s = cell.sample;
-    if column == 0 {
-        return match which {
-            NodeValue::Delta => (at(&cell.grads.input, unit, s), Quantity::GradX),
-            _ => (at(&cell.doc.x, unit, s), Quantity::X),
+/// What the nodes of `column` show: the toolbar's choice (`a` where the lesson has not taught
+/// backpropagation yet) while the stepper is in the forward pass or not stepping; during the
+/// backward steps, what the current step writes in its column (`dL/da`, `δ`, `dL/dx`) and `δ`
+/// elsewhere (blank until its step), so the nodes show where backpropagation is, not `a`.
+pub fn column_quantity(cell: &NetCell, column: usize, chosen: NodeValue) -> Quantity {
+    if let Some(step) = cell.current_step()
+        && matches!(
+            step.kind,
+            StepKind::Da | StepKind::Delta | StepKind::GradW | StepKind::GradB | StepKind::DaPrev
+        )
+    {
+        let written_here = match step.writes {
+            Quantity::Da(l) | Quantity::Delta(l) => l + 1 == column,
+            Quantity::GradX => column == 0,
+            _ => false,
+        };
+        return match column {
+            _ if written_here => step.writes,
+            0 => Quantity::X,
+            c => Quantity::Delta(c - 1),
         };
     }
-    let l = column - 1;
-    match which {
-        NodeValue::Z => (at(&cell.fwd.layers[l].z, unit, s), Quantity::Z(l)),
-        NodeValue::A => (at(&cell.fwd.layers[l].a, unit, s), Quantity::A(l)),
-        NodeValue::Delta => (at(&cell.grads.layers[l].delta, unit, s), Quantity::Delta(l)),
+    let chosen = if chosen == NodeValue::Delta && !cell.options.taught.backward() {
+        NodeValue::A
+    } else {
+        chosen
+    };
+    match (column, chosen) {
+        (0, NodeValue::Delta) => Quantity::GradX,
+        (0, _) => Quantity::X,
+        (c, NodeValue::Z) => Quantity::Z(c - 1),
+        (c, NodeValue::A) => Quantity::A(c - 1),
+        (c, NodeValue::Delta) => Quantity::Delta(c - 1),
     }
 }
 
-/// The name people use for a node value: `a3[2]`, `x[1]`.
-fn node_name(column: usize, unit: usize, which: NodeValue) -> String {
-    match (column, which) {
-        (0, NodeValue::Delta) => format!("dL/dx[{}]", unit + 1),
-        (0, _) => format!("x[{}]", unit + 1),
-        (c, NodeValue::Z) => format!("z{c}[{}]", unit + 1),
-        (c, NodeValue::A) => format!("a{c}[{}]", unit + 1),
-        (c, NodeValue::Delta) => format!("δ{c}[{}]", unit + 1),
+/// The value of unit `unit` of a node quantity (`x`, `z`, `a`, `dL/da`, `δ`, `dL/dx`) for the
+/// shown sample.
+fn node_value(cell: &NetCell, q: Quantity, unit: usize) -> f64 {
+    let s = cell.sample;
+    match q {
+        Quantity::X => at(&cell.doc.x, unit, s),
+        Quantity::GradX => at(&cell.grads.input, unit, s),
+        Quantity::Z(l) => at(&cell.fwd.layers[l].z, unit, s),
+        Quantity::A(l) => at(&cell.fwd.layers[l].a, unit, s),
+        Quantity::Da(l) => at(&cell.grads.layers[l].da, unit, s),
+        Quantity::Delta(l) => at(&cell.grads.layers[l].delta, unit, s),
+        _ => f64::NAN,
     }
+}
+
+/// The symbol of a node quantity, as the column's label shows it: `a3`, `δ3`, `dL/da2`, `x`.
+pub fn quantity_symbol(q: Quantity) -> String {
+    match q {
+        Quantity::X => "x".into(),
+        Quantity::GradX => "dL/dx".into(),
+        Quantity::Z(l) => format!("z{}", l + 1),
+        Quantity::A(l) => format!("a{}", l + 1),
+        Quantity::Da(l) => format!("dL/da{}", l + 1),
+        Quantity::Delta(l) => format!("δ{}", l + 1),
+        _ => String::new(),
+    }
+}
+
+/// The name people use for a node value: `a3[2]`, `x[1]`, `δ3[1]`.
+fn node_name(q: Quantity, unit: usize) -> String {
+    format!("{}[{}]", quantity_symbol(q), unit + 1)
 }
 
 /// The edge under the pointer: `W_{layer+1}[to, from]`, `dist` pixels away.
@@ -68,16 +109,19 @@ struct Diagram<'a> {
     dark: bool,
     text_color: Color32,
     weak: Color32,
+    /// What the value under the pointer is computed from.
+    sources: &'a [Source],
 }
 
-/// Draws the diagram of network cell `ci`.
-pub fn diagram_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
+/// Draws the diagram of network cell `ci`; returns where it is.
+pub fn diagram_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) -> Rect {
     let CellCtx {
         ci,
         cell,
         view,
         edit_mode,
         ref mut out,
+        sources,
     } = *cx;
     let widths = cell.doc.net.widths();
     let screen_h = ui.ctx().content_rect().height();
@@ -93,6 +137,7 @@ pub fn diagram_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
         dark: ui.visuals().dark_mode,
         text_color: ui.visuals().text_color(),
         weak: ui.visuals().weak_text_color(),
+        sources,
     };
     d.headings_ui();
     let hovered_edge = d.edges_ui(bg.hover_pos());
@@ -105,6 +150,7 @@ pub fn diagram_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
             cmd: NetCommand::Select(None),
         });
     }
+    bg.rect
 }
 
 impl Diagram<'_> {
@@ -140,13 +186,26 @@ impl Diagram<'_> {
                     color,
                 );
             }
+            // What the column's nodes show, under it: the stepper's backward steps change it.
+            let q = column_quantity(cell, c, self.view.node_value);
+            let symbol = quantity_symbol(q);
+            let backward = matches!(q, Quantity::Da(_) | Quantity::Delta(_) | Quantity::GradX);
+            let color = if backward { self.text_color } else { weak };
             if w > MAX_NODES {
                 painter.text(
                     lay.more_pos(c),
                     Align2::CENTER_CENTER,
-                    format!("+{} more", w - MAX_NODES),
+                    format!("+{} more · {symbol}", w - MAX_NODES),
                     FontId::proportional(11.0),
-                    weak,
+                    color,
+                );
+            } else {
+                painter.text(
+                    lay.caption_pos(c),
+                    Align2::CENTER_CENTER,
+                    symbol,
+                    FontId::proportional(12.0),
+                    color,
                 );
             }
         }
@@ -189,9 +248,13 @@ impl Diagram<'_> {
                             from: i,
                             to: j,
                         });
-                    if em != Mark::Plain || selected {
+                    let source = is_source(self.sources, Quantity::W(l), j, i, 0)
+                        || is_source(self.sources, Quantity::GradW(l), j, i, 0);
+                    if em != Mark::Plain || selected || source {
                         let halo = if selected {
                             theme::selection(dark)
+                        } else if source {
+                            theme::read_highlight(dark)
                         } else if em == Mark::Written {
                             theme::write_highlight(dark)
                         } else {
@@ -234,7 +297,8 @@ impl Diagram<'_> {
     fn node_ui(&self, ui: &mut Ui, c: usize, u: usize, out: &mut Vec<Command>) -> bool {
         let (ci, cell, view, lay, painter, dark) = (self.ci, self.cell, self.view, &self.lay, &self.painter, self.dark);
         let p = lay.node_pos(c, u);
-        let (v, q) = node_value(cell, c, u, view.node_value);
+        let q = column_quantity(cell, c, view.node_value);
+        let v = node_value(cell, q, u);
         let shown = visible_at(cell, q, u, 0, cell.sample);
         let act = if c == 0 {
             None
@@ -248,20 +312,39 @@ impl Diagram<'_> {
         };
         let inactive =
             act == Some(Activation::Relu) && a_val == 0.0 && visible_at(cell, Quantity::A(c - 1), u, 0, cell.sample);
+        // A value the one under the pointer is computed from is ringed as a step's input is.
+        let mark = if column_quantities(c)
+            .into_iter()
+            .any(|q| is_source(self.sources, q, u, 0, cell.sample))
+        {
+            Mark::Read
+        } else {
+            column_mark(cell, c)
+        };
         let label = if shown { view.number_format.fmt(v) } else { "?".into() };
         let look = NodeLook {
             inactive,
-            mark: column_mark(cell, c),
+            mark,
             selected: cell.selection == Some(Selection::Node { column: c, unit: u }),
         };
         look.paint(painter, p, lay.radius, &label, dark, [self.text_color, self.weak]);
-        let name = node_name(c, u, view.node_value);
+        let name = node_name(q, u);
         let rect = Rect::from_center_size(p, Vec2::splat(lay.radius * 2.0));
         let id = ui.scope_id().with(("node", ci, c, u));
         let r = ui.interact(rect, id, Sense::click());
         let acc = format!("node {name} = {label}");
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &acc));
         let hovered = r.hovered();
+        if hovered {
+            out.push(Command::Hover(Some(crate::app::Hovered {
+                cell: ci,
+                quantity: q,
+                row: u,
+                col: 0,
+                sample: cell.sample,
+                step: None,
+            })));
+        }
         if r.clicked() {
             out.push(Command::Net {
                 cell: ci,
@@ -269,20 +352,19 @@ impl Diagram<'_> {
             });
         }
         // Edit mode: the value on a node can become an exercise.
-        if self.edit_mode {
-            let (_, q) = node_value(cell, c, u, view.node_value);
-            if let Some(reference) = crate::app::edit::reference_for(q, u, 0) {
-                r.context_menu(|ui| {
-                    if ui.button(format!("Ask for this value ({name})")).clicked() {
-                        out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
-                            network: ci,
-                            reference,
-                            sample: cell.sample + 1,
-                        }));
-                        ui.close();
-                    }
-                });
-            }
+        if self.edit_mode
+            && let Some(reference) = crate::app::edit::reference_for(q, u, 0)
+        {
+            r.context_menu(|ui| {
+                if ui.button(format!("Ask for this value ({name})")).clicked() {
+                    out.push(Command::Page(crate::app::edit::PageEdit::AskFor {
+                        network: ci,
+                        reference,
+                        sample: cell.sample + 1,
+                    }));
+                    ui.close();
+                }
+            });
         }
         r.on_hover_ui(|ui| {
             node_tooltip_ui(ui, cell, c, u, view);
@@ -339,15 +421,19 @@ impl Diagram<'_> {
     }
 }
 
-/// How the current step touches the values of a column.
-fn column_mark(cell: &NetCell, c: usize) -> Mark {
-    let qs: Vec<Quantity> = if c == 0 {
+/// The per-unit quantities a column's nodes stand for.
+fn column_quantities(c: usize) -> Vec<Quantity> {
+    if c == 0 {
         vec![Quantity::X, Quantity::GradX]
     } else {
         let l = c - 1;
         vec![Quantity::Z(l), Quantity::A(l), Quantity::Da(l), Quantity::Delta(l)]
-    };
-    let marks: Vec<Mark> = qs.into_iter().map(|q| mark(cell, q)).collect();
+    }
+}
+
+/// How the current step touches the values of a column.
+fn column_mark(cell: &NetCell, c: usize) -> Mark {
+    let marks: Vec<Mark> = column_quantities(c).into_iter().map(|q| mark(cell, q)).collect();
     if marks.contains(&Mark::Written) {
         Mark::Written
     } else if marks.contains(&Mark::Read) {
@@ -443,7 +529,7 @@ fn node_tooltip_ui(ui: &mut Ui, cell: &NetCell, c: usize, u: usize, view: &ViewS
             u + 1,
             cell.sample + 1
         ));
-        if visible_at(cell, Quantity::GradX, u, 0, cell.sample) {
+        if cell.options.taught.backward() && visible_at(cell, Quantity::GradX, u, 0, cell.sample) {
             ui.label(format!(
                 "dL/dx[{}] = {}",
                 u + 1,
@@ -454,6 +540,9 @@ fn node_tooltip_ui(ui: &mut Ui, cell: &NetCell, c: usize, u: usize, view: &ViewS
     }
     let l = c - 1;
     for kind in [StepKind::Z, StepKind::A, StepKind::Delta] {
+        if kind == StepKind::Delta && !cell.options.taught.backward() {
+            continue;
+        }
         let q = match kind {
             StepKind::Z => Quantity::Z(l),
             StepKind::A => Quantity::A(l),

@@ -6,7 +6,7 @@ use crate::app::Command;
 use crate::app::edit::PageEdit;
 use crate::lesson::plot::{Plot, PlotOf};
 use crate::lesson::quiz::{Quiz, QuizOption};
-use crate::lesson::{Cell, Lock, NetworkCell, Show};
+use crate::lesson::{Cell, Lock, NetworkCell, Show, Taught};
 use crate::nn::{Activation, LossKind};
 use egui::{RichText, Ui};
 
@@ -114,6 +114,25 @@ pub fn network_options_ui(ui: &mut Ui, ci: usize, nc: NetworkCell, out: &mut Vec
                         send(out, n);
                     }
                 }
+            });
+            ui.horizontal_wrapped(|ui| {
+                let label = ui.label("Show students:");
+                egui::ComboBox::from_id_salt(("taught", ci))
+                    .selected_text(nc.options.taught.text())
+                    .show_ui(ui, |ui| {
+                        for t in Taught::ALL {
+                            if ui.selectable_label(nc.options.taught == t, t.text()).clicked() && nc.options.taught != t {
+                                let mut n = nc.clone();
+                                n.options.taught = t;
+                                send(out, n);
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "Only what the lesson has taught so far: the forward pass hides the loss, the backward blocks and \"Apply update\"",
+                    );
             });
             ui.horizontal(|ui| {
                 ui.label("Value on the nodes:");

@@ -227,11 +227,16 @@ fn layer_blocks(ui: &mut Ui, cx: &mut CellCtx<'_>, l: usize) {
             it.select(selected, cell.sample).editable(edit)
         })
         .collect();
-    if k == cell.doc.net.len() {
+    let taught = cell.options.taught;
+    if k == cell.doc.net.len() && taught.loss() {
         let y = sheet.per_sample("y", &cell.doc.y, Quantity::Y);
         items.extend([Item::Op("vs".into()), Item::from(y)]);
     }
     flow_ui(ui, cx, items, fmt);
+    // Backpropagation only once the lesson has taught it.
+    if !taught.backward() {
+        return;
+    }
     ui.add_space(6.0);
     let heading = format!("Backward:  {}", sheet.backward_equations(l, true).join(",  "));
     ui.label(RichText::new(heading).italics());

@@ -67,9 +67,7 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
     if let Some(m) = &state.session.message {
         egui::Panel::top("message").show(ui, |ui| message_ui(ui, m, &mut out));
     }
-    if let Some(ci) = state.active_net()
-        && let Some(cell) = state.net(ci)
-    {
+    if state.first_net().is_some() {
         egui::Panel::right("stepper panel")
             .resizable(true)
             // A third of a small window, so the page keeps the larger part.
@@ -77,7 +75,10 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             .min_size(320.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("stepper scroll").show(ui, |ui| {
-                    stepper::stepper_ui(ui, ci, cell, &state.session.settings.view, &mut out);
+                    match state.stepper_net().and_then(|ci| state.net(ci).map(|c| (ci, c))) {
+                        Some((ci, cell)) => stepper::stepper_ui(ui, ci, cell, &state.session.settings.view, &mut out),
+                        None => stepper::no_network_ui(ui),
+                    }
                 });
             });
     }
@@ -92,7 +93,25 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             });
     });
     dialogs_ui(ui, state, &mut out);
+    settle_hover(state, &mut out);
     out
+}
+
+/// The widgets under the pointer each said what value they show; one `Hover` command remains,
+/// sent only when the value under the pointer changed (`None` once the pointer left it).
+fn settle_hover(state: &AppState, out: &mut Vec<Command>) {
+    let hovered = out
+        .iter()
+        .rev()
+        .find_map(|c| match c {
+            Command::Hover(h) => Some(*h),
+            _ => None,
+        })
+        .flatten();
+    out.retain(|c| !matches!(c, Command::Hover(_)));
+    if hovered != state.session.hovered {
+        out.push(Command::Hover(hovered));
+    }
 }
 
 /// The message bar: the text (in the error colour for an error) and its "Dismiss" button.
@@ -141,8 +160,13 @@ fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Ve
             edit::cell_toolbar_ui(ui, ci, state, out);
             cell_form_ui(ui, ci, cell, state, out);
         }
-        if let Some(rect) = cell_ui(ui, ci, cell, state, md, &mut numbers, out) {
+        if let Some((rect, diagram)) = cell_ui(ui, ci, cell, state, md, &mut numbers, out) {
             nets_at.push((ci, rect));
+            // The stepper just moved: its diagram comes into view, with the step's highlights.
+            if state.session.scroll_to_net == Some(ci) {
+                ui.scroll_to_rect(diagram, None);
+                out.push(Command::ScrolledToNet);
+            }
         }
         ui.add_space(8.0);
     }
@@ -150,7 +174,8 @@ fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Ve
         edit::page_footer_ui(ui, state, out);
     }
     lesson_nav::next_ui(ui, state, out);
-    follow_the_page(ui.clip_rect(), &nets_at, state.active_net(), out);
+    let shown = state.stepper_net();
+    follow_the_page(ui.clip_rect(), &nets_at, shown, out);
 }
 
 /// Edit mode's form of a cell (exercises, quizzes, plots, a network's options).
@@ -173,7 +198,7 @@ fn cell_form_ui(ui: &mut Ui, ci: usize, cell: &CellState, state: &AppState, out:
 }
 
 /// One cell of the page; `numbers` counts the exercises and quizzes so far. Returns where a
-/// network cell was drawn.
+/// network cell was drawn, and where its diagram was.
 fn cell_ui(
     ui: &mut Ui,
     ci: usize,
@@ -182,7 +207,7 @@ fn cell_ui(
     md: &mut CommonMarkCache,
     numbers: &mut (usize, usize),
     out: &mut Vec<Command>,
-) -> Option<egui::Rect> {
+) -> Option<(egui::Rect, egui::Rect)> {
     let group = egui::Frame::group(ui.style());
     match cell {
         CellState::Text(t) if state.session.edit_mode => edit::text_editor_ui(ui, ci, t, md, out),
@@ -190,7 +215,8 @@ fn cell_ui(
             markdown::markdown_ui(ui, md, t);
         }
         CellState::Network(n) => {
-            return Some(group.show(ui, |ui| netcell_ui(ui, ci, n, state, out)).response.rect);
+            let r = group.show(ui, |ui| netcell_ui(ui, ci, n, state, out));
+            return Some((r.response.rect, r.inner));
         }
         CellState::Training(t) => {
             group.show(ui, |ui| {
@@ -212,46 +238,58 @@ fn cell_ui(
     None
 }
 
-/// When the network the stepper shows has scrolled out of `visible` and another network cell
-/// is well in view (half of it, or 40% of the page's height), the stepper moves to the one
-/// most in view. A network only peeking in at an edge does not take the stepper from the one
-/// the exercises being read are about.
+/// The stepper panel shows the network cell most in `visible` (the one it shows keeps it on a
+/// tie), so it always names the network the student sees. A network counts as in view once
+/// [`MIN_IN_VIEW`] points of it (or half of a smaller one) show: one only peeking in at an
+/// edge does not. With none in view the panel says there is no network to step, and nothing
+/// off screen is stepped or updated.
 fn follow_the_page(visible: egui::Rect, nets_at: &[(usize, egui::Rect)], shown: Option<usize>, out: &mut Vec<Command>) {
     let seen = |r: &egui::Rect| {
         let i = r.intersect(visible);
         if i.is_positive() { i.height() } else { 0.0 }
     };
-    if nets_at.iter().any(|(c, r)| Some(*c) == shown && seen(r) > 0.0) {
-        return;
-    }
-    let well_in_view = |r: &egui::Rect| seen(r) >= (0.5 * r.height()).min(0.4 * visible.height());
-    if let Some((c, _)) = nets_at
+    let in_view = |r: &egui::Rect| seen(r) > 0.0 && seen(r) >= MIN_IN_VIEW.min(0.5 * r.height());
+    let best = nets_at
         .iter()
-        .filter(|(_, r)| well_in_view(r))
-        .max_by(|a, b| seen(&a.1).total_cmp(&seen(&b.1)))
-    {
-        out.push(Command::Net {
-            cell: *c,
+        .filter(|(_, r)| in_view(r))
+        .max_by(|a, b| {
+            seen(&a.1)
+                .total_cmp(&seen(&b.1))
+                // On a tie the one shown stays.
+                .then((Some(a.0) == shown).cmp(&(Some(b.0) == shown)))
+        })
+        .map(|(c, _)| *c);
+    match best {
+        Some(c) if Some(c) != shown => out.push(Command::Net {
+            cell: c,
             cmd: NetCommand::ShowInStepper,
-        });
+        }),
+        None if shown.is_some() => out.push(Command::NoNetworkInView),
+        _ => {}
     }
 }
 
-/// A live network cell: toolbar, diagram, matrix view and data beside the stepper.
-fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
+/// How much of a network must show (in points) for it to count as in view.
+const MIN_IN_VIEW: f32 = 120.0;
+
+/// A live network cell: toolbar, diagram, matrix view and data beside the stepper. Returns
+/// where the diagram is.
+fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) -> egui::Rect {
     if !cell.options.lock.is_empty() {
         let what: Vec<&str> = cell.options.lock.iter().map(|&l| l.text()).collect();
         ui.weak(format!("Locked by the lesson: {}.", what.join(", ")));
     }
     toolbar_ui(ui, ci, cell, state, out);
+    let sources = visibility::hover_sources(state.session.hovered, ci, cell);
     let mut cx = CellCtx {
         ci,
         cell,
         view: &state.session.settings.view,
         edit_mode: state.session.edit_mode,
         out,
+        sources: &sources,
     };
-    diagram::diagram_ui(ui, &mut cx);
+    let diagram = diagram::diagram_ui(ui, &mut cx);
     legend::diagram_legend_ui(ui, ci);
     ui.separator();
     // A wide layer (many inputs) scrolls sideways instead of widening the whole page.
@@ -266,6 +304,7 @@ fn netcell_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
     } else {
         data::data_ui(ui, &mut cx);
     }
+    diagram
 }
 
 fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mut Vec<Command>) {
@@ -274,63 +313,76 @@ fn toolbar_ui(ui: &mut Ui, ci: usize, cell: &NetCell, state: &AppState, out: &mu
         ui.label(RichText::new(cell.doc.name.clone().unwrap_or_else(|| "Network".into())).strong());
         ui.separator();
         ui.label("Show on nodes:");
-        for nv in [NodeValue::Z, NodeValue::A, NodeValue::Delta] {
+        let taught = cell.options.taught;
+        // δ only once the lesson has taught backpropagation.
+        let choices: &[NodeValue] = if taught.backward() {
+            &[NodeValue::Z, NodeValue::A, NodeValue::Delta]
+        } else {
+            &[NodeValue::Z, NodeValue::A]
+        };
+        for &nv in choices {
             let r = ui.selectable_label(view.node_value == nv, nv.label());
             let hint = format!("Show {} on every node", nv.label());
             if glossary::hint_and_explain(r, &hint, nv.label()).clicked() {
                 out.push(Command::SetNodeValue(nv));
             }
         }
-        ui.separator();
-        let ll = glossary::label(ui, "Loss:");
-        egui::ComboBox::from_id_salt(("loss", ci))
-            .selected_text(cell.doc.loss.kind.name())
-            .show_ui(ui, |ui| {
-                for name in LossKind::NAMES {
-                    if let Some(k) = LossKind::from_name(name)
-                        && glossary::explain(ui.selectable_label(cell.doc.loss.kind.name() == name, name), name)
-                            .clicked()
-                        && cell.doc.loss.kind.name() != name
-                    {
-                        out.push(Command::Net {
-                            cell: ci,
-                            cmd: NetCommand::Edit(Edit::Loss(k)),
-                        });
-                    }
-                }
-            })
-            .response
-            .labelled_by(ll.id);
-        let rl = glossary::label(ui, "Reduction:");
-        egui::ComboBox::from_id_salt(("reduction", ci))
-            .selected_text(cell.doc.loss.reduction.name())
-            .show_ui(ui, |ui| {
-                for r in [Reduction::Mean, Reduction::Sum] {
-                    if ui.selectable_label(cell.doc.loss.reduction == r, r.name()).clicked()
-                        && cell.doc.loss.reduction != r
-                    {
-                        out.push(Command::Net {
-                            cell: ci,
-                            cmd: NetCommand::Edit(Edit::Reduction(r)),
-                        });
-                    }
-                }
-            })
-            .response
-            .labelled_by(rl.id);
-        ui.separator();
-        let loss_shown = visibility::visible_at(cell, crate::nn::steps::Quantity::Loss, 0, 0, cell.sample);
-        let loss = if loss_shown {
-            view.number_format.fmt(cell.grads.loss)
-        } else {
-            "?".into()
-        };
-        let r = ui.label(RichText::new(format!("L = {loss}")).monospace().strong());
-        glossary::hint_and_explain(r, &cell.doc.loss.formula(), "L");
+        // The loss (its menus and value) only once the lesson has taught it.
+        if taught.loss() {
+            loss_ui(ui, ci, cell, view, out);
+        }
         // Whole, on the next row if it does not fit, rather than split over two.
         let sample = RichText::new(format!("sample {} of {}", cell.sample + 1, cell.doc.batch())).weak();
         ui.add(egui::Label::new(sample).wrap_mode(egui::TextWrapMode::Extend));
     });
+}
+
+/// The toolbar's loss: the loss and reduction menus and `L = ...`.
+fn loss_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &crate::app::ViewSettings, out: &mut Vec<Command>) {
+    ui.separator();
+    let ll = glossary::label(ui, "Loss:");
+    egui::ComboBox::from_id_salt(("loss", ci))
+        .selected_text(cell.doc.loss.kind.name())
+        .show_ui(ui, |ui| {
+            for name in LossKind::NAMES {
+                if let Some(k) = LossKind::from_name(name)
+                    && glossary::explain(ui.selectable_label(cell.doc.loss.kind.name() == name, name), name).clicked()
+                    && cell.doc.loss.kind.name() != name
+                {
+                    out.push(Command::Net {
+                        cell: ci,
+                        cmd: NetCommand::Edit(Edit::Loss(k)),
+                    });
+                }
+            }
+        })
+        .response
+        .labelled_by(ll.id);
+    let rl = glossary::label(ui, "Reduction:");
+    egui::ComboBox::from_id_salt(("reduction", ci))
+        .selected_text(cell.doc.loss.reduction.name())
+        .show_ui(ui, |ui| {
+            for r in [Reduction::Mean, Reduction::Sum] {
+                if ui.selectable_label(cell.doc.loss.reduction == r, r.name()).clicked() && cell.doc.loss.reduction != r
+                {
+                    out.push(Command::Net {
+                        cell: ci,
+                        cmd: NetCommand::Edit(Edit::Reduction(r)),
+                    });
+                }
+            }
+        })
+        .response
+        .labelled_by(rl.id);
+    ui.separator();
+    let loss_shown = visibility::visible_at(cell, crate::nn::steps::Quantity::Loss, 0, 0, cell.sample);
+    let loss = if loss_shown {
+        view.number_format.fmt(cell.grads.loss)
+    } else {
+        "?".into()
+    };
+    let r = ui.label(RichText::new(format!("L = {loss}")).monospace().strong());
+    glossary::hint_and_explain(r, &cell.doc.loss.formula(), "L");
 }
 
 fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
@@ -620,8 +672,9 @@ mod tests {
         Rect::from_min_max(pos2(0.0, top), pos2(800.0, bottom))
     }
 
-    /// Which network the stepper moves to (None = it stays).
-    fn moves_to(nets: &[(usize, Rect)], shown: usize) -> Option<usize> {
+    /// What the panel does: `Some(Some(c))` moves to network `c`, `Some(None)` says no network
+    /// is in view, `None` stays.
+    fn follows(nets: &[(usize, Rect)], shown: usize) -> Option<Option<usize>> {
         let page = cell(0.0, 700.0);
         let mut out = Vec::new();
         follow_the_page(page, nets, Some(shown), &mut out);
@@ -629,29 +682,41 @@ mod tests {
             Command::Net {
                 cell,
                 cmd: NetCommand::ShowInStepper,
-            } => Some(*cell),
+            } => Some(Some(*cell)),
+            Command::NoNetworkInView => Some(None),
             _ => None,
         })
     }
 
     #[test]
-    fn the_stepper_stays_while_its_network_shows_and_moves_to_one_well_in_view() {
+    fn the_panel_shows_the_network_most_in_view_or_says_none_is() {
         // Network 2 is in view (rows 100..500 of a 700-high page), network 5 below it.
         let nets = [(2, cell(100.0, 500.0)), (5, cell(900.0, 1700.0))];
-        assert_eq!(moves_to(&nets, 2), None, "its own network is in view");
+        assert_eq!(follows(&nets, 2), None, "its own network is in view");
         assert_eq!(
-            moves_to(&nets, 5),
-            Some(2),
+            follows(&nets, 5),
+            Some(Some(2)),
             "network 5 is out of view, 2 fills the page"
         );
-        // Network 2 scrolled away above; network 5 peeks in by 100 of its 800 rows: stay.
+        // Network 2 scrolled away above; network 5 peeks in by 100 of its 800 rows (less than
+        // 120 points): no network is in view.
         let nets = [(2, cell(-900.0, -500.0)), (5, cell(600.0, 1400.0))];
-        assert_eq!(moves_to(&nets, 2), None);
-        // 300 rows in view: 40% of the page is 280, so it is well in view.
+        assert_eq!(follows(&nets, 2), Some(None));
+        // 300 rows in view: well in view.
         let nets = [(2, cell(-900.0, -500.0)), (5, cell(400.0, 1200.0))];
-        assert_eq!(moves_to(&nets, 2), Some(5));
-        // A small network is well in view once half of it shows.
+        assert_eq!(follows(&nets, 2), Some(Some(5)));
+        // A small network is in view once half of it shows (80 of 140 rows).
         let nets = [(2, cell(-900.0, -500.0)), (5, cell(620.0, 760.0))];
-        assert_eq!(moves_to(&nets, 2), Some(5));
+        assert_eq!(follows(&nets, 2), Some(Some(5)));
+        // Lesson 5: the tanh cell's last 150 rows still show above the sigmoid cell, which fills
+        // 500 rows: the panel moves to the sigmoid cell.
+        let nets = [(2, cell(-500.0, 150.0)), (5, cell(200.0, 700.0))];
+        assert_eq!(follows(&nets, 2), Some(Some(5)));
+        // Equally in view: the one shown stays.
+        let nets = [(2, cell(0.0, 300.0)), (5, cell(400.0, 700.0))];
+        assert_eq!(follows(&nets, 5), None);
+        assert_eq!(follows(&nets, 2), None);
+        // Only a training lab in view (no network rects on screen): none.
+        assert_eq!(follows(&[(2, cell(800.0, 1400.0))], 2), Some(None));
     }
 }

@@ -9,9 +9,20 @@ use egui::{RichText, Ui};
 /// Draws the stepper of network cell `ci`.
 pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &mut Vec<Command>) {
     let fmt = view.number_format;
-    let total = cell.steps.len();
-    ui.label(RichText::new("Backprop stepper").heading());
-    ui.weak(cell.doc.name.clone().unwrap_or_else(|| "Network".into()));
+    // Only the steps of what the lesson has taught so far.
+    let total = cell.offered_steps();
+    let taught = cell.options.taught;
+    ui.label(
+        RichText::new(if taught.backward() {
+            "Backprop stepper"
+        } else {
+            "Stepper"
+        })
+        .heading(),
+    );
+    // The network in view, by name: the page moves the panel to whichever one that is.
+    let name = cell.doc.name.clone().unwrap_or_else(|| "Network".into());
+    ui.label(RichText::new(format!("Network in view: {name}")).strong());
     ui.horizontal_wrapped(|ui| {
         let nav = |ui: &mut Ui, text: &str, hint: &str, nav: StepNav, out: &mut Vec<Command>| {
             if ui.button(text).on_hover_text(hint).clicked() {
@@ -49,8 +60,18 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
     });
     match cell.current_step() {
         None => {
+            let what = match taught {
+                crate::lesson::Taught::Forward => "the forward pass, layer by layer",
+                crate::lesson::Taught::Loss => "the forward pass, then the loss",
+                crate::lesson::Taught::Backward => {
+                    "the forward pass, the loss, then backpropagation from the output back"
+                }
+                crate::lesson::Taught::All => {
+                    "the forward pass, the loss, backpropagation from the output back, then the update"
+                }
+            };
             ui.label(format!(
-                "{total} steps: the forward pass, the loss, backpropagation from the output back, then the update. Press \"First step\" (or the right arrow key) to start; values of steps not reached yet are blank so you can work them out by hand first."
+                "{total} steps: {what}. Press \"First step\" (or the right arrow key) to start; values of steps not reached yet are blank so you can work them out by hand first."
             ));
         }
         Some(step) => {
@@ -66,6 +87,17 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
                     for line in &step.lines {
                         let text = line_text(cell, i, step, line, fmt);
                         let r = ui.label(RichText::new(text).monospace());
+                        if r.hovered() {
+                            // The values this line is computed from light up on the page.
+                            out.push(Command::Hover(Some(crate::app::Hovered {
+                                cell: ci,
+                                quantity: step.writes,
+                                row: line.cell.0,
+                                col: line.cell.1,
+                                sample: cell.sample,
+                                step: Some(i),
+                            })));
+                        }
                         if line_blanked(cell, i, step, line) {
                             r.on_hover_text(BLANK_HINT);
                         }
@@ -77,14 +109,17 @@ pub fn stepper_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, o
         }
     }
     ui.separator();
-    update_ui(ui, ci, cell, view, out);
-    ui.separator();
+    // The optimizer step only once the lesson has taught it.
+    if taught.update() {
+        update_ui(ui, ci, cell, view, out);
+        ui.separator();
+    }
     ui.collapsing("All steps", |ui| {
         egui::ScrollArea::vertical()
             .id_salt(("step list", ci))
             .max_height(200.0)
             .show(ui, |ui| {
-                for (i, s) in cell.steps.iter().enumerate() {
+                for (i, s) in cell.steps.iter().enumerate().take(total) {
                     let reached = cell.reveal_all || cell.step.is_some_and(|c| i <= c) || cell.step.is_none();
                     let summary = if reached && s.result.len() <= 4 && !step_blanked(cell, i, s) {
                         let vals: Vec<String> = s.result.iter().map(|v| fmt.fmt(*v)).collect();
@@ -200,4 +235,13 @@ fn update_ui(ui: &mut Ui, ci: usize, cell: &NetCell, view: &ViewSettings, out: &
             ));
             p.points(egui_plot::Points::new("loss after update", egui_plot::PlotPoints::from(points)).radius(3.0));
         });
+}
+
+/// The panel when no network cell is in view: says so, and offers nothing to step or update.
+pub fn no_network_ui(ui: &mut Ui) {
+    // As wide as the stepper it replaces, so the page beside it does not move.
+    ui.set_min_width(ui.available_width());
+    ui.label(RichText::new("Backprop stepper").heading());
+    ui.label("No network in view: there is no network to step.");
+    ui.weak("Scroll to a network cell to step through its forward pass and backpropagation here.");
 }

@@ -2,9 +2,10 @@
 //! blank; values unanswered exercises ask for are blank until answered (the cell's `blanks`,
 //! kept by `app::student`); reads and writes of the current step are highlighted.
 
-use crate::app::NetCell;
+use crate::app::{Hovered, NetCell};
+use crate::nn::Activation;
 use crate::nn::numfmt::NumberFormat;
-use crate::nn::steps::{ChainStep, Line, Quantity, StepKind, Tok};
+use crate::nn::steps::{ChainStep, Line, Quantity, Source, StepKind, Tok, sources};
 
 /// How a value should be drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,4 +119,35 @@ pub fn line_text(cell: &NetCell, i: usize, step: &ChainStep, line: &Line, fmt: N
         Some(s) => format!("{} = {s} = ?", line.target),
         None => format!("{} = ?", line.target),
     }
+}
+
+/// The values the value under the pointer is computed from, when it is in network cell `ci`:
+/// the elements its step reads (a stepper line's own step, else the step that first writes it).
+/// Empty for a given value (`x`, `y`, a weight) or a value in another cell.
+pub fn hover_sources(hovered: Option<Hovered>, ci: usize, cell: &NetCell) -> Vec<Source> {
+    let Some(h) = hovered.filter(|h| h.cell == ci) else {
+        return Vec::new();
+    };
+    let Some(step) = h
+        .step
+        .or_else(|| cell.first_write(h.quantity))
+        .and_then(|i| cell.steps.get(i))
+    else {
+        return Vec::new();
+    };
+    let softmax = step
+        .layer
+        .and_then(|l| cell.doc.net.layers().get(l))
+        .is_some_and(|l| l.activation == Activation::Softmax);
+    // Softmax mixes the units: each `a` reads every `z`, and so does `δ` unless it is fused
+    // with cross-entropy (`a - y`, read element by element).
+    let all_units = softmax
+        && (step.kind == StepKind::A
+            || (step.kind == StepKind::Delta && step.reads.iter().any(|q| matches!(q, Quantity::Da(_)))));
+    sources(step, h.row, h.col, h.sample, all_units)
+}
+
+/// Whether element (`row`, `col`) of `q` for `sample` is among `sources`.
+pub fn is_source(sources: &[Source], q: Quantity, row: usize, col: usize, sample: usize) -> bool {
+    sources.iter().any(|s| s.covers(q, row, col, sample))
 }

@@ -136,6 +136,8 @@ pub enum EditError {
     Locked(Lock),
     #[error("{}", UPDATE_ASKED)]
     UpdateAsked,
+    #[error("the lesson has not taught {} yet: this network shows only the {}", .0.text(), .1.text())]
+    NotTaught(Lock, crate::lesson::Taught),
     #[error("no such layer")]
     NoSuchLayer,
     #[error("no such weight")]
@@ -176,6 +178,8 @@ pub fn permitted(options: &NetworkOptions, edit: &Edit) -> Result<(), EditError>
     let lock = edit.lock();
     if options.is_locked(lock) {
         Err(EditError::Locked(lock))
+    } else if !options.taught.allows(lock) {
+        Err(EditError::NotTaught(lock, options.taught))
     } else {
         Ok(())
     }

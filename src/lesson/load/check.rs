@@ -8,7 +8,7 @@ use super::{Problems, Resolver, Span};
 use crate::lesson::compute::Computed;
 use crate::lesson::file::{CellFile, HeaderFile, NetworkCellFile};
 use crate::lesson::variant::{MAX_K, Variant};
-use crate::lesson::{Cell, Lesson, LessonMeta, Lock, NetworkCell, NetworkOptions, Show};
+use crate::lesson::{Cell, Lesson, LessonMeta, Lock, NetworkCell, NetworkOptions, Show, Taught};
 use crate::nn::doc::{self, NetworkDoc, Syntax};
 use std::collections::HashMap;
 
@@ -17,6 +17,8 @@ pub(super) struct NetEntry {
     pub(super) n: usize,
     pub(super) id: String,
     pub(super) doc: Option<NetworkDoc>,
+    /// What the lesson has taught of it (everything if the cell did not load).
+    pub(super) taught: Taught,
 }
 
 /// The second pass: cells checked against each other and the engine.
@@ -75,6 +77,7 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 n: c.n,
                 id,
                 doc: cell.as_ref().map(|x| x.doc.clone()),
+                taught: cell.as_ref().map_or(Taught::All, |x| x.options.taught),
             });
             if let Some(x) = cell {
                 built.insert(c.n, x);
@@ -174,6 +177,16 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 Show::A
             }),
         };
+        let taught = match f.taught.as_deref() {
+            None => Taught::All,
+            Some(s) => Taught::from_name(s).unwrap_or_else(|| {
+                self.out.push(
+                    c.raw.at("taught"),
+                    format!("{p}unknown taught '{s}'; valid: forward, loss, backward, all"),
+                );
+                Taught::All
+            }),
+        };
         let variant = self.variant(c, f, &p);
         let doc = self.network_doc(c, f, &p)?;
         (self.out.list.len() == before).then(|| NetworkCell {
@@ -182,6 +195,7 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 id_named: f.id.is_some(),
                 lock,
                 show,
+                taught,
                 stepper: f.stepper.unwrap_or(true),
                 hide_answers: f.hide_answers.unwrap_or(true),
                 variant,

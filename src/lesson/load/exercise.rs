@@ -157,6 +157,24 @@ impl Checker<'_, '_, '_> {
         for m in ex.ask.check(&doc.net, doc.batch(), s) {
             self.out.push(c.raw.at("ask"), format!("{p}ask {m}"));
         }
+        // A value the network does not show yet (`taught`): the stepper and the matrix view
+        // would not lead the student to it.
+        let (taught, needed) = (self.nets[net].taught, ex.ask.target.taught_needed());
+        if taught < needed {
+            self.out.push(
+                c.raw.at("ask"),
+                format!(
+                    "{p}ask {} needs the {} taught, but network '{}' shows only the {} (taught = \"{}\"); \
+                     set its taught to \"{}\" or ask on another network",
+                    ex.ask,
+                    needed.text(),
+                    self.nets[net].id,
+                    taught.text(),
+                    taught.name(),
+                    needed.name()
+                ),
+            );
+        }
         if let Some(sf) = &ex.solve_for {
             for m in sf.param.check(&doc.net, doc.batch(), s) {
                 self.out.push(c.raw.at("solve_for"), format!("{p}solve_for {m}"));

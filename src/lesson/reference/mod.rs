@@ -121,6 +121,19 @@ impl Target {
         }
     }
 
+    /// How much of a network a lesson must have taught (its network cell's `taught`) for a
+    /// student to meet this value there: the loss with the loss, gradients with
+    /// backpropagation, the weights after an update with everything.
+    pub fn taught_needed(self) -> crate::lesson::Taught {
+        use crate::lesson::Taught;
+        match self {
+            Target::Loss => Taught::Loss,
+            Target::Layer(_, LayerQuantity::NewWeights | LayerQuantity::NewBias) => Taught::All,
+            t if t.needs_backward() => Taught::Backward,
+            _ => Taught::Forward,
+        }
+    }
+
     /// Whether the value needs the backward pass (or the update after it).
     pub fn needs_backward(self) -> bool {
         matches!(

@@ -8,6 +8,7 @@
 
 use super::WorksheetOptions;
 use super::html::{esc, flow, op, working};
+use crate::lesson::Taught;
 use crate::lesson::compute::Computed;
 use crate::lesson::sheet::{Block, Fill, Item, Naming, Pass, Samples, Sheet};
 use crate::nn::OptimizerKind;
@@ -36,8 +37,10 @@ fn open_layer(title: &str, formula: &str, may_break: bool, out: &mut String) {
 }
 
 /// Writes the worksheet of one network: the givens, then the forward pass with the loss, the
-/// backward pass and the update, each part starting a new page when printed.
-pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
+/// backward pass and the update, each part starting a new page when printed. Only the parts
+/// the lesson has `taught` for this network (the forward pass only: no loss, no backward pass,
+/// no update).
+pub fn network_html(c: &Computed, opts: &WorksheetOptions, taught: Taught, out: &mut String) {
     let n = c.doc.net.len();
     if n == 0 || c.grads.layers.len() != n {
         out.push_str("<p>This network has no backward pass to lay out.</p>\n");
@@ -49,7 +52,7 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
     let whole_batch = lay.samples == Samples::All;
     let key = opts.answers;
     let steps = if key { c.steps(s) } else { Vec::new() };
-    givens(c, lay, out);
+    givens(c, lay, taught, out);
     if key && lay.keras() {
         out.push_str(
             "<p>The working under each block writes W as PyTorch does: <code>W1[j,i]</code> is unit j, input i \
@@ -64,7 +67,13 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
     for l in 0..n {
         forward_layer(c, lay, l, key, &steps, out);
     }
-    loss_block(c, lay, key, &steps, out);
+    if taught.loss() {
+        loss_block(c, lay, key, &steps, out);
+    }
+    if !taught.backward() {
+        out.push_str("</section>\n");
+        return;
+    }
     out.push_str("</section>\n<section class=\"part\">\n<h3>Backward pass</h3>\n");
     let _ = writeln!(
         out,
@@ -100,13 +109,19 @@ pub fn network_html(c: &Computed, opts: &WorksheetOptions, out: &mut String) {
     for l in (0..n).rev() {
         backward_layer(c, lay, l, key, &steps, out);
     }
+    if !taught.update() {
+        out.push_str("</section>\n");
+        return;
+    }
     out.push_str("</section>\n<section class=\"part\">\n<h3>Update</h3>\n");
     update(c, lay, key, &steps, out);
     out.push_str("</section>\n");
 }
 
-/// The numbers of the problem: layers, loss, optimizer, the sample's x and y.
-fn givens(c: &Computed, lay: Sheet, out: &mut String) {
+/// The numbers of the problem: layers, loss, optimizer, the sample's x and y (of what is
+/// `taught`: the loss and y with the loss, its gradient with backpropagation, the optimizer
+/// with the update).
+fn givens(c: &Computed, lay: Sheet, taught: Taught, out: &mut String) {
     let d = &c.doc;
     let widths: Vec<String> = d.net.widths().iter().map(usize::to_string).collect();
     let acts: Vec<String> = d
@@ -145,9 +160,10 @@ fn givens(c: &Computed, lay: Sheet, out: &mut String) {
         "one sample".into()
     };
     let rows = [
-        ("Layers (widths)", widths.join(" - ")),
-        ("Activations", acts.join(", ")),
+        (true, "Layers (widths)", widths.join(" - ")),
+        (true, "Activations", acts.join(", ")),
         (
+            taught.loss(),
             "Loss",
             format!(
                 "{} (reduction {}): {}",
@@ -156,28 +172,31 @@ fn givens(c: &Computed, lay: Sheet, out: &mut String) {
                 d.loss.formula()
             ),
         ),
-        ("Its gradient", d.loss.grad_formula()),
-        ("Optimizer", format!("{opt}; {}", o.formula())),
-        ("Data", sample),
+        (taught.backward(), "Its gradient", d.loss.grad_formula()),
+        (taught.update(), "Optimizer", format!("{opt}; {}", o.formula())),
+        (true, "Data", sample),
     ];
     out.push_str("<table class=\"facts\">");
-    for (k, v) in rows {
+    for (k, v) in rows.into_iter().filter(|r| r.0).map(|r| (r.1, r.2)) {
         let _ = write!(out, "<tr><td>{}</td><td>{}</td></tr>", k, esc(&v));
     }
     out.push_str("</table>\n");
-    let items = if d.batch() > 1 {
-        [
+    let mut items = if d.batch() > 1 {
+        vec![
             Item::B(lay.batch("x", &d.x, Quantity::X)),
             op(""),
             Item::B(lay.batch("y", &d.y, Quantity::Y)),
         ]
     } else {
-        [
+        vec![
             Item::B(lay.per_sample("x", &d.x, Quantity::X)),
             op(""),
             Item::B(lay.per_sample("y", &d.y, Quantity::Y)),
         ]
     };
+    if !taught.loss() {
+        items.truncate(1);
+    }
     flow(&items, true, out);
 }
 

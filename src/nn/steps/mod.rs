@@ -10,10 +10,12 @@
 //! the loss after the update, which the caller supplies.
 
 mod backward;
+mod sources;
 
 use super::numfmt::NumberFormat;
 use super::{Activation, ForwardTrace, Gradients, Loss, LossKind, Matrix, Network, OptimizerConfig};
 use backward::{da_prev_step, delta_step, grad_b_step, grad_w_step, output_da_step, update_step};
+pub use sources::{Source, sources};
 
 /// A named quantity of the network, for highlighting what a step reads and writes.
 /// Layer indices are 0-based (`Z(2)` is `z3`).

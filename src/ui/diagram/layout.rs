@@ -25,6 +25,8 @@ impl Layout {
     const HEADING_ONE_LINE: f32 = 12.0;
     const HEADING_TWO_LINES: f32 = 6.0;
     const HEADING_LINE: f32 = 13.0;
+    /// The column label's centre above the bottom (in the margin below the nodes).
+    const CAPTION_ABOVE_BOTTOM: f32 = 9.0;
     /// The "+N more" note's distance below the last node shown.
     const MORE_BELOW: f32 = 10.0;
 
@@ -84,6 +86,12 @@ impl Layout {
         };
         let x = self.node_pos(column, 0).x;
         pos2(x, self.rect.top() + top + Self::HEADING_LINE * line as f32)
+    }
+
+    /// The centre of the label under `column` that names what its nodes show (`a3`, `δ3`).
+    pub(super) fn caption_pos(&self, column: usize) -> Pos2 {
+        let x = self.node_pos(column, 0).x;
+        pos2(x, self.rect.bottom() - Self::CAPTION_ABOVE_BOTTOM)
     }
 
     /// The centre of the "+N more" note under a column with more than [`MAX_NODES`] units.
