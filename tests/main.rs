@@ -31,6 +31,7 @@ mod ui;
 mod ui_exercises;
 mod ui_export;
 mod ui_grading;
+mod ui_keyboard;
 mod ui_lab;
 mod ui_students;
 mod ui_training;

@@ -236,6 +236,7 @@ impl AppState {
                 | Command::SetZoom(_)
                 | Command::ShowShortcuts(_)
                 | Command::ShowAbout(_)
+                | Command::CountLessonProgress
                 | Command::DismissMessage
                 | Command::SetPathText(_)
         );
@@ -262,6 +263,7 @@ impl AppState {
             Command::NewNetwork => self.ask_then(Pending::New),
             Command::OpenBuiltin => self.ask_then(Pending::Builtin),
             Command::OpenShipped(i) => self.ask_then(Pending::Shipped(i)),
+            Command::CountLessonProgress => self.count_shipped_progress(),
             Command::Open => self.ask_then(Pending::Open(None)),
             Command::OpenPath(p) if super::lab::is_csv(&p) => self.open_csv(&p),
             Command::OpenPath(p) => self.ask_then(Pending::Open(Some(p))),

@@ -74,7 +74,9 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             .min_size(320.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("stepper scroll").show(ui, |ui| {
+                    let first = actions::widgets_so_far(ui);
                     stepper::stepper_ui(ui, ci, cell, &state.session.settings.view, &mut out);
+                    actions::keep_focus_in_view(ui, first);
                 });
             });
     }
@@ -84,8 +86,10 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
             .id_salt(("page", state.session.opened))
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                let first = actions::widgets_so_far(ui);
                 actions::page_keys(ui, state);
-                page_ui(ui, state, md, &mut out)
+                page_ui(ui, state, md, &mut out);
+                actions::keep_focus_in_view(ui, first);
             });
     });
     dialogs_ui(ui, state, &mut out);
