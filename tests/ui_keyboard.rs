@@ -468,3 +468,75 @@ fn the_lessons_menu_shows_each_lessons_answers_right_for_the_student() {
             .is_some()
     );
 }
+
+/// Text of the page laid out under the stepper panel (a paragraph that starts left of the panel
+/// and ends right of it), in points: what a page wider than its room looks like.
+fn text_under_the_stepper(h: &Harness<'_, NotebookApp>) -> Vec<String> {
+    let panel = h.get_by_label("Backprop stepper").rect();
+    let (edge, top) = (panel.left(), panel.top());
+    let ppp = h.ctx.pixels_per_point();
+    h.query_all_by(|n| n.role() == Role::Label)
+        .filter_map(|n| {
+            let b = n.accesskit_node().bounding_box()?;
+            let (x0, x1, y0) = (b.x0 as f32 / ppp, b.x1 as f32 / ppp, b.y0 as f32 / ppp);
+            // Below the top bar (which spans the window), beside the panel's heading or lower.
+            (y0 >= top && x1 - x0 > 100.0 && x0 < edge - 30.0 && x1 > edge + 1.0)
+                .then(|| format!("{:?} at {x0}..{x1} (stepper at {edge})", n.accesskit_node().value()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_lesson_fits_a_window_made_smaller_and_zoomed_to_one_and_a_half() {
+    for i in 0..mlp_notebook::lesson::shipped::SHIPPED.len() {
+        let mut state = AppState::builtin_headless();
+        state.apply(Command::OpenShipped(i));
+        let c = state.first_net().expect("every lesson has a network");
+        state.apply(Command::Net {
+            cell: c,
+            cmd: mlp_notebook::app::NetCommand::ShowInStepper,
+        });
+        let mut h = harness_on(state, egui::vec2(1280.0, 800.0));
+        let under = text_under_the_stepper(&h);
+        assert!(under.is_empty(), "lesson {} at 1280 x 800: {under:?}", i + 1);
+        // The window made smaller, then zoomed: the page lays itself out again in the room left
+        // beside the stepper (it kept the wider width before, and ran under the panel).
+        h.set_size(egui::vec2(1024.0, 700.0));
+        h.run();
+        h.state_mut().state.apply(Command::SetZoom(1.5));
+        h.run();
+        h.run();
+        let under = text_under_the_stepper(&h);
+        assert!(under.is_empty(), "lesson {}: {under:?}", i + 1);
+    }
+}
+
+/// The width of `text` in the monospace font, in points.
+fn mono_width(h: &Harness<'_, NotebookApp>, text: &str) -> f32 {
+    let font = egui::TextStyle::Monospace.resolve(&h.ctx.global_style());
+    h.ctx
+        .fonts_mut(|f| f.layout_no_wrap(text.into(), font, egui::Color32::WHITE))
+        .size()
+        .x
+}
+
+#[test]
+fn matrix_cells_and_answer_boxes_are_wide_enough_for_their_numbers() {
+    let mut h = harness();
+    h.state_mut().state.apply(Command::SetNumberFormat(
+        mlp_notebook::nn::numfmt::NumberFormat::Significant(6),
+    ));
+    h.run();
+    // z1[1] = -1 (row 1 of W1 = (1, 1, -1), x = (0, -1, 0)), written with 6 significant digits.
+    let cell = h.get_by(|n| n.role() == Role::Label && n.label().is_some_and(|l| l == "z1[1] = -1.00000"));
+    let w = cell.rect().width();
+    assert!(w >= mono_width(&h, "-1.00000"), "{w}");
+    // An editable weight as well: W1[1,3] = -1.
+    let w = h.get_by_label("W1[1,3]").rect().width();
+    assert!(w >= mono_width(&h, "-1.00000"), "{w}");
+    // An answer box shows -0.000244 whole.
+    h.state_mut().state.apply(Command::OpenShipped(1));
+    h.run();
+    let w = h.get_by_label("answer z1[1], exercise 1").rect().width();
+    assert!(w >= mono_width(&h, "-0.000244") + 8.0, "{w}");
+}

@@ -260,11 +260,13 @@ fn status_ui(ui: &mut Ui, state: &AppState) {
     let p = state.score();
     if p.items > 0 && !state.session.edit_mode {
         ui.separator();
-        ui.label(format!(
+        // Cut short with "…" rather than widening the bar past a narrow (or zoomed) window,
+        // which would push the page under the stepper.
+        let count = format!(
             "{} of {} right · {} of {} points",
             p.right, p.items, p.points, p.max_points
-        ))
-        .on_hover_text(
+        );
+        ui.add(egui::Label::new(count).truncate()).on_hover_text(
             "Your last checked answers as the grader scores them (the same count as mlp-notebook check): \
              a right answer checked again wrong no longer counts, and a worked solution shown is not an answer",
         );
@@ -277,11 +279,12 @@ fn status_ui(ui: &mut Ui, state: &AppState) {
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().to_string());
     let dirty = if state.doc.dirty { " (unsaved changes)" } else { "" };
-    ui.weak(format!(
+    let title = format!(
         "{}{}{dirty}",
         state.doc.title,
         name.map(|n| format!(" — {n}")).unwrap_or_default()
-    ));
+    );
+    ui.add(egui::Label::new(RichText::new(title).weak()).truncate());
 }
 
 /// Why the Edit lesson item is greyed out.
@@ -345,7 +348,8 @@ fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) -> egui::Id
             egui::TextEdit::singleline(&mut text)
                 .id(id.with("field"))
                 .hint_text("your name or id")
-                .desired_width(150.0),
+                // Narrower in a narrow (or zoomed) window, so the bar fits it.
+                .desired_width((ui.available_width() * 0.3).clamp(90.0, 150.0)),
         )
         .labelled_by(label.id)
         .on_hover_text("Your name or id: it goes into the submission you export, and networks that vary per student show your own numbers");
