@@ -420,7 +420,7 @@ fn right_click_on_a_matrix_value_and_a_node_asks_for_it() {
     assert_eq!(now.len(), before + 1);
     assert!(now.contains(&"layers[1].z[2]".to_string()), "{now:?}");
     // A node of the diagram (showing a): a3[1].
-    ask_for(&mut h, "node a3[1] = ", "a3[1]");
+    ask_for(&mut h, "layer 3, unit 1: ", "a3[1]");
     assert!(exercises(&h).contains(&"layers[3].a[1]".to_string()));
 }
 

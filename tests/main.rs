@@ -33,6 +33,7 @@ mod ui_exercises;
 mod ui_export;
 mod ui_glossary;
 mod ui_grading;
+mod ui_keyboard;
 mod ui_lab;
 mod ui_stepper;
 mod ui_students;

@@ -81,6 +81,8 @@ pub enum Command {
     OpenBuiltin,
     /// Opens lesson `i` of the shipped curriculum.
     OpenShipped(usize),
+    /// Counts the current student's progress in each shipped lesson (the Lessons menu).
+    CountLessonProgress,
     Save,
     SaveAs,
     SaveTo(PathBuf),

@@ -247,6 +247,7 @@ impl AppState {
                 | Command::ShowShortcuts(_)
                 | Command::ShowAbout(_)
                 | Command::ShowGlossary(_)
+                | Command::CountLessonProgress
                 | Command::DismissMessage
                 | Command::SetPathText(_)
                 | Command::NoNetworkInView
@@ -285,6 +286,7 @@ impl AppState {
             Command::NewNetwork => self.ask_then(Pending::New),
             Command::OpenBuiltin => self.ask_then(Pending::Builtin),
             Command::OpenShipped(i) => self.ask_then(Pending::Shipped(i)),
+            Command::CountLessonProgress => self.count_shipped_progress(),
             Command::Open => self.ask_then(Pending::Open(None)),
             Command::OpenPath(p) if super::lab::is_csv(&p) => self.open_csv(&p),
             Command::OpenPath(p) => self.ask_then(Pending::Open(Some(p))),

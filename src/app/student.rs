@@ -366,6 +366,9 @@ pub struct StudentState {
     /// changed here, so another window's newer answer on disk is kept (see
     /// [`super::progress::merge`]).
     pub progress_base: super::progress::Progress,
+    /// The current student's count in each shipped lesson for the Lessons menu (`None` until
+    /// the menu asks, and again once another lesson or student makes it old).
+    pub shipped_counts: Option<Vec<Option<super::progress::shipped::LessonCount>>>,
 }
 
 /// `(rows, columns)` of the entry grid for a shape.

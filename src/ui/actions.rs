@@ -207,8 +207,8 @@ impl Action {
             Action::Redo => Command::Redo,
             Action::EditMode => Command::SetEditMode(!state.session.edit_mode),
             Action::StartOver => Command::Student(StudentCommand::StartOver),
-            Action::ZoomIn => Command::SetZoom(zoom + 0.1),
-            Action::ZoomOut => Command::SetZoom(zoom - 0.1),
+            Action::ZoomIn => Command::SetZoom(zoom_step(zoom, true)),
+            Action::ZoomOut => Command::SetZoom(zoom_step(zoom, false)),
             Action::ZoomReset => Command::SetZoom(1.0),
             Action::NextStep => return step(StepNav::Next),
             Action::PrevStep => return step(StepNav::Prev),
@@ -227,6 +227,22 @@ impl Action {
     }
 }
 
+/// The zoom levels Ctrl+Plus and Ctrl+Minus step through (as a browser's), 1.5 among them for
+/// a projector.
+pub const ZOOM_LEVELS: [f32; 12] = [0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5];
+
+/// The next zoom level up (or down) from `zoom`; a zoom between levels goes to the nearest one
+/// in that direction, and the ends stay where they are.
+pub fn zoom_step(zoom: f32, up: bool) -> f32 {
+    let eps = 1e-3;
+    let next = if up {
+        ZOOM_LEVELS.iter().find(|&&z| z > zoom + eps)
+    } else {
+        ZOOM_LEVELS.iter().rev().find(|&&z| z < zoom - eps)
+    };
+    next.copied().unwrap_or(zoom)
+}
+
 /// Runs the actions whose keys were pressed this frame. Shortcuts with more modifiers are
 /// tried first, so Ctrl+Shift+S is Save as, not Save.
 pub fn listen(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
@@ -236,11 +252,23 @@ pub fn listen(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         return;
     }
     let typing = ui.ctx().egui_wants_keyboard_input();
+    // Escape closes what is open on top first: an open menu (egui closes it), then the F1
+    // list or the About window; only then does it leave the stepper.
+    let menu_open = egui::Popup::is_any_open(ui.ctx());
+    let window_open = state.session.show_shortcuts || state.session.show_about;
+    if !menu_open && window_open && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+        if state.session.show_shortcuts {
+            out.push(Command::ShowShortcuts(false));
+        }
+        if state.session.show_about {
+            out.push(Command::ShowAbout(false));
+        }
+    }
     let mut order = Action::ALL;
     order.sort_by_key(|a| std::cmp::Reverse(a.shortcuts().iter().map(|s| modifier_count(s.modifiers)).max()));
     ui.input_mut(|i| {
         for a in order {
-            if typing && !a.while_typing() {
+            if typing && !a.while_typing() || a == Action::LeaveStepper && menu_open {
                 continue;
             }
             // Home and End scroll the page unless the stepper is walking the chain rule.
@@ -287,6 +315,39 @@ pub fn page_keys(ui: &mut Ui, state: &AppState) {
     });
     if dy != 0.0 {
         ui.scroll_with_delta_animation(egui::vec2(0.0, dy), egui::style::ScrollAnimation::none());
+    }
+}
+
+/// Where the widgets of a scrolling area start among the widgets of its layer: call first
+/// thing inside the area, and hand the result to [`keep_focus_in_view`] at its end.
+pub fn widgets_so_far(ui: &Ui) -> usize {
+    let layer = ui.layer_id();
+    ui.ctx().viewport(|v| v.this_pass.widgets.get_layer(layer).count())
+}
+
+/// Tab and Shift+Tab move the keyboard's focus (egui does that); this scrolls the area so the
+/// widget that just took the focus shows, when it is one of the area's own widgets (the ones
+/// added since `first`, from [`widgets_so_far`]). Call last thing inside the scroll area.
+pub fn keep_focus_in_view(ui: &mut Ui, first: usize) {
+    let Some(id) = ui.memory(|m| m.focused()) else {
+        return;
+    };
+    let seen = ui.scope_id().with("focus scrolled to");
+    if ui.data(|d| d.get_temp::<egui::Id>(seen)) == Some(id) {
+        return;
+    }
+    ui.data_mut(|d| d.insert_temp(seen, id));
+    let layer = ui.layer_id();
+    let end = widgets_so_far(ui);
+    let rect = ui.ctx().viewport(|v| {
+        let w = &v.this_pass.widgets;
+        match w.order(id) {
+            Some((l, i)) if l == layer && (first..end).contains(&i) => w.get(id).map(|r| r.rect),
+            _ => None,
+        }
+    });
+    if let Some(rect) = rect {
+        ui.scroll_to_rect_animation(rect, None, egui::style::ScrollAnimation::none());
     }
 }
 

@@ -83,11 +83,11 @@ impl<'a> Item<'a> {
     }
 
     /// The width the item takes, for laying rows out before drawing them.
-    fn width(&self) -> f32 {
+    fn width(&self, fmt: NumberFormat) -> f32 {
         match self {
             Item::B(b) => {
                 let b = &b.block;
-                let cells = b.cols.min(MAX_SHOWN) as f32 * (theme::CELL_WIDTH + 3.0) + 12.0;
+                let cells = b.cols.min(MAX_SHOWN) as f32 * (column_width(b, fmt) + 3.0) + 12.0;
                 // The title is the name and " (r x c)", about 7 px a character.
                 let title = (b.name.chars().count() + 8) as f32 * 7.0;
                 cells.max(title) + 8.0
@@ -103,7 +103,7 @@ pub fn flow_ui(ui: &mut Ui, cx: &mut CellCtx<'_>, items: Vec<Item<'_>>, fmt: Num
     let mut rows: Vec<Vec<Item<'_>>> = vec![Vec::new()];
     let mut used = 0.0;
     for it in items {
-        let w = it.width();
+        let w = it.width(fmt);
         if rows.last().is_some_and(|r| !r.is_empty()) && used + w > avail {
             rows.push(Vec::new());
             used = 0.0;
@@ -146,7 +146,7 @@ fn block_ui(ui: &mut Ui, cx: &mut CellCtx<'_>, sb: Shown<'_>, fmt: NumberFormat)
             .stroke(ui.visuals().widgets.noninteractive.bg_stroke);
         // A block wider than the page (a layer with many inputs) scrolls sideways on its own
         // instead of widening the whole page.
-        let wide = b.cols.min(MAX_SHOWN) as f32 * (theme::CELL_WIDTH + 3.0) > ui.available_width();
+        let wide = b.cols.min(MAX_SHOWN) as f32 * (column_width(b, fmt) + 3.0) > ui.available_width();
         let fold_id = ui.make_persistent_id(("block unfolded", ci, b.name.as_str()));
         let foldable = b.rows > FOLD_ABOVE;
         let unfolded = foldable && ui.data(|d| d.get_temp::<bool>(fold_id).unwrap_or(false));
@@ -231,7 +231,7 @@ fn cell_ui(
                 rt = rt.strong();
             }
             let hint = hidden.map_or_else(|| text.clone(), |h| format!("? ({h})"));
-            ui.add_sized([theme::CELL_WIDTH, 20.0], egui::Label::new(rt))
+            ui.add_sized([cell_width(ui, &text), 20.0], egui::Label::new(rt))
                 .accessible_name(format!("{name} = {text}"))
                 .on_hover_text(format!("{name} = {hint}"))
         }
@@ -305,11 +305,40 @@ pub fn number_ui(
         drag = drag.range(r);
     }
     let resp = ui
-        .add_sized([theme::CELL_WIDTH, 20.0], drag)
+        .add_sized([cell_width(ui, &fmt.fmt(value)), 20.0], drag)
         .accessible_name(name)
         .on_hover_text(hint);
     let changed = (resp.changed() && local != value && local.is_finite()).then_some(local);
     (changed, resp)
+}
+
+/// The width of a cell showing `text`: the usual [`theme::CELL_WIDTH`], or the text's width
+/// and a margin when a long number format needs more (the grid's column takes its widest).
+pub fn cell_width(ui: &Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let w = ui
+        .painter()
+        .layout_no_wrap(text.to_string(), font, egui::Color32::WHITE)
+        .size()
+        .x;
+    (w + CELL_MARGIN).max(theme::CELL_WIDTH)
+}
+
+/// Room beside a cell's text (the field's own margins).
+const CELL_MARGIN: f32 = 12.0;
+
+/// A monospace digit's width at the body size, for laying blocks out before they are drawn.
+const DIGIT_WIDTH: f32 = 7.5;
+
+/// The widest of `b`'s columns as drawn in `fmt`, estimated from its longest value.
+fn column_width(b: &Block<'_>, fmt: NumberFormat) -> f32 {
+    let mut chars = 0;
+    for r in 0..b.rows.min(MAX_SHOWN) {
+        for c in 0..b.cols.min(MAX_SHOWN) {
+            chars = chars.max(fmt.fmt(b.value(r, c)).chars().count());
+        }
+    }
+    (chars as f32 * DIGIT_WIDTH + CELL_MARGIN).max(theme::CELL_WIDTH)
 }
 
 /// An operator between blocks, level with the blocks' first rows.

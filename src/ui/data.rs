@@ -23,7 +23,8 @@ pub fn data_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) {
         ..
     } = *cx;
     let b = cell.doc.batch();
-    ui.horizontal(|ui| {
+    // Wrapped: on a narrow page the sentence goes on the next line rather than widening it.
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Data").strong());
         ui.weak(format!(
             "{b} sample(s); rows are samples. The diagram and stepper show the selected sample."
@@ -144,7 +145,7 @@ fn sample_row_ui(ui: &mut Ui, ci: usize, cell: &NetCell, s: usize, view: &ViewSe
 fn shape_buttons_ui(ui: &mut Ui, ci: usize, cell: &NetCell, out: &mut Vec<Command>) {
     let b = cell.doc.batch();
     let ins = cell.doc.x.nrows();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if action_button(ui, true, "Add sample", "Append a copy of the selected sample") {
             edit(out, ci, Edit::AddSample { from: cell.sample });
         }

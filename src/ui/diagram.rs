@@ -11,6 +11,7 @@ use super::visibility::{BLANK_HINT, Mark, blanked, is_source, line_text, mark, v
 use crate::app::{Command, NetCell, NetCommand, NodeValue, Selection, ViewSettings};
 use crate::lesson::sheet::at;
 use crate::nn::Activation;
+use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::{Quantity, Source, StepKind};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2};
 
@@ -89,6 +90,80 @@ fn node_name(q: Quantity, unit: usize) -> String {
     format!("{}[{}]", quantity_symbol(q), unit + 1)
 }
 
+/// The node's name for a screen reader, with what it holds as the diagram shows it: "layer 3,
+/// unit 2: z = 14, a = 14" (and δ when the nodes show δ), "input, unit 1: x = 0"; a value not
+/// shown yet (an exercise asks for it) is "?", as on screen.
+fn node_access_name(cell: &NetCell, c: usize, u: usize, view: &ViewSettings) -> String {
+    let s = cell.sample;
+    let value = |v: f64, q: Quantity| {
+        if visible_at(cell, q, u, 0, s) {
+            view.number_format.fmt(v)
+        } else {
+            "?".to_string()
+        }
+    };
+    let delta_shown = view.node_value == NodeValue::Delta;
+    if c == 0 {
+        let mut t = format!(
+            "input, unit {}: x = {}",
+            u + 1,
+            value(at(&cell.doc.x, u, s), Quantity::X)
+        );
+        if delta_shown {
+            t += &format!(", dL/dx = {}", value(at(&cell.grads.input, u, s), Quantity::GradX));
+        }
+        return t;
+    }
+    let l = c - 1;
+    let mut t = format!(
+        "layer {c}, unit {}: z = {}, a = {}",
+        u + 1,
+        value(at(&cell.fwd.layers[l].z, u, s), Quantity::Z(l)),
+        value(at(&cell.fwd.layers[l].a, u, s), Quantity::A(l)),
+    );
+    if delta_shown {
+        t += &format!(
+            ", δ = {}",
+            value(at(&cell.grads.layers[l].delta, u, s), Quantity::Delta(l))
+        );
+    }
+    t
+}
+
+/// The text a node of `radius` shows for `label` (the value `v` in the chosen format) and its
+/// font: the label as it is, in a smaller font down to 8 points, so it stays inside the circle;
+/// a label that still does not fit (a long format in a small node) is written with fewer
+/// digits (the tooltip and the screen reader's name keep the value in full).
+fn fit_in_node(painter: &Painter, label: &str, v: f64, shown: bool, radius: f32) -> (String, FontId) {
+    const LARGEST: f32 = 12.5;
+    const SMALLEST: f32 = 8.0;
+    let room = (2.0 * radius - 4.0).max(1.0);
+    let width = |t: &str| {
+        painter
+            .layout_no_wrap(t.to_string(), FontId::monospace(LARGEST), Color32::WHITE)
+            .size()
+            .x
+    };
+    let shorter = [
+        NumberFormat::Trimmed(3),
+        NumberFormat::Trimmed(2),
+        NumberFormat::Trimmed(1),
+    ];
+    let mut text = label.to_string();
+    let mut w = width(&text);
+    if shown && w * SMALLEST / LARGEST > room {
+        for f in shorter {
+            text = f.fmt(v);
+            w = width(&text);
+            if w * SMALLEST / LARGEST <= room {
+                break;
+            }
+        }
+    }
+    let size = (LARGEST * room / w.max(1.0)).clamp(SMALLEST, LARGEST);
+    (text, FontId::monospace(size))
+}
+
 /// The edge under the pointer: `W_{layer+1}[to, from]`, `dist` pixels away.
 #[derive(Clone, Copy)]
 struct HoveredEdge {
@@ -140,7 +215,7 @@ pub fn diagram_ui(ui: &mut Ui, cx: &mut CellCtx<'_>) -> Rect {
         sources,
     };
     d.headings_ui();
-    let hovered_edge = d.edges_ui(bg.hover_pos());
+    let hovered_edge = d.edges_ui(ui, bg.hover_pos());
     let node_hovered = d.nodes_ui(ui, out);
     if !node_hovered && let Some(edge) = hovered_edge {
         d.edge_tooltip_ui(&bg, edge, out);
@@ -213,7 +288,7 @@ impl Diagram<'_> {
 
     /// Draws the edges (width by |w|, dashed when negative, a halo where the step or the
     /// selection touches them) and returns the one nearest the pointer, within 5 pixels.
-    fn edges_ui(&self, pointer: Option<Pos2>) -> Option<HoveredEdge> {
+    fn edges_ui(&self, ui: &mut Ui, pointer: Option<Pos2>) -> Option<HoveredEdge> {
         let (cell, lay, painter, dark) = (self.cell, &self.lay, &self.painter, self.dark);
         let max_w = cell
             .doc
@@ -262,6 +337,7 @@ impl Diagram<'_> {
                         };
                         paint_halo(painter, [a, b], w, max_w, halo);
                     }
+                    self.edge_access(ui, l, i, j, w, a, b);
                     paint_edge(painter, [a, b], w, max_w, dark, self.weak);
                     if let Some(p) = pointer {
                         let d = dist_to_segment(p, a, b);
@@ -278,6 +354,37 @@ impl Diagram<'_> {
             }
         }
         hovered_edge
+    }
+
+    /// An edge in the screen reader's tree (it is only painted): "W2[3,1]: from layer 1, unit 1
+    /// to layer 2, unit 3" with its weight as the value. A point at the edge's middle, so it
+    /// never takes the pointer from the nodes or the diagram's own hover.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "an edge is its layer, two units, its weight and its two ends"
+    )]
+    fn edge_access(&self, ui: &mut Ui, l: usize, i: usize, j: usize, w: f64, a: Pos2, b: Pos2) {
+        let src = if l == 0 {
+            format!("input x[{}]", i + 1)
+        } else {
+            format!("layer {l}, unit {}", i + 1)
+        };
+        let name = format!(
+            "W{}[{},{}]: from {src} to layer {}, unit {}",
+            l + 1,
+            j + 1,
+            i + 1,
+            l + 1,
+            j + 1
+        );
+        let value = format!("w = {}", self.view.number_format.fmt(w));
+        let id = ui.scope_id().with(("edge", self.ci, l, i, j));
+        let r = ui.interact(Rect::from_center_size(a.lerp(b, 0.5), Vec2::ZERO), id, Sense::hover());
+        r.widget_info(|| {
+            let mut info = egui::WidgetInfo::labeled(egui::Role::Image, true, &name);
+            info.current_text_value = Some(value.clone());
+            info
+        });
     }
 
     /// Draws every node shown; returns whether the pointer is over one.
@@ -327,12 +434,20 @@ impl Diagram<'_> {
             mark,
             selected: cell.selection == Some(Selection::Node { column: c, unit: u }),
         };
-        look.paint(painter, p, lay.radius, &label, dark, [self.text_color, self.weak]);
+        let (text, font) = fit_in_node(painter, &label, v, shown, lay.radius);
+        look.paint_with_font(
+            painter,
+            p,
+            lay.radius,
+            (&text, font),
+            dark,
+            [self.text_color, self.weak],
+        );
         let name = node_name(q, u);
         let rect = Rect::from_center_size(p, Vec2::splat(lay.radius * 2.0));
         let id = ui.scope_id().with(("node", ci, c, u));
         let r = ui.interact(rect, id, Sense::click());
-        let acc = format!("node {name} = {label}");
+        let acc = node_access_name(cell, c, u, view);
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &acc));
         let hovered = r.hovered();
         if hovered {
@@ -455,6 +570,21 @@ impl NodeLook {
     /// Paints the node at `p` with its value `label`; `colors` are the text and weak text
     /// colours of the theme.
     pub fn paint(&self, painter: &Painter, p: Pos2, radius: f32, label: &str, dark: bool, colors: [Color32; 2]) {
+        let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
+        self.paint_with_font(painter, p, radius, (label, font), dark, colors);
+    }
+
+    /// [`NodeLook::paint`] with the label's text and font chosen by the caller (the diagram fits
+    /// long values into the node).
+    pub fn paint_with_font(
+        &self,
+        painter: &Painter,
+        p: Pos2,
+        radius: f32,
+        (label, font): (&str, FontId),
+        dark: bool,
+        colors: [Color32; 2],
+    ) {
         let [text_color, weak] = colors;
         let fill = if self.inactive {
             theme::inactive_fill(dark)
@@ -475,7 +605,6 @@ impl NodeLook {
         } else {
             text_color
         };
-        let font = FontId::monospace(if label.len() > 5 { 10.0 } else { 12.5 });
         painter.text(p, Align2::CENTER_CENTER, label, font, tc);
     }
 }

@@ -187,7 +187,7 @@ pub fn exercise_ui(
                     super::markdown::markdown_ui(ui, md, part);
                 }
                 if shown < total {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui
                             .button(format!("Next step ({} of {total})", shown + 1))
                             .accessible_name(format!("Next step of the worked solution of exercise {number}"))
@@ -313,6 +313,19 @@ fn answer_ui(ui: &mut Ui, ci: usize, e: &ExerciseState, number: usize, out: &mut
     }
 }
 
+/// An answer field's width: [`ENTRY_WIDTH`], or wider where the font needs it to show
+/// `-0.000244` (a small gradient typed in full) without scrolling.
+fn entry_width(ui: &Ui) -> f32 {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let text = ui
+        .painter()
+        .layout_no_wrap("-0.000244".into(), font, egui::Color32::WHITE)
+        .size()
+        .x;
+    let margin = 2.0 * ui.spacing().button_padding.x + 8.0;
+    (text + margin).max(ENTRY_WIDTH)
+}
+
 /// Entry `(r, c)` of the answer; Enter checks the answer.
 fn entry_ui(
     ui: &mut Ui,
@@ -328,7 +341,7 @@ fn entry_ui(
         .font(egui::TextStyle::Monospace);
     // Sized exactly: a grid's column would otherwise keep the width of its first frame.
     let resp = ui
-        .add_sized([ENTRY_WIDTH, ui.spacing().interact_size.y], field)
+        .add_sized([entry_width(ui), ui.spacing().interact_size.y], field)
         .accessible_name(format!("answer {name}, exercise {number}"))
         .on_hover_text(format!("Your value of {name}: a number such as -1.5, 2e-3 or 1/3"));
     if resp.changed() {

@@ -182,12 +182,8 @@ fn layer_blocks(ui: &mut Ui, cx: &mut CellCtx<'_>, l: usize) {
         grads: &cell.grads,
     };
     let keras = if sheet.keras() { " (Keras/NumPy)" } else { "" };
-    let heading = format!(
-        "Forward, {}{keras}:  {}",
-        sheet.samples_text(cell.doc.batch()),
-        sheet.forward_equations(&cell.doc.net, l).join(",  ")
-    );
-    ui.label(RichText::new(heading).italics());
+    let heading = format!("Forward, {}{keras}:", sheet.samples_text(cell.doc.batch()));
+    equations_ui(ui, &heading, &sheet.forward_equations(&cell.doc.net, l));
     // What is selected in the diagram, as (unit, input) of this layer's weights, the unit of
     // this layer, or the unit of the layer below.
     let (w_sel, unit_sel, prev_sel) = match cell.selection {
@@ -238,10 +234,22 @@ fn layer_blocks(ui: &mut Ui, cx: &mut CellCtx<'_>, l: usize) {
         return;
     }
     ui.add_space(6.0);
-    let heading = format!("Backward:  {}", sheet.backward_equations(l, true).join(",  "));
-    ui.label(RichText::new(heading).italics());
+    equations_ui(ui, "Backward:", &sheet.backward_equations(l, true));
     let items = sheet.backward(pass, l, true).into_iter().map(Item::from).collect();
     flow_ui(ui, cx, items, fmt);
+}
+
+/// A heading and its equations, each equation whole: a narrow page breaks the line between two
+/// equations, never inside one.
+fn equations_ui(ui: &mut Ui, heading: &str, equations: &[String]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.add(egui::Label::new(RichText::new(heading).italics()).extend());
+        let last = equations.len().saturating_sub(1);
+        for (i, e) in equations.iter().enumerate() {
+            let text = if i < last { format!("{e},") } else { e.clone() };
+            ui.add(egui::Label::new(RichText::new(text).italics()).extend());
+        }
+    });
 }
 
 /// Editing W(l+1)'s element, by the engine's (unit, input).

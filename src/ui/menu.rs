@@ -7,17 +7,61 @@ use crate::app::{AppState, Command, Convention, LabCommand, NodeValue, StudentCo
 use egui::{RichText, Ui};
 
 /// The menus, the "Student:" field, the count of what was answered right and the title.
+///
+/// The keyboard: Enter or Space opens a focused menu, the arrows walk its items, Enter picks
+/// one and Escape closes it (egui does these); picking an item closes the menu, and Tab or
+/// Shift+Tab in an open menu closes it and moves on to the next or previous menu in the bar,
+/// rather than walking on through the items and leaving the menu open behind.
 pub(super) fn menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let tab = ui.input(|i| i.key_pressed(egui::Key::Tab).then_some(i.modifiers.shift));
+    let focused = ui.memory(|m| m.focused());
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| file_menu_ui(ui, state, out));
-        ui.menu_button("Edit", |ui| edit_menu_ui(ui, state, out));
-        ui.menu_button("Lessons", |ui| lessons_menu_ui(ui, out));
-        ui.menu_button("Insert", |ui| insert_menu_ui(ui, out));
-        ui.menu_button("View", |ui| view_menu_ui(ui, state, out));
-        ui.menu_button("Help", |ui| help_menu_ui(ui, state, out));
-        status_ui(ui, state, out);
+        let menus: [(&str, MenuFn); 6] = [
+            ("File", &|ui, out| file_menu_ui(ui, state, out)),
+            ("Edit", &|ui, out| edit_menu_ui(ui, state, out)),
+            ("Lessons", &|ui, out| lessons_menu_ui(ui, state, out)),
+            ("Insert", &|ui, out| insert_menu_ui(ui, out)),
+            ("View", &|ui, out| view_menu_ui(ui, state, out)),
+            ("Help", &|ui, out| help_menu_ui(ui, state, out)),
+        ];
+        let mut buttons = Vec::new();
+        // The menu Tab was pressed in (its place in the bar), and whether it was Shift+Tab.
+        let mut tabbed = None;
+        for (i, (title, items)) in menus.iter().enumerate() {
+            let before = out.len();
+            let mut layer = None;
+            let r = ui.menu_button(*title, |ui| {
+                layer = Some(ui.layer_id());
+                items(ui, out);
+                // An item picked closes the menu (egui closes it on a click, not on Enter).
+                let picked = out[before..].iter().any(|c| !matches!(c, Command::CountLessonProgress));
+                if picked || tab.is_some() {
+                    ui.close();
+                }
+            });
+            let in_menu = focused.is_some_and(|f| {
+                f == r.response.id || ui.ctx().read_response(f).is_some_and(|w| Some(w.layer_id) == layer)
+            });
+            if let Some(shift) = tab
+                && layer.is_some()
+                && in_menu
+            {
+                tabbed = Some((i, shift));
+            }
+            buttons.push(r.response.id);
+        }
+        let field = student_ui(ui, state, out);
+        buttons.push(field);
+        if let Some((i, shift)) = tabbed {
+            let next = if shift { i.saturating_sub(1) } else { i + 1 };
+            ui.memory_mut(|m| m.request_focus(buttons[next.min(buttons.len() - 1)]));
+        }
+        status_ui(ui, state);
     });
 }
+
+/// A menu's items, drawn into the open menu; they push what was picked.
+type MenuFn<'a> = &'a dyn Fn(&mut Ui, &mut Vec<Command>);
 
 /// The File menu: new, open (a file, a built-in lesson, a recent file), save and the exports.
 fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
@@ -105,10 +149,34 @@ fn edit_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     menu_item(ui, state, Action::Redo, out);
 }
 
-/// The Lessons menu: one item per shipped lesson.
-fn lessons_menu_ui(ui: &mut Ui, out: &mut Vec<Command>) {
+/// The Lessons menu: one item per shipped lesson, with how many of its exercises and quizzes
+/// the current student answered right ("3/7 right"; counted when the menu first opens).
+fn lessons_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    if !state.shipped_progress_counted() {
+        out.push(Command::CountLessonProgress);
+    }
     for (i, (title, _)) in crate::lesson::shipped::SHIPPED.iter().enumerate() {
-        if ui.button(format!("{}. {title}", i + 1)).clicked() {
+        let count = state.shipped_progress(i).filter(|c| c.items > 0);
+        let right = count
+            .map(|c| format!("{}/{} right", c.right, c.items))
+            .unwrap_or_default();
+        let who = state
+            .student_name()
+            .map_or_else(|| "with no student name".to_string(), |n| format!("by {n}"));
+        let hint = count.map_or_else(
+            || "No exercises or quizzes".to_string(),
+            |c| {
+                format!(
+                    "{} of its {} exercises and quizzes answered right {who}",
+                    c.right, c.items
+                )
+            },
+        );
+        if ui
+            .add(egui::Button::new(format!("{}. {title}", i + 1)).shortcut_text(right))
+            .on_hover_text(hint)
+            .clicked()
+        {
             out.push(Command::OpenShipped(i));
         }
     }
@@ -166,6 +234,8 @@ fn view_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     if ui.checkbox(&mut dark, "Dark theme").changed() {
         out.push(Command::SetDark(dark));
     }
+    ui.separator();
+    ui.label(format!("Zoom: {:.0}%", v.zoom * 100.0));
     for zoom in [Action::ZoomIn, Action::ZoomOut, Action::ZoomReset] {
         menu_item(ui, state, zoom, out);
     }
@@ -180,11 +250,9 @@ fn help_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
 }
 
-/// The right of the top bar: the student's field, the count of what was answered right and
+/// The right of the top bar (after the student's field): the count of what was answered right and
 /// the title with the file's name.
-fn status_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-    ui.separator();
-    student_ui(ui, state, out);
+fn status_ui(ui: &mut Ui, state: &AppState) {
     if state.is_graded() {
         ui.separator();
         ui.label(RichText::new("Graded lesson").strong())
@@ -193,11 +261,13 @@ fn status_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let p = state.score();
     if p.items > 0 && !state.session.edit_mode {
         ui.separator();
-        ui.label(format!(
+        // Cut short with "…" rather than widening the bar past a narrow (or zoomed) window,
+        // which would push the page under the stepper.
+        let count = format!(
             "{} of {} right · {} of {} points",
             p.right, p.items, p.points, p.max_points
-        ))
-        .on_hover_text(
+        );
+        ui.add(egui::Label::new(count).truncate()).on_hover_text(
             "Your last checked answers as the grader scores them (the same count as mlp-notebook check): \
              a right answer checked again wrong no longer counts, and a worked solution shown is not an answer",
         );
@@ -210,11 +280,12 @@ fn status_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().to_string());
     let dirty = if state.doc.dirty { " (unsaved changes)" } else { "" };
-    ui.weak(format!(
+    let title = format!(
         "{}{}{dirty}",
         state.doc.title,
         name.map(|n| format!(" — {n}")).unwrap_or_default()
-    ));
+    );
+    ui.add(egui::Label::new(RichText::new(title).weak()).truncate());
 }
 
 /// Why the Edit lesson item is greyed out.
@@ -265,8 +336,9 @@ fn graded_text(state: &AppState) -> String {
 }
 
 /// The student's name or id, typed in the top bar; it is set when the field loses focus (or
-/// on Enter), so the variant networks are rebuilt once, not at every key.
-fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+/// on Enter), so the variant networks are rebuilt once, not at every key. Returns the field's id.
+fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) -> egui::Id {
+    ui.separator();
     let label = ui.label("Student:");
     let id = ui.make_persistent_id("student name");
     let mut text: String = ui
@@ -277,7 +349,8 @@ fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             egui::TextEdit::singleline(&mut text)
                 .id(id.with("field"))
                 .hint_text("your name or id")
-                .desired_width(150.0),
+                // Narrower in a narrow (or zoomed) window, so the bar fits it.
+                .desired_width((ui.available_width() * 0.3).clamp(90.0, 150.0)),
         )
         .labelled_by(label.id)
         .on_hover_text("Your name or id: it goes into the submission you export, and networks that vary per student show your own numbers");
@@ -290,4 +363,5 @@ fn student_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             out.push(Command::Student(StudentCommand::SetStudent(text)));
         }
     }
+    resp.id
 }

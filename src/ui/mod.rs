@@ -70,15 +70,20 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
     if state.first_net().is_some() {
         egui::Panel::right("stepper panel")
             .resizable(true)
-            // A third of a small window, so the page keeps the larger part.
-            .default_size((ui.ctx().content_rect().width() * 0.36).clamp(320.0, theme::STEPPER_WIDTH))
-            .min_size(320.0)
+            // A third of a small window (or of a zoomed one, which is small in points), so the
+            // page keeps the larger part.
+            .default_size(stepper_width(ui.ctx().content_rect().width()))
+            .min_size(stepper_width(ui.ctx().content_rect().width()).min(320.0))
+            // A window made smaller (or zoomed in) takes the panel down with it.
+            .max_size((ui.ctx().content_rect().width() * 0.4).max(260.0))
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("stepper scroll").show(ui, |ui| {
+                    let first = actions::widgets_so_far(ui);
                     match state.stepper_net().and_then(|ci| state.net(ci).map(|c| (ci, c))) {
                         Some((ci, cell)) => stepper::stepper_ui(ui, ci, cell, &state.session.settings.view, &mut out),
                         None => stepper::no_network_ui(ui),
                     }
+                    actions::keep_focus_in_view(ui, first);
                 });
             });
     }
@@ -86,10 +91,15 @@ pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Co
         // A document just opened starts at its top, not where the last one was scrolled to.
         egui::ScrollArea::vertical()
             .id_salt(("page", state.session.opened))
-            .auto_shrink([false, false])
+            // Across: as wide as the page's content this frame. Not shrinking would keep the
+            // width of an earlier, wider frame (before the zoom or the stepper panel, or a
+            // larger window) for good, and lay the page out under the stepper.
+            .auto_shrink([true, false])
             .show(ui, |ui| {
+                let first = actions::widgets_so_far(ui);
                 actions::page_keys(ui, state);
-                page_ui(ui, state, md, &mut out)
+                page_ui(ui, state, md, &mut out);
+                actions::keep_focus_in_view(ui, first);
             });
     });
     dialogs_ui(ui, state, &mut out);
@@ -112,6 +122,12 @@ fn settle_hover(state: &AppState, out: &mut Vec<Command>) {
     if hovered != state.session.hovered {
         out.push(Command::Hover(hovered));
     }
+}
+
+/// The stepper panel's width in a window `window` points wide: about a third of it, between
+/// 260 and [`theme::STEPPER_WIDTH`] points.
+fn stepper_width(window: f32) -> f32 {
+    (window * 0.36).clamp(260.0, theme::STEPPER_WIDTH)
 }
 
 /// The message bar: the text (in the error colour for an error) and its "Dismiss" button.

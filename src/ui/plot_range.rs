@@ -23,10 +23,33 @@ pub fn drawable<'a>(
 
 /// `plot` with both axes' tick labels written by [`NumberFormat::TICK`]: at most 4
 /// significant digits, scientific notation beyond (egui_plot's own labels write 1e300 with
-/// 300 digits, and a label that wide leaves the plot no room to draw in).
+/// 300 digits, and a label that wide leaves the plot no room to draw in). Grid lines step by
+/// 1, 2 and 5 times a power of ten ([`nice_steps`]), at least [`GRID_MIN`] points apart, so an
+/// axis carries a label every 60 to 190 points where egui_plot's steps by ten often leave
+/// two labels on a whole axis.
 pub fn tick_axes(plot: Plot<'_>) -> Plot<'_> {
+    let spacer = || egui_plot::uniform_grid_spacer(|i| nice_steps(i.base_step_size));
     plot.x_axis_formatter(|m, _| NumberFormat::TICK.fmt(m.value))
         .y_axis_formatter(|m, _| NumberFormat::TICK.fmt(m.value))
+        .grid_spacing(egui::Rangef::new(GRID_MIN, 300.0))
+        .x_grid_spacer(spacer())
+        .y_grid_spacer(spacer())
+}
+
+/// The closest grid lines may come, in points. egui_plot labels an x tick from 60 points
+/// apart; the largest of [`nice_steps`] is at least 4 times the smallest, so 15 points
+/// between lines means a labelled tick at least every 4 lines.
+pub const GRID_MIN: f32 = 15.0;
+
+/// Three grid steps, each 1, 2 or 5 times a power of ten, the smallest at least `min` (the
+/// data's size of [`GRID_MIN`] points): e.g. 5, 10, 20 for 2.5.
+pub fn nice_steps(min: f64) -> [f64; 3] {
+    let min = if min.is_finite() && min > 0.0 { min } else { 1.0 };
+    let p = 10f64.powf(min.log10().floor());
+    const SEQ: [f64; 6] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0];
+    // min / p is in [1, 10), so one of the first four is at least min.
+    let i = SEQ.iter().position(|m| m * p >= min * (1.0 - 1e-9)).unwrap_or(3).min(3);
+    [SEQ[i] * p, SEQ[i + 1] * p, SEQ[i + 2] * p]
 }
 
 /// The largest size of a value a plot places (a plot's margin added to a larger one overflows).
@@ -67,7 +90,25 @@ pub fn flat_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::flat_range;
+    use super::{flat_range, nice_steps};
+
+    #[test]
+    fn grid_steps_are_one_two_or_five_times_a_power_of_ten() {
+        // The smallest step of 1, 2, 5, 10, ... at least min, then the next two.
+        assert_eq!(nice_steps(2.5), [5.0, 10.0, 20.0]);
+        assert_eq!(nice_steps(7.0), [10.0, 20.0, 50.0]);
+        assert_eq!(nice_steps(1.0), [1.0, 2.0, 5.0]);
+        assert_eq!(nice_steps(150.0), [200.0, 500.0, 1000.0]);
+        let s = nice_steps(0.03);
+        assert!((s[0] - 0.05).abs() < 1e-12 && (s[1] - 0.1).abs() < 1e-12 && (s[2] - 0.2).abs() < 1e-12);
+        // The largest step is at least four times the smallest (see GRID_MIN).
+        for m in [0.011, 0.3, 1.7, 4.1, 9.9, 33.0] {
+            let s = nice_steps(m);
+            assert!(s[0] >= m && s[2] >= 4.0 * s[0] - 1e-9, "{m}: {s:?}");
+        }
+        // No usable size: steps of 1.
+        assert_eq!(nice_steps(f64::NAN), [1.0, 2.0, 5.0]);
+    }
 
     #[test]
     fn points_that_cannot_be_placed_are_left_out() {

@@ -66,7 +66,7 @@ pub fn quiz_ui(
             }
         });
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(q.choice.is_some() && can_check, egui::Button::new("Check"))
             .accessible_name(format!("Check quiz {number}"))

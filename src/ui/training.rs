@@ -58,20 +58,32 @@ pub fn training_ui(
         ui.label(RichText::new(format!("Cannot train: {e}")).color(ui.visuals().error_fg_color));
     }
     ui.separator();
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width(SETTINGS_WIDTH);
-            ui.set_max_width(SETTINGS_WIDTH);
-            // Collect the changed setup first: `out` is also lent to the data settings.
-            let mut changed: Option<TrainingSetup> = None;
-            super::train_settings::settings_ui(ui, ci, cell, &mut |s| changed = Some(s), out);
-            if let Some(s) = changed {
-                send(out, TrainAction::Set(Box::new(s)));
-            }
+    let settings = |ui: &mut Ui, out: &mut Vec<Command>| {
+        ui.set_width(SETTINGS_WIDTH);
+        ui.set_max_width(SETTINGS_WIDTH);
+        // Collect the changed setup first: `out` is also lent to the data settings.
+        let mut changed: Option<TrainingSetup> = None;
+        super::train_settings::settings_ui(ui, ci, cell, &mut |s| changed = Some(s), out);
+        if let Some(s) = changed {
+            out.push(Command::Lab(LabCommand::Train {
+                cell: ci,
+                action: TrainAction::Set(Box::new(s)),
+            }));
+        }
+    };
+    // The settings beside the plots where both fit; in a narrow (or zoomed) window the plots
+    // go under the settings rather than past the page's edge.
+    if ui.available_width() >= SETTINGS_WIDTH + train_plots::MIN_PLOT_WIDTH + 24.0 {
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| settings(ui, out));
+            ui.separator();
+            ui.vertical(|ui| train_plots::plots_ui(ui, ci, cell, view, out));
         });
+    } else {
+        ui.vertical(|ui| settings(ui, out));
         ui.separator();
-        ui.vertical(|ui| train_plots::plots_ui(ui, ci, cell, view, out));
-    });
+        train_plots::plots_ui(ui, ci, cell, view, out);
+    }
 }
 
 /// Width of the Play / Pause button.

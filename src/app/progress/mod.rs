@@ -24,6 +24,7 @@ use crate::nn::doc::Syntax;
 use std::path::{Path, PathBuf};
 
 mod file;
+pub mod shipped;
 mod submission;
 pub use file::{
     ExerciseProgress, PROGRESS_FORMAT_VERSION, Progress, QuizProgress, StudentProgress, parse_progress, student_key,

@@ -8,6 +8,7 @@
 //! checked choice: what is typed or chosen but not checked is not handed in (otherwise the
 //! count would say whether an answer is right without a check, a free attempt).
 
+use super::StudentProgress;
 use crate::app::state::{AppState, CellState};
 use crate::lesson::grade::{Submission, SubmittedAnswer, grade};
 use crate::lesson::{Cell, Lesson, NetworkCell};
@@ -47,53 +48,7 @@ impl AppState {
     }
 
     fn submission_for(&self, given: &Lesson) -> Submission {
-        let mut answers = BTreeMap::new();
-        for c in &self.doc.cells {
-            let (id, a) = match c {
-                CellState::Exercise(e) => {
-                    let used = e.attempts > 0 || e.record.hints_used > 0 || e.record.solution_opened_at.is_some();
-                    if e.last_checked.is_none() && !used {
-                        continue;
-                    }
-                    let r = &e.record;
-                    (
-                        &e.exercise.id,
-                        SubmittedAnswer {
-                            value: e.last_checked.clone(),
-                            attempts: e.attempts,
-                            hints_used: Some(r.hints_used),
-                            solution_before_correct: r.peeked,
-                            solution_opened_at: r.solution_opened_at,
-                            first_check_at: r.first_check_at,
-                            last_check_at: r.last_check_at,
-                            ..SubmittedAnswer::default()
-                        },
-                    )
-                }
-                CellState::Quiz(q) => {
-                    if q.checked.is_none() && q.attempts == 0 {
-                        continue;
-                    }
-                    (
-                        &q.quiz.id,
-                        SubmittedAnswer {
-                            choice: q.checked.as_ref().map(|(i, _)| i + 1),
-                            attempts: q.attempts,
-                            first_check_at: q.record.first_check_at,
-                            last_check_at: q.record.last_check_at,
-                            ..SubmittedAnswer::default()
-                        },
-                    )
-                }
-                _ => continue,
-            };
-            answers.insert(id.clone(), a);
-        }
-        Submission {
-            edit_mode_opened: self.student.edit_mode_opened,
-            answers,
-            ..Submission::for_lesson(given, &self.session.settings.student)
-        }
+        submission_from(&self.student_progress(), given)
     }
 
     /// "Exercise 2", "Quiz 1": items whose answer on screen differs from the one checked last.
@@ -185,4 +140,47 @@ fn file_stem(s: &str) -> String {
     }
     let out = out.trim_matches('-').to_string();
     if out.is_empty() { "submission".into() } else { out }
+}
+
+/// The submission of a student's progress (as the cells hold it, or as saved): the last checked
+/// answer of every exercise and quiz with its record (checks, hints, a peek, times), and whether
+/// edit mode was opened. An item never checked nor helped with is left out.
+pub fn submission_from(p: &StudentProgress, given: &Lesson) -> Submission {
+    let mut answers = BTreeMap::new();
+    for (id, e) in &p.exercises {
+        let r = &e.record;
+        let used = e.attempts > 0 || r.hints_used > 0 || r.solution_opened_at.is_some();
+        if e.last_checked.is_none() && !used {
+            continue;
+        }
+        let a = SubmittedAnswer {
+            value: e.last_checked.clone(),
+            attempts: e.attempts,
+            hints_used: Some(r.hints_used),
+            solution_before_correct: r.peeked,
+            solution_opened_at: r.solution_opened_at,
+            first_check_at: r.first_check_at,
+            last_check_at: r.last_check_at,
+            ..SubmittedAnswer::default()
+        };
+        answers.insert(id.clone(), a);
+    }
+    for (id, q) in &p.quizzes {
+        if q.last_checked.is_none() && q.attempts == 0 {
+            continue;
+        }
+        let a = SubmittedAnswer {
+            choice: q.last_checked,
+            attempts: q.attempts,
+            first_check_at: q.record.first_check_at,
+            last_check_at: q.record.last_check_at,
+            ..SubmittedAnswer::default()
+        };
+        answers.insert(id.clone(), a);
+    }
+    Submission {
+        edit_mode_opened: p.edit_mode_opened,
+        answers,
+        ..Submission::for_lesson(given, &p.student)
+    }
 }

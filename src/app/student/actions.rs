@@ -55,6 +55,7 @@ impl AppState {
         let before = self.student_key();
         self.stash_progress();
         self.session.settings.student = name;
+        self.student.shipped_counts = None;
         self.put_in_variants();
         if self.student_key() == before {
             // The same student written another way: the answers stay, the checks are redone.

@@ -81,6 +81,8 @@ impl AppState {
         self.student.unreadable = false;
         self.student.saved_at = None;
         self.restore_progress();
+        // Another lesson's answers were just saved: the Lessons menu counts again.
+        self.student.shipped_counts = None;
         self.refresh_blanks();
         self.refresh_grade();
     }

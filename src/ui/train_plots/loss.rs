@@ -70,7 +70,9 @@ pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotO
             Some(format!("{head}epoch {:.2}\nloss {}", p.x, NumberFormat::PLOT.fmt(y)))
         });
     if log {
-        plot = plot.y_axis_formatter(|m, _| NumberFormat::PLOT.fmt(10f64.powf(m.value)));
+        plot = plot
+            .y_axis_formatter(|m, _| NumberFormat::PLOT.fmt(10f64.powf(m.value)))
+            .y_grid_spacer(egui_plot::log_grid_spacer(10));
     }
     // The curves, thinned for drawing; the plot's range comes from what is drawn.
     let of = |h: &[crate::nn::train::EpochRecord], val: bool| -> Vec<[f64; 2]> {
