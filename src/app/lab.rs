@@ -60,6 +60,11 @@ impl AppState {
     /// Trains every playing cell for at most `budget` in all; returns whether any still plays
     /// (the window then asks for another frame).
     pub fn tick(&mut self, budget: Duration) -> bool {
+        for i in 0..self.doc.cells.len() {
+            if let Some(t) = self.train_mut(i) {
+                t.begin_frame();
+            }
+        }
         let playing: Vec<usize> = (0..self.doc.cells.len())
             .filter(|&i| self.training(i).is_some_and(|t| t.running))
             .collect();

@@ -133,7 +133,9 @@ impl NotebookApp {
             self.state.apply(done);
         }
         // Train playing cells for a slice of the frame; the frame then draws what they reached.
-        if self.state.tick(TRAIN_BUDGET) {
+        // Once a frame: eframe calls `logic` again for each extra pass of a frame egui runs
+        // again (a layout that changed), and the frame's work is spent by then.
+        if ctx.current_pass_index() == 0 && self.state.tick(TRAIN_BUDGET) {
             ctx.request_repaint();
         }
         // Answers are saved shortly after the last change; wake up to write a pending one.
