@@ -117,9 +117,16 @@ impl AppState {
             LabCommand::ExportCurves { cell } => self.export_curves(cell),
             LabCommand::SaveTrained { cell } => self.save_trained(cell),
             LabCommand::SaveTrainedTo { cell, path } => self.save_trained_to(cell, &path),
-            LabCommand::ExportPlot { name, area } => match self.session.dialogs.pick_export(&name, "png") {
+            LabCommand::ExportPlot(e) => {
+                let name = format!("{}.png", e.what);
+                match self.session.dialogs.pick_export(&name, "png") {
+                    Some(p) => self.session.plot_request = Some((p, e)),
+                    None => self.dialog_gave_nothing(PathFor::Plot(e), &name),
+                }
+            }
+            LabCommand::ExportArea { name, area } => match self.session.dialogs.pick_export(&name, "png") {
                 Some(p) => self.session.screenshot_request = Some((p, area)),
-                None => self.dialog_gave_nothing(PathFor::Plot { area }, &name),
+                None => self.dialog_gave_nothing(PathFor::Area { area }, &name),
             },
         }
     }

@@ -17,6 +17,7 @@ pub mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use desktop::{initial_state, run};
 pub mod images;
+pub mod plot_png;
 pub mod screenshot;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
@@ -166,6 +167,14 @@ impl NotebookApp {
         }
         if let Some((path, area)) = self.state.session.screenshot_request.take() {
             self.shots.request(&ctx, path, area);
+        }
+        // A lab plot is drawn afresh at the size asked for, off the screen.
+        if let Some((path, e)) = self.state.session.plot_request.take() {
+            let done = plot_png::render(&self.state, &e).and_then(|img| plot_png::encode(&img));
+            self.state.apply(match done {
+                Ok(bytes) => Command::WritePicture { path, bytes },
+                Err(err) => Command::ShowError(format!("Could not save {}: {err}", path.display())),
+            });
         }
         self.sync_window(&ctx);
     }
