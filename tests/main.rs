@@ -28,6 +28,7 @@ mod sharing;
 mod sheet;
 mod text_claims;
 mod training;
+mod training_pieces;
 mod ui;
 mod ui_exercises;
 mod ui_export;

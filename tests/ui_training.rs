@@ -215,3 +215,95 @@ epochs = 5
     assert_eq!(cell(&h).setup, before);
     assert!(!h.state().state.window_title().starts_with('*'));
 }
+
+/// A large network (2-256-256-256-256-1, about 198,000 multiply-adds a sample) on XOR's 160
+/// training rows as one full batch: one step is 3 x 198k x 160, about 95 million multiply-adds,
+/// more than a frame may do ([`FRAME_WORK`], 20 million). *Step* and *Epoch* go on over several
+/// frames, no frame does more than its work, the status line says how far the step is, and
+/// Pause stops it part-way.
+#[test]
+fn a_large_full_batch_step_runs_over_frames_within_each_frames_work() {
+    use mlp_notebook::app::training::FRAME_WORK;
+    let mut h = harness();
+    let mut setup = cell(&h).setup.clone();
+    setup.hidden = vec![256; 4];
+    setup.batch_size = None;
+    setup.epochs = 3;
+    h.state_mut().state.apply(Command::Lab(LabCommand::Train {
+        cell: 0,
+        action: mlp_notebook::app::training::TrainAction::Set(Box::new(setup)),
+    }));
+    h.step();
+    let t = cell(&h).trainer.as_ref().unwrap();
+    assert_eq!(t.steps_per_epoch(), 1, "the full batch");
+    let per_step = 3 * t.sample_cost() * 160;
+    assert!(per_step > 4 * FRAME_WORK, "a step is {per_step}");
+
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Step").click();
+    let mut frames = 0;
+    let mut saw_progress = false;
+    while cell(&h).running || frames == 0 {
+        h.step();
+        frames += 1;
+        let c = cell(&h);
+        assert!(
+            c.frame_work <= FRAME_WORK,
+            "frame {frames} did {} of work",
+            c.frame_work
+        );
+        // A frame trains first, then draws (the click of the first frame is applied after its
+        // drawing): the status line shows the step as the frame's training left it.
+        if frames > 1 && c.trainer.as_ref().unwrap().in_step() {
+            // The gradients over the batch, then the epoch's end (validation, dead units).
+            let s = label_starting(&h, "this step: ");
+            assert!(s.ends_with('%'), "{s}");
+            saw_progress |= s.starts_with("this step: computing the gradients, ");
+        }
+        assert!(frames < 40, "the step never ended");
+    }
+    assert!(saw_progress, "the step showed its progress");
+    assert!(frames >= 5, "a step of {per_step} took {frames} frames");
+    assert_eq!(cell(&h).trainer.as_ref().unwrap().steps_done(), 1);
+    // The one step was the epoch's only one: the epoch closed with it.
+    assert_eq!(cell(&h).history().len(), 1);
+
+    // Pause part-way: no more work, the step stays under way. (A click is several frames of
+    // events in the harness, so the pause is sent as the button sends it.)
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Step").click();
+    h.step();
+    assert!(cell(&h).trainer.as_ref().unwrap().in_step());
+    assert!(cell(&h).running, "a step under way shows as playing, so Pause stops it");
+    h.state_mut().state.apply(Command::Lab(LabCommand::Train {
+        cell: 0,
+        action: mlp_notebook::app::training::TrainAction::Pause,
+    }));
+    let work = cell(&h).trainer.as_ref().unwrap().work_done();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(!cell(&h).running);
+    assert!(cell(&h).trainer.as_ref().unwrap().in_step(), "the step waits part-way");
+    assert_eq!(
+        cell(&h).trainer.as_ref().unwrap().work_done(),
+        work,
+        "paused means no work"
+    );
+    assert_eq!(cell(&h).trainer.as_ref().unwrap().steps_done(), 1);
+
+    // Epoch: the rest of this step, then the epoch's end (validation, dead units) in pieces.
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Epoch").click();
+    let mut frames = 0;
+    while cell(&h).running || frames == 0 {
+        h.step();
+        frames += 1;
+        assert!(
+            cell(&h).frame_work <= FRAME_WORK,
+            "frame {frames} did {}",
+            cell(&h).frame_work
+        );
+        assert!(frames < 40, "the epoch never ended");
+    }
+    assert_eq!(cell(&h).history().len(), 2);
+    assert_eq!(cell(&h).trainer.as_ref().unwrap().steps_done(), 2);
+    assert_eq!(label_starting(&h, "Epoch "), "Epoch 2 of 3");
+}

@@ -240,8 +240,12 @@ impl mlp_notebook::app::files::Dialogs for ExportTo {
     }
 }
 
+/// Item 8: the loss plot's PNG is drawn afresh at the size chosen (1600 x 1000), not cropped
+/// from the screen: the file has that size, its title row, the tick labels left of the plot
+/// and under it (with the axis titles) hold dark text on the light background, and the curve
+/// is in it.
 #[test]
-fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
+fn png_export_draws_the_plot_at_the_chosen_size_with_its_axes() {
     let dir = tempfile::tempdir().unwrap();
     let mut state = AppState::new(
         mlp_notebook::lesson::Lesson::builtin(),
@@ -249,48 +253,24 @@ fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
     );
     state.apply(Command::Lab(LabCommand::InsertTrainingCell));
     state.doc.cells.retain(|c| matches!(c, CellState::Training(_)));
-    state.apply(Command::Lab(LabCommand::Train {
-        cell: 0,
-        action: TrainAction::Epoch,
-    }));
-    while train_cell(&state).until_epoch.is_some() {
-        state.tick(std::time::Duration::from_millis(5));
-    }
-    let mut h = window(state);
-    // The "PNG..." button on the row of the title "Loss per epoch".
-    let title = h.get_by_label("Loss per epoch").rect();
-    let button = || {
-        h.get_all_by_label("PNG...")
-            .find(|b| (b.rect().center().y - title.center().y).abs() < 8.0)
-            .expect("the loss plot's PNG button")
-    };
-    let plot = button().rect();
-    button().click();
-    // One frame applies the click, the next asks the window for a screenshot.
-    let mut callbacks = Vec::new();
     for _ in 0..3 {
-        h.step();
-        for vp in h.output().viewport_output.values() {
-            for c in &vp.commands {
-                if let egui::ViewportCommand::Screenshot(cb) = c {
-                    callbacks.push(cb.clone());
-                }
-            }
+        state.apply(Command::Lab(LabCommand::Train {
+            cell: 0,
+            action: TrainAction::Epoch,
+        }));
+        while train_cell(&state).until_epoch.is_some() {
+            state.tick(std::time::Duration::from_millis(5));
         }
     }
-    assert_eq!(callbacks.len(), 1, "one screenshot asked for");
-    // The backend's part, by hand: a screenshot where every pixel encodes its own position.
-    let ppp = h.ctx.pixels_per_point();
-    let (w, hgt) = ((1400.0 * ppp) as usize, (1000.0 * ppp) as usize);
-    let pixels = (0..hgt)
-        .flat_map(|y| {
-            (0..w).map(move |x| {
-                egui::Color32::from_rgb((x % 256) as u8, (y % 256) as u8, (x / 256 + 8 * (y / 256)) as u8)
-            })
-        })
-        .collect();
-    let shot = std::sync::Arc::new(egui::ColorImage::new([w, hgt], pixels));
-    callbacks.pop().unwrap().complete(shot);
+    let mut h = window(state);
+    // The "PNG..." menu on the row of the title "Loss per epoch", then its first size.
+    let title = h.get_by_label("Loss per epoch").rect();
+    h.get_all_by_label("PNG...")
+        .find(|b| (b.rect().center().y - title.center().y).abs() < 8.0)
+        .expect("the loss plot's PNG menu")
+        .click();
+    h.run();
+    h.get_by_label("1600 x 1000 pixels...").click();
     h.run();
     let path = dir.path().join("loss.png");
     assert!(
@@ -298,29 +278,52 @@ fn png_export_saves_the_plot_cropped_from_the_window_screenshot() {
             .is_some(),
         "the window says where it saved"
     );
-    // The file is the plot below its title: it starts under the PNG button and is as wide as
-    // the plot; each pixel is the screenshot's pixel at that place.
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let (pw, ph) = (info.width as usize, info.height as usize);
-    assert!(pw > 200 && ph > 100, "{pw} x {ph}");
-    let pixel = |x: usize, y: usize| &buf[(y * pw + x) * 4..(y * pw + x) * 4 + 3];
-    let x0 = pixel(0, 0)[0] as usize + 256 * (pixel(0, 0)[2] as usize % 8);
-    let y0 = pixel(0, 0)[1] as usize + 256 * (pixel(0, 0)[2] as usize / 8);
+    let image = mlp_notebook::window::images::decode_png(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(image.size, [1600, 1000]);
+    let [w, hgt] = image.size;
+    // Dark pixels (text, axes) in a band of the picture, given as fractions of its size.
+    let dark_in = |x0: f32, x1: f32, y0: f32, y1: f32| {
+        let (xa, xb) = ((x0 * w as f32) as usize, (x1 * w as f32) as usize);
+        let (ya, yb) = ((y0 * hgt as f32) as usize, (y1 * hgt as f32) as usize);
+        (ya..yb)
+            .flat_map(|y| (xa..xb).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let c = image.pixels[y * w + x];
+                c.r() < 100 && c.g() < 100 && c.b() < 100
+            })
+            .count()
+    };
+    let background = image.pixels[w * 2 + 2];
     assert!(
-        y0 as f32 >= plot.max.y * ppp - 1.0,
-        "the crop starts below the title row ({y0})"
+        background.r() > 200 && background.g() > 200,
+        "a light background: {background:?}"
     );
-    for (x, y) in [(0, 0), (pw - 1, 0), (0, ph - 1), (pw - 1, ph - 1), (pw / 2, ph / 3)] {
-        let (sx, sy) = (x0 + x, y0 + y);
-        assert_eq!(
-            pixel(x, y),
-            &[(sx % 256) as u8, (sy % 256) as u8, (sx / 256 + 8 * (sy / 256)) as u8],
-            "pixel ({x}, {y})"
-        );
-    }
+    // The title, across the top.
+    assert!(dark_in(0.0, 1.0, 0.0, 0.07) > 200, "the title is drawn");
+    // The y axis's tick labels and title, left of the plot.
+    assert!(dark_in(0.0, 0.08, 0.15, 0.85) > 200, "the y tick labels are drawn");
+    // The x axis's tick labels and its title ("epoch"), under the plot.
+    assert!(dark_in(0.1, 0.9, 0.88, 1.0) > 200, "the x tick labels are drawn");
+    // The curve: pixels of a colour (not grey) inside the plot.
+    let coloured = image.pixels[(0.1 * hgt as f32) as usize * w..(0.85 * hgt as f32) as usize * w]
+        .iter()
+        .filter(|c| c.r().abs_diff(c.b()) > 80 || c.g().abs_diff(c.b()) > 80)
+        .count();
+    assert!(coloured > 500, "the curves are drawn ({coloured} coloured pixels)");
+
+    // The decision boundary's menu (right of its title, on the same row) at another size.
+    let title = h.get_by_label("Decision boundary (training points)").rect();
+    h.get_all_by_label("PNG...")
+        .filter(|b| (b.rect().center().y - title.center().y).abs() < 8.0 && b.rect().min.x > title.max.x)
+        .min_by_key(|b| b.rect().min.x as i64)
+        .expect("the boundary plot's PNG menu")
+        .click();
+    h.run();
+    h.get_by_label("1200 x 800 pixels...").click();
+    h.run();
+    let image =
+        mlp_notebook::window::images::decode_png(&std::fs::read(dir.path().join("boundary.png")).unwrap()).unwrap();
+    assert_eq!(image.size, [1200, 800]);
 }
 
 #[test]

@@ -35,6 +35,21 @@ pub const UNIT_SIDE: usize = 28;
 pub const MAX_UNIT_PICTURES: usize = 64;
 /// Grid points per side of the decision boundary's picture.
 pub const BOUNDARY_SIDE: usize = 100;
+/// The most work (multiply-adds) the decision boundary's picture may take: a large network
+/// gets a coarser picture (down to [`MIN_BOUNDARY_SIDE`] a side), so redrawing it while
+/// training does not hold a frame for long.
+pub const BOUNDARY_WORK: u64 = 4 * super::training::FRAME_WORK;
+/// The coarsest decision boundary's picture, in grid points a side.
+pub const MIN_BOUNDARY_SIDE: usize = 8;
+
+/// Grid points a side of the decision boundary's picture of `net`: [`BOUNDARY_SIDE`], or
+/// fewer so the picture costs at most [`BOUNDARY_WORK`] (never under [`MIN_BOUNDARY_SIDE`]).
+pub fn boundary_side(net: &Network) -> usize {
+    let cost: u64 = net.layers().iter().map(|l| (l.units() * (l.inputs() + 1)) as u64).sum();
+    let side = (BOUNDARY_WORK as f64 / cost.max(1) as f64).sqrt() as usize;
+    side.clamp(MIN_BOUNDARY_SIDE, BOUNDARY_SIDE)
+}
+
 /// Points on the fitted curve of a 1-D problem.
 pub const FIT_POINTS: usize = 200;
 /// Bins of the weight and gradient histograms.
@@ -232,7 +247,7 @@ impl TrainCell {
         let when = self.when(now);
         let k = &mut *self.kept();
         Some(get(&mut k.boundary, &mut k.behind, when, 0, || {
-            boundary_grid(net, extent(&data.x), BOUNDARY_SIDE)
+            boundary_grid(net, extent(&data.x), boundary_side(net))
         }))
     }
 

@@ -187,8 +187,24 @@ pub enum LabCommand {
     SaveTrained { cell: Option<usize> },
     /// The same, to `path`.
     SaveTrainedTo { cell: usize, path: PathBuf },
-    /// Saves the window area `area` (a plot) as a PNG file named like `name`.
-    ExportPlot { name: String, area: ScreenArea },
+    /// Saves a plot of a training cell as a PNG file (asks where), drawn afresh at the size
+    /// asked for with its title, axes and legend.
+    ExportPlot(PlotExport),
+    /// Saves the window area `area` (one of the analysis sections' small plots) as a PNG file
+    /// named like `name`, cropped from a screenshot.
+    ExportArea { name: String, area: ScreenArea },
+}
+
+/// A plot to export as PNG: which cell and plot (`loss`, `accuracy`, `boundary`, `fit`), its
+/// size in pixels, the loss plot's options as shown, and its title.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlotExport {
+    pub cell: usize,
+    pub what: String,
+    pub title: String,
+    pub size: [u32; 2],
+    pub log: bool,
+    pub per_step: bool,
 }
 
 /// The student's side: answers, the student's name, submissions.

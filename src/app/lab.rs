@@ -60,6 +60,11 @@ impl AppState {
     /// Trains every playing cell for at most `budget` in all; returns whether any still plays
     /// (the window then asks for another frame).
     pub fn tick(&mut self, budget: Duration) -> bool {
+        for i in 0..self.doc.cells.len() {
+            if let Some(t) = self.train_mut(i) {
+                t.begin_frame();
+            }
+        }
         let playing: Vec<usize> = (0..self.doc.cells.len())
             .filter(|&i| self.training(i).is_some_and(|t| t.running))
             .collect();
@@ -112,9 +117,16 @@ impl AppState {
             LabCommand::ExportCurves { cell } => self.export_curves(cell),
             LabCommand::SaveTrained { cell } => self.save_trained(cell),
             LabCommand::SaveTrainedTo { cell, path } => self.save_trained_to(cell, &path),
-            LabCommand::ExportPlot { name, area } => match self.session.dialogs.pick_export(&name, "png") {
+            LabCommand::ExportPlot(e) => {
+                let name = format!("{}.png", e.what);
+                match self.session.dialogs.pick_export(&name, "png") {
+                    Some(p) => self.session.plot_request = Some((p, e)),
+                    None => self.dialog_gave_nothing(PathFor::Plot(e), &name),
+                }
+            }
+            LabCommand::ExportArea { name, area } => match self.session.dialogs.pick_export(&name, "png") {
                 Some(p) => self.session.screenshot_request = Some((p, area)),
-                None => self.dialog_gave_nothing(PathFor::Plot { area }, &name),
+                None => self.dialog_gave_nothing(PathFor::Area { area }, &name),
             },
         }
     }

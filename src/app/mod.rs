@@ -30,8 +30,8 @@ pub mod weights;
 
 pub use cell::NetCell;
 pub use command::{
-    CloseAnswer, Command, Convention, Edit, Hovered, LabCommand, NetCommand, NodeValue, ScreenArea, Selection, StepNav,
-    StudentCommand,
+    CloseAnswer, Command, Convention, Edit, Hovered, LabCommand, NetCommand, NodeValue, PlotExport, ScreenArea,
+    Selection, StepNav, StudentCommand,
 };
 pub use document::{BuiltIn, Document};
 pub use session::{Message, Pending, Session, Settings, ViewSettings};

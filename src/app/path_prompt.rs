@@ -3,7 +3,6 @@
 //! wanted a file is kept as a [`PathFor`] and carried out with the typed path. Never a silent
 //! no-op.
 
-use super::ScreenArea;
 use super::command::{LabCommand, StudentCommand};
 use super::state::AppState;
 use std::path::{Path, PathBuf};
@@ -16,19 +15,30 @@ pub enum PathFor {
     /// Where to save the lesson.
     SaveAs,
     /// A CSV file for training cell `cell`.
-    Csv { cell: usize },
+    Csv {
+        cell: usize,
+    },
     /// Where to write the worksheet (or its answer key).
-    Worksheet { answers: bool },
+    Worksheet {
+        answers: bool,
+    },
     /// Where to write the student's submission.
     Submission,
     /// Where to write training cell `cell`'s curves.
-    Curves { cell: usize },
+    Curves {
+        cell: usize,
+    },
     /// Where to save a plot's picture.
-    Plot { area: ScreenArea },
+    Plot(super::command::PlotExport),
+    Area {
+        area: super::ScreenArea,
+    },
     /// Where to write the export dialog's script.
     Script,
     /// Where to save training cell `cell`'s trained network.
-    Trained { cell: usize },
+    Trained {
+        cell: usize,
+    },
 }
 
 impl PathFor {
@@ -42,7 +52,7 @@ impl PathFor {
             PathFor::Worksheet { answers: true } => "Write the answer key to which file?",
             PathFor::Submission => "Write your submission to which file?",
             PathFor::Curves { .. } => "Write the curves to which file?",
-            PathFor::Plot { .. } => "Save the plot to which file?",
+            PathFor::Plot(_) | PathFor::Area { .. } => "Save the plot to which file?",
             PathFor::Script => "Write the script to which file?",
             PathFor::Trained { .. } => "Save the trained network to which file?",
         }
@@ -114,7 +124,8 @@ impl AppState {
             PathFor::Worksheet { answers } => self.export_worksheet(answers, Some(path)),
             PathFor::Submission => self.student_command(StudentCommand::ExportSubmissionTo(path)),
             PathFor::Curves { cell } => self.export_curves_to(cell, &path),
-            PathFor::Plot { area } => self.session.screenshot_request = Some((path, area)),
+            PathFor::Plot(p) => self.session.plot_request = Some((path, p)),
+            PathFor::Area { area } => self.session.screenshot_request = Some((path, area)),
             PathFor::Script => self.export_command(super::export::ExportCommand::WriteTo(path)),
             PathFor::Trained { cell } => self.save_trained_to(cell, &path),
         }

@@ -3,7 +3,6 @@
 //! edit mode, the stepper's network, the clock, open dialogs. None of it is saved with the lesson
 //! or undone.
 
-use super::ScreenArea;
 use super::command::{Convention, NodeValue};
 use super::files::Dialogs;
 use super::import::CsvImport;
@@ -106,8 +105,11 @@ pub struct Session {
     pub csv_import: Option<Box<CsvImport>>,
     /// The weight import dialog (each layer's activation), while open.
     pub weights_import: Option<Box<super::weights::WeightsImport>>,
-    /// A plot to save as PNG once the window has taken a screenshot: (file, area in points).
-    pub screenshot_request: Option<(PathBuf, ScreenArea)>,
+    /// A plot to draw and save as PNG (the window draws it): (file, which plot and how).
+    pub plot_request: Option<(PathBuf, super::command::PlotExport)>,
+    /// A small plot to save as PNG once the window has taken a screenshot: (file, area in
+    /// points).
+    pub screenshot_request: Option<(PathBuf, super::ScreenArea)>,
     /// Show the values exercises ask for in network cells even while unanswered (instructors,
     /// tests); students see them blank until answered.
     pub reveal_answers: bool,
@@ -152,6 +154,7 @@ impl Session {
             edit_mode: false,
             csv_import: None,
             weights_import: None,
+            plot_request: None,
             screenshot_request: None,
             reveal_answers: false,
             path_prompt: None,

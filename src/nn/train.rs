@@ -29,6 +29,8 @@
 //! - this file: the settings ([`TrainConfig`]), [`Trainer`]'s state, its constructor, live
 //!   setters and run loop; [`train_step`] and [`evaluate`].
 //! - `step.rs`: one mini-batch step and the end of an epoch (early stopping).
+//! - `advance.rs`: a step in pieces of bounded work ([`Trainer::advance`]): a batch in chunks
+//!   of samples whose gradients are summed, the initial loss and the validation in chunks.
 //! - `history.rs`: [`EpochRecord`], [`StopReason`], [`NonFiniteAt`].
 //! - `check.rs`: the checks of the settings and data ([`TrainError`]).
 
@@ -38,9 +40,11 @@ use super::schedule::Schedule;
 use super::trace::{ForwardTrace, Gradients, backward_into, forward_into};
 use super::{Loss, LossKind, Matrix, Network, Optimizer, OptimizerConfig};
 
+mod advance;
 mod check;
 mod history;
 mod step;
+pub use advance::Advance;
 pub use check::TrainError;
 use check::{check_config, check_data, check_optimizer};
 pub use history::{EpochRecord, NonFiniteAt, StopReason};
@@ -52,6 +56,10 @@ pub const DIVERGE_FACTOR: f64 = 10.0;
 /// Training stops ([`StopReason::Diverged`]) after this many diverging epochs in a row, with
 /// the weights of the last epoch that was not diverging.
 pub const DIVERGE_EPOCHS: usize = 3;
+
+/// Work units an optimizer update counts per parameter (it reads and writes the parameter, its
+/// gradient and up to two moments).
+pub const UPDATE_COST: u64 = 4;
 
 /// Reusable buffers for one training step.
 #[derive(Clone, Debug, Default)]
@@ -162,6 +170,20 @@ pub struct Trainer {
     /// The weights at the end of the last epoch that was not diverging, and that epoch.
     good: Vec<(Matrix, super::Vector)>,
     good_epoch: usize,
+    /// The part of a step under way when it is done in pieces ([`Trainer::advance`]).
+    phase: advance::Phase,
+    /// The most work done in one piece ([`Trainer::set_piece_limit`]).
+    piece: Option<u64>,
+    /// Dead ReLU units counted at the end of each epoch ([`Trainer::track_dead_units`]), the
+    /// last count, and the units seen alive while counting.
+    track_dead: bool,
+    dead: Vec<Option<f64>>,
+    alive: Vec<Vec<bool>>,
+    /// A step done in pieces: the chunk's gradients and their weighted sum.
+    chunk_grads: Gradients,
+    acc: Gradients,
+    /// Work done so far, in multiply-adds ([`Trainer::work_done`]).
+    work: u64,
 }
 
 impl Trainer {
@@ -231,6 +253,14 @@ impl Trainer {
             diverging: 0,
             good: Vec::new(),
             good_epoch: 0,
+            phase: advance::Phase::Ready,
+            piece: None,
+            track_dead: false,
+            dead: Vec::new(),
+            alive: Vec::new(),
+            chunk_grads: Gradients::default(),
+            acc: Gradients::default(),
+            work: 0,
         })
     }
 
@@ -390,6 +420,23 @@ impl Trainer {
             .batch_size
             .unwrap_or(self.train.len())
             .clamp(1, self.train.len().max(1))
+    }
+
+    /// Multiply-adds of one sample's forward pass (weights and biases of every layer): the unit
+    /// of [`Trainer::advance`]'s budget. A training step costs three times this per sample
+    /// (forward, the deltas and the weight gradients), an update [`UPDATE_COST`] per parameter.
+    pub fn sample_cost(&self) -> u64 {
+        self.net
+            .layers()
+            .iter()
+            .map(|l| (l.units() * (l.inputs() + 1)) as u64)
+            .sum::<u64>()
+            .max(1)
+    }
+
+    /// Work done so far, in multiply-adds as [`Trainer::advance`] counts them.
+    pub fn work_done(&self) -> u64 {
+        self.work
     }
 
     /// Trains at most `max_steps` mini-batch steps (an epoch boundary may fall inside).

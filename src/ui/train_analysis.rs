@@ -15,7 +15,7 @@ mod layers;
 mod units;
 
 use super::theme;
-use super::train_plots::{plot_title, remember_rect};
+use super::train_plots::{remember_rect, small_plot_title};
 use crate::app::analysis::{Evaluation, REFRESH_SECONDS, evaluation_split};
 use crate::app::training::TrainCell;
 use crate::app::{Command, ViewSettings};
@@ -106,7 +106,7 @@ fn evaluation_ui(
             ui.label(
                 "Rows are the true class, columns the class the network predicts: the diagonal holds the right answers.",
             );
-            plot_title(ui, "Confusion matrix", ci, "confusion", out);
+            small_plot_title(ui, "Confusion matrix", ci, "confusion", out);
             let resp = confusion_ui(ui, ci, cm, names, view.dark);
             remember_rect(ui, ci, "confusion", resp.rect);
             ui.add_space(6.0);

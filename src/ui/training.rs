@@ -132,7 +132,7 @@ fn controls_ui(ui: &mut Ui, cell: &TrainCell, send: &mut dyn FnMut(TrainAction))
         if cell.running {
             if ui
                 .add(egui::Button::new("Pause").min_size(egui::vec2(PLAY_WIDTH, 0.0)))
-                .on_hover_text("Stop after the current slice of steps")
+                .on_hover_text("Stop after the current slice of steps (a large step stops part-way and goes on at the next Step, Epoch or Play)")
                 .clicked()
             {
                 send(TrainAction::Pause);
@@ -239,7 +239,13 @@ fn status_ui(ui: &mut Ui, cell: &TrainCell) {
     if let (Some(t), Some(_)) = (&cell.trainer, cell.until_epoch) {
         parts.push(format!("epoch {:.0}% done", 100.0 * t.epoch_progress()).into());
     }
-    if cell.running {
+    // A step of a large network goes on over several frames: what it is doing, how far (the
+    // speed in steps a second means nothing then).
+    let progress = cell.trainer.as_ref().and_then(|t| t.step_progress());
+    if let Some((what, done)) = progress {
+        parts.push(format!("this step: {what}, {:.0}%", 100.0 * done).into());
+    }
+    if cell.running && progress.is_none() {
         parts.push(format!("{:.0} steps/s", cell.steps_per_second).into());
         if let Some(left) = cell.time_left() {
             parts.push(human_seconds(left).into());

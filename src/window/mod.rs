@@ -17,6 +17,7 @@ pub mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use desktop::{initial_state, run};
 pub mod images;
+pub mod plot_png;
 pub mod screenshot;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
@@ -133,7 +134,9 @@ impl NotebookApp {
             self.state.apply(done);
         }
         // Train playing cells for a slice of the frame; the frame then draws what they reached.
-        if self.state.tick(TRAIN_BUDGET) {
+        // Once a frame: eframe calls `logic` again for each extra pass of a frame egui runs
+        // again (a layout that changed), and the frame's work is spent by then.
+        if ctx.current_pass_index() == 0 && self.state.tick(TRAIN_BUDGET) {
             ctx.request_repaint();
         }
         // Answers are saved shortly after the last change; wake up to write a pending one.
@@ -164,6 +167,14 @@ impl NotebookApp {
         }
         if let Some((path, area)) = self.state.session.screenshot_request.take() {
             self.shots.request(&ctx, path, area);
+        }
+        // A lab plot is drawn afresh at the size asked for, off the screen.
+        if let Some((path, e)) = self.state.session.plot_request.take() {
+            let done = plot_png::render(&self.state, &e).and_then(|img| plot_png::encode(&img));
+            self.state.apply(match done {
+                Ok(bytes) => Command::WritePicture { path, bytes },
+                Err(err) => Command::ShowError(format!("Could not save {}: {err}", path.display())),
+            });
         }
         self.sync_window(&ctx);
     }

@@ -3,7 +3,10 @@
 //! Playing trains in bounded slices: [`TrainCell::tick`] runs mini-batch steps until its time
 //! budget is used (measured with `web_time`, whose clock also works in a browser), so a playing
 //! frame never waits for an epoch. The *Epoch* button trains the same way, in slices, up to
-//! the end of the epoch ([`TrainCell::until_epoch`]); a speed limit ([`TrainCell::speed`])
+//! the end of the epoch ([`TrainCell::until_epoch`]), and *Step* up to the end of its step
+//! ([`TrainCell::until_step`]). Besides the time, a frame's work is bounded ([`FRAME_WORK`]
+//! multiply-adds): a step of a large network is cut into pieces
+//! ([`crate::nn::train::Trainer::advance`]) that go on over several frames; a speed limit ([`TrainCell::speed`])
 //! slows playing down to a few steps a second.
 //! Every curve the window draws is recorded here, from the engine's own figures: the batch loss
 //! after each step, and per epoch the [`EpochRecord`]s, the gradient norm of each layer and the
@@ -16,6 +19,7 @@
 mod run;
 mod runs;
 
+pub use run::FRAME_WORK;
 pub use runs::{MAX_RUNS, Run, curves_csv, wrap_label};
 
 use crate::lesson::training::{Prepared, TrainingSetup, prepare};
@@ -94,6 +98,13 @@ pub struct TrainCell {
     /// Playing stops at the start of this epoch (0-based) if set: *Epoch* runs in slices of
     /// frames, as playing does, and can be paused.
     pub until_epoch: Option<usize>,
+    /// Playing stops once this many steps are done if set: *Step* runs in slices too (a
+    /// full-batch step of a large network takes several frames), and can be paused.
+    pub until_step: Option<usize>,
+    /// Work done in the current frame (multiply-adds, as the trainer counts them), at most
+    /// [`FRAME_WORK`] but for one piece that alone is larger; zeroed at each frame's start
+    /// ([`TrainCell::begin_frame`]).
+    pub frame_work: u64,
     /// Settings changed while this run was under way.
     pub marks: Vec<Mark>,
     /// Shown above the plots: divergence, or what a setting change did.
@@ -175,6 +186,8 @@ impl TrainCell {
             credit: 0.0,
             last_tick: None,
             until_epoch: None,
+            until_step: None,
+            frame_work: 0,
             marks: Vec::new(),
             notice: None,
             version: 0,
@@ -237,7 +250,9 @@ impl TrainCell {
             self.setup.train_config(),
         );
         match trainer {
-            Ok(t) => {
+            Ok(mut t) => {
+                t.set_piece_limit(Some(FRAME_WORK));
+                t.track_dead_units(true);
                 self.trainer = Some(t);
                 self.error = None;
             }
@@ -245,12 +260,18 @@ impl TrainCell {
         }
         self.running = false;
         self.until_epoch = None;
+        self.until_step = None;
         self.step_losses.clear();
         self.extras.clear();
         self.marks.clear();
         self.notice = None;
         self.version += 1;
         self.generation += 1;
+    }
+
+    /// A new frame: its work starts from nothing.
+    pub fn begin_frame(&mut self) {
+        self.frame_work = 0;
     }
 
     /// The epoch being trained (0-based) and whether training has stopped.

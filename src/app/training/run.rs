@@ -25,15 +25,22 @@ impl TrainCell {
             TrainAction::Pause => {
                 self.running = false;
                 self.until_epoch = None;
+                self.until_step = None;
             }
             TrainAction::Speed(s) => {
                 self.speed = s.filter(|v| v.is_finite() && *v > 0.0);
                 self.credit = 0.0;
             }
             TrainAction::Step => {
-                self.running = false;
-                self.until_epoch = None;
-                self.run_steps(1, None);
+                // One step (the one under way, if a large one is), in slices as *Epoch*.
+                if let Some(t) = &self.trainer
+                    && !t.is_done()
+                {
+                    let was_running = self.running;
+                    self.until_epoch = None;
+                    self.until_step = Some(t.steps_done() + 1);
+                    self.start_slices(was_running);
+                }
             }
             TrainAction::Epoch => {
                 // Up to the end of the epoch, in slices: as much as fits this frame's budget
@@ -42,10 +49,10 @@ impl TrainCell {
                     && !t.is_done()
                 {
                     // A click while an epoch is under way asks for one more.
+                    let was_running = self.running;
                     self.until_epoch = Some(self.until_epoch.map_or(t.epoch(), |u| u.max(t.epoch())) + 1);
-                    self.running = true;
-                    self.last_tick = None;
-                    self.slice(EPOCH_SLICE);
+                    self.until_step = None;
+                    self.start_slices(was_running);
                 }
             }
             TrainAction::Reset => self.restart(),
@@ -113,16 +120,43 @@ impl TrainCell {
         }
     }
 
-    /// Runs `n` steps at most (stopping at the start of epoch `until` if given).
-    fn run_steps(&mut self, n: usize, until: Option<usize>) {
-        let Some(t) = &mut self.trainer else { return };
+    /// *Step* and *Epoch*: shown as playing (so Pause stops them), trained in slices; the
+    /// first slice at once, unless the cell was already playing (this frame's slice is spent).
+    fn start_slices(&mut self, was_running: bool) {
+        self.running = true;
+        self.last_tick = None;
+        if !was_running {
+            self.slice(EPOCH_SLICE);
+        }
+    }
+
+    /// Runs `n` steps at most (stopping at the start of epoch `until_epoch` or after step
+    /// `until_step` if set), within what is left of this frame's work ([`FRAME_WORK`]): a step
+    /// too large for that goes on in the next frames. Returns whether the frame's work is spent.
+    fn run_steps(&mut self, n: usize) -> bool {
+        let Some(t) = &mut self.trainer else { return true };
+        let mut spent = false;
         for _ in 0..n {
-            if t.is_done() || until.is_some_and(|e| t.epoch() >= e) {
+            if t.is_done()
+                || self.until_epoch.is_some_and(|e| t.epoch() >= e && !t.in_step())
+                || self.until_step.is_some_and(|s| t.steps_done() >= s && !t.in_step())
+            {
                 break;
             }
             let epoch_before = t.epoch();
-            t.step();
-            if let Some(l) = t.last_step_loss() {
+            let left = FRAME_WORK.saturating_sub(self.frame_work);
+            let adv = if self.frame_work == 0 {
+                t.advance(FRAME_WORK)
+            } else {
+                t.advance_within(left)
+            };
+            self.frame_work += adv.work;
+            if adv.work == 0 || t.in_step() {
+                spent = true;
+            }
+            if adv.stepped
+                && let Some(l) = t.last_step_loss()
+            {
                 let per = t.steps_per_epoch().max(1) as f64;
                 let x = t.steps_done() as f64 / per;
                 self.step_losses.push([x, l]);
@@ -132,6 +166,9 @@ impl TrainCell {
             }
             if t.epoch() > epoch_before {
                 self.extras.push(epoch_extras(t));
+            }
+            if spent {
+                break;
             }
         }
         self.version += 1;
@@ -172,13 +209,17 @@ impl TrainCell {
             self.running = false;
             self.notice = t.stopped().map(|s| format!("Training {s}."));
         }
-        // *Epoch* ends at the epoch's end.
-        if self.until_epoch.is_some_and(|e| t.epoch() >= e) {
+        // *Epoch* ends at the epoch's end, *Step* after its step.
+        if self.until_epoch.is_some_and(|e| t.epoch() >= e && !t.in_step())
+            || self.until_step.is_some_and(|s| t.steps_done() >= s && !t.in_step())
+        {
             self.running = false;
         }
         if !self.running {
             self.until_epoch = None;
+            self.until_step = None;
         }
+        spent
     }
 
     /// While playing: steps until `budget` is used (checked every few steps), or as many as
@@ -189,7 +230,7 @@ impl TrainCell {
             return false;
         }
         let now = Instant::now();
-        let limit = match (self.speed, self.until_epoch) {
+        let limit = match (self.speed, self.until_epoch.or(self.until_step)) {
             (Some(rate), None) => {
                 // Steps owed since the last tick (a long pause owes at most a quarter second's).
                 let dt = self.last_tick.map_or(0.0, |t| (now - t).as_secs_f64().min(0.25));
@@ -203,7 +244,7 @@ impl TrainCell {
         self.last_tick = Some(now);
         match limit {
             Some(n) => {
-                self.run_steps(n, self.until_epoch);
+                self.run_steps(n);
                 self.steps_per_second = self.speed.unwrap_or(0.0);
             }
             None => self.slice(budget),
@@ -211,16 +252,17 @@ impl TrainCell {
         self.running
     }
 
-    /// Steps until `budget` is used or training stops (the end of the epoch for *Epoch*).
+    /// Steps until `budget` is used, this frame's work is spent or training stops (the end of
+    /// the epoch for *Epoch*, of the step for *Step*).
     fn slice(&mut self, budget: Duration) {
         let start = Instant::now();
         let mut done = 0usize;
         let mut chunk = 1usize;
         loop {
-            self.run_steps(chunk, self.until_epoch);
+            let spent = self.run_steps(chunk);
             done += chunk;
             let elapsed = start.elapsed();
-            if !self.running || elapsed >= budget {
+            if !self.running || spent || elapsed >= budget {
                 let rate = done as f64 / elapsed.as_secs_f64().max(1e-9);
                 self.steps_per_second = if self.steps_per_second > 0.0 {
                     0.8 * self.steps_per_second + 0.2 * rate
@@ -236,6 +278,12 @@ impl TrainCell {
         }
     }
 }
+
+/// The most work (multiply-adds, as [`Trainer::advance`] counts them) a training cell does in one
+/// frame, and the largest piece of a step: a full-batch step of a large network goes on over
+/// several frames. (About 5 ms on a desktop core; one sample is never cut, so a network whose
+/// one sample costs more does one sample a frame.)
+pub const FRAME_WORK: u64 = 20_000_000;
 
 /// The time *Epoch* trains at once, in the frame of the click; the rest of the epoch follows in
 /// the next frames' slices.
@@ -264,6 +312,7 @@ fn epoch_extras(t: &Trainer) -> EpochExtras {
         .last_gradients()
         .map(crate::nn::metrics::gradient_norms)
         .unwrap_or_default();
-    let dead = crate::nn::metrics::dead_relu_fractions(t.net(), &t.train_data().x);
+    // Counted by the trainer at the epoch's end, in pieces as the steps.
+    let dead = t.dead_units().to_vec();
     EpochExtras { grad_norms, dead }
 }

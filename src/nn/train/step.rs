@@ -2,7 +2,7 @@
 //! the NaN checks, clipping, the update) and the end of an epoch (its record, early stopping).
 //! Everything here reuses the trainer's buffers, so a steady-state step allocates nothing.
 
-use super::{EpochRecord, NonFiniteAt, StopReason, Trainer, evaluate};
+use super::{EpochRecord, NonFiniteAt, StopReason, Trainer};
 use crate::nn::data::{accuracy, shuffle_with};
 use crate::nn::fastmath::all_finite;
 use crate::nn::linalg::ensure_shape;
@@ -15,6 +15,11 @@ impl Trainer {
     /// epoch's mean batch loss. (Used by the epoch benchmark.)
     pub fn train_epoch_steps(&mut self) -> f64 {
         if self.cursor == 0 {
+            if self.start_loss.is_none() {
+                self.start_loss = Some(self.training_loss());
+                save_params(&self.net, &mut self.good);
+                self.good_epoch = 0;
+            }
             self.begin_epoch();
         }
         while self.cursor < self.order.len() && self.stopped.is_none() {
@@ -25,30 +30,15 @@ impl Trainer {
         mean
     }
 
-    /// One mini-batch step, closing the epoch when its last batch is done.
+    /// One mini-batch step, closing the epoch when its last batch is done (finishing the step
+    /// under way if [`Trainer::advance`] left one).
     pub fn step(&mut self) {
-        if self.stopped.is_some() {
-            return;
-        }
-        if self.train.is_empty() || self.history.len() >= self.config.epochs {
-            self.stopped = Some(StopReason::Finished);
-            return;
-        }
-        if self.cursor == 0 {
-            self.begin_epoch();
-        }
-        self.batch_step();
-        if self.stopped.is_none() && self.cursor >= self.order.len() {
-            self.end_epoch();
-        }
+        self.advance(u64::MAX);
     }
 
-    fn begin_epoch(&mut self) {
-        if self.start_loss.is_none() {
-            self.start_loss = Some(self.training_loss());
-            save_params(&self.net, &mut self.good);
-            self.good_epoch = 0;
-        }
+    /// Shuffles and fixes the epoch's batch size and learning rate (the initial loss has
+    /// been measured).
+    pub(super) fn begin_epoch(&mut self) {
         if self.config.shuffle {
             shuffle_with(&mut self.order, &mut self.stream);
         }
@@ -64,13 +54,27 @@ impl Trainer {
         self.epoch_seen = 0;
     }
 
-    fn batch_step(&mut self) {
+    /// One whole mini-batch in one piece.
+    pub(super) fn batch_step(&mut self) {
         let bs = self.epoch_batch.max(1);
         let step_no = self.cursor / bs + 1;
         let n = self.gather_batch(bs);
-        self.forward_backward();
+        self.forward_backward_raw();
+        self.add_l2();
         self.has_grads = true;
         self.last_loss = Some(self.bufs.grads.loss);
+        let correct = if self.classify {
+            accuracy(self.bufs.fwd.output(), &self.by) * n as f64
+        } else {
+            0.0
+        };
+        self.finish_step(step_no, n, correct);
+    }
+
+    /// The end of a step whose gradients (L2 included) are in the step's buffers, over `n`
+    /// samples of which `correct` were classified right: the checks for NaN and infinities,
+    /// the update, the epoch's sums. Returns whether the update was applied.
+    pub(super) fn finish_step(&mut self, step_no: usize, n: usize, correct: f64) -> bool {
         let epoch = self.history.len() + 1;
         let stop = |at| StopReason::NonFinite {
             epoch,
@@ -79,23 +83,22 @@ impl Trainer {
         };
         if let Some(at) = self.locate_non_finite() {
             self.stopped = Some(stop(at));
-            return;
+            return false;
         }
         if let Some(layer) = self.apply_update() {
             self.stopped = Some(stop(NonFiniteAt::Weights { layer }));
-            return;
+            return false;
         }
         self.steps += 1;
         self.epoch_loss += self.bufs.grads.loss * n as f64;
         self.epoch_seen += n;
-        if self.classify {
-            self.epoch_correct += accuracy(self.bufs.fwd.output(), &self.by) * n as f64;
-        }
+        self.epoch_correct += correct;
+        true
     }
 
     /// Copies the next (at most) `bs` samples, in the epoch's order, into the batch buffers and
     /// the forward trace's input, and moves the cursor past them. Returns the batch's size.
-    fn gather_batch(&mut self, bs: usize) -> usize {
+    pub(super) fn gather_batch(&mut self, bs: usize) -> usize {
         let end = (self.cursor + bs).min(self.order.len());
         let n = end - self.cursor;
         let (fx, fy) = (self.train.x.nrows(), self.train.y.nrows());
@@ -112,9 +115,9 @@ impl Trainer {
         n
     }
 
-    /// The forward and backward passes on the gathered batch (with dropout masks when set),
-    /// then the L2 term added to the loss and the weights' gradients.
-    fn forward_backward(&mut self) {
+    /// The forward and backward passes on the gathered batch (with dropout masks when set)
+    /// into the step's buffers.
+    pub(super) fn forward_backward_raw(&mut self) {
         let masks = if self.config.dropout > 0.0 {
             self.make_masks();
             Some(self.masks.as_slice())
@@ -131,6 +134,10 @@ impl Trainer {
             false,
             masks,
         );
+    }
+
+    /// The L2 term added to the loss and the weights' gradients in the step's buffers.
+    pub(super) fn add_l2(&mut self) {
         if self.config.l2 > 0.0 {
             let l2 = self.config.l2;
             for (g, l) in self.bufs.grads.layers.iter_mut().zip(self.net.layers()) {
@@ -159,7 +166,7 @@ impl Trainer {
 
     /// Where this step's forward or backward pass first produced a NaN or infinity (see
     /// [`NonFiniteAt`]), or `None` if everything is finite. Cheap when it is.
-    fn locate_non_finite(&self) -> Option<NonFiniteAt> {
+    pub(super) fn locate_non_finite(&self) -> Option<NonFiniteAt> {
         let g = &self.bufs.grads;
         if g.is_finite() {
             return None;
@@ -253,8 +260,9 @@ impl Trainer {
 
     /// Closes the epoch: its record, early stopping, and the end of training after the last
     /// epoch (back to the best weights if early stopping asks for that).
-    fn end_epoch(&mut self) {
-        let rec = self.epoch_record();
+    /// `val` holds the validation set's loss and accuracy (`None` without one).
+    pub(super) fn end_epoch(&mut self, val: (Option<f64>, Option<f64>)) {
+        let rec = self.epoch_record(val);
         self.reset_epoch();
         let monitored = rec.val_loss.unwrap_or(rec.loss);
         let epoch = rec.epoch;
@@ -275,17 +283,11 @@ impl Trainer {
     }
 
     /// The epoch's figures: the training loss and accuracy as means over its batches, the
-    /// validation set's evaluated now.
-    fn epoch_record(&self) -> EpochRecord {
+    /// validation set's as evaluated after its last step.
+    fn epoch_record(&self, (val_loss, val_accuracy): (Option<f64>, Option<f64>)) -> EpochRecord {
         let seen = self.epoch_seen.max(1) as f64;
         let classify = self.classify;
-        let (val_loss, val_accuracy) = match &self.val {
-            Some(v) if !v.is_empty() => {
-                let (l, a) = evaluate(&self.net, v, &self.loss);
-                (Some(l), classify.then_some(a))
-            }
-            _ => (None, None),
-        };
+        let val_accuracy = val_accuracy.filter(|_| classify);
         EpochRecord {
             epoch: self.history.len() + 1,
             loss: self.epoch_loss / seen,
@@ -325,7 +327,7 @@ impl Trainer {
 }
 
 /// Copies `net`'s weights and biases into `to` (reusing its buffers once they have the shapes).
-fn save_params(net: &crate::nn::Network, to: &mut Vec<(Matrix, Vector)>) {
+pub(super) fn save_params(net: &crate::nn::Network, to: &mut Vec<(Matrix, Vector)>) {
     to.resize_with(net.len(), || (Matrix::zeros(0, 0), Vector::zeros(0)));
     for ((bw, bb), l) in to.iter_mut().zip(net.layers()) {
         ensure_shape(bw, l.units(), l.inputs());

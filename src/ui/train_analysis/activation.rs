@@ -4,7 +4,7 @@
 //! the slope is tiny (saturated; for ReLU: z <= 0, dead).
 
 use super::super::theme;
-use super::super::train_plots::{plot_title, remember_rect};
+use super::super::train_plots::{remember_rect, small_plot_title};
 use super::{layer_picker, now};
 use crate::app::analysis::{LayerZ, SATURATED_SLOPE};
 use crate::app::training::TrainCell;
@@ -59,7 +59,7 @@ pub(super) fn activation_ui(
     let fz = curve(&|x| act.value(x));
     let dfz = curve(&|x| act.derivative(x, act.value(x)));
     let title = format!("Activation of layer {}: {}", l + 1, act.name());
-    plot_title(ui, &title, ci, "activation", out);
+    small_plot_title(ui, &title, ci, "activation", out);
     let width = ui.available_width();
     let marks = Color32::from_gray(if view.dark { 190 } else { 90 });
     let resp = crate::ui::plot_range::tick_axes(Plot::new(("activation plot", ci, cell.generation)))

@@ -6,7 +6,7 @@
 //! whole training set.
 
 use super::super::theme;
-use super::super::train_plots::{plot_title, remember_rect};
+use super::super::train_plots::{remember_rect, small_plot_title};
 use super::{layer_name, layer_picker, now};
 use crate::app::Command;
 use crate::app::training::TrainCell;
@@ -47,7 +47,7 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
     ui.with_layout(layout, |ui| {
         ui.vertical(|ui| {
             ui.set_width(half);
-            plot_title(ui, &format!("Weights of layer {}", l + 1), ci, "weights", out);
+            small_plot_title(ui, &format!("Weights of layer {}", l + 1), ci, "weights", out);
             if let Some(h) = &weights_hist {
                 let r = histogram_plot(
                     ui,
@@ -63,7 +63,7 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
         });
         ui.vertical(|ui| {
             ui.set_width(half);
-            plot_title(ui, &format!("Last gradients of layer {}", l + 1), ci, "gradients", out);
+            small_plot_title(ui, &format!("Last gradients of layer {}", l + 1), ci, "gradients", out);
             match (&grads, &grads_hist) {
                 (Some(g), Some(h)) => {
                     let r = histogram_plot(
@@ -99,7 +99,7 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
         "Gradient norm per layer (log scale). When the norms fall layer by layer towards the input, the first \
          layers barely learn: that is the vanishing-gradient problem.",
     );
-    plot_title(ui, "Gradient norm per layer", ci, "grad_norms", out);
+    small_plot_title(ui, "Gradient norm per layer", ci, "grad_norms", out);
     let r = grad_norm_plot(ui, ci, cell, net, width);
     remember_rect(ui, ci, "grad_norms", r.rect);
     let relu = cell.extras.iter().any(|e| e.dead.iter().any(Option::is_some));
@@ -108,7 +108,7 @@ pub(super) fn layers_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, net: &Network,
             "Dead ReLU units: units whose z is at most 0 for every training sample. They output 0 and pass no \
              gradient back, so they stop learning.",
         );
-        plot_title(ui, "Dead ReLU units per layer", ci, "dead_relu", out);
+        small_plot_title(ui, "Dead ReLU units per layer", ci, "dead_relu", out);
         let r = dead_plot(ui, ci, cell, width);
         remember_rect(ui, ci, "dead_relu", r.rect);
     }

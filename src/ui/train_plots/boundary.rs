@@ -1,7 +1,7 @@
 //! The decision boundary of a 2-D classifier: the picture of the network's outputs over the
 //! input plane (kept as a texture per cell) with the data points on top.
 
-use super::{PLOT_HEIGHT, remember_rect};
+use super::remember_rect;
 use crate::app::ViewSettings;
 use crate::app::analysis::BoundaryGrid;
 use crate::app::training::TrainCell;
@@ -64,7 +64,7 @@ struct BoundaryTexture {
 
 /// Draws the colours of the network's output over the input plane (the f32 picture path;
 /// no number shown comes from it) and the data points on top.
-pub(super) fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, width: f32) {
+pub(super) fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, size: egui::Vec2) {
     let (Some(grid), Some(data)) = (cell.boundary(ui.input(|i| i.time)), cell.train_data()) else {
         return;
     };
@@ -89,8 +89,8 @@ pub(super) fn boundary_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewS
     let e = grid.extent;
     let names = &data.feature_names;
     let resp = crate::ui::plot_range::tick_axes(Plot::new(("boundary plot", ci, cell.generation)))
-        .height(PLOT_HEIGHT)
-        .width(width)
+        .height(size.y)
+        .width(size.x)
         .legend(Legend::default())
         .x_axis_label(names.first().cloned().unwrap_or_else(|| "x1".into()))
         .y_axis_label(names.get(1).cloned().unwrap_or_else(|| "x2".into()))

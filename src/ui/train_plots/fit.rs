@@ -1,13 +1,13 @@
 //! The fitted curve of a 1-D problem: the network's output over the training data.
 
-use super::{PLOT_HEIGHT, remember_rect};
+use super::remember_rect;
 use crate::app::training::TrainCell;
 use crate::ui::theme;
 use egui::{Color32, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
 
 /// One feature: the network's output as a curve over the data.
-pub(super) fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
+pub(super) fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, size: egui::Vec2) {
     let (Some(fit), Some(data)) = (cell.fit_curve(ui.input(|i| i.time)), cell.train_data()) else {
         return;
     };
@@ -18,8 +18,8 @@ pub(super) fn fit_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
         crate::ui::plot_range::tick_axes(Plot::new(("fit plot", ci, cell.generation))),
         &all,
     )
-    .height(PLOT_HEIGHT)
-    .width(width)
+    .height(size.y)
+    .width(size.x)
     .legend(Legend::default())
     .x_axis_label(data.feature_names.first().cloned().unwrap_or_else(|| "x".into()))
     .y_axis_label("y")

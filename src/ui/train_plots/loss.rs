@@ -1,6 +1,6 @@
 //! The curves per epoch: the loss (training, validation, per step, kept runs) and the accuracy.
 
-use super::{PLOT_HEIGHT, PlotOptions, curve, remember_rect, thin};
+use super::{PlotOptions, curve, remember_rect, thin};
 use crate::app::training::TrainCell;
 use crate::nn::numfmt::NumberFormat;
 use crate::ui::theme;
@@ -44,12 +44,12 @@ fn kept_run(p: &mut egui_plot::PlotUi<'_>, label: &str, pts: Vec<[f64; 2]>, i: u
 }
 
 /// The loss per epoch, with the kept runs (colour and marker) and, as an option, the loss of every step.
-pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, width: f32) {
+pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotOptions, size: egui::Vec2) {
     let labels = cell.run_labels();
     let log = opts.log;
     let mut plot = crate::ui::plot_range::tick_axes(Plot::new(("loss curves", ci, cell.generation)))
-        .height(PLOT_HEIGHT)
-        .width(width)
+        .height(size.y)
+        .width(size.x)
         .legend(Legend::default())
         .x_axis_label("epoch")
         .y_axis_label(if log { "loss (log scale)" } else { "loss" })
@@ -142,11 +142,11 @@ pub(super) fn loss_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, opts: PlotO
 }
 
 /// The accuracy per epoch (the validation accuracy of kept runs when they had one).
-pub(super) fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, width: f32) {
+pub(super) fn accuracy_plot_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, size: egui::Vec2) {
     let labels = cell.run_labels();
     let resp = crate::ui::plot_range::tick_axes(Plot::new(("accuracy curves", ci, cell.generation)))
-        .height(PLOT_HEIGHT)
-        .width(width)
+        .height(size.y)
+        .width(size.x)
         .legend(Legend::default())
         .x_axis_label("epoch")
         .y_axis_label("accuracy (%)")

@@ -14,7 +14,8 @@ mod fit;
 mod loss;
 
 pub use boundary::{MARKERS, boundary_image, class_points};
-pub(super) use export::{plot_title, remember_rect};
+pub use export::{EXPORT_SIZES, export_plot_ui, export_scale};
+pub(super) use export::{plot_title, plot_title_with, remember_rect, small_plot_title};
 
 use crate::app::training::TrainCell;
 use crate::app::{Command, LabCommand, ViewSettings};
@@ -31,9 +32,9 @@ pub const PLOT_HEIGHT: f32 = 260.0;
 
 /// The plot options kept in egui's memory.
 #[derive(Clone, Copy, Default)]
-struct PlotOptions {
-    log: bool,
-    per_step: bool,
+pub(in crate::ui) struct PlotOptions {
+    pub(in crate::ui) log: bool,
+    pub(in crate::ui) per_step: bool,
 }
 
 /// Draws every plot of training cell `ci`.
@@ -69,27 +70,27 @@ pub fn plots_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, o
         ui.set_width(half);
         if two_d {
             plot_title(ui, "Decision boundary (training points)", ci, "boundary", out);
-            boundary_ui(ui, ci, cell, view, half);
+            boundary_ui(ui, ci, cell, view, egui::vec2(half, PLOT_HEIGHT));
         } else if one_d {
             plot_title(ui, "Fitted curve over the data", ci, "fit", out);
-            fit_ui(ui, ci, cell, half);
+            fit_ui(ui, ci, cell, egui::vec2(half, PLOT_HEIGHT));
         } else if cell.train_data().is_some_and(|d| !d.class_names.is_empty()) {
             plot_title(ui, "Accuracy per epoch", ci, "accuracy", out);
-            accuracy_plot_ui(ui, ci, cell, half);
+            accuracy_plot_ui(ui, ci, cell, egui::vec2(half, PLOT_HEIGHT));
         }
     };
     if side_by_side {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                plot_title(ui, "Loss per epoch", ci, "loss", out);
-                loss_plot_ui(ui, ci, cell, opts, half);
+                plot_title_with(ui, "Loss per epoch", ci, "loss", opts, out);
+                loss_plot_ui(ui, ci, cell, opts, egui::vec2(half, PLOT_HEIGHT));
             });
             ui.vertical(|ui| second(ui, out));
         });
     } else {
-        plot_title(ui, "Loss per epoch", ci, "loss", out);
-        loss_plot_ui(ui, ci, cell, opts, half);
+        plot_title_with(ui, "Loss per epoch", ci, "loss", opts, out);
+        loss_plot_ui(ui, ci, cell, opts, egui::vec2(half, PLOT_HEIGHT));
         second(ui, out);
     }
     let classify = cell.train_data().is_some_and(|d| !d.class_names.is_empty());
@@ -98,7 +99,7 @@ pub fn plots_ui(ui: &mut Ui, ci: usize, cell: &TrainCell, view: &ViewSettings, o
             .id_salt(("acc section", ci))
             .show(ui, |ui| {
                 plot_title(ui, "Accuracy per epoch", ci, "accuracy", out);
-                accuracy_plot_ui(ui, ci, cell, width);
+                accuracy_plot_ui(ui, ci, cell, egui::vec2(width, PLOT_HEIGHT));
             });
     }
     super::train_analysis::analysis_ui(ui, ci, cell, view, out);
