@@ -340,7 +340,8 @@ fn apply_update_lowers_the_loss_and_is_undoable() {
 #[test]
 fn hovering_a_node_explains_its_computation() {
     let mut h = harness();
-    h.get_by_label("layer 1, unit 2: z = 2, a = 2").hover();
+    h.get_by_label("layer 1, unit 2: z = 2, a = 2 (shows a1[2] = 2)")
+        .hover();
     h.run();
     // Row 2 of W1 = (2, -2, 1), x = (0, -1, 0), b = 0.
     h.get_by_label("z1[2] = 2·0 + (-2)·(-1) + 1·0 + 0 = 2");
@@ -383,7 +384,7 @@ fn number_format_applies_everywhere() {
     h.run();
     assert_eq!(shown(&h, "z1[1]"), "-1.00");
     h.get_by_label("L = 652.50");
-    h.get_by_label("layer 1, unit 2: z = 2.00, a = 2.00");
+    h.get_by_label("layer 1, unit 2: z = 2.00, a = 2.00 (shows a1[2] = 2.00)");
 }
 
 #[test]
@@ -466,8 +467,14 @@ fn clicking_a_node_selects_it_and_its_layer() {
 fn hovering_an_edge_shows_its_weight_and_contribution() {
     let mut h = harness();
     // The edge from x[2] (= -1) into unit 1 of layer 1: W1[1,2] = 1, contribution 1·(-1) = -1.
-    let a = h.get_by_label("input, unit 2: x = -1").rect().center();
-    let b = h.get_by_label("layer 1, unit 1: z = -1, a = 0").rect().center();
+    let a = h
+        .get_by_label("input, unit 2: x = -1 (shows x[2] = -1)")
+        .rect()
+        .center();
+    let b = h
+        .get_by_label("layer 1, unit 1: z = -1, a = 0 (shows a1[1] = 0)")
+        .rect()
+        .center();
     h.hover_at(a + (b - a) * 0.5);
     h.run();
     let tip = h.get_by(|n| n.value().is_some_and(|v| v.starts_with("W1[1,2] = 1")));

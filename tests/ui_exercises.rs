@@ -104,9 +104,9 @@ pub(crate) fn count(h: &Harness<'_, NotebookApp>, text: &str) -> usize {
 }
 
 /// How many diagram nodes of unit 1 of layer 1 show `a` as `text` (their screen-reader name
-/// is "layer 1, unit 1: z = ..., a = ...").
+/// is "layer 1, unit 1: z = ..., a = ... (shows a1[1] = ...)").
 fn a11_nodes(h: &Harness<'_, NotebookApp>, text: &str) -> usize {
-    let end = format!(", a = {text}");
+    let end = format!(", a = {text} (shows a1[1] = {text})");
     h.query_all_by(|n| {
         n.label()
             .is_some_and(|l| l.starts_with("layer 1, unit 1: z = ") && l.ends_with(&end))

@@ -156,7 +156,11 @@ fn a_block_heading_and_a_node_value_show_their_glossary_line() {
     hover_shows(&mut h, &heading, &hover_line("dL/dW"));
     let mut h = harness();
     // The node shows a1[2]: its hover says what a is.
-    hover_shows(&mut h, "node a1[2] = 2", &hover_line("a"));
+    hover_shows(
+        &mut h,
+        "layer 1, unit 2: z = 2, a = 2 (shows a1[2] = 2)",
+        &hover_line("a"),
+    );
 }
 
 #[test]

@@ -49,19 +49,20 @@ fn seven_layers() -> Harness<'static, NotebookApp> {
     harness_sized(state, 1280.0, 800.0)
 }
 
-/// The text a diagram node shows, from its accessible name `node {name} = {text}`.
+/// The text a diagram node shows, from its accessible name `... (shows {name} = {text})`.
 fn node(h: &Harness<'_, NotebookApp>, name: &str) -> String {
-    let prefix = format!("node {name} = ");
+    let marker = format!(" (shows {name} = ");
     let n = h
-        .query_by(|n| n.label().is_some_and(|l| l.starts_with(&prefix)))
+        .query_by(|n| n.label().is_some_and(|l| l.contains(&marker)))
         .unwrap_or_else(|| panic!("no node {name} on screen"));
-    n.accesskit_node().label().unwrap_or_default()[prefix.len()..].to_string()
+    let label = n.accesskit_node().label().unwrap_or_default();
+    let at = label.find(&marker).unwrap() + marker.len();
+    label[at..].trim_end_matches(')').to_string()
 }
 
 fn has_node(h: &Harness<'_, NotebookApp>, name: &str) -> bool {
-    let prefix = format!("node {name} = ");
-    h.query_by(|n| n.label().is_some_and(|l| l.starts_with(&prefix)))
-        .is_some()
+    let marker = format!(" (shows {name} = ");
+    h.query_by(|n| n.label().is_some_and(|l| l.contains(&marker))).is_some()
 }
 
 /// Moves the stepper of the network in view to the step of `kind` of 0-based layer `layer`,
@@ -197,7 +198,8 @@ fn hovering_a_value_highlights_the_values_it_is_computed_from() {
         .state
         .apply(Command::SetNodeValue(mlp_notebook::app::NodeValue::Z));
     h.run();
-    h.get_by_label("node z1[2] = 2").hover();
+    h.get_by_label("layer 1, unit 2: z = 2, a = 2 (shows z1[2] = 2)")
+        .hover();
     h.run();
     let s = &h.state().state;
     let hovered = s.session.hovered.expect("the node is hovered");
@@ -421,7 +423,7 @@ fn stepping_scrolls_the_stepped_networks_diagram_into_view() {
     let mut h = seven_layers();
     // Down the page until the diagram is above the window while the network (its matrix view)
     // is still the one in view. x = (0, -1, 0): node x[2] shows -1.
-    let x2 = "node x[2] = -1";
+    let x2 = "input, unit 2: x = -1 (shows x[2] = -1)";
     let mut above = false;
     for _ in 0..10 {
         h.key_press(Key::PageDown);

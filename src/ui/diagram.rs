@@ -447,7 +447,8 @@ impl Diagram<'_> {
         let rect = Rect::from_center_size(p, Vec2::splat(lay.radius * 2.0));
         let id = ui.scope_id().with(("node", ci, c, u));
         let r = ui.interact(rect, id, Sense::click());
-        let acc = node_access_name(cell, c, u, view);
+        // What the node holds, then what it shows now (a, z, δ, or what a backward step writes).
+        let acc = format!("{} (shows {name} = {label})", node_access_name(cell, c, u, view));
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &acc));
         let hovered = r.hovered();
         if hovered {
