@@ -2,6 +2,7 @@
 //! library, the command line or the window (egui_kittest). `tests/alloc.rs` stays a binary of its
 //! own because it replaces the global allocator.
 
+mod authoring;
 mod bounds;
 mod bridge;
 mod cli;
