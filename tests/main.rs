@@ -20,6 +20,7 @@ mod lab;
 mod lesson_check;
 mod lesson_format;
 mod lesson_grade;
+mod lint;
 mod lost_work;
 mod refcases;
 mod robustness;
