@@ -5,7 +5,7 @@
 //! scrolling to and selecting the exercise it adds.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mlp_notebook::app::edit::PageEdit;
 use mlp_notebook::app::files::Dialogs;
 use mlp_notebook::app::{AppState, CellState, Command, StudentCommand};
@@ -62,6 +62,8 @@ fn a_new_lesson_from_the_file_menu_carries_its_title_everywhere() {
     h.run();
     // The dialog asks for the title; Create stays off until there is one.
     assert!(h.state().state.session.new_lesson_title.is_some());
+    // The title field has the keyboard: typing goes straight in.
+    assert!(h.get_by_label("Lesson title").accesskit_node().is_focused());
     h.get_by_label("Lesson title").type_text("Dropout, by hand");
     h.run();
     h.get_by_label("Create").click();

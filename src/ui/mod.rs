@@ -617,8 +617,11 @@ fn new_lesson_ui(ctx: &egui::Context, title: &str, out: &mut Vec<Command>) {
         let resp = ui
             .add(egui::TextEdit::singleline(&mut text).desired_width(360.0))
             .labelled_by(label.id);
-        if title.is_empty() && !resp.has_focus() && ui.memory(|m| m.focused().is_none()) {
+        // The title field has the keyboard when the dialog opens (once: Tab still moves on).
+        let asked = egui::Id::new("new lesson title focused");
+        if !ui.data(|d| d.get_temp::<bool>(asked).unwrap_or(false)) {
             resp.request_focus();
+            ui.data_mut(|d| d.insert_temp(asked, true));
         }
         if resp.changed() {
             out.push(Command::SetNewLessonTitle(text.clone()));
@@ -637,6 +640,9 @@ fn new_lesson_ui(ctx: &egui::Context, title: &str, out: &mut Vec<Command>) {
     });
     if modal.should_close() {
         out.push(Command::FinishNewLesson(false));
+    }
+    if out.iter().any(|c| matches!(c, Command::FinishNewLesson(_))) {
+        ctx.data_mut(|d| d.remove::<bool>(egui::Id::new("new lesson title focused")));
     }
 }
 
