@@ -618,7 +618,7 @@ fn new_lesson_ui(ctx: &egui::Context, title: &str, out: &mut Vec<Command>) {
             .add(egui::TextEdit::singleline(&mut text).desired_width(360.0))
             .labelled_by(label.id);
         // The title field has the keyboard when the dialog opens (once: Tab still moves on).
-        let asked = egui::Id::new("new lesson title focused");
+        let asked = egui::Id::unique("new lesson title focused");
         if !ui.data(|d| d.get_temp::<bool>(asked).unwrap_or(false)) {
             resp.request_focus();
             ui.data_mut(|d| d.insert_temp(asked, true));
@@ -642,7 +642,7 @@ fn new_lesson_ui(ctx: &egui::Context, title: &str, out: &mut Vec<Command>) {
         out.push(Command::FinishNewLesson(false));
     }
     if out.iter().any(|c| matches!(c, Command::FinishNewLesson(_))) {
-        ctx.data_mut(|d| d.remove::<bool>(egui::Id::new("new lesson title focused")));
+        ctx.data_mut(|d| d.remove::<bool>(egui::Id::unique("new lesson title focused")));
     }
 }
 
