@@ -256,3 +256,45 @@ fn the_batch_matrix_z_is_units_by_samples() {
             .contains("the batch has 3 samples")
     );
 }
+
+/// Lesson 13 shows the Keras script the app exports for its own iris network: each code block
+/// of the text cell "The script the app writes for this network" is, line for line and in
+/// order, part of what `bridge::keras::network` writes for that cell.
+#[test]
+fn the_keras_lesson_shows_the_script_the_app_exports_for_its_network() {
+    let l = keras();
+    let net = l.network("iris-keras").unwrap();
+    let script = mlp_notebook::bridge::keras::network(&net.doc, 0).unwrap();
+    let lines: Vec<&str> = script.lines().collect();
+    let text = l
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Text(t) if t.contains("## The script the app writes for this network") => Some(t.clone()),
+            _ => None,
+        })
+        .expect("the lesson shows the exported script");
+    let blocks: Vec<&str> = text
+        .split("```python\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 2);
+    // Every line shown is the script's, in the script's order (the lesson leaves out the
+    // export's comments between the loss and the optimizer).
+    let mut at = 0;
+    for line in blocks.iter().flat_map(|b| b.lines()).filter(|l| !l.is_empty()) {
+        let found = lines[at..].iter().position(|l| l == &line);
+        assert!(
+            found.is_some(),
+            "{line:?} is not in the exported script after its line {at}"
+        );
+        at += found.unwrap_or(0) + 1;
+    }
+    // The model block is the script's own, contiguous.
+    let model = text.split("```python\n").nth(1).unwrap().split("```").next().unwrap();
+    assert!(
+        script.contains(model),
+        "the model block is copied whole from the export"
+    );
+}
