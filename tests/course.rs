@@ -298,3 +298,65 @@ fn the_keras_lesson_shows_the_script_the_app_exports_for_its_network() {
         "the model block is copied whole from the export"
     );
 }
+
+/// A training cell of a shipped lesson trained to its end, as the window trains it: the split,
+/// the scaling, the network, the optimizer and the epochs of its setup. The last epoch's
+/// validation loss.
+fn final_validation_loss(lesson: &Lesson, id: &str) -> f64 {
+    use mlp_notebook::lesson::training::prepare;
+    use mlp_notebook::nn::train::Trainer;
+    let setup = lesson
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Training(t) if t.id.as_deref() == Some(id) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no training cell {id}"));
+    let p = prepare(&setup, &|f: &str| Err(format!("no file {f}"))).unwrap();
+    let net = setup.build_network(&p.train).unwrap();
+    let loss = setup.loss_for(&p.train);
+    let mut t = Trainer::new(net, loss, setup.optimizer, p.train, p.validation, setup.train_config()).unwrap();
+    t.run();
+    t.history().last().unwrap().val_loss.unwrap()
+}
+
+/// Lesson 05 compares tanh and ReLU hidden layers in two training cells that differ only in the
+/// activation (and its initialisation); the quiz's marked answer is the one training gives.
+#[test]
+fn the_tanh_against_relu_quiz_is_what_training_gives() {
+    let l = load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/05-activations.toml"));
+    let tanh = final_validation_loss(&l, "moons-tanh");
+    let relu = final_validation_loss(&l, "moons-relu");
+    let q = l
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Quiz(q) if q.id == "tanh-or-relu" => Some(q.clone()),
+            _ => None,
+        })
+        .expect("the comparison is asked");
+    let marked: Vec<&str> = q
+        .options
+        .iter()
+        .filter(|o| o.correct)
+        .map(|o| o.text.as_str())
+        .collect();
+    let winner = if tanh < relu {
+        "The tanh network"
+    } else {
+        "The ReLU network"
+    };
+    assert_eq!(marked.len(), 1);
+    assert!(
+        marked[0].starts_with(winner),
+        "tanh {tanh}, ReLU {relu}: marked {:?}",
+        marked[0]
+    );
+    // The numbers it quotes are the two losses to 3 decimals.
+    assert!(
+        marked[0].contains(&format!("about {relu:.3} against {tanh:.3}")),
+        "{:?}",
+        marked[0]
+    );
+}
