@@ -360,3 +360,58 @@ fn the_tanh_against_relu_quiz_is_what_training_gives() {
         marked[0]
     );
 }
+
+/// Lesson 01 spends the same 37 parameters on one hidden layer of 9 units and on two of 4
+/// (2·9 + 9 + 9 + 1 = 37; 2·4 + 4 + 4·4 + 4 + 4 + 1 = 37, by hand); the quiz's marked answer
+/// is the network training leaves with the lower validation loss.
+#[test]
+fn the_depth_against_width_quiz_is_what_training_gives() {
+    let l = load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/01-what-an-mlp-is.toml"));
+    for (id, want) in [("circles-wide", 37), ("circles-deep", 37)] {
+        let setup = l
+            .cells
+            .iter()
+            .find_map(|c| match c {
+                Cell::Training(t) if t.id.as_deref() == Some(id) => Some(t.clone()),
+                _ => None,
+            })
+            .unwrap();
+        let mut widths = vec![2];
+        widths.extend(&setup.hidden);
+        widths.push(1);
+        let params: usize = widths.windows(2).map(|w| w[1] * (w[0] + 1)).sum();
+        assert_eq!(params, want, "{id}");
+    }
+    let wide = final_validation_loss(&l, "circles-wide");
+    let deep = final_validation_loss(&l, "circles-deep");
+    let q = l
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Quiz(q) if q.id == "deep-or-wide" => Some(q.clone()),
+            _ => None,
+        })
+        .expect("the comparison is asked");
+    let marked: Vec<&str> = q
+        .options
+        .iter()
+        .filter(|o| o.correct)
+        .map(|o| o.text.as_str())
+        .collect();
+    assert_eq!(marked.len(), 1);
+    let (winner, low, high) = if wide < deep {
+        ("The wide network", wide, deep)
+    } else {
+        ("The deep network", deep, wide)
+    };
+    assert!(
+        marked[0].starts_with(winner),
+        "wide {wide}, deep {deep}: marked {:?}",
+        marked[0]
+    );
+    assert!(
+        marked[0].contains(&format!("about {low:.3} against {high:.3}")),
+        "{:?}",
+        marked[0]
+    );
+}
