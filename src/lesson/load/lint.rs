@@ -5,8 +5,8 @@
 //! - exercises and quizzes on a network with per-student variants are tried on a sample of
 //!   [`SAMPLE_STUDENTS`] student ids (`student 1` to `student 50`, fixed so a report can be
 //!   reproduced by typing the id in the window): an exercise whose answer is 0 for a student,
-//!   or (a number) one of the values the student is given (an input, a target, a weight or a
-//!   bias of their network), and a quiz whose option marked correct quotes a number of the
+//!   or (a number) always the same one of the values the student is given (an input, a target,
+//!   a weight or a bias of their network: a copy, not a computation), and a quiz whose option marked correct quotes a number of the
 //!   network as written that a student's network does not have.
 //!
 //! Exercises with `solve_for` are left out of the sample (each would be a search per student).
@@ -64,8 +64,8 @@ impl Checker<'_, '_, '_> {
         &self.variant_runs[&self.nets[net].id]
     }
 
-    /// An exercise on a variant network: its answer for each sample student is neither 0 nor
-    /// (a number) a value the student is given.
+    /// An exercise on a variant network: its answer for each sample student is not 0, and not
+    /// (a number) the same given value for every student.
     pub(super) fn lint_exercise(&mut self, c: &RawCell<'_>, ex: &Exercise, p: &str) {
         if ex.solve_for.is_some() {
             return;
@@ -75,16 +75,23 @@ impl Checker<'_, '_, '_> {
         };
         let s = ex.sample_index();
         let mut zero: Vec<&str> = Vec::new();
-        let mut given: Vec<(&str, f64, String)> = Vec::new();
+        // The given values every nonzero answer has equalled so far (`None` before the first).
+        let mut always: Option<Vec<String>> = None;
+        let mut first_copy: Option<(&str, f64)> = None;
         for (student, comp) in self.sampled(net) {
             let Ok(a) = ex.answer(comp) else { continue };
             let v = a.entries();
             if v.iter().all(|x| *x == 0.0) {
                 zero.push(student);
-            } else if let [x] = v[..]
-                && let Some(name) = given_value(comp, s, x)
-            {
-                given.push((student, x, name));
+            } else if let [x] = v[..] {
+                let names = given_values(comp, s, x);
+                first_copy = first_copy.or(Some((student, x)));
+                always = Some(match always {
+                    None => names,
+                    Some(before) => before.into_iter().filter(|n| names.contains(n)).collect(),
+                });
+            } else {
+                always = Some(Vec::new());
             }
         }
         let n = SAMPLE_STUDENTS;
@@ -95,10 +102,9 @@ impl Checker<'_, '_, '_> {
                 zero.len()
             ));
         }
-        if let Some((first, x, name)) = given.first() {
+        if let (Some(name), Some((student, x))) = (always.as_ref().and_then(|a| a.first()), first_copy) {
             found.push(format!(
-                "{p}the answer is a value the student is given for {} of {n} sampled students (for '{first}' it is {x}, which is {name} as shown); ask for a value they must compute",
-                given.len()
+                "{p}the answer is {name} as given for every sampled student whose answer is not 0 (for '{student}' it is {x}): the student can copy it from the network; ask for a value they must compute"
             ));
         }
         for m in found {
@@ -147,34 +153,37 @@ impl Checker<'_, '_, '_> {
     }
 }
 
-/// The name of a value the student is given (`x[2]`, `y[1]` of sample `s`, `W1[2,1]`, `b2[1]`,
-/// 1-based as the window shows them) that equals `v`, if one does.
-fn given_value(c: &Computed, s: usize, v: f64) -> Option<String> {
+/// The names of the values the student is given (`x[2]`, `y[1]` of sample `s`, `W1[2,1]`,
+/// `b2[1]`, 1-based as the window shows them) that equal `v`.
+fn given_values(c: &Computed, s: usize, v: f64) -> Vec<String> {
     let d = &c.doc;
+    let mut out = Vec::new();
     let x = d.input();
-    let col = |m: &crate::nn::Matrix, name: &str| {
-        (s < m.ncols())
-            .then(|| {
+    for (m, name) in [(&*x, "x"), (&d.y, "y")] {
+        if s < m.ncols() {
+            out.extend(
                 (0..m.nrows())
-                    .find(|&r| m[(r, s)] == v)
-                    .map(|r| format!("{name}[{}]", r + 1))
-            })
-            .flatten()
-    };
-    col(&x, "x").or_else(|| col(&d.y, "y")).or_else(|| {
-        d.net.layers().iter().enumerate().find_map(|(l, layer)| {
-            let w = &layer.weights;
-            let in_w = (0..w.nrows())
-                .flat_map(|r| (0..w.ncols()).map(move |k| (r, k)))
-                .find(|&(r, k)| w[(r, k)] == v)
-                .map(|(r, k)| format!("W{}[{},{}]", l + 1, r + 1, k + 1));
-            in_w.or_else(|| {
-                (0..layer.bias.len())
-                    .find(|&r| layer.bias[r] == v)
-                    .map(|r| format!("b{}[{}]", l + 1, r + 1))
-            })
-        })
-    })
+                    .filter(|&r| m[(r, s)] == v)
+                    .map(|r| format!("{name}[{}]", r + 1)),
+            );
+        }
+    }
+    for (l, layer) in d.net.layers().iter().enumerate() {
+        let w = &layer.weights;
+        for r in 0..w.nrows() {
+            out.extend(
+                (0..w.ncols())
+                    .filter(|&k| w[(r, k)] == v)
+                    .map(|k| format!("W{}[{},{}]", l + 1, r + 1, k + 1)),
+            );
+        }
+        out.extend(
+            (0..layer.bias.len())
+                .filter(|&r| layer.bias[r] == v)
+                .map(|r| format!("b{}[{}]", l + 1, r + 1)),
+        );
+    }
+    out
 }
 
 /// Every value of a computed network a quiz might quote, named as the window names them, in a
