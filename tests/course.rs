@@ -256,3 +256,143 @@ fn the_batch_matrix_z_is_units_by_samples() {
             .contains("the batch has 3 samples")
     );
 }
+
+/// Lesson 13 shows the Keras script the app exports for its own iris network: each code block
+/// of the text cell "The script the app writes for this network" is, line for line and in
+/// order, part of what `bridge::keras::network` writes for that cell.
+#[test]
+fn the_keras_lesson_shows_the_script_the_app_exports_for_its_network() {
+    let l = keras();
+    let net = l.network("iris-keras").unwrap();
+    let script = mlp_notebook::bridge::keras::network(&net.doc, 0).unwrap();
+    let lines: Vec<&str> = script.lines().collect();
+    let text = l
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Text(t) if t.contains("## The script the app writes for this network") => Some(t.clone()),
+            _ => None,
+        })
+        .expect("the lesson shows the exported script");
+    let blocks: Vec<&str> = text
+        .split("```python\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 2);
+    // Every line shown is the script's, in the script's order (the lesson leaves out the
+    // export's comments between the loss and the optimizer).
+    let mut at = 0;
+    for line in blocks.iter().flat_map(|b| b.lines()).filter(|l| !l.is_empty()) {
+        let found = lines[at..].iter().position(|l| l == &line);
+        assert!(
+            found.is_some(),
+            "{line:?} is not in the exported script after its line {at}"
+        );
+        at += found.unwrap_or(0) + 1;
+    }
+    // The model block is the script's own, contiguous.
+    let model = text.split("```python\n").nth(1).unwrap().split("```").next().unwrap();
+    assert!(
+        script.contains(model),
+        "the model block is copied whole from the export"
+    );
+}
+
+/// A training cell of a shipped lesson trained to its end, as the window trains it: the split,
+/// the scaling, the network, the optimizer and the epochs of its setup. The last epoch's
+/// validation loss.
+fn final_validation_loss(lesson: &Lesson, id: &str) -> f64 {
+    use mlp_notebook::lesson::training::prepare;
+    use mlp_notebook::nn::train::Trainer;
+    let setup = lesson
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Training(t) if t.id.as_deref() == Some(id) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no training cell {id}"));
+    let p = prepare(&setup, &|f: &str| Err(format!("no file {f}"))).unwrap();
+    let net = setup.build_network(&p.train).unwrap();
+    let loss = setup.loss_for(&p.train);
+    let mut t = Trainer::new(net, loss, setup.optimizer, p.train, p.validation, setup.train_config()).unwrap();
+    t.run();
+    t.history().last().unwrap().val_loss.unwrap()
+}
+
+/// Lesson 05 compares tanh and ReLU hidden layers in two training cells that differ only in the
+/// activation (and its initialisation); the quiz's marked answer is the one training gives.
+#[test]
+fn the_tanh_against_relu_quiz_is_what_training_gives() {
+    let l = load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/05-activations.toml"));
+    let tanh = final_validation_loss(&l, "moons-tanh");
+    let relu = final_validation_loss(&l, "moons-relu");
+    let q = l
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Quiz(q) if q.id == "tanh-or-relu" => Some(q.clone()),
+            _ => None,
+        })
+        .expect("the comparison is asked");
+    let marked: Vec<_> = q.options.iter().filter(|o| o.correct).collect();
+    let winner = if tanh < relu {
+        "The tanh network"
+    } else {
+        "The ReLU network"
+    };
+    assert_eq!(marked.len(), 1);
+    assert_eq!(marked[0].text, winner, "tanh {tanh}, ReLU {relu}");
+    // Its explanation quotes the two losses to 3 decimals (the options give nothing away).
+    let why = marked[0].explain.as_deref().unwrap_or_default();
+    assert!(why.contains(&format!("about {relu:.3} against {tanh:.3}")), "{why:?}");
+}
+
+/// Lesson 01 spends the same 37 parameters on one hidden layer of 9 units and on two of 4
+/// (2·9 + 9 + 9 + 1 = 37; 2·4 + 4 + 4·4 + 4 + 4 + 1 = 37, by hand); the quiz's marked answer
+/// is the network training leaves with the lower validation loss.
+#[test]
+fn the_depth_against_width_quiz_is_what_training_gives() {
+    let l = load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/01-what-an-mlp-is.toml"));
+    for (id, want) in [("circles-wide", 37), ("circles-deep", 37)] {
+        let setup = l
+            .cells
+            .iter()
+            .find_map(|c| match c {
+                Cell::Training(t) if t.id.as_deref() == Some(id) => Some(t.clone()),
+                _ => None,
+            })
+            .unwrap();
+        let mut widths = vec![2];
+        widths.extend(&setup.hidden);
+        widths.push(1);
+        let params: usize = widths.windows(2).map(|w| w[1] * (w[0] + 1)).sum();
+        assert_eq!(params, want, "{id}");
+    }
+    let wide = final_validation_loss(&l, "circles-wide");
+    let deep = final_validation_loss(&l, "circles-deep");
+    let q = l
+        .cells
+        .iter()
+        .find_map(|c| match c {
+            Cell::Quiz(q) if q.id == "deep-or-wide" => Some(q.clone()),
+            _ => None,
+        })
+        .expect("the comparison is asked");
+    let marked: Vec<_> = q.options.iter().filter(|o| o.correct).collect();
+    assert_eq!(marked.len(), 1);
+    let (winner, low, high) = if wide < deep {
+        ("The wide network", wide, deep)
+    } else {
+        ("The deep network", deep, wide)
+    };
+    assert!(
+        marked[0].text.starts_with(winner),
+        "wide {wide}, deep {deep}: marked {:?}",
+        marked[0].text
+    );
+    // Its explanation quotes the two losses to 3 decimals (the options give nothing away).
+    let why = marked[0].explain.as_deref().unwrap_or_default();
+    assert!(why.contains(&format!("about {low:.3} against {high:.3}")), "{why:?}");
+}

@@ -120,10 +120,10 @@ fn bad_shapes_are_listed_at_their_values() {
                 8,
                 "cell 1 (network n): invalid type: string \"weights\", expected a sequence",
             ),
-            // The network's own check, at its [cells.network] header.
+            // The network's own check, at the weights of the layer it names.
             (
-                20,
-                1,
+                26,
+                11,
                 "cell 2 (network m): network: layer 1: weights have 2 columns but the network has 1 input",
             ),
             (

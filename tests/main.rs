@@ -2,6 +2,7 @@
 //! library, the command line or the window (egui_kittest). `tests/alloc.rs` stays a binary of its
 //! own because it replaces the global allocator.
 
+mod authoring;
 mod bounds;
 mod bridge;
 mod cli;
@@ -19,6 +20,7 @@ mod lab;
 mod lesson_check;
 mod lesson_format;
 mod lesson_grade;
+mod lint;
 mod lost_work;
 mod mistakes;
 mod refcases;

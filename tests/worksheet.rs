@@ -512,3 +512,39 @@ ask = "layers[1].z[1]"
         assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
     }
 }
+
+/// The page as printed: every page carries the lesson's title and the kind of sheet at its top
+/// and "Page N of M" at its foot (CSS `@page` margin boxes, which Chromium prints); no part of
+/// the network is forced onto a page of its own, blocks and questions are not split, the
+/// questions are set in two columns with a wide answer across both.
+#[test]
+fn printed_pages_carry_the_title_the_kind_and_page_numbers_and_are_packed() {
+    let lesson = seven_lesson();
+    for (answers, kind) in [(false, "Worksheet"), (true, "Answer key")] {
+        let html = lesson_worksheet_html(&lesson, None, answers);
+        let at_page = &html[html.rfind("@page {").expect("a page rule")..];
+        assert!(
+            at_page.contains("@top-left { content: \"Seven layers by hand\";"),
+            "{at_page}"
+        );
+        assert!(
+            at_page.contains(&format!("@top-right {{ content: \"{kind}\";")),
+            "{at_page}"
+        );
+        assert!(at_page.contains("@bottom-center { content: \"Page \" counter(page) \" of \" counter(pages);"));
+        assert!(!html.contains("break-before: page"), "no part forced onto a new page");
+        assert!(html.contains(".block { break-inside: avoid;"));
+        assert!(html.contains(".question { margin: .7em 0; break-inside: avoid;"));
+        assert!(html.contains(".qlist { columns: 2;"));
+        assert!(html.contains("<div class=\"qlist\">"));
+    }
+    // The whole gradient dL/dW7 (2 x 4) is wider than a column; dL/dW7[1,1] is not.
+    let blank = lesson_worksheet_html(&lesson, None, false);
+    assert_eq!(blank.matches("<div class=\"question wide\">").count(), 1);
+    // A student's sheet names them at the top of every page; a title cannot leave its string.
+    let mut odd = lesson.clone();
+    odd.title = "Quotes \" and </style> tags".into();
+    let html = lesson_worksheet_html(&odd, Some("Ada"), false);
+    assert!(html.contains("@top-left { content: \"Quotes \\22  and \\3c /style\\3e  tags · Ada\";"));
+    assert_eq!(html.matches("</style>").count(), 1);
+}

@@ -76,6 +76,14 @@ pub enum Command {
     Undo,
     Redo,
     NewNetwork,
+    /// File > New lesson...: asks for the lesson's title.
+    NewLesson,
+    /// The title typed in the new-lesson dialog so far.
+    SetNewLessonTitle(String),
+    /// Closes the new-lesson dialog; `true` starts the lesson with the typed title.
+    FinishNewLesson(bool),
+    /// The page has scrolled to the cell it was asked to show (after "Ask for this value").
+    CellShown,
     Open,
     OpenPath(PathBuf),
     OpenBuiltin,

@@ -51,6 +51,23 @@ impl AppState {
         }
     }
 
+    /// The new-lesson dialog closed: with `go`, the typed title starts a new lesson (after the
+    /// unsaved-changes question); an empty title keeps the dialog open and says why.
+    pub(super) fn finish_new_lesson(&mut self, go: bool) {
+        let Some(title) = self.session.new_lesson_title.take() else {
+            return;
+        };
+        if !go {
+            return;
+        }
+        let title = title.trim().to_string();
+        if title.is_empty() {
+            self.session.new_lesson_title = Some(String::new());
+            return self.error("A lesson needs a title: type one, or Cancel.");
+        }
+        self.ask_then(Pending::NewLesson(title));
+    }
+
     /// The window asks to close; returns whether it may close now.
     pub fn request_close(&mut self) -> bool {
         if self.doc.dirty && !self.session.close_now {
@@ -85,6 +102,17 @@ impl AppState {
                     self.info("New network: 2 inputs, one hidden layer of 3 ReLU units, 1 output.");
                 }
                 Err(e) => self.error(format!("Could not make a new network: {e}")),
+            },
+            Pending::NewLesson(title) => match super::edit::new_lesson(&title) {
+                Ok(lesson) => {
+                    self.load_lesson(lesson, None, FileKind::Lesson);
+                    self.session.edit_mode = true;
+                    self.info(format!(
+                        "New lesson '{title}': a text cell and a network cell to start from. \
+                         Add cells with \"Add cell\"; Save asks where to keep it."
+                    ));
+                }
+                Err(e) => self.error(format!("Could not make a new lesson: {e}")),
             },
             Pending::Builtin => {
                 self.load_lesson(Lesson::builtin(), None, FileKind::Lesson);
@@ -181,13 +209,13 @@ impl AppState {
 
     pub(super) fn save_as(&mut self) -> bool {
         let suggested = match self.doc.file_kind {
-            FileKind::Network => "network.toml",
-            FileKind::Lesson => "lesson.toml",
+            FileKind::Network => "network.toml".to_string(),
+            FileKind::Lesson => super::edit::file_name_for(&self.doc.title),
         };
-        match self.session.dialogs.pick_save(suggested) {
+        match self.session.dialogs.pick_save(&suggested) {
             Some(p) => self.save_to(&p),
             None => {
-                self.dialog_gave_nothing(PathFor::SaveAs, suggested);
+                self.dialog_gave_nothing(PathFor::SaveAs, &suggested);
                 false
             }
         }

@@ -60,6 +60,8 @@ pub enum Pending {
     Close,
     Open(Option<PathBuf>),
     New,
+    /// File > New lesson... with this title.
+    NewLesson(String),
     Builtin,
     /// A lesson of the shipped curriculum (`lesson::shipped::SHIPPED`).
     Shipped(usize),
@@ -78,6 +80,13 @@ pub struct Session {
     /// Set when the window may close now (the glue sends the close command).
     pub close_now: bool,
     pub show_shortcuts: bool,
+    /// File > New lesson...: the title typed so far, while the dialog is open.
+    pub new_lesson_title: Option<String>,
+    /// The cell edit mode just made and points at (drawn highlighted); `None` once another
+    /// change of the page moves the cells.
+    pub selected_cell: Option<usize>,
+    /// The cell the page scrolls to on its next frame.
+    pub scroll_to_cell: Option<usize>,
     pub show_about: bool,
     /// Help > Glossary is open.
     pub show_glossary: bool,
@@ -142,6 +151,9 @@ impl Session {
             confirm_start_over: false,
             close_now: false,
             show_shortcuts: false,
+            new_lesson_title: None,
+            selected_cell: None,
+            scroll_to_cell: None,
             show_about: false,
             show_glossary: false,
             export_dialog: None,

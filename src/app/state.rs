@@ -64,6 +64,8 @@ impl AppState {
         self.session.csv_import = None;
         self.doc.file_kind = kind;
         self.session.active = None;
+        self.session.selected_cell = None;
+        self.session.scroll_to_cell = None;
         self.session.opened += 1;
         self.doc.dirty = false;
         self.doc.disk = None;
@@ -281,9 +283,23 @@ impl AppState {
             Command::ExportWorksheet { answers, to } => self.export_worksheet(answers, to),
             Command::Export(c) => self.export_command(c),
             Command::SetEditMode(on) => self.set_edit_mode(on),
-            Command::Undo => self.undo_redo(true),
-            Command::Redo => self.undo_redo(false),
+            Command::Undo => {
+                self.session.selected_cell = None;
+                self.undo_redo(true)
+            }
+            Command::Redo => {
+                self.session.selected_cell = None;
+                self.undo_redo(false)
+            }
             Command::NewNetwork => self.ask_then(Pending::New),
+            Command::NewLesson => self.session.new_lesson_title = Some(String::new()),
+            Command::SetNewLessonTitle(t) => {
+                if self.session.new_lesson_title.is_some() {
+                    self.session.new_lesson_title = Some(t);
+                }
+            }
+            Command::FinishNewLesson(go) => self.finish_new_lesson(go),
+            Command::CellShown => self.session.scroll_to_cell = None,
             Command::OpenBuiltin => self.ask_then(Pending::Builtin),
             Command::OpenShipped(i) => self.ask_then(Pending::Shipped(i)),
             Command::CountLessonProgress => self.count_shipped_progress(),

@@ -217,10 +217,22 @@ pub fn read_lesson(path: &Path, paths: LessonPaths) -> Result<Lesson, CliError> 
 
 /// [`read_lesson`] for text already read from `path`.
 pub fn parse_lesson_file(path: &Path, text: &str, paths: LessonPaths) -> Result<Lesson, CliError> {
+    parse_lesson_with(path, text, paths, lesson::load)
+}
+
+/// [`parse_lesson_file`] with lint's checks too (`lint` reads the data files and samples the
+/// students' variants).
+pub fn lint_lesson_file(path: &Path, text: &str, paths: LessonPaths) -> Result<Lesson, CliError> {
+    parse_lesson_with(path, text, paths, lesson::load::lint)
+}
+
+type Loader = fn(&str, Syntax, lesson::load::Resolver<'_>) -> Result<Lesson, lesson::load::LessonError>;
+
+fn parse_lesson_with(path: &Path, text: &str, paths: LessonPaths, load: Loader) -> Result<Lesson, CliError> {
     let name = path.display().to_string();
     let resolve = |p: &str| paths.read(path, p);
     let syntax = files::syntax_for_path(path).unwrap_or_else(|| Syntax::guess(&name, text));
-    lesson::load(text, syntax, &resolve).map_err(|e| {
+    load(text, syntax, &resolve).map_err(|e| {
         CliError::BadInput(
             e.problems
                 .iter()

@@ -16,6 +16,7 @@
 //! - `raw.rs`: the first pass, the text to tables and each cell's table to its file type.
 //! - `check.rs`: the second pass, a `Checker` over every cell and network.
 //! - `exercise.rs`: the second pass for exercise cells.
+//! - `lint.rs`: what [`lint`] adds (data files read, variants tried on a sample of students).
 //! - [`check()`] and [`problems_added`]: the same checks on a lesson held in memory (edit mode
 //!   runs them on the page it would make, so what it accepts also loads).
 
@@ -27,9 +28,11 @@ use std::ops::Range;
 
 mod check;
 mod exercise;
+mod lint;
 mod raw;
 use check::Checker;
 pub use check::valid_id;
+pub use lint::{SAMPLE_STUDENTS, sample_student};
 use raw::{parse_tree, read, read_cell};
 
 /// Reads a file named in a lesson (a network's `path`), relative to the lesson file; the
@@ -114,6 +117,17 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
 
 /// Reads and validates a lesson. `resolve` reads the network files the lesson names by path.
 pub fn load(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<Lesson, LessonError> {
+    load_checked(text, syntax, resolve, false)
+}
+
+/// [`load`] with lint's checks too, in the same run (`lint.rs`): the CSV files training cells
+/// name are read with `resolve`, and exercises and quizzes on variant networks are tried on a
+/// sample of students.
+pub fn lint(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<Lesson, LessonError> {
+    load_checked(text, syntax, resolve, true)
+}
+
+fn load_checked(text: &str, syntax: Syntax, resolve: Resolver<'_>, lint: bool) -> Result<Lesson, LessonError> {
     let mut out = Problems { text, list: Vec::new() };
     if text.len() > MAX_FILE_BYTES {
         out.push(
@@ -152,7 +166,7 @@ pub fn load(text: &str, syntax: Syntax, resolve: Resolver<'_>) -> Result<Lesson,
         .enumerate()
         .filter_map(|(i, (span, raw))| read_cell(i + 1, span, raw, &mut out))
         .collect();
-    let lesson = Checker::new(&mut out, resolve).check(header, &cells);
+    let lesson = Checker::new(&mut out, resolve, lint).check(header, &cells);
     match lesson {
         Some(l) if out.list.is_empty() => Ok(l),
         _ => {

@@ -91,7 +91,17 @@ pub fn worksheet_html(doc: &NetworkDoc, options: &WorksheetOptions) -> String {
         crate::lesson::Taught::All,
         &mut body,
     );
-    page(&page_title(options), &body)
+    sheet_page(options, &body)
+}
+
+/// The page with the title and the kind of sheet on every printed page.
+fn sheet_page(opts: &WorksheetOptions, body: &str) -> String {
+    let kind = if opts.answers { "Answer key" } else { "Worksheet" };
+    let running = match opts.student() {
+        Some(s) => format!("{} · {s}", opts.title),
+        None => opts.title.clone(),
+    };
+    page(&page_title(opts), &running, kind, body)
 }
 
 fn page_title(opts: &WorksheetOptions) -> String {
@@ -148,7 +158,7 @@ pub fn lesson_worksheet_html_with(lesson: &Lesson, options: &WorksheetOptions) -
     {
         body.push_str("<p>This lesson has no network cells and no questions.</p>\n");
     }
-    page(&page_title(options), &body)
+    sheet_page(options, &body)
 }
 
 /// Every exercise and quiz, numbered in lesson order.
@@ -161,7 +171,10 @@ fn questions(lesson: &Lesson, opts: &WorksheetOptions, no_network: bool, out: &m
         return;
     }
     let class = if no_network { "questions" } else { "questions part" };
-    let _ = writeln!(out, "<section class=\"{class}\">\n<h2>Questions</h2>");
+    let _ = writeln!(
+        out,
+        "<section class=\"{class}\">\n<h2>Questions</h2>\n<div class=\"qlist\">"
+    );
     let mut number = 0;
     for cell in &lesson.cells {
         match cell {
@@ -176,7 +189,7 @@ fn questions(lesson: &Lesson, opts: &WorksheetOptions, no_network: bool, out: &m
             _ => {}
         }
     }
-    out.push_str("</section>\n");
+    out.push_str("</div>\n</section>\n");
 }
 
 fn points(p: u32) -> String {
@@ -187,10 +200,19 @@ fn points(p: u32) -> String {
     }
 }
 
+/// Answer blocks wider than this many columns take the page's whole width when printed (the
+/// questions are set in two columns).
+const NARROW_COLS: usize = 3;
+
 fn exercise(lesson: &Lesson, ex: &Exercise, number: usize, opts: &WorksheetOptions, out: &mut String) {
+    let wide = match (&ex.solve_for, lesson.network(&ex.network)) {
+        (None, Some(n)) => matches!(ex.ask.shape(&n.doc.net, n.doc.batch()), Shape::Matrix(_, c) if c > NARROW_COLS),
+        _ => false,
+    };
     let _ = writeln!(
         out,
-        "<div class=\"question\"><p><span class=\"qn\">{number}.</span> <em>({}; network <code>{}</code>{})</em></p>",
+        "<div class=\"question{}\"><p><span class=\"qn\">{number}.</span> <em>({}; network <code>{}</code>{})</em></p>",
+        if wide { " wide" } else { "" },
         points(ex.points),
         esc(&ex.network),
         match lesson.network(&ex.network) {

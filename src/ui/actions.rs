@@ -9,6 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 /// Something the user can ask for from a menu or a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
+    NewLesson,
     NewNetwork,
     Open,
     ImportWeights,
@@ -48,7 +49,8 @@ macro_rules! keys {
 
 impl Action {
     /// Every action, in the order the F1 list shows them.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
+        Action::NewLesson,
         Action::NewNetwork,
         Action::Open,
         Action::ImportWeights,
@@ -75,6 +77,7 @@ impl Action {
     /// The menu item's text (sentence case; an ellipsis where a dialog opens).
     pub fn label(self) -> &'static str {
         match self {
+            Action::NewLesson => "New lesson...",
             Action::NewNetwork => "New network",
             Action::Open => "Open...",
             Action::ImportWeights => "Import weights...",
@@ -102,6 +105,9 @@ impl Action {
     /// The hover hint.
     pub fn tooltip(self) -> &'static str {
         match self {
+            Action::NewLesson => {
+                "A lesson from nothing: asks for its title, starts with a text cell and a network cell"
+            }
             Action::NewNetwork => "A new small network (2 inputs, 3 ReLU units, 1 output)",
             Action::Open => "Open a lesson, a network or a CSV data set",
             Action::ImportWeights => {
@@ -132,6 +138,7 @@ impl Action {
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
         const NONE: Modifiers = Modifiers::NONE;
         match self {
+            Action::NewLesson => keys![key(CTRL_SHIFT, Key::N)],
             Action::NewNetwork => keys![key(CTRL, Key::N)],
             Action::Open => keys![key(CTRL, Key::O)],
             Action::ImportWeights => keys![key(CTRL_SHIFT, Key::I)],
@@ -196,6 +203,7 @@ impl Action {
             })
         };
         Some(match self {
+            Action::NewLesson => Command::NewLesson,
             Action::NewNetwork => Command::NewNetwork,
             Action::Open => Command::Open,
             Action::ImportWeights => Command::Weights(crate::app::weights::WeightsCommand::Import),

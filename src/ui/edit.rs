@@ -48,7 +48,16 @@ pub fn page_header_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 pub fn cell_toolbar_ui(ui: &mut Ui, ci: usize, state: &AppState, out: &mut Vec<Command>) {
     let n = state.doc.cells.len();
     ui.horizontal(|ui| {
-        ui.weak(format!("Cell {} of {n}: {}", ci + 1, kind_name(&state.doc.cells[ci])));
+        let just_added = if state.session.selected_cell == Some(ci) {
+            ", just added"
+        } else {
+            ""
+        };
+        ui.weak(format!(
+            "Cell {} of {n}: {}{just_added}",
+            ci + 1,
+            kind_name(&state.doc.cells[ci])
+        ));
         if super::action_button(ui, ci > 0, "Move up", "Move this cell up") {
             page(out, PageEdit::Move { from: ci, to: ci - 1 });
         }

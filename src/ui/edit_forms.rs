@@ -31,6 +31,17 @@ pub fn quiz_form_ui(ui: &mut Ui, ci: usize, q: &Quiz, out: &mut Vec<Command>) {
             if let Some(prompt) = multiline(ui, ("quiz prompt", ci), "Question (Markdown)", &q.prompt) {
                 send(out, Quiz { prompt, ..q.clone() });
             }
+            ui.horizontal(|ui| {
+                let mut points = q.points;
+                let l = ui.label("Points");
+                if ui
+                    .add(egui::DragValue::new(&mut points).range(0..=100))
+                    .labelled_by(l.id)
+                    .changed()
+                {
+                    send(out, Quiz { points, ..q.clone() });
+                }
+            });
             for (k, o) in q.options.iter().enumerate() {
                 ui.separator();
                 ui.horizontal(|ui| {
@@ -76,8 +87,17 @@ pub fn quiz_form_ui(ui: &mut Ui, ci: usize, q: &Quiz, out: &mut Vec<Command>) {
         });
 }
 
-/// A network cell's lesson options: locks, the value on the nodes, the stepper.
+/// A network cell's name and lesson options: locks, the value on the nodes, the stepper, a
+/// variant per student.
 pub fn network_options_ui(ui: &mut Ui, ci: usize, nc: NetworkCell, out: &mut Vec<Command>) {
+    let name = nc.doc.name.clone().unwrap_or_default();
+    if let Some(name) = text_field(ui, &format!("net name {ci}"), "Network name", &name, 240.0, |t| {
+        (!t.trim().is_empty())
+            .then_some(())
+            .ok_or("a network needs a name".into())
+    }) {
+        page(out, PageEdit::RenameNetwork { cell: ci, name });
+    }
     let send = |out: &mut Vec<Command>, n: NetworkCell| {
         page(
             out,
@@ -160,7 +180,38 @@ pub fn network_options_ui(ui: &mut Ui, ci: usize, nc: NetworkCell, out: &mut Vec
                     send(out, n);
                 }
             });
+            variant_ui(ui, &nc, &mut |n| send(out, n));
         });
+}
+
+/// Per-student variants: each student's own small-integer weights in [-k, k].
+fn variant_ui(ui: &mut Ui, nc: &NetworkCell, send: &mut dyn FnMut(NetworkCell)) {
+    use crate::lesson::variant::{MAX_K, Variant};
+    ui.horizontal(|ui| {
+        let mut on = nc.options.variant.is_some();
+        if ui
+            .checkbox(&mut on, "Each student gets their own weights")
+            .on_hover_text("Small integers in [-k, k] drawn from the student's name; biases and data stay as they are")
+            .changed()
+        {
+            let mut n = nc.clone();
+            n.options.variant = on.then_some(Variant::SmallIntegers { k: 2 });
+            send(n);
+        }
+        if let Some(v) = nc.options.variant {
+            let mut k = v.k();
+            let l = ui.label("Weights from -k to k, k =");
+            if ui
+                .add(egui::DragValue::new(&mut k).range(1..=MAX_K))
+                .labelled_by(l.id)
+                .changed()
+            {
+                let mut n = nc.clone();
+                n.options.variant = Some(Variant::SmallIntegers { k });
+                send(n);
+            }
+        }
+    });
 }
 
 /// The form of plot cell `ci`: an activation or a loss.

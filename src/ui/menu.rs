@@ -65,6 +65,7 @@ type MenuFn<'a> = &'a dyn Fn(&mut Ui, &mut Vec<Command>);
 
 /// The File menu: new, open (a file, a built-in lesson, a recent file), save and the exports.
 fn file_menu_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    menu_item(ui, state, Action::NewLesson, out);
     menu_item(ui, state, Action::NewNetwork, out);
     menu_item(ui, state, Action::Open, out);
     menu_item(ui, state, Action::ImportWeights, out);

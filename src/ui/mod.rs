@@ -57,8 +57,10 @@ pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, hint: &str) -> bool
 pub fn app_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache) -> Vec<Command> {
     let mut out = Vec::new();
     // A question on screen has the keys (Escape, Enter), not the page's shortcuts.
-    let asking =
-        state.session.pending.is_some() || state.session.path_prompt.is_some() || state.session.confirm_start_over;
+    let asking = state.session.pending.is_some()
+        || state.session.path_prompt.is_some()
+        || state.session.confirm_start_over
+        || state.session.new_lesson_title.is_some();
     if !asking {
         glossary::escape_ui(ui, state, &mut out);
         actions::listen(ui, state, &mut out);
@@ -172,6 +174,7 @@ fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Ve
     }
     lesson_nav::previous_ui(ui, state, out);
     for (ci, cell) in state.doc.cells.iter().enumerate() {
+        let top = ui.cursor().min.y;
         if state.session.edit_mode {
             edit::cell_toolbar_ui(ui, ci, state, out);
             cell_form_ui(ui, ci, cell, state, out);
@@ -184,6 +187,7 @@ fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Ve
                 out.push(Command::ScrolledToNet);
             }
         }
+        mark_selected(ui, ci, top, state, out);
         ui.add_space(8.0);
     }
     if state.session.edit_mode {
@@ -192,6 +196,24 @@ fn page_ui(ui: &mut Ui, state: &AppState, md: &mut CommonMarkCache, out: &mut Ve
     lesson_nav::next_ui(ui, state, out);
     let shown = state.stepper_net();
     follow_the_page(ui.clip_rect(), &nets_at, shown, out);
+}
+
+/// The cell edit mode just made ("Ask for this value"): framed in the selection colour, and
+/// scrolled to the middle of the page once.
+fn mark_selected(ui: &mut Ui, ci: usize, top: f32, state: &AppState, out: &mut Vec<Command>) {
+    if state.session.selected_cell != Some(ci) && state.session.scroll_to_cell != Some(ci) {
+        return;
+    }
+    let full = ui.max_rect();
+    let rect = egui::Rect::from_x_y_ranges(full.x_range(), top..=ui.cursor().min.y).expand(3.0);
+    if state.session.selected_cell == Some(ci) {
+        let stroke = egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
+        ui.painter().rect_stroke(rect, 4.0, stroke, egui::StrokeKind::Outside);
+    }
+    if state.session.scroll_to_cell == Some(ci) {
+        ui.scroll_to_rect(rect, Some(egui::Align::Center));
+        out.push(Command::CellShown);
+    }
 }
 
 /// Edit mode's form of a cell (exercises, quizzes, plots, a network's options).
@@ -407,7 +429,7 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         let what = match p {
             Pending::Close => "before closing",
             Pending::Open(_) => "before opening another file",
-            Pending::New | Pending::Builtin | Pending::Shipped(_) => "before starting over",
+            Pending::New | Pending::NewLesson(_) | Pending::Builtin | Pending::Shipped(_) => "before starting over",
             Pending::ImportWeights => "before importing weights",
         };
         egui::Modal::new(egui::Id::unique("unsaved changes")).show(&ctx, |ui| {
@@ -442,6 +464,9 @@ fn dialogs_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     if let Some(p) = &state.session.path_prompt {
         path_prompt_ui(&ctx, p, out);
+    }
+    if let Some(t) = &state.session.new_lesson_title {
+        new_lesson_ui(&ctx, t, out);
     }
     if let Some(d) = &state.session.export_dialog {
         export::export_dialog_ui(&ctx, state, d, out);
@@ -653,6 +678,46 @@ fn restore_offer_ui(ctx: &egui::Context, o: &crate::app::recovery::Offer, out: &
 }
 
 /// The "type a path" prompt, shown when the platform's file dialog could not open.
+/// File > New lesson...: the title (Enter or "Create" starts the lesson, Escape or "Cancel"
+/// closes the dialog).
+fn new_lesson_ui(ctx: &egui::Context, title: &str, out: &mut Vec<Command>) {
+    let modal = egui::Modal::new(egui::Id::unique("new lesson")).show(ctx, |ui| {
+        ui.heading("New lesson");
+        ui.label("It starts with a text cell and a network cell, in edit mode.");
+        let mut text = title.to_string();
+        let label = ui.label("Lesson title");
+        let resp = ui
+            .add(egui::TextEdit::singleline(&mut text).desired_width(360.0))
+            .labelled_by(label.id);
+        // The title field has the keyboard when the dialog opens (once: Tab still moves on).
+        let asked = egui::Id::unique("new lesson title focused");
+        if !ui.data(|d| d.get_temp::<bool>(asked).unwrap_or(false)) {
+            resp.request_focus();
+            ui.data_mut(|d| d.insert_temp(asked, true));
+        }
+        if resp.changed() {
+            out.push(Command::SetNewLessonTitle(text.clone()));
+        }
+        let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            let ok = !text.trim().is_empty();
+            if ui.add_enabled(ok, egui::Button::new("Create")).clicked() || (enter && ok) {
+                out.push(Command::SetNewLessonTitle(text));
+                out.push(Command::FinishNewLesson(true));
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::FinishNewLesson(false));
+            }
+        });
+    });
+    if modal.should_close() {
+        out.push(Command::FinishNewLesson(false));
+    }
+    if out.iter().any(|c| matches!(c, Command::FinishNewLesson(_))) {
+        ctx.data_mut(|d| d.remove::<bool>(egui::Id::unique("new lesson title focused")));
+    }
+}
+
 fn path_prompt_ui(ctx: &egui::Context, p: &crate::app::path_prompt::PathPrompt, out: &mut Vec<Command>) {
     egui::Modal::new(egui::Id::unique("path prompt")).show(ctx, |ui| {
         ui.heading(p.purpose.question());

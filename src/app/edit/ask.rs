@@ -9,8 +9,8 @@ use crate::nn::steps::Quantity;
 
 impl AppState {
     /// A new exercise after network cell `network` asking for `reference` of `sample`
-    /// (1-based), placed after the exercises that already follow the network.
-    pub(super) fn ask_for(&mut self, network: usize, reference: &str, sample: usize) -> Result<(), String> {
+    /// (1-based), placed after the exercises that already follow the network; returns where.
+    pub(super) fn ask_for(&mut self, network: usize, reference: &str, sample: usize) -> Result<usize, String> {
         let id = self.net_id(network).ok_or("That cell is not a network cell.")?;
         let r: Reference = reference.parse()?;
         let prompt = format!("What is {}? Work it out by hand, then check.", r.label());
@@ -22,7 +22,7 @@ impl AppState {
             at += 1;
         }
         self.insert_checked(at, Cell::Exercise(Box::new(ex)))?;
-        Ok(())
+        Ok(at)
     }
 
     /// The nearest network cell at or above position `at` (exclusive).

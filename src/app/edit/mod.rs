@@ -15,8 +15,10 @@
 mod ask;
 mod cells;
 mod ids;
+mod start;
 
 pub use ask::reference_for;
+pub use start::{file_name_for, new_lesson};
 
 use super::files;
 use super::state::{AppState, CellState};
@@ -81,7 +83,13 @@ pub enum PageEdit {
         cell: usize,
         with: Box<Cell>,
     },
-    /// A new exercise after network cell `network` asking for `reference` of `sample` (1-based).
+    /// Renames network cell `cell`: the name its header and the stepper show.
+    RenameNetwork {
+        cell: usize,
+        name: String,
+    },
+    /// A new exercise after network cell `network` asking for `reference` of `sample` (1-based);
+    /// the page scrolls to it and shows it selected.
     AskFor {
         network: usize,
         reference: String,
@@ -96,6 +104,7 @@ impl AppState {
             PageEdit::SetText { cell, .. } => Some(format!("text {cell}")),
             PageEdit::SetTitle(_) => Some("title".into()),
             PageEdit::Replace { cell, .. } => Some(format!("cell {cell}")),
+            PageEdit::RenameNetwork { cell, .. } => Some(format!("name {cell}")),
             _ => None,
         };
         let before_len = self.doc.cells.len();
@@ -113,6 +122,8 @@ impl AppState {
             .map(|c| std::mem::replace(c, c.clone()))
             .collect();
         let pushed = self.push_page_undo(key);
+        // Only "Ask for this value" points at a cell; any other change leaves nothing selected.
+        self.session.selected_cell = None;
         let result = self.page_edit_inner(e);
         super::undo::carry_training(&mut self.doc.cells, &mut live);
         self.keep_removed_training(&mut live);
@@ -170,11 +181,26 @@ impl AppState {
                 within_file_limits(&with)?;
                 self.replace(cell, *with)?
             }
+            PageEdit::RenameNetwork { cell, name } => {
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err("A network needs a name.".into());
+                }
+                within_string_limit("The name", name)?;
+                match self.doc.cells.get_mut(cell) {
+                    Some(CellState::Network(n)) => n.doc.name = Some(name.to_string()),
+                    _ => return Err("That cell is not a network cell.".into()),
+                }
+            }
             PageEdit::AskFor {
                 network,
                 reference,
                 sample,
-            } => self.ask_for(network, &reference, sample)?,
+            } => {
+                let at = self.ask_for(network, &reference, sample)?;
+                self.session.selected_cell = Some(at);
+                self.session.scroll_to_cell = Some(at);
+            }
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! path), and the other cells' own validation placed at the key it names. Exercises are checked
 //! in `exercise.rs`.
 
-use super::raw::{Raw, RawCell};
+use super::raw::{Raw, RawCell, Step};
 use super::{Problems, Resolver, Span};
 use crate::lesson::compute::Computed;
 use crate::lesson::file::{CellFile, HeaderFile, NetworkCellFile};
@@ -19,12 +19,21 @@ pub(super) struct NetEntry {
     pub(super) doc: Option<NetworkDoc>,
     /// What the lesson has taught of it (everything if the cell did not load).
     pub(super) taught: Taught,
+    /// How many layers the cell's own `[cells.network]` writes (references are checked against
+    /// it when the network has other problems).
+    pub(super) layers_written: Option<usize>,
+    /// The cell's per-student variant, if it loaded with one.
+    pub(super) variant: Option<Variant>,
 }
 
 /// The second pass: cells checked against each other and the engine.
 pub(super) struct Checker<'o, 't, 'r> {
     pub(super) out: &'o mut Problems<'t>,
-    resolve: Resolver<'r>,
+    pub(super) resolve: Resolver<'r>,
+    /// Also run lint's checks (data files read, variants sampled: `lint.rs`).
+    pub(super) lint: bool,
+    /// Lint's sample of students' variant networks, computed once per network id.
+    pub(super) variant_runs: HashMap<String, Vec<(String, Computed)>>,
     /// The network cells in file order.
     pub(super) nets: Vec<NetEntry>,
     /// Each network's passes, computed once for all the exercises on it.
@@ -32,10 +41,12 @@ pub(super) struct Checker<'o, 't, 'r> {
 }
 
 impl<'o, 't, 'r> Checker<'o, 't, 'r> {
-    pub(super) fn new(out: &'o mut Problems<'t>, resolve: Resolver<'r>) -> Self {
+    pub(super) fn new(out: &'o mut Problems<'t>, resolve: Resolver<'r>, lint: bool) -> Self {
         Checker {
             out,
             resolve,
+            lint,
+            variant_runs: HashMap::new(),
             nets: Vec::new(),
             computed: HashMap::new(),
         }
@@ -73,11 +84,17 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 Some(CellFile::Network(f)) => self.network_cell(c, f, id.clone()),
                 _ => None,
             };
+            let layers_written = match &c.file {
+                Some(CellFile::Network(f)) => f.network.as_ref().map(|n| n.layers.len()),
+                _ => None,
+            };
             self.nets.push(NetEntry {
                 n: c.n,
                 id,
                 doc: cell.as_ref().map(|x| x.doc.clone()),
                 taught: cell.as_ref().map_or(Taught::All, |x| x.options.taught),
+                layers_written,
+                variant: cell.as_ref().and_then(|x| x.options.variant),
             });
             if let Some(x) = cell {
                 built.insert(c.n, x);
@@ -91,12 +108,21 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
         match c.file.as_ref()? {
             CellFile::Text(t) => Some(Cell::Text(t.text.clone())),
             CellFile::Network(_) => built.remove(&c.n).map(|x| Cell::Network(Box::new(x))),
-            CellFile::Exercise(f) => self.exercise(c, f).map(|e| Cell::Exercise(Box::new(e))),
+            CellFile::Exercise(f) => {
+                let ex = self.exercise(c, f)?;
+                if self.lint {
+                    self.lint_exercise(c, &ex, &c.prefix(Some(&ex.id)));
+                }
+                Some(Cell::Exercise(Box::new(ex)))
+            }
             CellFile::Quiz(q) => {
                 let p = c.prefix(Some(&q.id));
                 let e = q.validate();
                 for m in &e {
                     self.out.push(c.raw.span(), format!("{p}{m}"));
+                }
+                if e.is_empty() && self.lint {
+                    self.lint_quiz(c, q, &p);
                 }
                 e.is_empty().then(|| Cell::Quiz(q.clone()))
             }
@@ -111,7 +137,12 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 }
             },
             CellFile::Training(t) => match t.validate() {
-                Ok(s) => Some(Cell::Training(Box::new(s))),
+                Ok(s) => {
+                    if self.lint {
+                        self.lint_data(c, &s, &c.prefix(t.id.as_deref()));
+                    }
+                    Some(Cell::Training(Box::new(s)))
+                }
                 Err(e) => {
                     let p = c.prefix(t.id.as_deref());
                     for m in e {
@@ -247,7 +278,8 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
                 Ok(d) => Some(d),
                 Err(e) => {
                     for m in e.problems {
-                        self.out.push(c.raw.at("network"), format!("{p}network: {m}"));
+                        let at = c.raw.at_path(&network_place(&m)).or_else(|| c.raw.at("network"));
+                        self.out.push(at, format!("{p}network: {m}"));
                     }
                     None
                 }
@@ -270,6 +302,52 @@ impl<'o, 't, 'r> Checker<'o, 't, 'r> {
             },
         }
     }
+}
+
+/// Where in a `[cells.network]` table the network's problem `message` lies, as a path for
+/// [`Raw::at_path`]: `layer 2: weights row 3 ...` is that row of layer 2's `weights`, `layer 2:
+/// bias ...` its bias, `layer 2: ...` the layer, `x row 3: ...` that row of `x`, `y ...` the
+/// targets; anything else the table itself.
+fn network_place(message: &str) -> Vec<Step<'static>> {
+    let row = |n: &str| {
+        n.split([' ', ':'])
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| n.checked_sub(1))
+    };
+    let mut path = vec![Step::Key("network")];
+    if let Some(rest) = message.strip_prefix("layer ") {
+        let (n, what) = rest.split_once(':').unwrap_or((rest, ""));
+        let what = what.trim_start();
+        if let Some(i) = row(n) {
+            path.extend([Step::Key("layers"), Step::At(i)]);
+            let key = what.split([' ', ':']).next().unwrap_or_default();
+            if let Some(k) = ["weights", "bias", "units", "activation"]
+                .into_iter()
+                .find(|k| *k == key)
+            {
+                path.push(Step::Key(k));
+                if let Some(r) = what.strip_prefix("weights row ").and_then(row) {
+                    path.push(Step::At(r));
+                }
+            }
+        }
+        return path;
+    }
+    for key in ["x", "y", "loss", "inputs", "scaling", "optimizer"] {
+        if message.strip_prefix(key).is_some_and(|r| r.starts_with([' ', ':'])) {
+            path.push(Step::Key(key));
+            if let Some(r) = message
+                .strip_prefix(key)
+                .and_then(|r| r.strip_prefix(" row "))
+                .and_then(row)
+            {
+                path.push(Step::At(r));
+            }
+            break;
+        }
+    }
+    path
 }
 
 /// Ids are letters, digits, `-` and `_`, at least one of them.

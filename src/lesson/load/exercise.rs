@@ -58,8 +58,18 @@ impl Checker<'_, '_, '_> {
         for m in ex.grading.map(|g| g.validate(false)).unwrap_or_default() {
             self.out.push(c.raw.at("grading"), format!("{p}{m}"));
         }
-        // Against the network as written (a network that failed to load was reported already).
-        let doc = self.nets[net].doc.clone()?;
+        // Against the network as written. A network that failed to load was reported already;
+        // a layer it does not have is reported now too, not only once the network is fixed.
+        let Some(doc) = self.nets[net].doc.clone() else {
+            let layers = self.nets[net].layers_written;
+            let refs = std::iter::once(("ask", ex.ask)).chain(ex.solve_for.as_ref().map(|s| ("solve_for", s.param)));
+            for (key, r) in refs {
+                if let Some(m) = layers.and_then(|n| r.check_layer(n)) {
+                    self.out.push(c.raw.at(key), format!("{p}{key} {m}"));
+                }
+            }
+            return None;
+        };
         self.check_references(c, &ex, &doc, net, &p);
         if self.out.list.len() != before {
             return None;

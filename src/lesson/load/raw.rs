@@ -9,6 +9,13 @@ use crate::nn::doc::Syntax;
 use serde::de::{DeserializeOwned, IntoDeserializer as _};
 use toml::de::{DeTable, DeValue};
 
+/// One step of a path into a table: a key, or a position in an array (0-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Step<'p> {
+    Key(&'p str),
+    At(usize),
+}
+
 /// A table of the file (the top level or a cell), in either syntax.
 pub(super) enum Raw<'a> {
     Toml { table: DeTable<'a>, span: Span },
@@ -41,6 +48,33 @@ impl<'a> Raw<'a> {
     /// Where `key`'s value is, else where the table starts.
     pub(super) fn at(&self, key: &str) -> Option<Span> {
         self.value_span(key).or_else(|| self.span())
+    }
+
+    /// Where a value inside the table is written, by its path of keys and array positions
+    /// (`network`, `layers`, 1, `weights`): the deepest part of the path that exists (TOML only;
+    /// JSON carries no positions).
+    pub(super) fn at_path(&self, path: &[Step<'_>]) -> Option<Span> {
+        let Raw::Toml { table, .. } = self else { return None };
+        let Some((Step::Key(first), rest)) = path.split_first() else {
+            return None;
+        };
+        let mut value = table.get(*first)?;
+        let mut span = value.span();
+        for step in rest {
+            let next = match (value.get_ref(), step) {
+                (DeValue::Table(t), Step::Key(k)) => t.get(*k),
+                (DeValue::Array(a), Step::At(i)) => a.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(v) => {
+                    value = v;
+                    span = v.span();
+                }
+                None => break,
+            }
+        }
+        Some(span)
     }
 
     pub(super) fn str_of(&self, key: &str) -> Option<String> {

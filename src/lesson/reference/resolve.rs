@@ -31,19 +31,25 @@ impl Reference {
         }
     }
 
+    /// The one check that needs only the number of layers: a layer the network does not have
+    /// (also made on a network whose other problems keep it from loading).
+    pub fn check_layer(&self, layers: usize) -> Option<String> {
+        match self.target {
+            Target::Layer(l, _) if l >= layers => Some(format!(
+                "'{self}': layer {} does not exist; the network has {layers} layer{}",
+                l + 1,
+                if layers == 1 { "" } else { "s" }
+            )),
+            _ => None,
+        }
+    }
+
     /// Every reason this reference does not fit a network of this shape with `batch` samples
     /// when read for sample `sample` (0-based). Empty when it fits.
     pub fn check(&self, net: &Network, batch: usize, sample: usize) -> Vec<String> {
         let mut e = Vec::new();
-        if let Target::Layer(l, _) = self.target
-            && l >= net.len()
-        {
-            e.push(format!(
-                "'{self}': layer {} does not exist; the network has {} layer{}",
-                l + 1,
-                net.len(),
-                if net.len() == 1 { "" } else { "s" }
-            ));
+        if let Some(m) = self.check_layer(net.len()) {
+            e.push(m);
             return e;
         }
         let per_sample = matches!(

@@ -167,12 +167,42 @@ pub fn working(steps: &[&ChainStep], out: &mut String) {
     out.push_str("</div>\n");
 }
 
-/// The page: a self-contained HTML document with inline CSS (print rules included).
-pub fn page(title: &str, body: &str) -> String {
+/// The page: a self-contained HTML document with inline CSS (print rules included). Printed,
+/// every page carries `running` (the lesson's title) at its top left, `kind` ("Worksheet" or
+/// "Answer key") at its top right and "Page N of M" at its foot: CSS `@page` margin boxes.
+pub fn page(title: &str, running: &str, kind: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        esc(title)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}{}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title),
+        margin_boxes(running, kind)
     )
+}
+
+/// The `@page` rule with the running header and the page numbers.
+fn margin_boxes(running: &str, kind: &str) -> String {
+    format!(
+        "@page {{\n  @top-left {{ content: {}; font: 8pt \"DejaVu Sans\", Arial, sans-serif; }}\n  \
+         @top-right {{ content: {}; font: bold 8pt \"DejaVu Sans\", Arial, sans-serif; text-transform: uppercase; letter-spacing: .08em; }}\n  \
+         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8pt \"DejaVu Sans\", Arial, sans-serif; }}\n}}\n",
+        css_string(running),
+        css_string(kind)
+    )
+}
+
+/// Text as a CSS string literal: quotes and backslashes escaped, every character that could end
+/// the string, the rule or the `<style>` element (`"`, `\`, `<`, `>`, `&`, line breaks and
+/// other control characters) written as a CSS hex escape.
+pub fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        if c.is_control() || matches!(c, '"' | '\\' | '<' | '>' | '&') {
+            let _ = write!(out, "\\{:x} ", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Black on white, meaning never carried by colour: given numbers sit in thin grey cells,
@@ -182,6 +212,16 @@ const CSS: &str = include_str!("page.css");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_cannot_leave_its_css_string() {
+        // " is U+22, a backslash U+5C, < U+3C, > U+3E, a line break U+A: each a hex escape and a space.
+        assert_eq!(
+            css_string("a\"b\\c</style>\nd"),
+            "\"a\\22 b\\5c c\\3c /style\\3e \\a d\""
+        );
+        assert_eq!(css_string("Über ReLU"), "\"Über ReLU\"");
+    }
 
     #[test]
     fn escapes() {

@@ -1,7 +1,7 @@
 //! One network laid out by hand with the blocks of the network sheet, as the window's matrix view
 //! lays out a layer: the given numbers, then the forward pass (`W3 (4 x 4) · a2 + b3 = z3`, then
 //! `a3`), the loss, the backward pass (`dL/da3`, `δ3`, `dL/dW3`, `dL/db3`, `dL/da2`) and the
-//! update, each part on its own page. The conventions and the batch rule (batches of up to
+//! update, packed onto as few printed pages as keep every block whole. The conventions and the batch rule (batches of up to
 //! [`crate::lesson::sheet::WHOLE_BATCH_MAX`] whole) are the sheet's ([`crate::lesson::sheet`]). Every number comes from
 //! one [`Computed`] pass; the key adds the chain-rule steps of [`Computed::steps`] under each
 //! block.
@@ -15,6 +15,10 @@ use crate::nn::OptimizerKind;
 use crate::nn::numfmt::NumberFormat;
 use crate::nn::steps::{ChainStep, Quantity, StepKind};
 use std::fmt::Write as _;
+
+/// An update layer of more units than this may break across printed pages (its W and b blocks
+/// stacked are taller than a page can hold whole).
+const TALL_UPDATE_UNITS: usize = 6;
 
 /// The steps of `kinds` for layer `layer` (0-based; `None` for the loss), in that order.
 fn find<'a>(steps: &'a [ChainStep], kinds: &[StepKind], layer: Option<usize>) -> Vec<&'a ChainStep> {
@@ -37,9 +41,8 @@ fn open_layer(title: &str, formula: &str, may_break: bool, out: &mut String) {
 }
 
 /// Writes the worksheet of one network: the givens, then the forward pass with the loss, the
-/// backward pass and the update, each part starting a new page when printed. Only the parts
-/// the lesson has `taught` for this network (the forward pass only: no loss, no backward pass,
-/// no update).
+/// backward pass and the update. Only the parts the lesson has `taught` for this network (the
+/// forward pass only: no loss, no backward pass, no update).
 pub fn network_html(c: &Computed, opts: &WorksheetOptions, taught: Taught, out: &mut String) {
     let n = c.doc.net.len();
     if n == 0 || c.grads.layers.len() != n {
@@ -295,7 +298,9 @@ fn update(c: &Computed, lay: Sheet, key: bool, steps: &[ChainStep], out: &mut St
     }
     for (l, (before, after)) in c.doc.net.layers().iter().zip(c.after.layers()).enumerate() {
         let k = l + 1;
-        open_layer(&format!("Layer {k}"), &format!("new W{k} and new b{k}"), true, out);
+        // W and b stacked: whole on a page for a small layer; a tall one may break between them.
+        let tall = key || before.weights.nrows() > TALL_UPDATE_UNITS;
+        open_layer(&format!("Layer {k}"), &format!("new W{k} and new b{k}"), tall, out);
         let rows = [
             (
                 lay.params(&format!("W{k}"), &before.weights, Quantity::W(l)),
