@@ -109,7 +109,7 @@ fn tab_in_an_open_menu_closes_it_and_moves_to_the_next_menu() {
     assert!(menu_is_open(&h, "Save Ctrl+S"));
     h.key_press(Key::ArrowDown);
     h.run();
-    assert_eq!(focused(&h), "New network Ctrl+N");
+    assert_eq!(focused(&h), "New lesson... Ctrl+Shift+N");
     h.key_press(Key::Tab);
     h.run();
     assert!(
