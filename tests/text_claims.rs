@@ -20,26 +20,7 @@ fn shipped(file: &str) -> Lesson {
 }
 
 fn all_text(l: &Lesson) -> String {
-    let mut s = String::new();
-    for c in &l.cells {
-        match c {
-            Cell::Text(t) => s.push_str(t),
-            Cell::Exercise(e) => {
-                s.push_str(&e.prompt);
-                e.hints.iter().for_each(|h| s.push_str(h));
-            }
-            Cell::Quiz(q) => {
-                s.push_str(&q.prompt);
-                for o in &q.options {
-                    s.push_str(&o.text);
-                    s.push_str(o.explain.as_deref().unwrap_or(""));
-                }
-            }
-            _ => {}
-        }
-        s.push('\n');
-    }
-    s
+    l.prose()
 }
 
 /// `dL/dW3[2,1]` -> `layers[3].grad_weights[2][1]`, for the labels the window writes.

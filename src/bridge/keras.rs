@@ -163,7 +163,7 @@ pub(crate) fn optimizer_block(c: &OptimizerConfig, lr_changes: bool) -> Result<S
             "OPTIMIZER = keras.optimizers.SGD(learning_rate={}, momentum=np.float64({}), nesterov={})\n\n",
             f(c.lr),
             f(c.momentum),
-            py_bool(c.nesterov)
+            py::boolean(c.nesterov)
         ));
         return Ok(s);
     }
@@ -185,7 +185,7 @@ pub(crate) fn optimizer_block(c: &OptimizerConfig, lr_changes: bool) -> Result<S
                 "momentum={}, dampening={}, nesterov={}, weight_decay={}",
                 f(c.momentum),
                 f(c.dampening),
-                py_bool(c.nesterov),
+                py::boolean(c.nesterov),
                 f(c.weight_decay)
             ),
             "        if s[\"momentum\"] != 0:\n            \
@@ -273,10 +273,6 @@ pub(crate) fn optimizer_block(c: &OptimizerConfig, lr_changes: bool) -> Result<S
         lr = f(c.lr),
     ));
     Ok(s)
-}
-
-fn py_bool(b: bool) -> &'static str {
-    if b { "True" } else { "False" }
 }
 
 /// Which Keras backend gives the app's numbers, and what the others give.

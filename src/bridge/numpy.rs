@@ -302,7 +302,7 @@ pub(crate) fn optimizer_def(c: &OptimizerConfig) -> String {
                 "MOMENTUM = {}\nDAMPENING = {}\nNESTEROV = {}\n\n\n",
                 f(c.momentum),
                 f(c.dampening),
-                if c.nesterov { "True" } else { "False" }
+                py::boolean(c.nesterov)
             ));
             "        g = g + WEIGHT_DECAY * p[k]  # coupled L2\n        \
              if MOMENTUM != 0:\n            \

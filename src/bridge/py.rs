@@ -3,6 +3,11 @@
 
 use crate::nn::Matrix;
 
+/// A bool as Python writes it.
+pub fn boolean(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
 /// An f64 as a Python float literal that parses back to the same bits: Rust writes the
 /// shortest text that round-trips (`0.1`, `1e-8`, `-0.0`), and Python's `float()` and its
 /// literals round correctly. The value must be finite (checked before any script is written).

@@ -16,7 +16,7 @@ pub fn optimizer_text(c: &OptimizerConfig) -> String {
             f(c.lr),
             f(c.momentum),
             f(c.dampening),
-            if c.nesterov { "True" } else { "False" },
+            py::boolean(c.nesterov),
             f(c.weight_decay)
         ),
         OptimizerKind::Adam | OptimizerKind::Adamw => format!(

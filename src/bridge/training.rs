@@ -170,7 +170,7 @@ fn settings(t: &TrainingSource) -> String {
             "{{\"patience\": {}, \"min_delta\": {}, \"restore_best\": {}}}",
             e.patience,
             py::float(e.min_delta),
-            if e.restore_best { "True" } else { "False" }
+            py::boolean(e.restore_best)
         )
     });
     format!(
@@ -312,9 +312,9 @@ fn numpy_script(t: &TrainingSource, data: &str) -> String {
             .map(|n| format!("\"W{n}\": W{n}, \"b{n}\": b{n}"))
             .collect::<Vec<_>>()
             .join(", "),
-        has_val = if t.validation.is_some() { "True" } else { "False" },
-        has_test = if t.test.is_some() { "True" } else { "False" },
-        classify = if classify(t) { "True" } else { "False" },
+        has_val = py::boolean(t.validation.is_some()),
+        has_test = py::boolean(t.test.is_some()),
+        classify = py::boolean(classify(t)),
     ));
     s
 }
@@ -397,9 +397,9 @@ fn pytorch_script(t: &TrainingSource, data: &str) -> String {
          print(json.dumps(out, indent=1))\n\n\n\
          if __name__ == \"__main__\":\n    main()\n",
         args = args.trim_end_matches(')'),
-        has_val = if t.validation.is_some() { "True" } else { "False" },
-        has_test = if t.test.is_some() { "True" } else { "False" },
-        classify = if classify(t) { "True" } else { "False" },
+        has_val = py::boolean(t.validation.is_some()),
+        has_test = py::boolean(t.test.is_some()),
+        classify = py::boolean(classify(t)),
     ));
     s
 }
@@ -462,9 +462,9 @@ fn keras_script(t: &TrainingSource, data: &str) -> Result<String, ExportError> {
          out[\"test\"] = model.evaluate(scaled(X_TEST), np.array(Y_TEST), verbose=0, return_dict=True)\n    \
          print(json.dumps(out, indent=1))\n\n\n\
          if __name__ == \"__main__\":\n    main()\n",
-        has_val = if t.validation.is_some() { "True" } else { "False" },
-        has_test = if t.test.is_some() { "True" } else { "False" },
-        classify = if classify(t) { "True" } else { "False" },
+        has_val = py::boolean(t.validation.is_some()),
+        has_test = py::boolean(t.test.is_some()),
+        classify = py::boolean(classify(t)),
     ));
     Ok(s)
 }

@@ -374,6 +374,31 @@ pub enum FileKind {
 }
 
 impl Lesson {
+    /// What a student reads in the lesson, cell by cell, one line each: its text cells,
+    /// exercise prompts and hints, quiz prompts, options and their explanations.
+    pub fn prose(&self) -> String {
+        let mut s = String::new();
+        for c in &self.cells {
+            match c {
+                Cell::Text(t) => s.push_str(t),
+                Cell::Exercise(e) => {
+                    s.push_str(&e.prompt);
+                    e.hints.iter().for_each(|h| s.push_str(h));
+                }
+                Cell::Quiz(q) => {
+                    s.push_str(&q.prompt);
+                    for o in &q.options {
+                        s.push_str(&o.text);
+                        s.push_str(o.explain.as_deref().unwrap_or(""));
+                    }
+                }
+                _ => {}
+            }
+            s.push('\n');
+        }
+        s
+    }
+
     /// The built-in "Seven layers by hand" lesson.
     pub fn builtin() -> Lesson {
         // The embedded file is checked by a test; should it ever fail, fall back to an

@@ -8,26 +8,7 @@ use crate::nn::{Activation, LossKind, OptimizerKind};
 /// What a student reads in a lesson: its text cells, prompts, hints and quiz options.
 fn lesson_text(n: usize) -> String {
     let lesson = load(SHIPPED[n - 1].1, Syntax::Toml, &no_files).unwrap();
-    let mut s = lesson.meta.description.clone().unwrap_or_default();
-    for c in &lesson.cells {
-        match c {
-            Cell::Text(t) => s.push_str(t),
-            Cell::Exercise(e) => {
-                s.push_str(&e.prompt);
-                e.hints.iter().for_each(|h| s.push_str(h));
-            }
-            Cell::Quiz(q) => {
-                s.push_str(&q.prompt);
-                for o in &q.options {
-                    s.push_str(&o.text);
-                    s.push_str(o.explain.as_deref().unwrap_or(""));
-                }
-            }
-            _ => {}
-        }
-        s.push('\n');
-    }
-    s
+    lesson.meta.description.clone().unwrap_or_default() + &lesson.prose()
 }
 
 /// Whether `text` has `word` standing alone: where the word starts or ends with a letter,
